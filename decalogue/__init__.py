@@ -1,0 +1,3 @@
+"""decalogue: self-assessments of national action against trafficking in human beings."""
+
+__version__ = "0.1.0"

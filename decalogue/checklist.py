@@ -1,0 +1,482 @@
+"""The checklist: its file format (Pydantic models) and the one loader.
+
+A checklist is read-only to the app. It is written in TOML by an author, so
+every model forbids unknown fields (a typo is an error, not a silent default),
+and the loader reports every problem it finds with the file, the line where it
+can tell, the field path and the id of the item concerned.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Annotated, Any
+
+import tomli
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
+
+from decalogue.errors import ChecklistError, Problem, display_path
+from decalogue.resources import DEFAULT_CHECKLIST_ID, bundled_checklist_paths
+from decalogue.sources import Document, SourceId, bundled_seeds, read_document
+
+#: Larger checklists are refused before parsing: a national action plan of
+#: 10,000 items is about 5 MB of TOML, so this leaves room without letting a
+#: stray file exhaust memory.
+MAX_CHECKLIST_BYTES = 32 * 1024 * 1024
+
+ItemId = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$", max_length=40)]
+Tag = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=40)]
+Text = Annotated[str, Field(max_length=20_000)]
+Line = Annotated[str, Field(min_length=1, max_length=300)]
+Weight = Annotated[float, Field(gt=0, le=1000)]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
+
+
+class Meta(_Model):
+    """Who wrote the checklist, what it is drawn from, and what it cannot claim."""
+
+    id: SourceId
+    """Stable identifier; assessments record it, so never change it for an edit."""
+    title: Line
+    version: Annotated[str, Field(pattern=r"^[0-9A-Za-z.+-]{1,40}$")]
+    """Raise it whenever items change; assessments record the version they answer."""
+    language: Annotated[str, Field(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")] = "en"
+    """BCP 47 language tag of the checklist's text."""
+    description: Text = ""
+    """What the checklist is for and what it is drawn from."""
+    limits: Text = ""
+    """What the sources do not say, so no user mistakes the checklist for more than it is."""
+    attribution: Text = ""
+    """Authors, and the sources to credit."""
+    licence: Line | None = None
+
+
+class Level(_Model):
+    """One step of the scale."""
+
+    value: Annotated[int, Field(ge=0, le=100)]
+    label: Annotated[str, Field(min_length=1, max_length=60)]
+    description: Text = ""
+
+
+class NotApplicable(_Model):
+    """How the scale names the answer 'does not apply here'; it never counts as zero."""
+
+    label: Annotated[str, Field(min_length=1, max_length=60)] = "N/A"
+    description: Text = "Does not apply in this country; a reason is required."
+
+
+class Scale(_Model):
+    levels: Annotated[list[Level], Field(min_length=2, max_length=11)]
+    """Contiguous levels from 0 upwards; the highest is the full score."""
+    not_applicable: NotApplicable = NotApplicable()
+
+    @cached_property
+    def max_level(self) -> int:
+        return max(level.value for level in self.levels)
+
+    @cached_property
+    def by_value(self) -> dict[int, Level]:
+        return {level.value: level for level in self.levels}
+
+    def label(self, value: int) -> str:
+        level = self.by_value.get(value)
+        return level.label if level else f"level {value}"
+
+
+class Source(_Model):
+    """A document the checklist cites: a bundled seed, a text file beside it, or an external one."""
+
+    id: SourceId
+    """What references use to cite it."""
+    seed: SourceId | None = None
+    """The id of a bundled seed document; quotes are checked against its text."""
+    file: Annotated[str, Field(max_length=500)] | None = None
+    """A UTF-8 text file, relative to the checklist; quotes are checked against it."""
+    title: Line | None = None
+    """Required unless `seed` gives it."""
+    publisher: str = ""
+    date: str = ""
+    """As printed in the document."""
+    kind: str = ""
+    url: str = ""
+    note: Text = ""
+
+    @model_validator(mode="after")
+    def _one_origin(self) -> Source:
+        if self.seed and self.file:
+            raise ValueError("give either `seed` or `file`, not both")
+        if not self.seed and not self.title:
+            raise ValueError("a source without `seed` needs a `title`")
+        return self
+
+    @property
+    def has_text(self) -> bool:
+        return bool(self.seed or self.file)
+
+
+class Reference(_Model):
+    """Where an item comes from: a verbatim quote, or a locator in an external source."""
+
+    source: SourceId
+    quote: Text | None = None
+    """Word for word from the source's text; required when the source has a text."""
+    locator: Annotated[str, Field(max_length=300)] | None = None
+    """Chapter, paragraph or page, for sources cited without a quote."""
+
+
+class Item(_Model):
+    """One commitment to score."""
+
+    id: ItemId
+    """Stable identifier, e.g. LF-01; assessments key their answers on it."""
+    title: Line
+    question: Annotated[str, Field(min_length=1, max_length=2000)]
+    """What the assessor answers, as one precise, neutral question."""
+    guidance: Text = ""
+    """What to look at, and what counts as evidence."""
+    descriptors: dict[int, Text] = {}
+    """What each level of the scale means for this item, keyed by level."""
+    tags: Annotated[list[Tag], Field(max_length=30)] = []
+    weight: Weight = 1.0
+    refs: Annotated[list[Reference], Field(max_length=50)] = []
+
+
+class Section(_Model):
+    id: ItemId
+    title: Line
+    summary: Text = ""
+    weight: Weight = 1.0
+    """Share of the section in its pillar's score."""
+    items: list[Item] = []
+
+
+class Pillar(_Model):
+    id: ItemId
+    title: Line
+    summary: Text = ""
+    weight: Weight = 1.0
+    """Share of the pillar in the overall score."""
+    sections: list[Section] = []
+
+
+@dataclass(frozen=True)
+class ItemPlace:
+    """Where an item sits, for display and roll-ups."""
+
+    pillar: Pillar
+    section: Section
+    index: int
+
+
+class Checklist(_Model):
+    """A whole checklist file."""
+
+    meta: Meta
+    scale: Scale
+    sources: list[Source] = []
+    pillars: list[Pillar] = []
+
+    _origin: str = PrivateAttr(default="<memory>")
+    _documents: dict[str, Document] = PrivateAttr(default_factory=dict)
+
+    @property
+    def origin(self) -> str:
+        """The file it was loaded from, as shown to users."""
+        return self._origin
+
+    @cached_property
+    def content_hash(self) -> str:
+        """Stable across TOML formatting: hashes the validated content, not the bytes."""
+        return "sha256:" + hashlib.sha256(self.model_dump_json().encode()).hexdigest()
+
+    @cached_property
+    def items(self) -> tuple[Item, ...]:
+        return tuple(item for _, _, item in self.walk())
+
+    @cached_property
+    def item_index(self) -> dict[str, Item]:
+        return {item.id: item for item in self.items}
+
+    @cached_property
+    def places(self) -> dict[str, ItemPlace]:
+        return {
+            item.id: ItemPlace(pillar, section, index)
+            for index, (pillar, section, item) in enumerate(self.walk())
+        }
+
+    @cached_property
+    def source_index(self) -> dict[str, Source]:
+        return {source.id: source for source in self.sources}
+
+    @cached_property
+    def tags(self) -> tuple[str, ...]:
+        return tuple(sorted({tag for item in self.items for tag in item.tags}))
+
+    def walk(self) -> Iterator[tuple[Pillar, Section, Item]]:
+        for pillar in self.pillars:
+            for section in pillar.sections:
+                for item in section.items:
+                    yield pillar, section, item
+
+    def document(self, source_id: str) -> Document | None:
+        """The text of a cited source, or None for external sources."""
+        return self._documents.get(source_id)
+
+    def source_label(self, source: Source) -> str:
+        """Title and date as a reader should see them, with the seed's metadata filled in."""
+        title, date = source.title, source.date
+        if source.seed:
+            seed = bundled_seeds().get(source.seed)
+            if seed is not None:
+                title = title or seed.meta.title
+                date = date or seed.meta.date_printed
+        return f"{title} ({date})" if date else f"{title} (date not printed)"
+
+
+# --------------------------------------------------------------------------- loading
+
+
+def resolve_checklist(ref: str | Path | None) -> Path:
+    """A bundled checklist's id (or None for the default), or a path to a TOML file."""
+    if ref is None:
+        ref = DEFAULT_CHECKLIST_ID
+    candidate = Path(ref)
+    if candidate.suffix == ".toml" or candidate.exists() or "/" in str(ref):
+        return candidate
+    for path in bundled_checklist_paths():
+        if path.stem == str(ref):
+            return path
+    known = ", ".join(path.stem for path in bundled_checklist_paths()) or "none"
+    raise ChecklistError(
+        [Problem(str(ref), f"no bundled checklist with this id (bundled: {known}); "
+                 "give a path to a .toml file instead")]
+    )
+
+
+def load_checklist(ref: str | Path | None = None) -> Checklist:
+    """Load and validate a checklist, or raise ChecklistError listing every problem."""
+    path = resolve_checklist(ref)
+    shown = display_path(path)
+    try:
+        size = path.stat().st_size
+        if size > MAX_CHECKLIST_BYTES:
+            raise ChecklistError([Problem(
+                shown, f"file is {size:,} bytes; checklists are limited to "
+                f"{MAX_CHECKLIST_BYTES:,} bytes (split it into several checklists)")])
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise ChecklistError([Problem(shown, "no such file")]) from None
+    except IsADirectoryError:
+        raise ChecklistError([Problem(shown, "is a folder, not a checklist file")]) from None
+    except OSError as error:
+        raise ChecklistError([Problem(shown, f"cannot read: {error.strerror}")]) from None
+    return parse_checklist(data, origin=shown, base_dir=path.parent)
+
+
+def parse_checklist(data: bytes | str, *, origin: str, base_dir: Path | None = None) -> Checklist:
+    if isinstance(data, bytes):
+        text = _decode(data, origin)
+    else:
+        text = data.removeprefix("\ufeff")
+    try:
+        raw = tomli.loads(text)
+    except tomli.TOMLDecodeError as error:
+        raise ChecklistError([_toml_problem(error, origin)]) from None
+    try:
+        checklist = Checklist.model_validate(raw)
+    except ValidationError as error:
+        raise ChecklistError(_schema_problems(error, raw, text, origin)) from None
+    checklist._origin = origin
+    problems = _meaning_problems(checklist, text, origin, base_dir)
+    if problems:
+        raise ChecklistError(problems)
+    return checklist
+
+
+def _decode(data: bytes, origin: str) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        column = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
+        raise ChecklistError([Problem(
+            origin, "not valid UTF-8 text; save the file as UTF-8", line, column)]) from None
+
+
+def _toml_problem(error: tomli.TOMLDecodeError, origin: str) -> Problem:
+    message = getattr(error, "msg", str(error))
+    line = getattr(error, "lineno", None)
+    column = getattr(error, "colno", None)
+    return Problem(origin, f"TOML syntax: {message}", line, column)
+
+
+def _schema_problems(
+    error: ValidationError, raw: dict[str, Any], text: str, origin: str
+) -> list[Problem]:
+    problems = []
+    for detail in error.errors(include_url=False):
+        loc = tuple(detail["loc"])
+        if detail["type"] == "extra_forbidden":
+            message = f"unknown field {loc[-1]!r}; check its spelling"
+        elif detail["type"] == "missing":
+            message = "required field is missing"
+        else:
+            message = detail["msg"]
+            value = detail.get("input")
+            if isinstance(value, (str, int, float, bool)):
+                shown = repr(value) if len(repr(value)) <= 60 else repr(value)[:57] + "..."
+                message += f" (got {shown})"
+        owner = _owner_of(raw, loc)
+        problems.append(Problem(
+            origin, message,
+            line=_line_of_id(text, owner[1]) if owner else None,
+            field=_field_path(loc), owner=f"{owner[0]} {owner[1]}" if owner else None,
+        ))
+    return problems
+
+
+def _field_path(loc: tuple[int | str, ...]) -> str:
+    path = ""
+    for part in loc:
+        path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else str(part))
+    return path
+
+
+_KINDS = {"pillars": "pillar", "sections": "section", "items": "item", "sources": "source"}
+
+
+def _owner_of(raw: Any, loc: tuple[int | str, ...]) -> tuple[str, str] | None:
+    """The innermost pillar, section, item or source on the error's path that has an id."""
+    owner = None
+    node, kind = raw, None
+    for part in loc:
+        try:
+            node = node[part]
+        except (KeyError, IndexError, TypeError):
+            break
+        if isinstance(part, str):
+            kind = _KINDS.get(part)
+        elif kind and isinstance(node, dict) and isinstance(node.get("id"), str):
+            owner = (kind, node["id"])
+    return owner
+
+
+def _line_of_id(text: str, ident: str) -> int | None:
+    pattern = re.compile(r"^\s*id\s*=\s*[\"']" + re.escape(ident) + r"[\"']", re.MULTILINE)
+    match = pattern.search(text)
+    return text.count("\n", 0, match.start()) + 1 if match else None
+
+
+def _meaning_problems(
+    checklist: Checklist, text: str, origin: str, base_dir: Path | None
+) -> list[Problem]:
+    problems: list[Problem] = []
+
+    def report(message: str, field: str, kind: str | None = None, ident: str | None = None) -> None:
+        problems.append(Problem(
+            origin, message, line=_line_of_id(text, ident) if ident else None,
+            field=field, owner=f"{kind} {ident}" if kind and ident else None))
+
+    values = sorted(level.value for level in checklist.scale.levels)
+    if values != list(range(len(values))):
+        report(f"levels must run 0, 1, 2, ... without gaps or repeats; found {values}",
+               "scale.levels")
+
+    seen = Counter(p.id for p in checklist.pillars)
+    seen.update(s.id for p in checklist.pillars for s in p.sections)
+    seen.update(item.id for item in checklist.items)
+    for ident, count in seen.items():
+        if count > 1:
+            report(f"id {ident!r} is used {count} times; pillar, section and item ids "
+                   "must be unique", "id", "id", ident)
+
+    documents = _load_documents(checklist, base_dir, report)
+    source_ids = Counter(source.id for source in checklist.sources)
+    for ident, count in source_ids.items():
+        if count > 1:
+            report(f"source id {ident!r} is declared {count} times", "sources", "source", ident)
+
+    if not checklist.pillars:
+        report("the checklist has no pillars", "pillars")
+    for p_index, pillar in enumerate(checklist.pillars):
+        if not pillar.sections:
+            report("pillar has no sections", f"pillars[{p_index}].sections", "pillar", pillar.id)
+        for s_index, section in enumerate(pillar.sections):
+            where = f"pillars[{p_index}].sections[{s_index}]"
+            if not section.items:
+                report("section has no items; add one or remove the section",
+                       f"{where}.items", "section", section.id)
+            for i_index, item in enumerate(section.items):
+                _check_item(checklist, item, f"{where}.items[{i_index}]", documents, report)
+    checklist._documents = documents
+    return problems
+
+
+def _load_documents(checklist: Checklist, base_dir: Path | None, report: Any) -> dict[str, Document]:
+    documents: dict[str, Document] = {}
+    for index, source in enumerate(checklist.sources):
+        if source.seed:
+            seed = bundled_seeds().get(source.seed)
+            if seed is None:
+                known = ", ".join(sorted(bundled_seeds()))
+                report(f"no bundled seed {source.seed!r} (known: {known})",
+                       f"sources[{index}].seed", "source", source.id)
+                continue
+            documents[source.id] = seed.document
+        elif source.file:
+            path = (base_dir or Path.cwd()) / source.file
+            if not path.is_file():
+                report(f"document {source.file!r} not found next to the checklist",
+                       f"sources[{index}].file", "source", source.id)
+                continue
+            try:
+                documents[source.id] = read_document(path)
+            except ChecklistError as error:
+                report(str(error.problems[0].message), f"sources[{index}].file", "source",
+                       source.id)
+    return documents
+
+
+def _check_item(
+    checklist: Checklist, item: Item, where: str, documents: dict[str, Document], report: Any
+) -> None:
+    scale = checklist.scale.by_value
+    for level in item.descriptors:
+        if level not in scale:
+            report(f"descriptor for level {level}, which the scale does not have",
+                   f"{where}.descriptors", "item", item.id)
+    sources = checklist.source_index
+    for r_index, ref in enumerate(item.refs):
+        field = f"{where}.refs[{r_index}]"
+        source = sources.get(ref.source)
+        if source is None:
+            known = ", ".join(sources) or "none declared"
+            report(f"unknown source {ref.source!r} (declared: {known})", f"{field}.source",
+                   "item", item.id)
+            continue
+        if source.has_text and not ref.quote:
+            report(f"source {ref.source!r} has a text: cite it with a verbatim `quote`",
+                   f"{field}.quote", "item", item.id)
+        elif not source.has_text and ref.quote:
+            report(f"source {ref.source!r} has no text to check a quote against: use "
+                   "`locator` (chapter, paragraph) instead of `quote`", f"{field}.quote",
+                   "item", item.id)
+        elif ref.quote:
+            document = documents.get(ref.source)
+            if document is not None and document.find_quote(ref.quote) is None:
+                report(f"quote not found word for word in {document.path.name}: "
+                       f"{_abbreviate(ref.quote)!r}", f"{field}.quote", "item", item.id)
+
+
+def _abbreviate(text: str, limit: int = 70) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 3] + "..."

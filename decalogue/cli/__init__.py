@@ -1,0 +1,106 @@
+"""The `decalogue` command.
+
+Each command group lives in its own module with a `register(subparsers)`
+function; this module only builds the parser and turns every error a user can
+cause into one line on stderr and exit code 1. Nothing here imports textual:
+the TUI is loaded only by the commands that start it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import traceback
+from collections.abc import Sequence
+from importlib import import_module
+from pathlib import Path
+
+from decalogue import __version__
+from decalogue.errors import DecalogueError
+
+#: Modules under decalogue.cli that add commands, in the order --help lists them.
+COMMAND_MODULES = ("app", "checklist_commands", "schema_commands")
+
+DESCRIPTION = """\
+Score a country's implementation of the OSCE commitments against trafficking in
+human beings, item by item, and export scorecards.
+
+Run without a command to open the workbench on your workspace."""
+
+EPILOG = """\
+examples:
+  decalogue                          open the workbench (home screen)
+  decalogue checklists               list the bundled checklists
+  decalogue validate my.toml         check a checklist (or assessment) file
+  decalogue schema checklist         print the JSON Schema of the checklist format
+"""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="decalogue",
+        description=DESCRIPTION,
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"decalogue {__version__}")
+    add_workspace_option(parser)
+    parser.set_defaults(handler=None)
+    subparsers = parser.add_subparsers(title="commands", metavar="COMMAND")
+    for name in COMMAND_MODULES:
+        import_module(f"decalogue.cli.{name}").register(subparsers)
+    return parser
+
+
+def add_workspace_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--workspace",
+        metavar="DIR",
+        type=Path,
+        default=argparse.SUPPRESS,
+        help="folder of assessment files (default: $DECALOGUE_WORKSPACE or your user data folder)",
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    handler = args.handler
+    if handler is None:
+        handler = import_module("decalogue.cli.app").run_home
+    try:
+        result: int = handler(args)
+        return result
+    except DecalogueError as error:
+        print(error, file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("decalogue: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        # The reader went away (e.g. `| head`); nothing left to say.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
+    except Exception as error:  # noqa: BLE001 - the last line of defence
+        return report_crash(error)
+
+
+def report_crash(error: BaseException) -> int:
+    """An unexpected error: one line for the user, the traceback in a log file for us."""
+    from decalogue.paths import crash_log_path
+
+    log = crash_log_path()
+    try:
+        log.parent.mkdir(parents=True, exist_ok=True)
+        with log.open("a", encoding="utf-8") as handle:
+            handle.write("".join(traceback.format_exception(error)))
+        where = f"details in {log}"
+    except OSError:
+        where = "no log could be written"
+    print(
+        f"decalogue: unexpected error: {type(error).__name__}: {error} "
+        f"(your files were not changed by this error; {where}; please report it)",
+        file=sys.stderr,
+    )
+    return 1

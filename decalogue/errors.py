@@ -1,0 +1,66 @@
+"""The one error family a user may see.
+
+Every message is a single line that names the file, the place and the problem,
+so the CLI can print it as is and the TUI can show it in a notification.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with one file, located as precisely as we can."""
+
+    file: str
+    message: str
+    line: int | None = None
+    column: int | None = None
+    field: str | None = None
+    owner: str | None = None
+    """What the field belongs to, e.g. "item LF-03", so the user can find it by id."""
+
+    def __str__(self) -> str:
+        place = self.file
+        if self.line is not None:
+            place += f":{self.line}"
+            if self.column is not None:
+                place += f":{self.column}"
+        where = ""
+        if self.field:
+            where = self.field
+        if self.owner:
+            where = f"{where} ({self.owner})" if where else self.owner
+        return f"{place}: {where}: {self.message}" if where else f"{place}: {self.message}"
+
+
+class DecalogueError(Exception):
+    """Base of the errors the CLI and the TUI turn into a one-line message."""
+
+
+class FileProblems(DecalogueError):
+    """A file could not be used; carries every problem found, not just the first."""
+
+    def __init__(self, problems: Iterable[Problem]) -> None:
+        self.problems = tuple(problems)
+        super().__init__("\n".join(str(problem) for problem in self.problems))
+
+
+class ChecklistError(FileProblems):
+    """A checklist file is unreadable, malformed or inconsistent."""
+
+
+class AssessmentError(FileProblems):
+    """An assessment file is unreadable, malformed or does not fit its checklist."""
+
+
+def display_path(path: Path | str) -> str:
+    """Show paths as the user typed them where possible: relative to the cwd if below it."""
+    path = Path(path)
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except (ValueError, OSError):
+        return str(path)

@@ -1,0 +1,24 @@
+"""Where decalogue keeps the user's files: workspace, logs."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+APP_NAME = "decalogue"
+
+
+def default_workspace() -> Path:
+    """$DECALOGUE_WORKSPACE, or the per-user data folder."""
+    configured = os.environ.get("DECALOGUE_WORKSPACE")
+    if configured:
+        return Path(configured).expanduser()
+    from platformdirs import user_data_path
+
+    return user_data_path(APP_NAME, appauthor=False) / "workspace"
+
+
+def crash_log_path() -> Path:
+    from platformdirs import user_log_path
+
+    return user_log_path(APP_NAME, appauthor=False) / "crash.log"
