@@ -257,8 +257,13 @@ def resolve_checklist(ref: str | Path | None) -> Path:
             return path
     known = ", ".join(path.stem for path in bundled_checklist_paths()) or "none"
     raise ChecklistError(
-        [Problem(str(ref), f"no bundled checklist with this id (bundled: {known}); "
-                 "give a path to a .toml file instead")]
+        [
+            Problem(
+                str(ref),
+                f"no bundled checklist with this id (bundled: {known}); "
+                "give a path to a .toml file instead",
+            )
+        ]
     )
 
 
@@ -269,9 +274,15 @@ def load_checklist(ref: str | Path | None = None) -> Checklist:
     try:
         size = path.stat().st_size
         if size > MAX_CHECKLIST_BYTES:
-            raise ChecklistError([Problem(
-                shown, f"file is {size:,} bytes; checklists are limited to "
-                f"{MAX_CHECKLIST_BYTES:,} bytes (split it into several checklists)")])
+            raise ChecklistError(
+                [
+                    Problem(
+                        shown,
+                        f"file is {size:,} bytes; checklists are limited to "
+                        f"{MAX_CHECKLIST_BYTES:,} bytes (split it into several checklists)",
+                    )
+                ]
+            )
         data = path.read_bytes()
     except FileNotFoundError:
         raise ChecklistError([Problem(shown, "no such file")]) from None
@@ -283,10 +294,7 @@ def load_checklist(ref: str | Path | None = None) -> Checklist:
 
 
 def parse_checklist(data: bytes | str, *, origin: str, base_dir: Path | None = None) -> Checklist:
-    if isinstance(data, bytes):
-        text = _decode(data, origin)
-    else:
-        text = data.removeprefix("\ufeff")
+    text = _decode(data, origin) if isinstance(data, bytes) else data.removeprefix("\ufeff")
     try:
         raw = tomli.loads(text)
     except tomli.TOMLDecodeError as error:
@@ -308,8 +316,9 @@ def _decode(data: bytes, origin: str) -> str:
     except UnicodeDecodeError as error:
         line = data.count(b"\n", 0, error.start) + 1
         column = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
-        raise ChecklistError([Problem(
-            origin, "not valid UTF-8 text; save the file as UTF-8", line, column)]) from None
+        raise ChecklistError(
+            [Problem(origin, "not valid UTF-8 text; save the file as UTF-8", line, column)]
+        ) from None
 
 
 def _toml_problem(error: tomli.TOMLDecodeError, origin: str) -> Problem:
@@ -336,11 +345,15 @@ def _schema_problems(
                 shown = repr(value) if len(repr(value)) <= 60 else repr(value)[:57] + "..."
                 message += f" (got {shown})"
         owner = _owner_of(raw, loc)
-        problems.append(Problem(
-            origin, message,
-            line=_line_of_id(text, owner[1]) if owner else None,
-            field=_field_path(loc), owner=f"{owner[0]} {owner[1]}" if owner else None,
-        ))
+        problems.append(
+            Problem(
+                origin,
+                message,
+                line=_line_of_id(text, owner[1]) if owner else None,
+                field=_field_path(loc),
+                owner=f"{owner[0]} {owner[1]}" if owner else None,
+            )
+        )
     return problems
 
 
@@ -382,22 +395,33 @@ def _meaning_problems(
     problems: list[Problem] = []
 
     def report(message: str, field: str, kind: str | None = None, ident: str | None = None) -> None:
-        problems.append(Problem(
-            origin, message, line=_line_of_id(text, ident) if ident else None,
-            field=field, owner=f"{kind} {ident}" if kind and ident else None))
+        problems.append(
+            Problem(
+                origin,
+                message,
+                line=_line_of_id(text, ident) if ident else None,
+                field=field,
+                owner=f"{kind} {ident}" if kind and ident else None,
+            )
+        )
 
     values = sorted(level.value for level in checklist.scale.levels)
     if values != list(range(len(values))):
-        report(f"levels must run 0, 1, 2, ... without gaps or repeats; found {values}",
-               "scale.levels")
+        report(
+            f"levels must run 0, 1, 2, ... without gaps or repeats; found {values}", "scale.levels"
+        )
 
     seen = Counter(p.id for p in checklist.pillars)
     seen.update(s.id for p in checklist.pillars for s in p.sections)
     seen.update(item.id for item in checklist.items)
     for ident, count in seen.items():
         if count > 1:
-            report(f"id {ident!r} is used {count} times; pillar, section and item ids "
-                   "must be unique", "id", "id", ident)
+            report(
+                f"id {ident!r} is used {count} times; pillar, section and item ids must be unique",
+                "id",
+                "id",
+                ident,
+            )
 
     documents = _load_documents(checklist, base_dir, report)
     source_ids = Counter(source.id for source in checklist.sources)
@@ -413,36 +437,51 @@ def _meaning_problems(
         for s_index, section in enumerate(pillar.sections):
             where = f"pillars[{p_index}].sections[{s_index}]"
             if not section.items:
-                report("section has no items; add one or remove the section",
-                       f"{where}.items", "section", section.id)
+                report(
+                    "section has no items; add one or remove the section",
+                    f"{where}.items",
+                    "section",
+                    section.id,
+                )
             for i_index, item in enumerate(section.items):
                 _check_item(checklist, item, f"{where}.items[{i_index}]", documents, report)
     checklist._documents = documents
     return problems
 
 
-def _load_documents(checklist: Checklist, base_dir: Path | None, report: Any) -> dict[str, Document]:
+def _load_documents(
+    checklist: Checklist, base_dir: Path | None, report: Any
+) -> dict[str, Document]:
     documents: dict[str, Document] = {}
     for index, source in enumerate(checklist.sources):
         if source.seed:
             seed = bundled_seeds().get(source.seed)
             if seed is None:
                 known = ", ".join(sorted(bundled_seeds()))
-                report(f"no bundled seed {source.seed!r} (known: {known})",
-                       f"sources[{index}].seed", "source", source.id)
+                report(
+                    f"no bundled seed {source.seed!r} (known: {known})",
+                    f"sources[{index}].seed",
+                    "source",
+                    source.id,
+                )
                 continue
             documents[source.id] = seed.document
         elif source.file:
             path = (base_dir or Path.cwd()) / source.file
             if not path.is_file():
-                report(f"document {source.file!r} not found next to the checklist",
-                       f"sources[{index}].file", "source", source.id)
+                report(
+                    f"document {source.file!r} not found next to the checklist",
+                    f"sources[{index}].file",
+                    "source",
+                    source.id,
+                )
                 continue
             try:
                 documents[source.id] = read_document(path)
             except ChecklistError as error:
-                report(str(error.problems[0].message), f"sources[{index}].file", "source",
-                       source.id)
+                report(
+                    str(error.problems[0].message), f"sources[{index}].file", "source", source.id
+                )
     return documents
 
 
@@ -452,29 +491,50 @@ def _check_item(
     scale = checklist.scale.by_value
     for level in item.descriptors:
         if level not in scale:
-            report(f"descriptor for level {level}, which the scale does not have",
-                   f"{where}.descriptors", "item", item.id)
+            report(
+                f"descriptor for level {level}, which the scale does not have",
+                f"{where}.descriptors",
+                "item",
+                item.id,
+            )
     sources = checklist.source_index
     for r_index, ref in enumerate(item.refs):
         field = f"{where}.refs[{r_index}]"
         source = sources.get(ref.source)
         if source is None:
             known = ", ".join(sources) or "none declared"
-            report(f"unknown source {ref.source!r} (declared: {known})", f"{field}.source",
-                   "item", item.id)
+            report(
+                f"unknown source {ref.source!r} (declared: {known})",
+                f"{field}.source",
+                "item",
+                item.id,
+            )
             continue
         if source.has_text and not ref.quote:
-            report(f"source {ref.source!r} has a text: cite it with a verbatim `quote`",
-                   f"{field}.quote", "item", item.id)
+            report(
+                f"source {ref.source!r} has a text: cite it with a verbatim `quote`",
+                f"{field}.quote",
+                "item",
+                item.id,
+            )
         elif not source.has_text and ref.quote:
-            report(f"source {ref.source!r} has no text to check a quote against: use "
-                   "`locator` (chapter, paragraph) instead of `quote`", f"{field}.quote",
-                   "item", item.id)
+            report(
+                f"source {ref.source!r} has no text to check a quote against: use "
+                "`locator` (chapter, paragraph) instead of `quote`",
+                f"{field}.quote",
+                "item",
+                item.id,
+            )
         elif ref.quote:
             document = documents.get(ref.source)
             if document is not None and document.find_quote(ref.quote) is None:
-                report(f"quote not found word for word in {document.path.name}: "
-                       f"{_abbreviate(ref.quote)!r}", f"{field}.quote", "item", item.id)
+                report(
+                    f"quote not found word for word in {document.path.name}: "
+                    f"{_abbreviate(ref.quote)!r}",
+                    f"{field}.quote",
+                    "item",
+                    item.id,
+                )
 
 
 def _abbreviate(text: str, limit: int = 70) -> str:

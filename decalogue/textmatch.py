@@ -44,8 +44,8 @@ class NormalisedText:
         chars: list[str] = []
         offsets: list[int] = []
         pending_space = False
-        for index, char in enumerate(original):
-            char = _EQUIVALENTS.get(char, char)
+        for index, raw in enumerate(original):
+            char = _EQUIVALENTS.get(raw, raw)
             if char.isspace():
                 pending_space = bool(chars)
                 continue

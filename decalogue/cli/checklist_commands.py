@@ -36,12 +36,20 @@ def list_checklists(args: argparse.Namespace) -> int:
     for path in bundled_checklist_paths():
         checklist = load_checklist(path)
         rows.append(
-            (checklist.meta.id, checklist.meta.version, str(len(checklist.items)),
-             checklist.meta.title)
+            (
+                checklist.meta.id,
+                checklist.meta.version,
+                str(len(checklist.items)),
+                checklist.meta.title,
+            )
         )
     widths = [max(len(row[column]) for row in rows) for column in range(3)]
     for row in rows:
-        print("  ".join(cell.ljust(width) for cell, width in zip(row, widths)) + "  " + row[3])
+        print(
+            "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=False))
+            + "  "
+            + row[3]
+        )
     return 0
 
 

@@ -1,0 +1,286 @@
+"""The assessment: a user's answers to a checklist, for one country and period.
+
+This is the user's work, so the model is strict about what it accepts (a file
+edited by hand gets precise errors, never silent defaults) and every edit goes
+through `Assessment.apply`, which records who changed what in an append-only
+history.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from datetime import datetime, timezone
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from decalogue.checklist import Checklist
+from decalogue.countries import is_user_assigned, lookup
+
+#: Bump when the file format changes; `decalogue.migrations` upgrades older files.
+SCHEMA_VERSION: Literal[1] = 1
+
+#: A note longer than this is refused: it keeps files and screens responsive.
+MAX_TEXT = 100_000
+
+LongText = Annotated[str, Field(max_length=MAX_TEXT)]
+ShortText = Annotated[str, Field(max_length=500)]
+ItemKey = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$", max_length=40)]
+
+_PERIOD = re.compile(r"^(\d{4})(?:-(\d{4}))?$|^(\d{4}-\d{2}-\d{2})/(\d{4}-\d{2}-\d{2})$")
+
+
+def now() -> datetime:
+    return datetime.now(timezone.utc).replace(microsecond=0)
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid", use_attribute_docstrings=True, validate_assignment=True
+    )
+
+
+class CountryRef(_Model):
+    code: Annotated[str, Field(pattern=r"^[A-Z]{2}$")]
+    """ISO 3166-1 alpha-2 code; user-assigned codes (XA-XZ, QM-QZ, AA, ZZ) name fictional ones."""
+    name: Annotated[str, Field(min_length=1, max_length=120)]
+
+    @model_validator(mode="after")
+    def _known_code(self) -> CountryRef:
+        if lookup(self.code) is None and not is_user_assigned(self.code):
+            raise ValueError(f"{self.code!r} is not an ISO 3166-1 alpha-2 country code")
+        return self
+
+
+def validate_period(value: str) -> str:
+    """A year (2025), a span of years (2024-2025) or a date range (2025-01-01/2025-06-30)."""
+    value = value.strip()
+    match = _PERIOD.match(value)
+    if not match:
+        raise ValueError(
+            "period must be a year (2025), years (2024-2025) or dates (2025-01-01/2025-06-30)"
+        )
+    if match.group(2) and match.group(2) < match.group(1):
+        raise ValueError("the period ends before it starts")
+    if match.group(3):
+        start, end = (datetime.strptime(match.group(n), "%Y-%m-%d") for n in (3, 4))
+        if end < start:
+            raise ValueError("the period ends before it starts")
+    return value
+
+
+def next_period(period: str) -> str:
+    """The period after this one, of the same length, for carrying an assessment forward."""
+    match = _PERIOD.match(period)
+    if match and match.group(1):
+        first = int(match.group(1))
+        last = int(match.group(2) or first)
+        span = last - first + 1
+        return f"{first + span}" if span == 1 else f"{first + span}-{last + span}"
+    if match:
+        start, end = (datetime.strptime(match.group(n), "%Y-%m-%d") for n in (3, 4))
+        try:
+            start, end = start.replace(year=start.year + 1), end.replace(year=end.year + 1)
+        except ValueError:  # 29 February
+            return f"{start.year + 1}"
+        return f"{start:%Y-%m-%d}/{end:%Y-%m-%d}"
+    return period
+
+
+Period = Annotated[str, Field(max_length=40)]
+
+
+class Assessor(_Model):
+    name: Annotated[str, Field(min_length=1, max_length=200)]
+    organisation: ShortText = ""
+    role: ShortText = ""
+
+
+class ChecklistRef(_Model):
+    """Which checklist the answers belong to; the hash tells when it has changed."""
+
+    id: str
+    version: str
+    hash: str
+
+
+class Evidence(_Model):
+    description: Annotated[str, Field(min_length=1, max_length=5_000)]
+    """What the evidence is: a law, a decree, a statistic, a report."""
+    link: Annotated[str, Field(max_length=2_000)] = ""
+    """A web address, if there is one."""
+    document: ShortText = ""
+    """A document reference (title, number, file name) where there is no link."""
+
+
+class Response(_Model):
+    """The answer to one item: a level, N/A with a reason, or nothing yet."""
+
+    level: Annotated[int, Field(ge=0, le=100)] | None = None
+    """The level of the checklist's scale that best describes implementation."""
+    not_applicable: bool = False
+    na_reason: LongText = ""
+    """Why the item does not apply; required with not_applicable."""
+    target: Annotated[int, Field(ge=0, le=100)] | None = None
+    """The level the country aims to reach."""
+    notes: LongText = ""
+    evidence: Annotated[list[Evidence], Field(max_length=200)] = []
+    flagged: bool = False
+    """Marked for a colleague's review."""
+    finding: LongText = ""
+    """Finding or recommendation for the report."""
+    changed_by: ShortText = ""
+    changed_at: datetime | None = None
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Response:
+        if self.not_applicable and self.level is not None:
+            raise ValueError("an item is either N/A or has a level, not both")
+        if self.not_applicable and not self.na_reason.strip():
+            raise ValueError("N/A needs a reason (na_reason)")
+        return self
+
+    @property
+    def answered(self) -> bool:
+        return self.level is not None or self.not_applicable
+
+    def is_empty(self) -> bool:
+        return self == Response(changed_by=self.changed_by, changed_at=self.changed_at)
+
+
+class Change(_Model):
+    """One entry of the append-only history."""
+
+    at: datetime
+    by: ShortText
+    item: str | None = None
+    """The item changed, or None for a change to the assessment itself."""
+    field: str
+    old: Any = None
+    new: Any = None
+
+
+#: The fields of a Response that `Assessment.apply` may change, besides the answer.
+EDITABLE = ("target", "notes", "evidence", "flagged", "finding")
+
+
+class Answer(BaseModel):
+    """A level, N/A with its reason, or None: what the scoring keys set."""
+
+    model_config = ConfigDict(frozen=True)
+
+    level: int | None = None
+    na_reason: str | None = None
+
+    @classmethod
+    def of(cls, response: Response | None) -> Answer:
+        if response is None:
+            return cls()
+        if response.not_applicable:
+            return cls(na_reason=response.na_reason)
+        return cls(level=response.level)
+
+    def describe(self) -> str | int | None:
+        if self.na_reason is not None:
+            return f"N/A: {self.na_reason}"
+        return self.level
+
+
+class Assessment(_Model):
+    """A whole assessment file."""
+
+    schema_version: Literal[1] = SCHEMA_VERSION
+    id: Annotated[str, Field(min_length=1, max_length=64)] = Field(
+        default_factory=lambda: uuid.uuid4().hex
+    )
+    """Stable identity across renames and copies (used to spot the same file twice)."""
+    title: ShortText = ""
+    checklist: ChecklistRef
+    country: CountryRef
+    period: Period
+    assessors: list[Assessor] = []
+    created: datetime = Field(default_factory=now)
+    updated: datetime = Field(default_factory=now)
+    carried_from: ShortText = ""
+    """The id of the assessment this one was carried forward from."""
+    responses: dict[ItemKey, Response] = {}
+    history: list[Change] = []
+
+    @field_validator("period")
+    @classmethod
+    def _valid_period(cls, value: str) -> str:
+        return validate_period(value)
+
+    # -- reading
+
+    def response(self, item_id: str) -> Response | None:
+        return self.responses.get(item_id)
+
+    def display_title(self) -> str:
+        return self.title or f"{self.country.name} {self.period}"
+
+    # -- editing
+
+    def apply(
+        self, item_id: str, field: str, value: Any, by: str, at: datetime | None = None
+    ) -> Change | None:
+        """Change one field of one item's response and record it; None if nothing changed.
+
+        `field` is "answer" (value: an Answer) or one of EDITABLE.
+        """
+        at = at or now()
+        current = self.responses.get(item_id) or Response()
+        if field == "answer":
+            assert isinstance(value, Answer)
+            old: Any = Answer.of(current).describe()
+            updated = current.model_copy(
+                update={
+                    "level": value.level,
+                    "not_applicable": value.na_reason is not None,
+                    "na_reason": value.na_reason or "",
+                }
+            )
+            new: Any = value.describe()
+        elif field in EDITABLE:
+            old = _plain(getattr(current, field))
+            updated = current.model_copy(update={field: value})
+            new = _plain(value)
+        else:
+            raise ValueError(f"unknown response field {field!r}")
+        if old == new:
+            return None
+        # model_copy skips validation; validate the result so a bad edit cannot be stored.
+        updated = Response.model_validate(
+            {**updated.model_dump(), "changed_by": by, "changed_at": at}
+        )
+        self.responses[item_id] = updated
+        change = Change(at=at, by=by, item=item_id, field=field, old=old, new=new)
+        self.history.append(change)
+        self.updated = at
+        return change
+
+    def orphaned(self, checklist: Checklist) -> list[str]:
+        """Answered items the checklist no longer has: kept in the file, reported, not scored."""
+        return sorted(
+            i
+            for i, r in self.responses.items()
+            if i not in checklist.item_index and not r.is_empty()
+        )
+
+    def matches(self, checklist: Checklist) -> bool:
+        return self.checklist.hash == checklist.content_hash
+
+
+def checklist_ref(checklist: Checklist) -> ChecklistRef:
+    return ChecklistRef(
+        id=checklist.meta.id, version=checklist.meta.version, hash=checklist.content_hash
+    )
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, BaseModel):
+        return value.model_dump(mode="json")
+    return value
