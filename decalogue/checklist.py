@@ -75,7 +75,7 @@ class NotApplicable(_Model):
 
 
 class Scale(_Model):
-    levels: Annotated[list[Level], Field(min_length=2, max_length=11)]
+    levels: Annotated[tuple[Level, ...], Field(min_length=2, max_length=11)]
     """Contiguous levels from 0 upwards; the highest is the full score."""
     not_applicable: NotApplicable = NotApplicable()
 
@@ -143,11 +143,11 @@ class Item(_Model):
     """What the assessor answers, as one precise, neutral question."""
     guidance: Text = ""
     """What to look at, and what counts as evidence."""
-    descriptors: dict[int, Text] = {}
+    descriptors: dict[int, Text] = Field(default_factory=dict)
     """What each level of the scale means for this item, keyed by level."""
-    tags: Annotated[list[Tag], Field(max_length=30)] = []
+    tags: Annotated[tuple[Tag, ...], Field(max_length=30)] = ()
     weight: Weight = 1.0
-    refs: Annotated[list[Reference], Field(max_length=50)] = []
+    refs: Annotated[tuple[Reference, ...], Field(max_length=50)] = ()
 
 
 class Section(_Model):
@@ -156,7 +156,7 @@ class Section(_Model):
     summary: Text = ""
     weight: Weight = 1.0
     """Share of the section in its pillar's score."""
-    items: list[Item] = []
+    items: tuple[Item, ...] = ()
 
 
 class Pillar(_Model):
@@ -165,7 +165,7 @@ class Pillar(_Model):
     summary: Text = ""
     weight: Weight = 1.0
     """Share of the pillar in the overall score."""
-    sections: list[Section] = []
+    sections: tuple[Section, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -182,8 +182,8 @@ class Checklist(_Model):
 
     meta: Meta
     scale: Scale
-    sources: list[Source] = []
-    pillars: list[Pillar] = []
+    sources: tuple[Source, ...] = ()
+    pillars: tuple[Pillar, ...] = ()
 
     _origin: str = PrivateAttr(default="<memory>")
     _documents: dict[str, Document] = PrivateAttr(default_factory=dict)
