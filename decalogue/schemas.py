@@ -16,8 +16,17 @@ def _checklist() -> type[BaseModel]:
     return Checklist
 
 
+def _assessment() -> type[BaseModel]:
+    from decalogue.assessment import Assessment
+
+    return Assessment
+
+
 #: Format name -> a function returning the model that defines it.
-SCHEMAS: dict[str, Callable[[], type[BaseModel]]] = {"checklist": _checklist}
+SCHEMAS: dict[str, Callable[[], type[BaseModel]]] = {
+    "checklist": _checklist,
+    "assessment": _assessment,
+}
 
 
 def json_schema(kind: str) -> dict[str, Any]:

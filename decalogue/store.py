@@ -1,0 +1,697 @@
+"""The assessment files on disk: the only code that reads or writes them.
+
+An assessment is days of an official's work, so every write is atomic (a
+temporary file in the same folder, fsync, rename), keeps the previous version
+as `<name>.bak`, is readable only by its owner, and is refused when the file
+on disk is no longer the version that was loaded: two windows or two programs
+never silently overwrite each other. A file that cannot be parsed is never
+written over.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from decalogue import migrations
+from decalogue.assessment import (
+    SCHEMA_VERSION,
+    Assessment,
+    Assessor,
+    Change,
+    ChecklistRef,
+    CountryRef,
+    checklist_ref,
+    next_period,
+    now,
+    validate_period,
+)
+from decalogue.checklist import Checklist, load_checklist
+from decalogue.countries import is_user_assigned, lookup
+from decalogue.errors import AssessmentError, ChecklistError, DecalogueError, Problem, display_path
+from decalogue.paths import default_workspace
+from decalogue.resources import bundled_checklist_paths
+from decalogue.scoring import ScoreBoard
+
+#: Larger files are refused before reading: 10,000 answered items with notes
+#: and evidence come to a few MB, so this leaves ample room.
+MAX_ASSESSMENT_BYTES = 64 * 1024 * 1024
+
+#: How long a save waits for another program's save of the same file.
+LOCK_TIMEOUT = 10.0
+
+TRASH = ".trash"
+
+
+class SaveError(DecalogueError):
+    """A write failed (disk full, permission, read-only folder); the old file is intact."""
+
+
+class ConflictError(DecalogueError):
+    """The file on disk is not the version that was loaded; nothing was written."""
+
+
+# --------------------------------------------------------------------------- parsing
+
+
+def fingerprint(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def parse_assessment(data: bytes, origin: str) -> Assessment:
+    """Bytes of an assessment file -> Assessment, or AssessmentError naming every problem."""
+    text = _decode(data, origin)
+    try:
+        raw = json.loads(text, parse_constant=_reject_constant)
+    except json.JSONDecodeError as error:
+        raise AssessmentError(
+            [Problem(origin, f"JSON syntax: {error.msg}", error.lineno, error.colno)]
+        ) from None
+    except ValueError as error:
+        raise AssessmentError([Problem(origin, f"JSON syntax: {error}")]) from None
+    if not isinstance(raw, dict):
+        raise AssessmentError(
+            [Problem(origin, "not an assessment: the file must hold one JSON object {...}")]
+        )
+    version = raw.get("schema_version")
+    if isinstance(version, bool) or not isinstance(version, int):
+        raise AssessmentError(
+            [
+                Problem(
+                    origin,
+                    "missing or invalid: an assessment file has a whole-number schema_version",
+                    *_locate(text, ("schema_version",)),
+                    field="schema_version",
+                )
+            ]
+        )
+    if version > SCHEMA_VERSION:
+        raise AssessmentError(
+            [
+                Problem(
+                    origin,
+                    f"written by a newer decalogue (schema {version}; this one reads up to "
+                    f"{SCHEMA_VERSION}); upgrade decalogue to open it",
+                    field="schema_version",
+                )
+            ]
+        )
+    if version < SCHEMA_VERSION:
+        raw = migrations.upgrade(raw, version, origin)
+    try:
+        return Assessment.model_validate(raw)
+    except ValidationError as error:
+        raise AssessmentError(_schema_problems(error, text, origin)) from None
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a number JSON allows")
+
+
+def _decode(data: bytes, origin: str) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        column = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
+        raise AssessmentError(
+            [Problem(origin, "not valid UTF-8 text; save the file as UTF-8", line, column)]
+        ) from None
+
+
+_OWNERS = {"responses": "item", "assessors": "assessor", "history": "history entry"}
+
+
+def _schema_problems(error: ValidationError, text: str, origin: str) -> list[Problem]:
+    problems = []
+    for detail in error.errors(include_url=False):
+        loc = tuple(detail["loc"])
+        if detail["type"] == "extra_forbidden":
+            message = f"unknown field {loc[-1]!r}; check its spelling"
+        elif detail["type"] == "missing":
+            message = "required field is missing"
+        else:
+            message = detail["msg"].removeprefix("Value error, ")
+            value = detail.get("input")
+            if isinstance(value, (str, int, float, bool)) and not isinstance(value, dict):
+                shown = repr(value) if len(repr(value)) <= 60 else repr(value)[:57] + "..."
+                message += f" (got {shown})"
+        owner = None
+        if len(loc) > 1 and loc[0] in _OWNERS:
+            ident = loc[1]
+            owner = f"{_OWNERS[str(loc[0])]} {ident + 1 if isinstance(ident, int) else ident}"
+        line, column = _locate(text, loc)
+        problems.append(Problem(origin, message, line, column, field=_field_path(loc), owner=owner))
+    return problems
+
+
+def _field_path(loc: tuple[int | str, ...]) -> str:
+    path = ""
+    for part in loc:
+        path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else str(part))
+    return path
+
+
+def _locate(text: str, loc: tuple[int | str, ...]) -> tuple[int | None, int | None]:
+    """The line and column of the innermost key of `loc` that can be found by its name."""
+    position, found = 0, None
+    for part in loc:
+        if isinstance(part, int):
+            break  # list entries have no key to search for
+        key = json.dumps(part, ensure_ascii=False)
+        match = re.compile(re.escape(key) + r"\s*:").search(text, position)
+        if match is None:
+            break
+        position = found = match.start()
+    if found is None:
+        return None, None
+    line_start = text.rfind("\n", 0, found) + 1
+    return text.count("\n", 0, found) + 1, found - line_start + 1
+
+
+def dumps(assessment: Assessment) -> bytes:
+    """The file's bytes: UTF-8 JSON, indented, responses by item id, so diffs stay small."""
+    raw = assessment.model_dump(mode="json")
+    raw["responses"] = dict(sorted(raw["responses"].items()))
+    return (json.dumps(raw, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def check_against(assessment: Assessment, checklist: Checklist, origin: str) -> list[Problem]:
+    """Levels and targets the checklist's scale does not have (they would break the scores)."""
+    problems = []
+    scale = checklist.scale.by_value
+    top = checklist.scale.max_level
+    for item_id, response in assessment.responses.items():
+        if item_id not in checklist.item_index:
+            continue
+        for name in ("level", "target"):
+            value = getattr(response, name)
+            if value is not None and value not in scale:
+                problems.append(
+                    Problem(
+                        origin,
+                        f"level {value} is not on the checklist's scale (0-{top})",
+                        field=f"responses.{item_id}.{name}",
+                        owner=f"item {item_id}",
+                    )
+                )
+    return problems
+
+
+# --------------------------------------------------------------------------- files
+
+
+@dataclass(frozen=True)
+class Stored:
+    """An assessment as loaded, with the fingerprint that later saves check against."""
+
+    path: Path
+    assessment: Assessment
+    fingerprint: str
+    """sha256 of the bytes on disk."""
+
+
+def read_bytes(path: Path) -> bytes:
+    shown = display_path(path)
+    try:
+        size = path.stat().st_size
+        if size > MAX_ASSESSMENT_BYTES:
+            raise AssessmentError(
+                [
+                    Problem(
+                        shown,
+                        f"file is {size:,} bytes; assessments are limited to "
+                        f"{MAX_ASSESSMENT_BYTES:,} bytes",
+                    )
+                ]
+            )
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise AssessmentError([Problem(shown, "no such file")]) from None
+    except IsADirectoryError:
+        raise AssessmentError([Problem(shown, "is a folder, not an assessment file")]) from None
+    except OSError as error:
+        raise AssessmentError([Problem(shown, f"cannot read: {error.strerror}")]) from None
+
+
+def read(path: Path) -> Stored:
+    data = read_bytes(path)
+    return Stored(path, parse_assessment(data, display_path(path)), fingerprint(data))
+
+
+def create(path: Path, assessment: Assessment) -> Stored:
+    """Write a new file; never overwrites an existing one (ConflictError)."""
+    return Stored(path, assessment, save(path, assessment, None))
+
+
+def save(path: Path, assessment: Assessment, expected: str | None) -> str:
+    """Write `assessment` to `path` if the file is still the version `expected`; new fingerprint.
+
+    `expected` is None only for a file that must not exist yet.
+    """
+    return save_bytes(path, dumps(assessment), expected)
+
+
+def save_bytes(path: Path, data: bytes, expected: str | None) -> str:
+    """`save` for bytes already produced by `dumps` (a session serialises under its lock)."""
+    shown = display_path(path)
+    if len(data) > MAX_ASSESSMENT_BYTES:
+        raise SaveError(
+            f"{shown}: not saved: the assessment would be {len(data):,} bytes, over the "
+            f"limit of {MAX_ASSESSMENT_BYTES:,}; the file on disk is unchanged"
+        )
+    try:
+        with file_lock(path):
+            current = _current_bytes(path)
+            if expected is None and current is not None:
+                raise ConflictError(
+                    f"{shown}: already exists; nothing was written (choose another file name)"
+                )
+            if expected is not None and current is not None and fingerprint(current) != expected:
+                raise ConflictError(
+                    f"{shown}: changed on disk since it was opened (another window or program "
+                    "saved it); nothing was written: reload to take that version, or "
+                    "overwrite it with yours"
+                )
+            # A file deleted since it was opened is written again: the user's edits are the
+            # only copy left, and there is nothing on disk to overwrite.
+            if current is not None:
+                _atomic_write(backup_path(path), current)
+            _atomic_write(path, data)
+    except OSError as error:
+        raise SaveError(
+            f"{shown}: not saved: {_why(error)}; the file on disk is unchanged"
+        ) from None
+    return fingerprint(data)
+
+
+def backup_path(path: Path) -> Path:
+    return path.with_name(path.name + ".bak")
+
+
+def lock_path(path: Path) -> Path:
+    return path.with_name(f".{path.name}.lock")
+
+
+def _current_bytes(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        return None
+
+
+def _atomic_write(path: Path, data: bytes) -> None:
+    """Temp file in the same folder (created 0600), fsync, rename over the target."""
+    handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
+        Path(temp).replace(path)
+    except BaseException:
+        with suppress(OSError):
+            Path(temp).unlink()
+        raise
+    _fsync_folder(path.parent)
+
+
+def _fsync_folder(folder: Path) -> None:
+    """Make the rename durable; some file systems cannot, and the file is in place anyway."""
+    if os.name == "nt":
+        return
+    with suppress(OSError):
+        handle = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(handle)
+        finally:
+            os.close(handle)
+
+
+def _why(error: OSError) -> str:
+    import errno
+
+    reasons = {
+        errno.ENOSPC: "the disk is full (free some space and save again)",
+        errno.EACCES: "permission denied (check the folder's permissions or save elsewhere)",
+        errno.EPERM: "permission denied (check the folder's permissions or save elsewhere)",
+        errno.EROFS: "the folder is on a read-only file system (save elsewhere)",
+        errno.ENOENT: "the folder does not exist",
+        errno.EDQUOT: "the disk quota is exceeded (free some space and save again)",
+    }
+    return reasons.get(error.errno or 0) or (error.strerror or str(error))
+
+
+@contextmanager
+def file_lock(path: Path) -> Iterator[None]:
+    """An exclusive lock on the sidecar `.<name>.lock`, shared by every decalogue process."""
+    lock = lock_path(path)
+    handle = os.open(lock, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        deadline = time.monotonic() + LOCK_TIMEOUT
+        while not _try_lock(handle):
+            if time.monotonic() > deadline:
+                raise SaveError(
+                    f"{display_path(path)}: another program is saving this file "
+                    f"(lock {lock.name} is held); nothing was written, try again"
+                )
+            time.sleep(0.05)
+        try:
+            yield
+        finally:
+            _unlock(handle)
+    finally:
+        os.close(handle)
+
+
+if sys.platform == "win32":
+    import msvcrt
+
+    def _try_lock(handle: int) -> bool:
+        try:
+            msvcrt.locking(handle, msvcrt.LK_NBLCK, 1)
+        except OSError:
+            return False
+        return True
+
+    def _unlock(handle: int) -> None:
+        with suppress(OSError):
+            os.lseek(handle, 0, os.SEEK_SET)
+            msvcrt.locking(handle, msvcrt.LK_UNLCK, 1)
+
+else:
+    import fcntl
+
+    def _try_lock(handle: int) -> bool:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return False
+        return True
+
+    def _unlock(handle: int) -> None:
+        fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+# --------------------------------------------------------------------------- checklists
+
+
+def find_checklist(ref: ChecklistRef) -> Checklist | None:
+    """The bundled checklist with this id (any version; drift is the session's business)."""
+    paths = bundled_checklist_paths()
+    ordered = sorted(paths, key=lambda p: p.stem != ref.id)  # the likely file first
+    for path in ordered:
+        try:
+            checklist = _bundled(path, path.stat().st_mtime_ns)
+        except ChecklistError:
+            if path.stem == ref.id:
+                raise
+            continue  # another broken checklist is not this one's problem
+        if checklist.meta.id == ref.id:
+            return checklist
+    return None
+
+
+_BUNDLED: dict[tuple[Path, int], Checklist] = {}
+
+
+def _bundled(path: Path, mtime: int) -> Checklist:
+    key = (path, mtime)
+    if key not in _BUNDLED:
+        _BUNDLED[key] = load_checklist(path)
+    return _BUNDLED[key]
+
+
+# --------------------------------------------------------------------------- new assessments
+
+
+def country(code: str, name: str | None = None) -> CountryRef:
+    code = code.strip().upper()
+    known = lookup(code) if len(code) == 2 else None
+    if known is not None:
+        return CountryRef(code=code, name=(name or "").strip() or known.name)
+    if len(code) == 2 and code.isalpha() and is_user_assigned(code):
+        if not (name or "").strip():
+            raise DecalogueError(
+                f"country {code}: a user-assigned code (for an example or training country) "
+                "needs a name; give one, e.g. Exampleland"
+            )
+        return CountryRef(code=code, name=(name or "").strip())
+    raise DecalogueError(
+        f"country {code!r}: not an ISO 3166-1 alpha-2 code (e.g. AT, FR, XX for an example country)"
+    )
+
+
+def _period(value: str) -> str:
+    try:
+        return validate_period(value)
+    except ValueError as error:
+        raise DecalogueError(f"period {value!r}: {error}") from None
+
+
+def new_assessment(
+    checklist: Checklist,
+    country_code: str,
+    period: str,
+    *,
+    country_name: str | None = None,
+    assessor: str | None = None,
+    title: str = "",
+) -> Assessment:
+    assessors = [Assessor(name=assessor.strip())] if assessor and assessor.strip() else []
+    return Assessment(
+        title=title.strip(),
+        checklist=checklist_ref(checklist),
+        country=country(country_code, country_name),
+        period=_period(period),
+        assessors=assessors,
+    )
+
+
+def carry_forward(
+    previous: Assessment, checklist: Checklist, period: str | None, by: str
+) -> Assessment:
+    """Next period's assessment: last answers kept, every one marked for review."""
+    new_period = _period(period) if period else next_period(previous.period)
+    at = now()
+    responses = {
+        item_id: response.model_copy(update={"flagged": True})
+        for item_id, response in previous.responses.items()
+        if item_id in checklist.item_index and not response.is_empty()
+    }
+    title = previous.title.replace(previous.period, new_period) if previous.title else ""
+    return Assessment(
+        title=title,
+        checklist=checklist_ref(checklist),
+        country=previous.country,
+        period=new_period,
+        assessors=list(previous.assessors),
+        created=at,
+        updated=at,
+        carried_from=previous.id,
+        responses=responses,
+        history=[
+            Change(at=at, by=by, field="carried_forward", old=previous.period, new=new_period)
+        ],
+    )
+
+
+# --------------------------------------------------------------------------- workspace
+
+
+@dataclass(frozen=True)
+class Summary:
+    """One line of a workspace listing; `error` is set (and the rest blank) for unreadable files."""
+
+    path: Path
+    id: str
+    title: str
+    country_code: str
+    country_name: str
+    period: str
+    checklist_id: str
+    checklist_version: str
+    answered: int
+    """Items answered with a level or N/A."""
+    total: int
+    """Items of the checklist; 0 when the checklist is not available."""
+    coverage: float
+    overall: float | None
+    flagged: int
+    updated: datetime | None
+    error: str | None
+
+
+def _unreadable(path: Path, error: str) -> Summary:
+    return Summary(path, "", "", "", "", "", "", "", 0, 0, 0.0, None, 0, None, error)
+
+
+_TRASHED = re.compile(r"^(?P<stem>.+)\.(?P<stamp>\d{8}T\d{6}Z)(?:-\d+)?\.json$")
+
+
+class Workspace:
+    """A folder of assessment files."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    @classmethod
+    def resolve(cls, option: Path | None = None) -> Workspace:
+        root = (option or default_workspace()).expanduser()
+        try:
+            root.mkdir(mode=0o700, parents=True, exist_ok=True)
+        except FileExistsError:
+            raise DecalogueError(
+                f"{display_path(root)}: is a file, not a workspace folder"
+            ) from None
+        except OSError as error:
+            raise DecalogueError(
+                f"{display_path(root)}: cannot create the workspace folder: {_why(error)}"
+            ) from None
+        return cls(root)
+
+    def files(self) -> list[Path]:
+        return sorted(
+            path
+            for path in self.root.glob("*.json")
+            if not path.name.startswith(".") and path.is_file()
+        )
+
+    def summaries(self) -> list[Summary]:
+        checklists: dict[tuple[str, str], Checklist | None] = {}
+        result = []
+        for path in self.files():
+            try:
+                stored = read(path)
+            except DecalogueError as error:
+                result.append(_unreadable(path, str(error).splitlines()[0]))
+                continue
+            assessment = stored.assessment
+            key = (assessment.checklist.id, assessment.checklist.version)
+            try:
+                if key not in checklists:
+                    checklists[key] = find_checklist(assessment.checklist)
+            except DecalogueError as error:
+                result.append(_unreadable(path, str(error).splitlines()[0]))
+                continue
+            checklist = checklists[key]
+            answered = sum(1 for r in assessment.responses.values() if r.answered)
+            total, coverage, overall = 0, 0.0, None
+            flagged = sum(1 for r in assessment.responses.values() if r.flagged)
+            if checklist is not None:
+                problems = check_against(assessment, checklist, display_path(path))
+                if problems:
+                    result.append(_unreadable(path, str(problems[0])))
+                    continue
+                board = ScoreBoard(checklist, assessment.responses).overall
+                answered = board.answered + board.not_applicable
+                total, coverage, overall = board.total, board.coverage, board.score
+                flagged = board.flagged
+            result.append(
+                Summary(
+                    path=path,
+                    id=assessment.id,
+                    title=assessment.display_title(),
+                    country_code=assessment.country.code,
+                    country_name=assessment.country.name,
+                    period=assessment.period,
+                    checklist_id=assessment.checklist.id,
+                    checklist_version=assessment.checklist.version,
+                    answered=answered,
+                    total=total,
+                    coverage=coverage,
+                    overall=overall,
+                    flagged=flagged,
+                    updated=assessment.updated,
+                    error=None,
+                )
+            )
+        return result
+
+    def new_path(self, assessment: Assessment) -> Path:
+        stem = _safe_name(f"{assessment.country.code}-{assessment.period}")
+        return self._free(stem)
+
+    def _free(self, stem: str) -> Path:
+        for counter in range(1, 10_000):
+            name = f"{stem}.json" if counter == 1 else f"{stem}-{counter}.json"
+            candidate = self.root / name
+            if not candidate.exists() and not backup_path(candidate).exists():
+                return candidate
+        raise DecalogueError(f"{display_path(self.root)}: no free file name for {stem}")
+
+    def create(self, assessment: Assessment) -> Stored:
+        for _ in range(5):  # another process may take the name between the check and the write
+            try:
+                return create(self.new_path(assessment), assessment)
+            except ConflictError:
+                continue
+        return create(self.new_path(assessment), assessment)
+
+    @property
+    def trash(self) -> Path:
+        return self.root / TRASH
+
+    def delete(self, path: Path) -> Path:
+        """Move the file (and its backup) to the workspace's trash; returns where it went."""
+        stamp = now().strftime("%Y%m%dT%H%M%SZ")
+        try:
+            self.trash.mkdir(mode=0o700, exist_ok=True)
+            with file_lock(path):
+                target = self.trash / f"{path.stem}.{stamp}.json"
+                counter = 2
+                while target.exists():
+                    target = self.trash / f"{path.stem}.{stamp}-{counter}.json"
+                    counter += 1
+                path.replace(target)
+                if backup_path(path).exists():
+                    backup_path(path).replace(backup_path(target))
+            with suppress(OSError):
+                lock_path(path).unlink()
+        except OSError as error:
+            raise SaveError(f"{display_path(path)}: not deleted: {_why(error)}") from None
+        return target
+
+    def restore(self, trashed: Path) -> Path:
+        """Put a trashed file back under its old name (or a free one near it)."""
+        match = _TRASHED.match(trashed.name)
+        stem = match.group("stem") if match else trashed.stem
+        target = self._free(stem)
+        try:
+            trashed.replace(target)
+            if backup_path(trashed).exists():
+                backup_path(trashed).replace(backup_path(target))
+        except OSError as error:
+            raise SaveError(f"{display_path(trashed)}: not restored: {_why(error)}") from None
+        return target
+
+    def trashed(self) -> list[Path]:
+        """Files in the trash, most recently deleted first."""
+        if not self.trash.is_dir():
+            return []
+        files = [p for p in self.trash.glob("*.json") if p.is_file()]
+
+        def stamp(path: Path) -> str:
+            match = _TRASHED.match(path.name)
+            return match.group("stamp") if match else ""
+
+        return sorted(files, key=lambda p: (stamp(p), p.name), reverse=True)
+
+
+def _safe_name(text: str) -> str:
+    """A file name stem that is valid everywhere: letters, digits, dot, dash, underscore."""
+    stem = re.sub(r"[^A-Za-z0-9._-]+", "_", text).strip("._-")
+    return stem[:80] or "assessment"
