@@ -299,6 +299,17 @@ def parse_checklist(data: bytes | str, *, origin: str, base_dir: Path | None = N
         raw = tomli.loads(text)
     except tomli.TOMLDecodeError as error:
         raise ChecklistError([_toml_problem(error, origin)]) from None
+    except RecursionError:
+        raise ChecklistError(
+            [Problem(origin, "TOML nested too deeply (over 400 levels); flatten the file")]
+        ) from None
+    return checklist_from_data(raw, text=text, origin=origin, base_dir=base_dir)
+
+
+def checklist_from_data(
+    raw: dict[str, Any], *, text: str = "", origin: str, base_dir: Path | None = None
+) -> Checklist:
+    """Validate parsed TOML; `text` only helps to point at lines in error messages."""
     try:
         checklist = Checklist.model_validate(raw)
     except ValidationError as error:
