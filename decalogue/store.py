@@ -447,7 +447,7 @@ def country(code: str, name: str | None = None) -> CountryRef:
         if not (name or "").strip():
             raise DecalogueError(
                 f"country {code}: a user-assigned code (for an example or training country) "
-                "needs a name; give one, e.g. Exampleland"
+                "needs a name (--country-name on the command line), e.g. Exampleland"
             )
         return CountryRef(code=code, name=(name or "").strip())
     raise DecalogueError(

@@ -76,4 +76,8 @@ def validate_files(args: argparse.Namespace) -> int:
 
 
 def validate_one(path: Path) -> str:
+    if path.suffix.lower() == ".json":
+        from decalogue.cli.assessment_commands import describe_assessment
+
+        return describe_assessment(path)
     return describe(load_checklist(path))

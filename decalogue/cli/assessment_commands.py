@@ -1,0 +1,217 @@
+"""`decalogue new` and `decalogue list`: starting assessments and seeing the workspace."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from decalogue import store
+from decalogue.assessment import Assessor
+from decalogue.checklist import Checklist, load_checklist
+from decalogue.cli import add_workspace_option
+from decalogue.errors import AssessmentError, DecalogueError, Problem, display_path
+from decalogue.scoring import ScoreBoard
+from decalogue.session import default_user
+
+
+def register(subparsers: Any) -> None:
+    new = subparsers.add_parser(
+        "new",
+        help="start an assessment (or carry one forward to the next period)",
+        description=(
+            "Create an assessment file in the workspace (or at -o FILE) and print its path. "
+            "With --from, the previous assessment's answers, targets, notes and evidence are "
+            "carried forward and every carried item is marked for review."
+        ),
+        epilog=(
+            "examples:\n"
+            "  decalogue new --country XX --country-name Exampleland --period 2025\n"
+            "  decalogue new --from XX-2025.json            (period defaults to the next one)"
+        ),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    new.add_argument("--country", metavar="CODE", help="ISO 3166-1 alpha-2 code, e.g. AT")
+    new.add_argument(
+        "--period", metavar="P", help="a year (2025), years (2024-2025) or dates (A/B)"
+    )
+    new.add_argument(
+        "--checklist",
+        metavar="ID|PATH",
+        help="a bundled checklist's id or a .toml file (default: the bundled checklist)",
+    )
+    new.add_argument("--assessor", metavar="NAME", help="who fills it in")
+    new.add_argument(
+        "--country-name",
+        metavar="NAME",
+        help="the country's name (required for user-assigned codes such as XX)",
+    )
+    new.add_argument("--title", metavar="T", default="", help="a title for the assessment")
+    new.add_argument(
+        "--from",
+        dest="previous",
+        metavar="PREVIOUS.json",
+        type=Path,
+        help="carry this assessment forward to the new period",
+    )
+    new.add_argument("-o", "--output", metavar="FILE", type=Path, help="write here instead")
+    add_workspace_option(new)
+    new.set_defaults(handler=new_command)
+
+    listing = subparsers.add_parser(
+        "list",
+        help="the assessments in the workspace",
+        description="List the workspace's assessments: country, period, progress and score.",
+    )
+    add_workspace_option(listing)
+    listing.set_defaults(handler=list_command)
+
+
+def _checklist_for(args: argparse.Namespace, previous: store.Stored | None) -> Checklist:
+    if args.checklist:
+        return load_checklist(args.checklist)
+    if previous is not None:
+        found = store.find_checklist(previous.assessment.checklist)
+        if found is None:
+            ref = previous.assessment.checklist
+            raise AssessmentError(
+                [
+                    Problem(
+                        display_path(previous.path),
+                        f"answers checklist {ref.id} {ref.version}, which is not bundled; "
+                        "give its file with --checklist PATH",
+                        field="checklist",
+                    )
+                ]
+            )
+        return found
+    return load_checklist(None)
+
+
+def new_command(args: argparse.Namespace) -> int:
+    previous = store.read(args.previous) if args.previous else None
+    checklist = _checklist_for(args, previous)
+    if previous is not None:
+        old = previous.assessment
+        if args.country and args.country.strip().upper() != old.country.code:
+            raise DecalogueError(
+                f"--country {args.country}: {display_path(args.previous)} is about "
+                f"{old.country.code}; carry forward keeps the country (leave out --country)"
+            )
+        by = args.assessor or default_user(old)
+        assessment = store.carry_forward(old, checklist, args.period, by)
+        if args.assessor and all(a.name != args.assessor for a in assessment.assessors):
+            assessment.assessors = [Assessor(name=args.assessor), *assessment.assessors]
+        if args.title:
+            assessment.title = args.title
+    else:
+        missing = [
+            flag
+            for flag, value in (("--country", args.country), ("--period", args.period))
+            if not value
+        ]
+        if missing:
+            raise DecalogueError(
+                f"decalogue new: {' and '.join(missing)} required "
+                "(or --from PREVIOUS.json to carry an assessment forward)"
+            )
+        assessment = store.new_assessment(
+            checklist,
+            args.country,
+            args.period,
+            country_name=args.country_name,
+            assessor=args.assessor,
+            title=args.title,
+        )
+    if args.output is not None:
+        stored = store.create(args.output, assessment)
+    else:
+        stored = store.Workspace.resolve(getattr(args, "workspace", None)).create(assessment)
+    print(stored.path)
+    return 0
+
+
+def _percent(value: float | None) -> str:
+    return "-" if value is None else f"{value:.0f}%"
+
+
+def list_command(args: argparse.Namespace) -> int:
+    workspace = store.Workspace.resolve(getattr(args, "workspace", None))
+    summaries = workspace.summaries()
+    if not summaries:
+        print(f"No assessments in {workspace.root} yet.")
+        print(
+            "Start one: decalogue new --country XX --country-name Exampleland --period 2025 "
+            "(or run `decalogue` for the workbench)"
+        )
+        return 0
+    header = (
+        "FILE",
+        "COUNTRY",
+        "PERIOD",
+        "CHECKLIST",
+        "ANSWERED",
+        "COVERAGE",
+        "OVERALL",
+        "FLAGGED",
+        "UPDATED",
+    )
+    rows: list[tuple[str, ...]] = []
+    errors: list[tuple[str, str]] = []
+    for summary in summaries:
+        if summary.error is not None:
+            errors.append((summary.path.name, summary.error))
+            continue
+        total = str(summary.total) if summary.total else "?"
+        rows.append(
+            (
+                summary.path.name,
+                f"{summary.country_code} {summary.country_name}",
+                summary.period,
+                f"{summary.checklist_id} {summary.checklist_version}",
+                f"{summary.answered}/{total}",
+                f"{summary.coverage:.0f}%" if summary.total else "-",
+                _percent(summary.overall),
+                str(summary.flagged),
+                f"{summary.updated:%Y-%m-%d %H:%M}" if summary.updated else "",
+            )
+        )
+    table = [header, *rows]
+    widths = [max(len(row[column]) for row in table) for column in range(len(header))]
+    right = {4, 5, 6, 7}
+    for row in table:
+        cells = [
+            cell.rjust(width) if index in right else cell.ljust(width)
+            for index, (cell, width) in enumerate(zip(row, widths, strict=True))
+        ]
+        print("  ".join(cells).rstrip())
+    for name, error in errors:
+        print(f"{name}: unreadable: {error}")
+    return 0
+
+
+def describe_assessment(path: Path) -> str:
+    """One line for `decalogue validate`: what the file is and how far it has got."""
+    stored = store.read(path)
+    assessment = stored.assessment
+    what = f"assessment {assessment.country.code} {assessment.period}"
+    checklist = store.find_checklist(assessment.checklist)
+    if checklist is None:
+        answered = sum(1 for r in assessment.responses.values() if r.answered)
+        return (
+            f"{what}: {answered} answered (checklist {assessment.checklist.id} is not bundled; "
+            "not scored)"
+        )
+    problems = store.check_against(assessment, checklist, display_path(path))
+    if problems:
+        raise AssessmentError(problems)
+    overall = ScoreBoard(checklist, assessment.responses).overall
+    answered = overall.answered + overall.not_applicable
+    score = "no score yet" if overall.score is None else f"overall {overall.score:.0f}%"
+    line = f"{what}: {answered}/{overall.total} answered, {score}"
+    orphaned = assessment.orphaned(checklist)
+    if orphaned:
+        line += f" ({len(orphaned)} answers to items the checklist no longer has, kept)"
+    elif not assessment.matches(checklist):
+        line += f" (checklist changed since: now {checklist.meta.version})"
+    return line
