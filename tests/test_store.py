@@ -1,0 +1,323 @@
+"""The store: atomic saves, backups, permissions, conflicts, the workspace, new files."""
+
+from __future__ import annotations
+
+import errno
+import hashlib
+import os
+import shutil
+import stat
+import subprocess
+import sys
+import tempfile
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from decalogue import store
+from decalogue.assessment import Answer, Assessment, Evidence, checklist_ref, next_period
+from decalogue.checklist import Checklist, load_checklist
+from decalogue.errors import AssessmentError, DecalogueError
+
+FIXTURES = Path(__file__).parent / "fixtures"
+POSIX = os.name == "posix"
+
+
+@pytest.fixture(scope="module")
+def mini() -> Checklist:
+    return load_checklist(FIXTURES / "mini-checklist.toml")
+
+
+@pytest.fixture
+def saved(tmp_path: Path) -> store.Stored:
+    path = tmp_path / "XX-2025.json"
+    shutil.copyfile(FIXTURES / "assessment-v1.json", path)
+    return store.read(path)
+
+
+def sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def leftovers(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir() if p.name.endswith(".tmp"))
+
+
+def edited(assessment: Assessment, item: str = "B-02", value: int = 3) -> Assessment:
+    copy = assessment.model_copy(deep=True)
+    copy.apply(item, "answer", Answer(level=value), "tester")
+    return copy
+
+
+# --------------------------------------------------------------------------- saving
+
+
+def test_save_writes_atomically_keeps_a_backup_and_returns_the_fingerprint(
+    saved: store.Stored,
+) -> None:
+    before = saved.path.read_bytes()
+    new = store.save(saved.path, edited(saved.assessment), saved.fingerprint)
+    assert new == sha(saved.path)
+    assert store.backup_path(saved.path).read_bytes() == before
+    assert store.read(saved.path).assessment.responses["B-02"].level == 3
+    assert leftovers(saved.path.parent) == []
+
+
+@pytest.mark.skipif(not POSIX, reason="POSIX file modes")
+def test_files_and_backups_are_readable_only_by_their_owner(
+    tmp_path: Path, mini: Checklist
+) -> None:
+    assessment = store.new_assessment(mini, "XX", "2025", country_name="Exampleland")
+    stored = store.create(tmp_path / "a.json", assessment)
+    assert stat.S_IMODE(stored.path.stat().st_mode) == 0o600
+    store.save(stored.path, edited(assessment), stored.fingerprint)
+    assert stat.S_IMODE(stored.path.stat().st_mode) == 0o600
+    assert stat.S_IMODE(store.backup_path(stored.path).stat().st_mode) == 0o600
+
+
+FAILURES = [
+    (os, "replace", errno.ENOSPC, "the disk is full"),
+    (os, "fsync", errno.ENOSPC, "the disk is full"),
+    (os, "fsync", errno.EDQUOT, "the disk quota is exceeded"),
+    (tempfile, "mkstemp", errno.EROFS, "the folder is on a read-only file system"),
+    (tempfile, "mkstemp", errno.EACCES, "permission denied"),
+]
+
+
+@pytest.mark.parametrize("failure", FAILURES, ids=lambda f: f"{f[1]}-{errno.errorcode[f[2]]}")
+def test_a_save_that_fails_midway_leaves_the_old_file_intact(
+    saved: store.Stored, monkeypatch: pytest.MonkeyPatch, failure: tuple[object, str, int, str]
+) -> None:
+    module, name, code, says = failure
+    before = saved.path.read_bytes()
+
+    def fail(*args: object, **kwargs: object) -> None:
+        raise OSError(code, os.strerror(code))
+
+    monkeypatch.setattr(module, name, fail)
+    with pytest.raises(store.SaveError) as caught:
+        store.save(saved.path, edited(saved.assessment), saved.fingerprint)
+    monkeypatch.undo()
+    message = str(caught.value)
+    assert f"XX-2025.json: not saved: {says}" in message
+    assert "file on disk is unchanged" in message and "\n" not in message
+    assert saved.path.read_bytes() == before
+    assert leftovers(saved.path.parent) == []
+
+
+@pytest.mark.skipif(not POSIX or os.geteuid() == 0, reason="needs POSIX permissions, not root")
+def test_a_read_only_folder_gives_a_save_error_naming_the_file(saved: store.Stored) -> None:
+    before = saved.path.read_bytes()
+    folder = saved.path.parent
+    (folder / f".{saved.path.name}.lock").touch()
+    folder.chmod(0o500)
+    try:
+        with pytest.raises(store.SaveError, match=r"XX-2025\.json: not saved: permission denied"):
+            store.save(saved.path, edited(saved.assessment), saved.fingerprint)
+    finally:
+        folder.chmod(0o700)
+    assert saved.path.read_bytes() == before
+
+
+def test_create_never_overwrites_an_existing_file(saved: store.Stored) -> None:
+    before = saved.path.read_bytes()
+    with pytest.raises(store.ConflictError, match="already exists"):
+        store.create(saved.path, saved.assessment)
+    assert saved.path.read_bytes() == before
+
+
+def test_a_stale_fingerprint_is_a_conflict_and_nothing_is_written(saved: store.Stored) -> None:
+    first = store.save(saved.path, edited(saved.assessment, "B-02", 1), saved.fingerprint)
+    theirs = saved.path.read_bytes()
+    with pytest.raises(store.ConflictError, match="changed on disk since it was opened"):
+        store.save(saved.path, edited(saved.assessment, "B-02", 4), saved.fingerprint)
+    assert saved.path.read_bytes() == theirs
+    assert sha(saved.path) == first
+
+
+def test_a_second_process_saving_the_file_makes_our_save_a_conflict(
+    saved: store.Stored,
+) -> None:
+    script = textwrap.dedent(
+        f"""
+        from pathlib import Path
+        from decalogue import store
+        from decalogue.assessment import Answer
+        stored = store.read(Path({str(saved.path)!r}))
+        stored.assessment.apply("B-02", "answer", Answer(level=1), "other process")
+        store.save(stored.path, stored.assessment, stored.fingerprint)
+        """
+    )
+    subprocess.run([sys.executable, "-c", script], check=True, capture_output=True)
+    theirs = saved.path.read_bytes()
+    with pytest.raises(store.ConflictError):
+        store.save(saved.path, edited(saved.assessment), saved.fingerprint)
+    assert saved.path.read_bytes() == theirs
+    assert store.read(saved.path).assessment.responses["B-02"].changed_by == "other process"
+
+
+@pytest.mark.skipif(not POSIX, reason="fcntl locks")
+def test_a_save_waits_for_another_process_holding_the_lock_then_gives_up(
+    saved: store.Stored, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    lock = store.lock_path(saved.path)
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import fcntl, os, sys\n"
+            f"fd = os.open({str(lock)!r}, os.O_RDWR | os.O_CREAT, 0o600)\n"
+            "fcntl.flock(fd, fcntl.LOCK_EX)\n"
+            "print('locked', flush=True)\n"
+            "sys.stdin.read()\n",
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
+        monkeypatch.setattr(store, "LOCK_TIMEOUT", 0.3)
+        before = saved.path.read_bytes()
+        with pytest.raises(store.SaveError, match="another program is saving this file"):
+            store.save(saved.path, edited(saved.assessment), saved.fingerprint)
+        assert saved.path.read_bytes() == before
+    finally:
+        assert holder.stdin is not None
+        holder.stdin.close()
+        holder.wait()
+    store.save(saved.path, edited(saved.assessment), saved.fingerprint)  # released: it works
+
+
+def test_an_unparseable_file_is_never_overwritten(tmp_path: Path, mini: Checklist) -> None:
+    path = tmp_path / "broken.json"
+    path.write_bytes(b'{\n  "schema_version": 1,\n  "id": oops\n}\n')
+    before = path.read_bytes()
+    with pytest.raises(AssessmentError, match=r"broken\.json:3:9: JSON syntax"):
+        store.read(path)
+    assessment = store.new_assessment(mini, "XX", "2025", country_name="Exampleland")
+    with pytest.raises(store.ConflictError):
+        store.create(path, assessment)
+    with pytest.raises(store.ConflictError):
+        store.save(path, assessment, hashlib.sha256(b"what was loaded").hexdigest())
+    assert path.read_bytes() == before
+
+
+def test_a_file_deleted_while_open_is_written_again(saved: store.Stored) -> None:
+    saved.path.unlink()
+    store.save(saved.path, edited(saved.assessment), saved.fingerprint)
+    assert store.read(saved.path).assessment.responses["B-02"].level == 3
+
+
+# --------------------------------------------------------------------------- new, carry forward
+
+
+def test_new_assessment_names_countries_and_checks_codes_and_periods(mini: Checklist) -> None:
+    austria = store.new_assessment(mini, "at", "2024-2025", assessor="A. Person")
+    assert (austria.country.code, austria.country.name) == ("AT", "Austria")
+    assert austria.assessors[0].name == "A. Person"
+    assert austria.checklist.hash == mini.content_hash
+    with pytest.raises(DecalogueError, match="needs a name"):
+        store.new_assessment(mini, "XX", "2025")
+    with pytest.raises(DecalogueError, match="not an ISO 3166-1 alpha-2 code"):
+        store.new_assessment(mini, "ZQ", "2025")
+    with pytest.raises(DecalogueError, match="period '2025-2024'"):
+        store.new_assessment(mini, "AT", "2025-2024")
+
+
+def test_carry_forward_keeps_answers_and_evidence_and_flags_every_item(
+    saved: store.Stored, mini: Checklist
+) -> None:
+    previous = saved.assessment
+    previous.apply("ZZ-99", "notes", "an item the checklist dropped", "tester")
+    carried = store.carry_forward(previous, mini, None, by="Example Assessor")
+    assert carried.period == next_period(previous.period) == "2026"
+    assert carried.id != previous.id and carried.carried_from == previous.id
+    assert "ZZ-99" not in carried.responses
+    assert set(carried.responses) == {"A-01", "A-02", "A-03", "B-01"}
+    assert all(response.flagged for response in carried.responses.values())
+    a02 = carried.responses["A-02"]
+    assert (a02.level, a02.target) == (2, 4)
+    assert a02.evidence == [
+        Evidence(description="Example law no. 1", link="https://example.invalid/law-1")
+    ]
+    assert carried.responses["A-03"].na_reason == previous.responses["A-03"].na_reason
+    assert [(c.field, c.old, c.new) for c in carried.history] == [
+        ("carried_forward", "2025", "2026")
+    ]
+    assert carried.title == "Exampleland 2026 (test fixture)"
+    assert store.carry_forward(previous, mini, "2030", by="x").period == "2030"
+
+
+# --------------------------------------------------------------------------- workspace
+
+
+def test_workspace_resolves_the_option_else_the_environment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DECALOGUE_WORKSPACE", str(tmp_path / "from-env"))
+    assert store.Workspace.resolve().root == tmp_path / "from-env"
+    workspace = store.Workspace.resolve(tmp_path / "chosen" / "deep")
+    assert workspace.root.is_dir()
+    if POSIX:
+        assert stat.S_IMODE(workspace.root.stat().st_mode) == 0o700
+    (tmp_path / "file").write_text("x")
+    with pytest.raises(DecalogueError, match="is a file, not a workspace folder"):
+        store.Workspace.resolve(tmp_path / "file")
+
+
+def test_workspace_names_new_files_safely_and_uniquely(tmp_path: Path, mini: Checklist) -> None:
+    workspace = store.Workspace.resolve(tmp_path)
+    first = workspace.create(store.new_assessment(mini, "AT", "2025"))
+    second = workspace.create(store.new_assessment(mini, "AT", "2025"))
+    ranged = workspace.create(store.new_assessment(mini, "AT", "2025-01-01/2025-06-30"))
+    assert [first.path.name, second.path.name] == ["AT-2025.json", "AT-2025-2.json"]
+    assert ranged.path.name == "AT-2025-01-01_2025-06-30.json"
+
+
+def test_summaries_list_every_assessment_and_unreadable_files_with_their_error(
+    tmp_path: Path, saved: store.Stored, mini: Checklist, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(store, "find_checklist", lambda ref: mini if ref.id == "mini" else None)
+    workspace = store.Workspace.resolve(tmp_path)
+    store.save(saved.path, edited(saved.assessment), saved.fingerprint)  # leaves a .bak
+    (tmp_path / "broken.json").write_bytes(b"\xff\xfe{}")
+    workspace.delete(workspace.create(store.new_assessment(mini, "AT", "2020")).path)
+    summaries = workspace.summaries()
+    assert [s.path.name for s in summaries] == ["XX-2025.json", "broken.json"]
+    good, bad = summaries
+    assert (good.country_code, good.country_name, good.period) == ("XX", "Exampleland", "2025")
+    assert (good.checklist_id, good.checklist_version) == ("mini", "1.0")
+    assert (good.answered, good.total, good.flagged) == (5, 5, 1)
+    assert good.coverage == 100.0
+    assert good.overall == pytest.approx((2 * 62.5 + 1 * (25 + 75) / 2) / 3)
+    assert good.error is None
+    assert bad.error is not None and "broken.json:1:1: not valid UTF-8" in bad.error
+    assert bad.overall is None
+
+
+def test_delete_moves_file_and_backup_to_the_trash_and_restore_brings_them_back(
+    tmp_path: Path, mini: Checklist
+) -> None:
+    workspace = store.Workspace.resolve(tmp_path)
+    stored = workspace.create(store.new_assessment(mini, "AT", "2025"))
+    store.save(stored.path, edited(stored.assessment), stored.fingerprint)
+    content = stored.path.read_bytes()
+    trashed = workspace.delete(stored.path)
+    assert not stored.path.exists() and not store.backup_path(stored.path).exists()
+    assert trashed.parent == tmp_path / ".trash" and store.backup_path(trashed).exists()
+    assert workspace.trashed() == [trashed]
+    assert workspace.summaries() == []
+    restored = workspace.restore(trashed)
+    assert restored == stored.path and restored.read_bytes() == content
+    assert store.backup_path(restored).exists()
+    assert workspace.trashed() == []
+
+
+def test_find_checklist_finds_the_bundled_one_by_id() -> None:
+    bundled = load_checklist()
+    ref = checklist_ref(bundled).model_copy(update={"version": "0.0.1", "hash": "x"})
+    found = store.find_checklist(ref)
+    assert found is not None and found.meta.id == bundled.meta.id
+    assert store.find_checklist(ref.model_copy(update={"id": "no-such-checklist"})) is None
