@@ -1,0 +1,586 @@
+"""Compare assessments of one checklist, and follow one country's scores over time.
+
+Pure functions over `Assessment` objects: each assessment is scored once by a
+`ScoreBoard` (the only place scores are computed) and every figure here is read
+from those boards. Assessments of different versions of a checklist are compared
+on the items they share; the items that only some versions have are listed
+beside the comparison, never dropped.
+
+The change of an item is read from the first assessment given to the last
+(for two countries side by side, "improved" means the second is higher); the
+step-by-step changes between neighbours are kept too.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from enum import Enum
+from itertools import pairwise
+from pathlib import Path
+from typing import Any
+
+from decalogue.assessment import Assessment, ChecklistRef
+from decalogue.checklist import Checklist
+from decalogue.errors import DecalogueError
+from decalogue.scoring import OVERALL, GroupScore, ItemScore, ScoreBoard
+
+#: Bump when the JSON documents written by `comparison_document` / `trend_document` change.
+COMPARISON_VERSION = 1
+
+#: How many items the summary names as top improvements and top regressions.
+TOP = 5
+
+
+class ComparisonError(DecalogueError):
+    """Assessments that cannot be compared (different checklists, countries for a trend)."""
+
+
+class ChangeKind(str, Enum):
+    """How one item's answer moved from one assessment to another."""
+
+    IMPROVED = "improved"
+    REGRESSED = "regressed"
+    UNCHANGED = "unchanged"
+    NEWLY_ANSWERED = "newly answered"
+    NO_LONGER_ANSWERED = "no longer answered"
+    NOW_NA = "now N/A"
+    NO_LONGER_NA = "no longer N/A"
+
+    @property
+    def sign(self) -> str:
+        """A mark that reads without colour; always shown beside the word."""
+        return _SIGNS[self]
+
+
+_SIGNS = {
+    ChangeKind.IMPROVED: "▲",
+    ChangeKind.REGRESSED: "▼",
+    ChangeKind.UNCHANGED: "=",
+    ChangeKind.NEWLY_ANSWERED: "+",
+    ChangeKind.NO_LONGER_ANSWERED: "-",
+    ChangeKind.NOW_NA: "~",
+    ChangeKind.NO_LONGER_NA: "~",
+}
+
+
+def change_kind(before: ItemScore, after: ItemScore) -> ChangeKind:
+    """Compares scores, not raw levels, so scales of different lengths still compare."""
+    if before.not_applicable and after.not_applicable:
+        return ChangeKind.UNCHANGED
+    if after.not_applicable:
+        return ChangeKind.NOW_NA
+    if before.not_applicable:
+        return ChangeKind.NO_LONGER_NA
+    if before.score is None and after.score is None:
+        return ChangeKind.UNCHANGED
+    if before.score is None:
+        return ChangeKind.NEWLY_ANSWERED
+    if after.score is None:
+        return ChangeKind.NO_LONGER_ANSWERED
+    if after.score > before.score:
+        return ChangeKind.IMPROVED
+    if after.score < before.score:
+        return ChangeKind.REGRESSED
+    return ChangeKind.UNCHANGED
+
+
+# --------------------------------------------------------------------------- subjects
+
+
+@dataclass(frozen=True)
+class Subject:
+    """One assessment taking part in a comparison, with its checklist, scored once."""
+
+    assessment: Assessment
+    checklist: Checklist
+    path: str = ""
+    """The file it was read from, as shown to users ("" when it never was a file)."""
+    label: str = ""
+    """Column heading; defaults to the assessment's title, else country and period."""
+    board: ScoreBoard = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "board", ScoreBoard(self.checklist, self.assessment.responses))
+        if not self.label:
+            object.__setattr__(self, "label", self.assessment.display_title())
+
+    @property
+    def version(self) -> str:
+        return self.checklist.meta.version
+
+
+def unique_labels(
+    subjects: Sequence[Subject], labels: Sequence[str] | None = None
+) -> tuple[str, ...]:
+    """Labels that tell every column apart: repeats get the file name, then a number."""
+    base = list(labels) if labels is not None else [s.label for s in subjects]
+    counts = Counter(base)
+    named = [
+        f"{label} ({Path(s.path).stem})" if counts[label] > 1 and s.path else label
+        for s, label in zip(subjects, base, strict=True)
+    ]
+    repeated = Counter(named)
+    seen: Counter[str] = Counter()
+    result = []
+    for label in named:
+        seen[label] += 1
+        result.append(f"{label} #{seen[label]}" if repeated[label] > 1 else label)
+    return tuple(result)
+
+
+def _one_checklist_id(subjects: Sequence[Subject], what: str) -> str:
+    if len(subjects) < 2 and what == "compare":
+        raise ComparisonError("compare needs at least two assessments")
+    if not subjects:
+        raise ComparisonError(f"{what}: no assessments given")
+    ids: dict[str, list[str]] = {}
+    for s in subjects:
+        ids.setdefault(s.checklist.meta.id, []).append(s.path or s.label)
+    if len(ids) > 1:
+        listed = "; ".join(f"{i}: {', '.join(files)}" for i, files in ids.items())
+        raise ComparisonError(
+            f"{what}: the assessments answer different checklists ({listed}); "
+            "only assessments of one checklist can be compared"
+        )
+    return next(iter(ids))
+
+
+class ChecklistCache:
+    """Finds each assessment's checklist once per id and version.
+
+    `find` looks a reference up (the store's `find_checklist`). Checklists given
+    in `overrides` (`--checklist`) take precedence: the one with the reference's
+    id and version, else the one with its id; when overrides are given, an
+    assessment of a checklist none of them has is refused.
+    """
+
+    def __init__(
+        self,
+        find: Callable[[ChecklistRef], Checklist | None],
+        overrides: Sequence[Checklist] = (),
+    ) -> None:
+        self._find = find
+        self._overrides = tuple(overrides)
+        self._cache: dict[tuple[str, str], Checklist | None] = {}
+
+    def get(self, ref: ChecklistRef, file: str) -> Checklist:
+        key = (ref.id, ref.version)
+        if key not in self._cache:
+            self._cache[key] = self._lookup(ref, file)
+        checklist = self._cache[key]
+        if checklist is None:
+            raise ComparisonError(
+                f"{file}: its checklist {ref.id} {ref.version} is neither bundled nor given; "
+                "give it with --checklist PATH"
+            )
+        return checklist
+
+    def _lookup(self, ref: ChecklistRef, file: str) -> Checklist | None:
+        if not self._overrides:
+            return self._find(ref)
+        same_id = [c for c in self._overrides if c.meta.id == ref.id]
+        if not same_id:
+            given = ", ".join(sorted({c.meta.id for c in self._overrides}))
+            raise ComparisonError(
+                f"{file}: answers checklist {ref.id!r}, not the one given with --checklist "
+                f"({given})"
+            )
+        exact = [c for c in same_id if c.meta.version == ref.version]
+        return (exact or same_id)[0]
+
+
+# --------------------------------------------------------------------------- compare
+
+
+@dataclass(frozen=True)
+class ItemChange:
+    """One item across the compared assessments."""
+
+    item_id: str
+    title: str
+    pillar_id: str
+    section_id: str
+    weight: float
+    answers: tuple[ItemScore | None, ...]
+    """One per assessment; None where that assessment's checklist lacks the item."""
+    kind: ChangeKind | None
+    """From the first assessment to the last; None for an item not in every version."""
+    steps: tuple[ChangeKind | None, ...]
+    """Between each assessment and the next (one fewer than `answers`)."""
+    delta: int | None
+    """Levels gained (negative: lost) from first to last, when both have a level."""
+    score_delta: float | None
+
+    @property
+    def shared(self) -> bool:
+        return self.kind is not None
+
+    @property
+    def present_in(self) -> tuple[int, ...]:
+        """Indices of the assessments whose checklist has this item."""
+        return tuple(i for i, answer in enumerate(self.answers) if answer is not None)
+
+
+@dataclass(frozen=True)
+class GroupChange:
+    """The overall score, a pillar's or a section's, across the assessments."""
+
+    id: str
+    kind: str
+    """"overall", "pillar" or "section"."""
+    title: str
+    scores: tuple[GroupScore | None, ...]
+    """One per assessment; None where that checklist version lacks the group."""
+    delta: float | None
+    """Score points from first to last, when both have a score."""
+    same_items: bool
+    """False when the versions compared put different items in this group."""
+
+    @property
+    def values(self) -> tuple[float | None, ...]:
+        return tuple(s.score if s is not None else None for s in self.scores)
+
+
+@dataclass(frozen=True)
+class Comparison:
+    checklist_id: str
+    subjects: tuple[Subject, ...]
+    labels: tuple[str, ...]
+    items: tuple[ItemChange, ...]
+    """Items every compared version has, in checklist order."""
+    unshared: tuple[ItemChange, ...]
+    """Items only some versions have: listed, not compared."""
+    groups: tuple[GroupChange, ...]
+    """Overall first, then each pillar followed by its sections."""
+    counts: dict[ChangeKind, int]
+    top_improvements: tuple[ItemChange, ...]
+    top_regressions: tuple[ItemChange, ...]
+
+    @property
+    def versions(self) -> tuple[str, ...]:
+        return tuple(s.version for s in self.subjects)
+
+    @property
+    def mixed_versions(self) -> bool:
+        return len(set(self.versions)) > 1
+
+    @property
+    def scale_checklist(self) -> Checklist:
+        """The checklist whose scale labels the levels (the last one's)."""
+        return self.subjects[-1].checklist
+
+
+def _union_order(checklists: Iterable[Checklist]) -> list[tuple[str, str, str, str]]:
+    """(pillar, section, item id, title) over every distinct checklist, first seen first."""
+    seen: set[str] = set()
+    order = []
+    for checklist in checklists:
+        for pillar, section, item in checklist.walk():
+            if item.id not in seen:
+                seen.add(item.id)
+                order.append((pillar.id, section.id, item.id, item.title))
+    return order
+
+
+def _distinct(subjects: Sequence[Subject]) -> list[Checklist]:
+    found: dict[int, Checklist] = {}
+    for s in subjects:
+        found.setdefault(id(s.checklist), s.checklist)
+    return list(found.values())
+
+
+def compare(subjects: Sequence[Subject], top: int = TOP) -> Comparison:
+    """Compare two or more assessments of one checklist, in the order given."""
+    checklist_id = _one_checklist_id(subjects, "compare")
+    checklists = _distinct(subjects)
+    boards = [s.board for s in subjects]
+    shared: list[ItemChange] = []
+    unshared: list[ItemChange] = []
+    for pillar_id, section_id, item_id, title in _union_order(reversed(checklists)):
+        answers = tuple(board.items.get(item_id) for board in boards)
+        weight = next(a.weight for a in answers if a is not None)
+        present = [a for a in answers if a is not None]
+        if len(present) < len(answers):
+            unshared.append(
+                ItemChange(
+                    item_id, title, pillar_id, section_id, weight, answers, None, (), None, None
+                )
+            )
+            continue
+        first, last = present[0], present[-1]
+        steps = tuple(change_kind(a, b) for a, b in pairwise(present))
+        delta = score_delta = None
+        if first.level is not None and last.level is not None:
+            delta = last.level - first.level
+        if first.score is not None and last.score is not None:
+            score_delta = last.score - first.score
+        shared.append(
+            ItemChange(
+                item_id,
+                title,
+                pillar_id,
+                section_id,
+                weight,
+                answers,
+                change_kind(first, last),
+                steps,
+                delta,
+                score_delta,
+            )
+        )
+    order = {change.item_id: index for index, change in enumerate(shared)}
+    improved = [c for c in shared if c.kind is ChangeKind.IMPROVED]
+    regressed = [c for c in shared if c.kind is ChangeKind.REGRESSED]
+    improved.sort(key=lambda c: (-(c.score_delta or 0.0), -c.weight, order[c.item_id]))
+    regressed.sort(key=lambda c: ((c.score_delta or 0.0), -c.weight, order[c.item_id]))
+    counts = Counter(c.kind for c in shared if c.kind is not None)
+    return Comparison(
+        checklist_id=checklist_id,
+        subjects=tuple(subjects),
+        labels=unique_labels(subjects),
+        items=tuple(shared),
+        unshared=tuple(unshared),
+        groups=_group_changes(subjects, checklists),
+        counts={kind: counts.get(kind, 0) for kind in ChangeKind},
+        top_improvements=tuple(improved[:top]),
+        top_regressions=tuple(regressed[:top]),
+    )
+
+
+def _group_changes(
+    subjects: Sequence[Subject], checklists: Sequence[Checklist]
+) -> tuple[GroupChange, ...]:
+    members: dict[str, dict[int, frozenset[str]]] = {}
+    outline: dict[str, tuple[str, str]] = {}  # id -> (kind, title), in union order
+    for checklist in reversed(checklists):
+        for pillar in checklist.pillars:
+            outline.setdefault(pillar.id, ("pillar", pillar.title))
+            for section in pillar.sections:
+                outline.setdefault(section.id, ("section", section.title))
+    for checklist in checklists:
+        for pillar in checklist.pillars:
+            pillar_items: set[str] = set()
+            for section in pillar.sections:
+                ids = frozenset(item.id for item in section.items)
+                members.setdefault(section.id, {})[id(checklist)] = ids
+                pillar_items |= ids
+            members.setdefault(pillar.id, {})[id(checklist)] = frozenset(pillar_items)
+        members.setdefault(OVERALL, {})[id(checklist)] = frozenset(checklist.item_index)
+
+    def change(group_id: str, kind: str, title: str) -> GroupChange:
+        scores = tuple(
+            s.board.overall
+            if kind == "overall"
+            else (s.board.sections if kind == "section" else s.board.pillars).get(group_id)
+            for s in subjects
+        )
+        first, last = scores[0], scores[-1]
+        delta = None
+        if first is not None and last is not None and None not in (first.score, last.score):
+            assert first.score is not None and last.score is not None
+            delta = last.score - first.score
+        sets = members.get(group_id, {})
+        same = len(set(sets.values())) <= 1 and len(sets) == len(checklists)
+        return GroupChange(group_id, kind, title, scores, delta, same)
+
+    groups = [change(OVERALL, "overall", subjects[-1].checklist.meta.title)]
+    groups.extend(change(gid, kind, title) for gid, (kind, title) in outline.items())
+    return tuple(groups)
+
+
+# --------------------------------------------------------------------------- trend
+
+_PERIOD_PARTS = re.compile(r"^(\d{4})(?:-(\d{4}))?$|^(\d{4}-\d{2}-\d{2})/(\d{4}-\d{2}-\d{2})$")
+
+
+def period_key(period: str) -> tuple[str, str]:
+    """(start date, end date) as ISO strings, so every period form sorts in time order."""
+    match = _PERIOD_PARTS.match(period)
+    if match and match.group(1):
+        return f"{match.group(1)}-01-01", f"{match.group(2) or match.group(1)}-12-31"
+    if match:
+        return match.group(3), match.group(4)
+    return period, period
+
+
+@dataclass(frozen=True)
+class TrendRow:
+    """One figure (overall, a pillar's or a section's score) per period."""
+
+    id: str
+    kind: str
+    title: str
+    values: tuple[float | None, ...]
+    """One per period; None where unscored or absent from that checklist version."""
+    coverage: tuple[float | None, ...]
+
+    @property
+    def change(self) -> float | None:
+        """From the first scored period to the last scored one."""
+        scored = [v for v in self.values if v is not None]
+        return scored[-1] - scored[0] if len(scored) >= 2 else None
+
+
+@dataclass(frozen=True)
+class Trend:
+    checklist_id: str
+    country_code: str
+    country_name: str
+    subjects: tuple[Subject, ...]
+    """Sorted by period."""
+    periods: tuple[str, ...]
+    """Column headings: the periods, told apart by file name where one repeats."""
+    rows: tuple[TrendRow, ...]
+
+    @property
+    def overall(self) -> TrendRow:
+        return self.rows[0]
+
+
+def trend(subjects: Sequence[Subject]) -> Trend:
+    """One country's scores across periods; refuses assessments of different countries."""
+    checklist_id = _one_checklist_id(subjects, "trend")
+    countries: dict[str, list[str]] = {}
+    for s in subjects:
+        countries.setdefault(s.assessment.country.code, []).append(s.path or s.label)
+    if len(countries) > 1:
+        listed = "; ".join(f"{code}: {', '.join(files)}" for code, files in countries.items())
+        raise ComparisonError(
+            f"trend: the assessments are of different countries ({listed}); a trend follows "
+            "one country, use `decalogue compare` to set countries side by side"
+        )
+    ordered = sorted(
+        subjects,
+        key=lambda s: (period_key(s.assessment.period), s.assessment.updated),
+    )
+    labels = unique_labels(ordered, [s.assessment.period for s in ordered])
+    checklists = _distinct(ordered)
+    comparison_groups = _group_changes(ordered, checklists)
+    rows = tuple(
+        TrendRow(
+            g.id,
+            g.kind,
+            g.title,
+            g.values,
+            tuple(s.coverage if s is not None else None for s in g.scores),
+        )
+        for g in comparison_groups
+    )
+    country = ordered[-1].assessment.country
+    return Trend(checklist_id, country.code, country.name, tuple(ordered), labels, rows)
+
+
+# --------------------------------------------------------------------------- documents
+
+
+def _answer_json(answer: ItemScore | None, checklist: Checklist) -> dict[str, Any] | None:
+    if answer is None:
+        return None
+    if answer.not_applicable:
+        return {
+            "state": "not_applicable",
+            "level": None,
+            "label": checklist.scale.not_applicable.label,
+        }
+    if answer.level is None:
+        return {"state": "unanswered", "level": None, "label": None}
+    return {
+        "state": "answered",
+        "level": answer.level,
+        "label": checklist.scale.label(answer.level),
+    }
+
+
+def _round(value: float | None) -> float | None:
+    return None if value is None else round(value, 2)
+
+
+def _subject_json(subject: Subject, label: str) -> dict[str, Any]:
+    a = subject.assessment
+    return {
+        "label": label,
+        "file": subject.path or None,
+        "id": a.id,
+        "title": a.title,
+        "country": {"code": a.country.code, "name": a.country.name},
+        "period": a.period,
+        "checklist_version": subject.version,
+    }
+
+
+def comparison_document(comparison: Comparison) -> dict[str, Any]:
+    """The comparison as a JSON-ready, versioned document (`comparison_version`)."""
+    subjects = comparison.subjects
+
+    def item(change: ItemChange) -> dict[str, Any]:
+        return {
+            "id": change.item_id,
+            "title": change.title,
+            "pillar": change.pillar_id,
+            "section": change.section_id,
+            "answers": [
+                _answer_json(a, s.checklist) for a, s in zip(change.answers, subjects, strict=True)
+            ],
+            "change": change.kind.value if change.kind else None,
+            "delta": change.delta,
+            "present_in": [comparison.labels[i] for i in change.present_in],
+        }
+
+    return {
+        "comparison_version": COMPARISON_VERSION,
+        "kind": "comparison",
+        "checklist": {"id": comparison.checklist_id, "versions": list(comparison.versions)},
+        "assessments": [
+            _subject_json(s, label) for s, label in zip(subjects, comparison.labels, strict=True)
+        ],
+        "items": [item(c) for c in comparison.items],
+        "items_not_in_every_version": [item(c) for c in comparison.unshared],
+        "scores": [
+            {
+                "id": g.id,
+                "kind": g.kind,
+                "title": g.title,
+                "scores": [_round(v) for v in g.values],
+                "coverage": [_round(s.coverage) if s else None for s in g.scores],
+                "change": _round(g.delta),
+                "same_items": g.same_items,
+            }
+            for g in comparison.groups
+        ],
+        "summary": {
+            "counts": {kind.value: n for kind, n in comparison.counts.items()},
+            "top_improvements": [c.item_id for c in comparison.top_improvements],
+            "top_regressions": [c.item_id for c in comparison.top_regressions],
+        },
+    }
+
+
+def trend_document(result: Trend) -> dict[str, Any]:
+    """The trend as a JSON-ready, versioned document."""
+    return {
+        "comparison_version": COMPARISON_VERSION,
+        "kind": "trend",
+        "checklist": {
+            "id": result.checklist_id,
+            "versions": [s.version for s in result.subjects],
+        },
+        "country": {"code": result.country_code, "name": result.country_name},
+        "periods": [
+            _subject_json(s, label)
+            for s, label in zip(result.subjects, result.periods, strict=True)
+        ],
+        "scores": [
+            {
+                "id": row.id,
+                "kind": row.kind,
+                "title": row.title,
+                "values": [_round(v) for v in row.values],
+                "coverage": [_round(v) for v in row.coverage],
+                "change": _round(row.change),
+            }
+            for row in result.rows
+        ],
+    }

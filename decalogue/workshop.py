@@ -1,0 +1,520 @@
+"""Workshops: several groups score one checklist, the room builds one consensus.
+
+`aggregate` sets every group's answer to each item side by side, with the
+median level, the spread and a divergence ranking, so the most disputed items
+are discussed first. `build_consensus` makes a new assessment from the groups'
+answers by the consensus rule (also in the README):
+
+- An item takes the **lower median** of the groups' levels when every group that
+  gave a level is within one level of the others (max - min <= 1). With an even
+  split between two neighbouring levels the lower one is taken, so the
+  consensus never claims more than half the room saw.
+- Groups that left the item unanswered are not counted. If every answering group
+  said N/A, the consensus is N/A, with each group's reason attributed.
+- Otherwise (levels further apart, or some N/A and some levels) the item is a
+  **conflict**: left unanswered, flagged for review, and listed with every
+  group's answer and note for the trainer to decide.
+- Every group's notes and findings are kept, attributed ("Group A: ..."), and
+  their evidence is pooled; one history entry records the merge.
+
+Groups must have answered the same checklist id and version; the same file
+given twice (same assessment id, or identical bytes) is refused, because it
+would count one group's view twice.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from decalogue.assessment import (
+    MAX_TEXT,
+    Assessment,
+    Assessor,
+    Change,
+    Evidence,
+    Response,
+    checklist_ref,
+    now,
+)
+from decalogue.checklist import Checklist
+from decalogue.errors import DecalogueError, display_path
+
+#: Evidence entries a response may hold (the Assessment model's limit).
+MAX_EVIDENCE = 200
+
+
+class WorkshopError(DecalogueError):
+    """Group files that cannot be aggregated or merged together."""
+
+
+# --------------------------------------------------------------------------- groups
+
+
+@dataclass(frozen=True)
+class Group:
+    """One group's assessment, named for the room."""
+
+    name: str
+    assessment: Assessment
+    path: str = ""
+    """The file it came from, as shown to users."""
+    fingerprint: str = ""
+    """sha256 of the file's bytes, to spot the same file under two names."""
+
+
+def is_consensus(assessment: Assessment) -> bool:
+    """Made by `build_consensus`: never one group's view, so folders of groups skip it."""
+    return any(change.field == "merge" and change.item is None for change in assessment.history)
+
+
+def group_name(assessment: Assessment, path: str | Path = "") -> str:
+    """The assessment's title, else its first assessor's name, else the file's stem."""
+    if assessment.title.strip():
+        return assessment.title.strip()
+    if assessment.assessors:
+        return assessment.assessors[0].name
+    return Path(path).stem if str(path) else assessment.id[:8]
+
+
+def make_groups(entries: Iterable[tuple[Assessment, str, str]]) -> list[Group]:
+    """(assessment, path, fingerprint) -> groups with names that tell them apart."""
+    rows = list(entries)
+    names = [group_name(a, path) for a, path, _ in rows]
+    counts = Counter(names)
+    named = [
+        f"{name} ({Path(path).stem})" if counts[name] > 1 and path else name
+        for name, (_, path, _) in zip(names, rows, strict=True)
+    ]
+    repeated = Counter(named)
+    seen: Counter[str] = Counter()
+    groups = []
+    for name, (assessment, path, fingerprint) in zip(named, rows, strict=True):
+        seen[name] += 1
+        unique = f"{name} #{seen[name]}" if repeated[name] > 1 else name
+        groups.append(Group(unique, assessment, path, fingerprint))
+    return groups
+
+
+def _where(group: Group) -> str:
+    return group.path or group.name
+
+
+def check_groups(groups: Sequence[Group], checklist: Checklist | None = None) -> None:
+    """Refuse duplicates and groups that answered different checklists or versions."""
+    if not groups:
+        raise WorkshopError("no group files given")
+    by_id: dict[str, Group] = {}
+    by_bytes: dict[str, Group] = {}
+    for group in groups:
+        twin = by_bytes.get(group.fingerprint) if group.fingerprint else None
+        earlier = by_id.get(group.assessment.id)
+        if twin is not None or earlier is not None:
+            other = twin or earlier
+            assert other is not None
+            if (
+                other.path
+                and group.path
+                and Path(other.path).resolve() == Path(group.path).resolve()
+            ):
+                raise WorkshopError(f"{group.path}: given twice; list each group's file once")
+            if twin is not None:
+                raise WorkshopError(
+                    f"{_where(twin)} and {_where(group)} are the same file (identical bytes); "
+                    "remove one"
+                )
+            raise WorkshopError(
+                f"{_where(other)} and {_where(group)} are the same assessment (id "
+                f"{group.assessment.id[:12]}), one a copy of the other: a group's work would "
+                "count twice; remove one (each group needs an assessment of its own)"
+            )
+        by_id[group.assessment.id] = group
+        if group.fingerprint:
+            by_bytes[group.fingerprint] = group
+    versions: dict[tuple[str, str], list[str]] = {}
+    for group in groups:
+        ref = group.assessment.checklist
+        versions.setdefault((ref.id, ref.version), []).append(_where(group))
+    if len(versions) > 1:
+        listed = "; ".join(
+            f"{cid} {version}: {', '.join(files)}" for (cid, version), files in versions.items()
+        )
+        raise WorkshopError(
+            "the groups answered different checklists or versions "
+            f"({listed}); every group must answer the same checklist version"
+        )
+    if checklist is not None:
+        (cid, version) = next(iter(versions))
+        if (cid, version) != (checklist.meta.id, checklist.meta.version):
+            raise WorkshopError(
+                f"the groups answered {cid} {version}, but the checklist given is "
+                f"{checklist.meta.id} {checklist.meta.version} ({checklist.origin}); "
+                "give the version the groups answered"
+            )
+
+
+# --------------------------------------------------------------------------- aggregate
+
+
+@dataclass(frozen=True)
+class GroupAnswer:
+    """One group's answer to one item."""
+
+    group: str
+    response: Response | None
+
+    @property
+    def level(self) -> int | None:
+        r = self.response
+        return r.level if r is not None and not r.not_applicable else None
+
+    @property
+    def not_applicable(self) -> bool:
+        return self.response is not None and self.response.not_applicable
+
+    @property
+    def answered(self) -> bool:
+        return self.response is not None and self.response.answered
+
+    @property
+    def notes(self) -> str:
+        return self.response.notes if self.response is not None else ""
+
+    def text(self, na_label: str = "N/A") -> str:
+        """ "3", "N/A" or "-" (unanswered), for tables."""
+        if self.not_applicable:
+            return na_label
+        return "-" if self.level is None else str(self.level)
+
+
+@dataclass(frozen=True)
+class ItemSpread:
+    """Every group's answer to one item, and how far apart they are."""
+
+    item_id: str
+    title: str
+    index: int
+    """Position in the checklist."""
+    answers: tuple[GroupAnswer, ...]
+    """One per group, in group order (unanswered and N/A included)."""
+    levels: tuple[int, ...]
+    """The levels given, sorted."""
+    median: float | None
+    spread: int | None
+    """Highest minus lowest level given; None when no group gave a level."""
+    iqr: float | None
+    """Interquartile range of the levels given."""
+    distinct: int
+    """Different answers given, N/A counting as one answer."""
+    not_applicable: int
+    unanswered: int
+
+    @property
+    def mixed_na(self) -> bool:
+        """Some groups say the item does not apply, others gave it a level."""
+        return self.not_applicable > 0 and bool(self.levels)
+
+    @property
+    def conflict(self) -> bool:
+        """What `build_consensus` leaves for the trainer to decide."""
+        return self.mixed_na or (self.spread is not None and self.spread > 1)
+
+    @property
+    def divergence_key(self) -> tuple[int, float, int, int]:
+        return (-(self.spread or 0), -(self.iqr or 0.0), -self.distinct, self.index)
+
+
+@dataclass(frozen=True)
+class Workshop:
+    checklist: Checklist
+    groups: tuple[Group, ...]
+    items: tuple[ItemSpread, ...]
+    """In checklist order."""
+    ranking: tuple[ItemSpread, ...]
+    """Most disputed first: largest spread, then IQR, then distinct answers, then order."""
+
+    @property
+    def conflicts(self) -> tuple[ItemSpread, ...]:
+        return tuple(item for item in self.ranking if item.conflict)
+
+
+def spread_of(item_id: str, title: str, index: int, answers: tuple[GroupAnswer, ...]) -> ItemSpread:
+    levels = tuple(sorted(a.level for a in answers if a.level is not None))
+    na = sum(1 for a in answers if a.not_applicable)
+    distinct = len(set(levels)) + (1 if na else 0)
+    median = spread = iqr = None
+    if levels:
+        median = float(statistics.median(levels))
+        spread = levels[-1] - levels[0]
+        iqr = 0.0
+        if len(levels) >= 2:
+            quartiles = statistics.quantiles(levels, n=4, method="inclusive")
+            iqr = quartiles[2] - quartiles[0]
+    unanswered = len(answers) - len(levels) - na
+    return ItemSpread(
+        item_id, title, index, answers, levels, median, spread, iqr, distinct, na, unanswered
+    )
+
+
+def aggregate(groups: Sequence[Group], checklist: Checklist) -> Workshop:
+    """Set the groups' answers side by side; refuses duplicates and mixed versions."""
+    check_groups(groups, checklist)
+    items = tuple(
+        spread_of(
+            item.id,
+            item.title,
+            index,
+            tuple(GroupAnswer(g.name, g.assessment.responses.get(item.id)) for g in groups),
+        )
+        for index, item in enumerate(checklist.items)
+    )
+    ranking = tuple(sorted(items, key=lambda s: s.divergence_key))
+    return Workshop(checklist, tuple(groups), items, ranking)
+
+
+# --------------------------------------------------------------------------- consensus
+
+
+def consensus_level(levels: Sequence[int]) -> int | None:
+    """The lower median when all levels are within one of each other; else None."""
+    if not levels:
+        return None
+    ordered = sorted(levels)
+    if ordered[-1] - ordered[0] > 1:
+        return None
+    return ordered[(len(ordered) - 1) // 2]
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """An item the groups disagree on, left unanswered for the trainer."""
+
+    item: ItemSpread
+    reason: str
+
+    @property
+    def item_id(self) -> str:
+        return self.item.item_id
+
+
+@dataclass(frozen=True)
+class Consensus:
+    assessment: Assessment
+    workshop: Workshop
+    agreed: tuple[str, ...]
+    """Items given the consensus level."""
+    not_applicable: tuple[str, ...]
+    """Items every answering group said were N/A."""
+    unanswered: tuple[str, ...]
+    """Items no group answered."""
+    conflicts: tuple[Conflict, ...]
+    """In divergence order."""
+
+
+def _attributed(parts: Iterable[tuple[str, str]], separator: str = "\n\n") -> str:
+    """Each group's text prefixed by its name, cut to fit the model's limit."""
+    text = separator.join(f"{name}: {body.strip()}" for name, body in parts if body.strip())
+    if len(text) > MAX_TEXT:
+        tail = " [cut to fit; the full texts are in the group files]"
+        text = text[: MAX_TEXT - len(tail)] + tail
+    return text
+
+
+def _evidence(answers: Sequence[GroupAnswer]) -> list[Evidence]:
+    pooled: dict[tuple[str, str, str], Evidence] = {}
+    for answer in answers:
+        if answer.response is None:
+            continue
+        for evidence in answer.response.evidence:
+            pooled.setdefault((evidence.description, evidence.link, evidence.document), evidence)
+    return list(pooled.values())[:MAX_EVIDENCE]
+
+
+def _target(answers: Sequence[GroupAnswer]) -> int | None:
+    """A target only where every group that set one set the same."""
+    targets = {a.response.target for a in answers if a.response and a.response.target is not None}
+    return targets.pop() if len(targets) == 1 else None
+
+
+def _conflict_reason(item: ItemSpread) -> str:
+    if item.mixed_na:
+        return f"{item.not_applicable} group(s) say N/A, {len(item.levels)} gave a level"
+    return f"levels {item.levels[0]} to {item.levels[-1]} are more than one level apart"
+
+
+def _one_country_and_period(groups: Sequence[Group]) -> None:
+    for what, key in (
+        ("countries", lambda a: f"{a.country.code} {a.country.name}"),
+        ("periods", lambda a: a.period),
+    ):
+        found: dict[str, list[str]] = {}
+        for group in groups:
+            found.setdefault(key(group.assessment), []).append(_where(group))
+        if len(found) > 1:
+            listed = "; ".join(f"{value}: {', '.join(files)}" for value, files in found.items())
+            raise WorkshopError(
+                f"the groups assessed different {what} ({listed}); a consensus is for one "
+                "country and period, so correct the odd file out"
+            )
+
+
+def build_consensus(
+    groups: Sequence[Group],
+    checklist: Checklist,
+    *,
+    title: str = "",
+    assessor: str = "",
+    at: datetime | None = None,
+    workshop: Workshop | None = None,
+) -> Consensus:
+    """A new assessment from the groups' answers, by the rule in the module docstring."""
+    workshop = workshop or aggregate(groups, checklist)
+    _one_country_and_period(groups)
+    at = at or now()
+    by = assessor.strip() or "decalogue merge"
+    first = groups[0].assessment
+    responses: dict[str, Response] = {}
+    agreed: list[str] = []
+    not_applicable: list[str] = []
+    unanswered: list[str] = []
+    for item in workshop.items:
+        answers = item.answers
+        fields: dict[str, Any] = {
+            "notes": _attributed((a.group, a.notes) for a in answers),
+            "finding": _attributed(
+                (a.group, a.response.finding if a.response else "") for a in answers
+            ),
+            "evidence": _evidence(answers),
+            "target": _target(answers),
+            "flagged": item.conflict,
+        }
+        if item.conflict:
+            pass  # left unanswered and flagged; listed in `conflicts`
+        elif item.levels:
+            fields["level"] = consensus_level(item.levels)
+            agreed.append(item.item_id)
+        elif item.not_applicable:
+            fields["not_applicable"] = True
+            fields["na_reason"] = (
+                _attributed(
+                    (
+                        (a.group, a.response.na_reason)
+                        for a in answers
+                        if a.not_applicable and a.response
+                    ),
+                    separator="; ",
+                )
+                or "N/A for every group"
+            )
+            not_applicable.append(item.item_id)
+        else:
+            unanswered.append(item.item_id)
+        response = Response.model_validate({**fields, "changed_by": by, "changed_at": at})
+        if not response.is_empty():
+            responses[item.item_id] = response
+    conflicts = tuple(Conflict(item, _conflict_reason(item)) for item in workshop.conflicts)
+    assessment = Assessment(
+        title=title.strip() or f"Consensus of {len(groups)} groups",
+        checklist=checklist_ref(checklist),
+        country=first.country,
+        period=first.period,
+        assessors=[Assessor(name=assessor.strip())] if assessor.strip() else [],
+        created=at,
+        updated=at,
+        responses=responses,
+        history=[
+            Change(
+                at=at,
+                by=by,
+                field="merge",
+                new={
+                    "rule": "lower median where all answering groups are within one level",
+                    "groups": [
+                        {"name": g.name, "id": g.assessment.id, "file": g.path} for g in groups
+                    ],
+                    "agreed": len(agreed),
+                    "not_applicable": len(not_applicable),
+                    "conflicts": [c.item_id for c in conflicts],
+                },
+            )
+        ],
+    )
+    return Consensus(
+        assessment,
+        workshop,
+        tuple(agreed),
+        tuple(not_applicable),
+        tuple(unanswered),
+        conflicts,
+    )
+
+
+# --------------------------------------------------------------------------- documents
+
+#: Bump when the JSON document of `workshop_document` changes (shared with compare's).
+COMPARISON_VERSION = 1
+
+
+def _answer_json(answer: GroupAnswer) -> dict[str, Any]:
+    state = (
+        "not_applicable"
+        if answer.not_applicable
+        else "answered"
+        if answer.answered
+        else "unanswered"
+    )
+    return {"group": answer.group, "state": state, "level": answer.level, "notes": answer.notes}
+
+
+def workshop_document(workshop: Workshop) -> dict[str, Any]:
+    """The aggregate as a JSON-ready, versioned document, items in divergence order."""
+    meta = workshop.checklist.meta
+    return {
+        "comparison_version": COMPARISON_VERSION,
+        "kind": "workshop",
+        "checklist": {"id": meta.id, "versions": [meta.version]},
+        "groups": [
+            {"name": g.name, "file": g.path or None, "id": g.assessment.id} for g in workshop.groups
+        ],
+        "items": [
+            {
+                "rank": rank,
+                "id": item.item_id,
+                "title": item.title,
+                "median": item.median,
+                "spread": item.spread,
+                "iqr": item.iqr,
+                "distinct": item.distinct,
+                "not_applicable": item.not_applicable,
+                "unanswered": item.unanswered,
+                "conflict": item.conflict,
+                "answers": [_answer_json(a) for a in item.answers],
+            }
+            for rank, item in enumerate(workshop.ranking, start=1)
+        ],
+    }
+
+
+# --------------------------------------------------------------------------- files
+
+
+def expand_paths(arguments: Sequence[Path], exclude: Path | None = None) -> list[Path]:
+    """Files as given, folders as every *.json in them (sorted); `exclude` left out."""
+    skip = exclude.resolve() if exclude is not None else None
+    files: list[Path] = []
+    for argument in arguments:
+        if argument.is_dir():
+            found = sorted(
+                p for p in argument.glob("*.json") if p.is_file() and not p.name.startswith(".")
+            )
+            if not found:
+                raise WorkshopError(f"{display_path(argument)}: no .json files in this folder")
+            files.extend(found)
+        else:
+            files.append(argument)
+    return [f for f in files if skip is None or f.resolve() != skip]
