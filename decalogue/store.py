@@ -50,6 +50,10 @@ from decalogue.scoring import ScoreBoard
 #: and evidence come to a few MB, so this leaves ample room.
 MAX_ASSESSMENT_BYTES = 64 * 1024 * 1024
 
+#: Deeper JSON is refused: a real assessment nests 6 levels, the JSON parser gives up near
+#: 1,000 and values nested much deeper than this could be read but not written back.
+MAX_DEPTH = 64
+
 #: How long a save waits for another program's save of the same file.
 LOCK_TIMEOUT = 10.0
 
@@ -82,6 +86,11 @@ def parse_assessment(data: bytes, origin: str) -> Assessment:
         ) from None
     except ValueError as error:
         raise AssessmentError([Problem(origin, f"JSON syntax: {error}")]) from None
+    except RecursionError:
+        raise AssessmentError([_too_deep_problem(origin)]) from None
+    deep = _too_deep(raw)
+    if deep is not None:
+        raise AssessmentError([_too_deep_problem(origin, text, deep[:3])])
     if not isinstance(raw, dict):
         raise AssessmentError(
             [Problem(origin, "not an assessment: the file must hold one JSON object {...}")]
@@ -115,6 +124,25 @@ def parse_assessment(data: bytes, origin: str) -> Assessment:
         return Assessment.model_validate(raw)
     except ValidationError as error:
         raise AssessmentError(_schema_problems(error, text, origin)) from None
+
+
+def _too_deep(raw: Any) -> tuple[int | str, ...] | None:
+    """The path to the first value nested deeper than MAX_DEPTH (iterative: no recursion)."""
+    stack: list[tuple[Any, tuple[int | str, ...]]] = [(raw, ())]
+    while stack:
+        node, path = stack.pop()
+        if len(path) > MAX_DEPTH:
+            return path
+        if isinstance(node, dict):
+            stack.extend((value, (*path, key)) for key, value in node.items())
+        elif isinstance(node, list):
+            stack.extend((value, (*path, index)) for index, value in enumerate(node))
+    return None
+
+
+def _too_deep_problem(origin: str, text: str = "", loc: tuple[int | str, ...] = ()) -> Problem:
+    message = f"JSON nested too deeply (over {MAX_DEPTH} levels); an assessment needs about 6"
+    return Problem(origin, message, *_locate(text, loc), field=_field_path(loc) or None)
 
 
 def _reject_constant(name: str) -> Any:
