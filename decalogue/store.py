@@ -180,7 +180,8 @@ def _schema_problems(error: ValidationError, text: str, origin: str) -> list[Pro
         owner = None
         if len(loc) > 1 and loc[0] in _OWNERS:
             ident = loc[1]
-            owner = f"{_OWNERS[str(loc[0])]} {ident + 1 if isinstance(ident, int) else ident}"
+            shown_id = ident + 1 if isinstance(ident, int) else _shown_key(ident)
+            owner = f"{_OWNERS[str(loc[0])]} {shown_id}"
         line, column = _locate(text, loc)
         problems.append(Problem(origin, message, line, column, field=_field_path(loc), owner=owner))
     return problems
@@ -189,8 +190,17 @@ def _schema_problems(error: ValidationError, text: str, origin: str) -> list[Pro
 def _field_path(loc: tuple[int | str, ...]) -> str:
     path = ""
     for part in loc:
-        path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else str(part))
+        if isinstance(part, int):
+            path += f"[{part}]"
+        else:
+            path += f".{_shown_key(part)}" if path else _shown_key(part)
     return path
+
+
+def _shown_key(key: str) -> str:
+    """A key as a message may show it: a hand-edited file's keys can hold terminal escapes."""
+    shown = key if key.isprintable() else repr(key)[1:-1]
+    return shown if len(shown) <= 60 else shown[:57] + "..."
 
 
 def _locate(text: str, loc: tuple[int | str, ...]) -> tuple[int | None, int | None]:
