@@ -163,9 +163,14 @@ def _decode(data: bytes, origin: str) -> str:
 _OWNERS = {"responses": "item", "assessors": "assessor", "history": "history entry"}
 
 
+#: A file with more problems reports only the first ones (locating each one scans the file).
+MAX_PROBLEMS = 50
+
+
 def _schema_problems(error: ValidationError, text: str, origin: str) -> list[Problem]:
     problems = []
-    for detail in error.errors(include_url=False):
+    details = error.errors(include_url=False)
+    for detail in details[:MAX_PROBLEMS]:
         loc = tuple(detail["loc"])
         if detail["type"] == "extra_forbidden":
             message = f"unknown field {loc[-1]!r}; check its spelling"
@@ -184,6 +189,9 @@ def _schema_problems(error: ValidationError, text: str, origin: str) -> list[Pro
             owner = f"{_OWNERS[str(loc[0])]} {shown_id}"
         line, column = _locate(text, loc)
         problems.append(Problem(origin, message, line, column, field=_field_path(loc), owner=owner))
+    if len(details) > MAX_PROBLEMS:
+        more = len(details) - MAX_PROBLEMS
+        problems.append(Problem(origin, f"and {more:,} more problems; fix these first"))
     return problems
 
 
