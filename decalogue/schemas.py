@@ -22,10 +22,17 @@ def _assessment() -> type[BaseModel]:
     return Assessment
 
 
+def _scorecard() -> type[BaseModel]:
+    from decalogue.exports.scorecard import Scorecard
+
+    return Scorecard
+
+
 #: Format name -> a function returning the model that defines it.
 SCHEMAS: dict[str, Callable[[], type[BaseModel]]] = {
     "checklist": _checklist,
     "assessment": _assessment,
+    "scorecard": _scorecard,
 }
 
 

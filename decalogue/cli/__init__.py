@@ -20,7 +20,13 @@ from decalogue import __version__
 from decalogue.errors import DecalogueError
 
 #: Modules under decalogue.cli that add commands, in the order --help lists them.
-COMMAND_MODULES = ("app", "assessment_commands", "checklist_commands", "schema_commands")
+COMMAND_MODULES = (
+    "app",
+    "assessment_commands",
+    "checklist_commands",
+    "export_commands",
+    "schema_commands",
+)
 
 DESCRIPTION = """\
 Score a country's implementation of the OSCE commitments against trafficking in

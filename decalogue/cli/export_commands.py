@@ -1,0 +1,128 @@
+"""`decalogue export` and `decalogue import`: scorecards and reports out, edited CSV back in."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from decalogue import exports
+from decalogue.errors import DecalogueError, display_path
+from decalogue.exports.csv_io import import_csv
+from decalogue.session import Session
+
+
+def register(subparsers: Any) -> None:
+    export = subparsers.add_parser(
+        "export",
+        help="write a scorecard (JSON), a CSV, or a Markdown or HTML report",
+        description=(
+            "Export an assessment. Formats: "
+            + "; ".join(f"{name}: {text}" for name, text in exports.DESCRIPTIONS.items())
+            + ". Without -o the export goes to standard output. A file is written whole or "
+            "not at all: a failed write says so and leaves no partial file."
+        ),
+        epilog=(
+            "examples:\n"
+            "  decalogue export XX-2025.json --format html -o report.html\n"
+            "  decalogue export XX-2025.json --format csv > answers.csv\n"
+            "  decalogue export XX-2025.json -o scorecard.json   (format from the ending)"
+        ),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    export.add_argument("file", type=Path, metavar="FILE", help="the assessment (.json)")
+    export.add_argument(
+        "--format", "-f", choices=sorted(exports.FORMATS), help="json, csv, md or html"
+    )
+    export.add_argument(
+        "-o", "--output", type=Path, metavar="OUT", help="write to this file (default: stdout)"
+    )
+    export.add_argument(
+        "--parents",
+        action="store_true",
+        help="create the output's missing folders (otherwise a missing folder is an error)",
+    )
+    _checklist_option(export)
+    export.set_defaults(handler=export_command)
+
+    load = subparsers.add_parser(
+        "import",
+        help="apply an edited CSV export to an assessment",
+        description=(
+            "Apply a CSV (as written by `decalogue export --format csv` and edited in a "
+            "spreadsheet) to an assessment. Every row is checked first; if any is wrong, "
+            "all problems are listed as CSV:ROW: column (item ID): message and nothing is "
+            "changed. Otherwise only the fields that differ are applied, recorded in the "
+            "history, and the assessment is saved."
+        ),
+    )
+    load.add_argument("file", type=Path, metavar="FILE", help="the assessment (.json) to update")
+    load.add_argument(
+        "--csv", type=Path, required=True, metavar="EDITED.csv", help="the edited CSV"
+    )
+    load.add_argument(
+        "--by",
+        metavar="NAME",
+        help="who made the edits, for the history (default: the first assessor, else your login)",
+    )
+    load.add_argument(
+        "--dry-run", action="store_true", help="check and list the changes without saving"
+    )
+    _checklist_option(load)
+    load.set_defaults(handler=import_command)
+
+
+def _checklist_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--checklist",
+        metavar="ID|PATH",
+        help="the checklist the assessment answers (default: the bundled one it names)",
+    )
+
+
+def export_command(args: argparse.Namespace) -> int:
+    fmt = args.format
+    if fmt is None:
+        fmt = exports.format_for(args.output) if args.output is not None else None
+        if fmt is None:
+            raise DecalogueError(
+                "decalogue export: give --format json, csv, md or html "
+                "(or an -o file ending in .json, .csv, .md or .html)"
+            )
+    session = Session.open(args.file, args.checklist)
+    if args.output is None:
+        text = exports.render(fmt, session.checklist, session.assessment, session.board)
+        # Bytes, not text: the export is UTF-8 whatever the terminal's encoding is.
+        sys.stdout.flush()
+        sys.stdout.buffer.write(text.encode("utf-8"))
+        sys.stdout.buffer.flush()
+        return 0
+    written = exports.export(
+        fmt,
+        session.checklist,
+        session.assessment,
+        session.board,
+        args.output,
+        create_parents=args.parents,
+    )
+    print(f"{display_path(written)}: {fmt} export of {display_path(args.file)}", file=sys.stderr)
+    return 0
+
+
+def import_command(args: argparse.Namespace) -> int:
+    session = Session.open(args.file, args.checklist, user=args.by)
+    result = import_csv(session, args.csv, dry_run=args.dry_run)
+    shown_csv = display_path(args.csv)
+    shown_file = display_path(args.file)
+    for edit in result.edits:
+        print(f"  {edit.item_id}: {', '.join(edit.changes)}  (row {edit.row})")
+    count = result.items_changed
+    items = f"{count} item{'s' if count != 1 else ''}"
+    if not result.edits:
+        print(f"{shown_csv}: no changes; {shown_file} left as it was")
+    elif args.dry_run:
+        print(f"{shown_csv}: {items} would change; nothing saved (--dry-run)")
+    else:
+        print(f"{shown_csv}: {items} changed; saved {shown_file}")
+    return 0

@@ -1,0 +1,117 @@
+"""Exports of an assessment: the scorecard (JSON), CSV, and Markdown and HTML reports.
+
+The CLI and the TUI call the same two functions, `render` (the text) and
+`export` (the text written safely to a file), so every route out of the app
+shows the same figures, all taken from the ScoreBoard.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+
+from decalogue.assessment import Assessment, now
+from decalogue.checklist import Checklist
+from decalogue.errors import DecalogueError
+from decalogue.exports.csv_io import render_csv
+from decalogue.exports.files import ExportError, write_file
+from decalogue.exports.html import render_html
+from decalogue.exports.markdown import render_markdown
+from decalogue.exports.scorecard import build_scorecard
+from decalogue.scoring import ScoreBoard
+
+Renderer = Callable[[Checklist, Assessment, ScoreBoard, "datetime | None"], str]
+
+
+def render_json(
+    checklist: Checklist,
+    assessment: Assessment,
+    board: ScoreBoard,
+    generated_at: datetime | None = None,
+) -> str:
+    return build_scorecard(checklist, assessment, board, generated_at).to_json()
+
+
+#: Format name -> renderer(checklist, assessment, board, generated_at) -> text.
+FORMATS: dict[str, Renderer] = {
+    "json": render_json,
+    "csv": render_csv,
+    "md": render_markdown,
+    "html": render_html,
+}
+
+#: The file name ending of each format.
+SUFFIXES = {"json": ".json", "csv": ".csv", "md": ".md", "html": ".html"}
+
+#: What each format is, for menus and help.
+DESCRIPTIONS = {
+    "json": "scorecard (JSON, versioned, with a JSON Schema)",
+    "csv": "one row per item, for spreadsheets; can be edited and imported back",
+    "md": "report in Markdown",
+    "html": "report as one self-contained, printable HTML file",
+}
+
+
+class UnknownFormat(DecalogueError):
+    def __init__(self, fmt: str) -> None:
+        super().__init__(f"unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}")
+
+
+def format_for(path: Path | str) -> str | None:
+    """The format a file name's ending implies, if any."""
+    suffix = Path(path).suffix.lower()
+    aliases = {".markdown": "md", ".htm": "html"}
+    for name, known in SUFFIXES.items():
+        if suffix == known:
+            return name
+    return aliases.get(suffix)
+
+
+def render(
+    fmt: str,
+    checklist: Checklist,
+    assessment: Assessment,
+    board: ScoreBoard,
+    generated_at: datetime | None = None,
+) -> str:
+    renderer = FORMATS.get(fmt)
+    if renderer is None:
+        raise UnknownFormat(fmt)
+    return renderer(checklist, assessment, board, generated_at or now())
+
+
+def export(
+    fmt: str,
+    checklist: Checklist,
+    assessment: Assessment,
+    board: ScoreBoard,
+    out_path: Path | str,
+    *,
+    generated_at: datetime | None = None,
+    create_parents: bool = False,
+) -> Path:
+    """Render and write atomically; raises ExportError (nothing written) when it cannot."""
+    text = render(fmt, checklist, assessment, board, generated_at)
+    return write_file(out_path, text, create_parents=create_parents)
+
+
+def default_file_name(fmt: str, assessment: Assessment) -> str:
+    """A file name for an export: country code, period and kind, safe on every system."""
+    period = assessment.period.replace("/", "_")
+    kind = {"json": "scorecard", "csv": "items"}.get(fmt, "report")
+    return f"{assessment.country.code}-{period}-{kind}{SUFFIXES[fmt]}"
+
+
+__all__ = [
+    "DESCRIPTIONS",
+    "FORMATS",
+    "SUFFIXES",
+    "ExportError",
+    "Renderer",
+    "UnknownFormat",
+    "default_file_name",
+    "export",
+    "format_for",
+    "render",
+]

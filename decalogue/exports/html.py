@@ -1,0 +1,429 @@
+"""The HTML report: one self-contained, printable file rendered from the scorecard.
+
+No scripts and no external resources (a Content-Security-Policy says so to the
+browser as well); the charts are inline SVG; every user and checklist string
+is HTML-escaped, so a note cannot become markup.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from html import escape
+
+from decalogue.assessment import Assessment
+from decalogue.checklist import Checklist
+from decalogue.exports.scorecard import (
+    Figures,
+    ItemInfo,
+    Scorecard,
+    answer_text,
+    assessor_text,
+    build_scorecard,
+    percent,
+    points,
+    target_text,
+    timestamp,
+)
+from decalogue.scoring import ScoreBoard
+
+STYLE = """
+:root { --ink: #1a1a1a; --muted: #5a5a5a; --line: #d0d0d0; --bar: #2f6690; --track: #e8e8e8;
+  --target: #c0392b; }
+* { box-sizing: border-box; }
+body { font: 15px/1.5 Georgia, "Times New Roman", serif; color: var(--ink); margin: 0 auto;
+  max-width: 60rem; padding: 2rem 1.5rem; }
+h1 { font-size: 1.7rem; margin: 0 0 .5rem; }
+h2 { font-size: 1.3rem; margin: 2rem 0 .6rem; border-bottom: 1px solid var(--line); }
+h3 { font-size: 1.05rem; margin: 1.2rem 0 .3rem; }
+table { border-collapse: collapse; width: 100%; margin: .4rem 0 1rem; }
+th, td { text-align: left; vertical-align: top; padding: .3rem .5rem;
+  border-bottom: 1px solid var(--line); }
+th { font-weight: bold; font-size: .9rem; color: var(--muted); }
+td.num, th.num { text-align: right; white-space: nowrap; }
+dl.meta { display: grid; grid-template-columns: max-content 1fr; gap: .15rem 1rem; margin: 0; }
+dl.meta dt { font-weight: bold; }
+dl.meta dd { margin: 0; }
+.id { font-family: "DejaVu Sans Mono", Menlo, Consolas, monospace; font-size: .9em;
+  white-space: nowrap; }
+.text { white-space: pre-wrap; margin: .3rem 0; }
+.muted { color: var(--muted); }
+.summary { display: flex; flex-wrap: wrap; gap: .8rem; margin: .6rem 0; }
+.figure { border: 1px solid var(--line); padding: .5rem .8rem; min-width: 9rem; }
+.figure b { display: block; font-size: 1.4rem; }
+svg { display: block; }
+svg text { font: 12px sans-serif; fill: var(--ink); }
+.bar-track { fill: var(--track); }
+.bar-fill { fill: var(--bar); }
+.bar-target { stroke: var(--target); stroke-width: 2; }
+@media print {
+  @page { margin: 15mm; }
+  body { font-size: 10.5pt; max-width: none; padding: 0; }
+  h2 { break-after: avoid; }
+  tr, .figure, svg, section.item { break-inside: avoid; }
+  * { print-color-adjust: exact; -webkit-print-color-adjust: exact; }
+  a { color: inherit; text-decoration: none; }
+  a[href]::after { content: " (" attr(href) ")"; font-size: .85em; }
+}
+"""
+
+CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'none'"
+
+
+def e(text: object) -> str:
+    return escape(str(text), quote=True)
+
+
+def svg_bar(score: float | None, target: float | None, width: int = 160) -> str:
+    """A score bar with the target as a red tick; an empty track when there is no score."""
+    height = 12
+    label = f"score {percent(score)}, target {percent(target)}"
+    parts = [
+        f'<svg class="bar" width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
+        f'role="img" aria-label="{e(label)}">',
+        f'<rect class="bar-track" width="{width}" height="{height}"/>',
+    ]
+    if score is not None:
+        parts.append(
+            f'<rect class="bar-fill" width="{_scaled(score, width):.1f}" height="{height}"/>'
+        )
+    if target is not None and score is not None and target > score:
+        x = _scaled(target, width)
+        parts.append(f'<line class="bar-target" x1="{x:.1f}" x2="{x:.1f}" y1="0" y2="{height}"/>')
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def _scaled(value: float, width: int) -> float:
+    return max(0.0, min(100.0, value)) / 100 * width
+
+
+def svg_chart(rows: list[Figures]) -> str:
+    """One horizontal bar per group, labelled with its id, for the summary."""
+    label_width, bar_width, value_width, row_height = 90, 440, 90, 26
+    width = label_width + bar_width + value_width
+    height = row_height * len(rows) + 6
+    out = [
+        f'<svg class="chart" width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
+        f'role="img" aria-label="Scores by pillar">'
+    ]
+    for index, row in enumerate(rows):
+        y = 3 + index * row_height
+        label = row.id if len(row.id) <= 12 else row.id[:11] + "…"
+        out.append(f"<g><title>{e(row.title)}: {e(percent(row.score))}</title>")
+        out.append(f'<text x="0" y="{y + 15}">{e(label)}</text>')
+        out.append(
+            f'<rect class="bar-track" x="{label_width}" y="{y}" width="{bar_width}" height="18"/>'
+        )
+        if row.score is not None:
+            out.append(
+                f'<rect class="bar-fill" x="{label_width}" y="{y}" '
+                f'width="{_scaled(row.score, bar_width):.1f}" height="18"/>'
+            )
+        if row.target_score is not None and row.score is not None:
+            x = label_width + _scaled(row.target_score, bar_width)
+            out.append(
+                f'<line class="bar-target" x1="{x:.1f}" x2="{x:.1f}" y1="{y}" y2="{y + 18}"/>'
+            )
+        out.append(
+            f'<text x="{label_width + bar_width + 8}" y="{y + 15}">{e(percent(row.score))}</text>'
+        )
+        out.append("</g>")
+    out.append("</svg>")
+    return "".join(out)
+
+
+def _table(header: Iterable[str], rows: Iterable[Iterable[str]], numeric: set[int]) -> str:
+    head = "".join(
+        f'<th class="num">{h}</th>' if i in numeric else f"<th>{h}</th>"
+        for i, h in enumerate(header)
+    )
+    body = "".join(
+        "<tr>"
+        + "".join(
+            f'<td class="num">{c}</td>' if i in numeric else f"<td>{c}</td>"
+            for i, c in enumerate(row)
+        )
+        + "</tr>"
+        for row in rows
+    )
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def _figures_table(kind: str, rows: list[Figures]) -> str:
+    return _table(
+        (kind, "Score", "", "Coverage", "Target", "Gap (points)", "Flagged"),
+        (
+            (
+                f'<span class="id">{e(r.id)}</span> {e(r.title)}',
+                e(percent(r.score)),
+                svg_bar(r.score, r.target_score),
+                f"{r.coverage:.0f}%",
+                e(percent(r.target_score)),
+                e(points(r.gap_points)),
+                str(r.flagged),
+            )
+            for r in rows
+        ),
+        numeric={1, 3, 4, 5, 6},
+    )
+
+
+def _text(text: str) -> str:
+    return f'<p class="text">{e(text.strip())}</p>'
+
+
+def _link(url: str) -> str:
+    if url.lower().startswith(("https://", "http://")):
+        return f'<a href="{e(url)}" rel="noreferrer noopener">{e(url)}</a>'
+    return e(url)
+
+
+def render_html(
+    checklist: Checklist,
+    assessment: Assessment,
+    board: ScoreBoard,
+    generated_at: datetime | None = None,
+) -> str:
+    return html_report(build_scorecard(checklist, assessment, board, generated_at))
+
+
+def html_report(card: Scorecard) -> str:
+    items = {item.id: item for item in card.items}
+    overall = card.overall
+    out: list[str] = []
+    add = out.append
+    add("<!DOCTYPE html>")
+    add(f'<html lang="{e(card.checklist.language)}">')
+    add("<head>")
+    add('<meta charset="utf-8">')
+    add(f'<meta http-equiv="Content-Security-Policy" content="{CSP}">')
+    add('<meta name="viewport" content="width=device-width, initial-scale=1">')
+    add(f'<meta name="generator" content="decalogue {e(card.generator.version)}">')
+    add(f"<title>{e(card.title)}</title>")
+    add(f"<style>{STYLE}</style>")
+    add("</head>")
+    add("<body>")
+    add("<header>")
+    add(f"<h1>{e(card.title)}</h1>")
+    assessors = "; ".join(assessor_text(a) for a in card.assessors) or "not recorded"
+    meta = [
+        ("Country", f"{card.country.name} ({card.country.code})"),
+        ("Period", card.period),
+        ("Assessors", assessors),
+        ("Checklist", f"{card.checklist.title}, version {card.checklist.version}"),
+        ("Date", f"{timestamp(card.generated_at)}, by decalogue {card.generator.version}"),
+    ]
+    add('<dl class="meta">')
+    for key, value in meta:
+        add(f"<dt>{e(key)}</dt><dd>{e(value)}</dd>")
+    add("</dl>")
+    add("</header>")
+
+    add('<section id="summary"><h2>Summary</h2>')
+    add('<div class="summary">')
+    figures = [
+        ("Overall score", percent(overall.score)),
+        ("Target score", percent(overall.target_score)),
+        ("Coverage", f"{overall.coverage:.1f}%"),
+        ("Answered", str(overall.answered)),
+        ("Not applicable", str(overall.not_applicable)),
+        ("Unanswered", str(overall.unanswered)),
+        ("Flagged", str(overall.flagged)),
+        ("Below target", str(overall.below_target)),
+    ]
+    for name, value in figures:
+        add(f'<div class="figure"><b>{e(value)}</b>{e(name)}</div>')
+    add("</div>")
+    add(
+        f'<p class="muted">{overall.total} items; the gap to target is '
+        f"{e(points(overall.gap_points))} percentage points. "
+        "The red tick on a bar marks the target score.</p>"
+    )
+    add(svg_chart(list(card.pillars)))
+    add("</section>")
+
+    add('<section id="pillars"><h2>Scores by pillar</h2>')
+    add(_figures_table("Pillar", list(card.pillars)))
+    add("</section>")
+
+    add('<section id="sections"><h2>Scores by section</h2>')
+    sections = {s.id: s for s in card.sections}
+    for pillar in card.pillars:
+        add(f'<h3><span class="id">{e(pillar.id)}</span> {e(pillar.title)}</h3>')
+        add(_figures_table("Section", [sections[s] for s in pillar.sections]))
+    add("</section>")
+
+    add('<section id="gaps"><h2>Top gaps to target</h2>')
+    if card.top_gaps:
+        add(
+            _table(
+                ("Item", "Title", "Level", "Target", "Gap (levels)", "Weight"),
+                (
+                    (
+                        f'<span class="id">{e(g.item)}</span>',
+                        e(g.title),
+                        e(answer_text(items[g.item])),
+                        e(target_text(items[g.item])),
+                        str(g.gap),
+                        f"{g.weight:g}",
+                    )
+                    for g in card.top_gaps
+                ),
+                numeric={4, 5},
+            )
+        )
+    else:
+        add("<p>No answered item is below its target.</p>")
+    add("</section>")
+
+    add('<section id="flagged"><h2>Flagged for review</h2>')
+    if card.flagged:
+        add(
+            _table(
+                ("Item", "Title", "Answer", "Notes"),
+                (
+                    (
+                        f'<span class="id">{e(f.item)}</span>',
+                        e(f.title),
+                        e(answer_text(items[f.item])),
+                        _text(items[f.item].notes) if items[f.item].notes.strip() else "",
+                    )
+                    for f in card.flagged
+                ),
+                numeric=set(),
+            )
+        )
+    else:
+        add("<p>No item is flagged for review.</p>")
+    add("</section>")
+
+    add('<section id="findings"><h2>Findings and recommendations</h2>')
+    with_findings = [item for item in card.items if item.finding.strip()]
+    if not with_findings:
+        add("<p>No findings recorded.</p>")
+    for item in with_findings:
+        add('<section class="item">')
+        add(f'<h3><span class="id">{e(item.id)}</span> {e(item.title)}</h3>')
+        add(f'<p class="muted">Answer: {e(answer_text(item))} · Target: {e(target_text(item))}</p>')
+        add(_text(item.finding))
+        add("</section>")
+    add("</section>")
+
+    add('<section id="not-applicable"><h2>Not applicable</h2>')
+    not_applicable = [item for item in card.items if item.not_applicable]
+    if not_applicable:
+        add(
+            _table(
+                ("Item", "Title", "Reason"),
+                (
+                    (f'<span class="id">{e(i.id)}</span>', e(i.title), _text(i.na_reason))
+                    for i in not_applicable
+                ),
+                numeric=set(),
+            )
+        )
+    else:
+        add("<p>No item is marked not applicable.</p>")
+    add("</section>")
+
+    add('<section id="items"><h2>All items</h2>')
+    add(
+        _table(
+            ("Item", "Title", "Answer", "Target", "Flagged", "Score"),
+            (
+                (
+                    f'<span class="id">{e(i.id)}</span>',
+                    e(i.title),
+                    e(answer_text(i)),
+                    e(target_text(i)),
+                    "yes" if i.flagged else "",
+                    e(percent(i.score)) if i.score is not None else "–",
+                )
+                for i in card.items
+            ),
+            numeric={5},
+        )
+    )
+    add("</section>")
+
+    documented = [item for item in card.items if item.notes.strip() or item.evidence]
+    if documented:
+        add('<section id="notes"><h2>Notes and evidence</h2>')
+        for item in documented:
+            add(_notes_and_evidence(item))
+        add("</section>")
+
+    add('<section id="sources"><h2>Sources cited</h2>')
+    if card.sources:
+        add("<ul>")
+        for source in card.sources:
+            count = len(source.cited_by)
+            add(
+                f"<li>{e(source.title)} ({e(source.date or 'date not printed')}); "
+                f"cited by {count} item{'s' if count != 1 else ''}</li>"
+            )
+        add("</ul>")
+    else:
+        add("<p>The checklist cites no sources.</p>")
+    add("</section>")
+
+    if card.orphaned:
+        add('<section id="orphaned"><h2>Answers to items no longer in the checklist</h2>')
+        add("<p>Kept in the assessment file, not scored.</p>")
+        add(
+            _table(
+                ("Item", "Answer", "Notes"),
+                (
+                    (
+                        f'<span class="id">{e(o.item)}</span>',
+                        "N/A" if o.not_applicable else ("–" if o.level is None else str(o.level)),
+                        _text(o.notes) if o.notes.strip() else "",
+                    )
+                    for o in card.orphaned
+                ),
+                numeric=set(),
+            )
+        )
+        add("</section>")
+
+    add('<section id="method"><h2>How the scores are computed</h2>')
+    add(f"<p>{e(card.scoring_rules)}</p>")
+    add("<ul>")
+    for level in card.checklist.scale.levels:
+        description = f": {e(level.description)}" if level.description else ""
+        add(f"<li><b>{level.value}</b> {e(level.label)}{description}</li>")
+    add(
+        f"<li><b>{e(card.checklist.scale.not_applicable_label)}</b>: does not apply; "
+        "leaves the score unchanged</li>"
+    )
+    add("</ul>")
+    add(
+        f'<p class="muted">Checklist <span class="id">{e(card.checklist.id)}</span> version '
+        f'{e(card.checklist.version)}, content hash <span class="id">{e(card.checklist.hash)}'
+        "</span>.</p>"
+    )
+    add("</section>")
+    add("</body>")
+    add("</html>")
+    return "\n".join(out) + "\n"
+
+
+def _notes_and_evidence(item: ItemInfo) -> str:
+    parts = [
+        '<section class="item">',
+        f'<h3><span class="id">{e(item.id)}</span> {e(item.title)}</h3>',
+    ]
+    if item.notes.strip():
+        parts.append(_text(item.notes))
+    if item.evidence:
+        parts.append("<p>Evidence:</p><ul>")
+        for entry in item.evidence:
+            extras = [_link(entry.link)] if entry.link else []
+            if entry.document:
+                extras.append(e(entry.document))
+            tail = " · " + " · ".join(extras) if extras else ""
+            parts.append(f"<li>{e(entry.description)}{tail}</li>")
+        parts.append("</ul>")
+    parts.append("</section>")
+    return "".join(parts)
