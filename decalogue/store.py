@@ -79,10 +79,22 @@ def parse_assessment(data: bytes, origin: str) -> Assessment:
     """Bytes of an assessment file -> Assessment, or AssessmentError naming every problem."""
     text = _decode(data, origin)
     try:
-        raw = json.loads(text, parse_constant=_reject_constant)
+        raw = json.loads(text, parse_constant=_reject_constant, object_pairs_hook=_unique_keys)
     except json.JSONDecodeError as error:
         raise AssessmentError(
             [Problem(origin, f"JSON syntax: {error.msg}", error.lineno, error.colno)]
+        ) from None
+    except _DuplicateKey as error:
+        offset, key = _first_duplicate(text) or (None, error.key)
+        raise AssessmentError(
+            [
+                Problem(
+                    origin,
+                    f"duplicate key {_shown_key(key)!r}: given twice in one object; keep one "
+                    "(the other value would be lost)",
+                    *_line_column(text, offset),
+                )
+            ]
         ) from None
     except ValueError as error:
         raise AssessmentError([Problem(origin, f"JSON syntax: {error}")]) from None
@@ -143,6 +155,70 @@ def _too_deep(raw: Any) -> tuple[int | str, ...] | None:
 def _too_deep_problem(origin: str, text: str = "", loc: tuple[int | str, ...] = ()) -> Problem:
     message = f"JSON nested too deeply (over {MAX_DEPTH} levels); an assessment needs about 6"
     return Problem(origin, message, *_locate(text, loc), field=_field_path(loc) or None)
+
+
+class _DuplicateKey(ValueError):
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """JSON objects as dicts, refusing a key given twice: a pasted block would lose a value."""
+    result = dict(pairs)
+    if len(result) != len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise _DuplicateKey(key)
+            seen.add(key)
+    return result
+
+
+_TOKEN = re.compile(r'[ \t\n\r]*(?:([{\[])|([}\]])|(")|(,)|(:)|([^ \t\n\r{}\[\]",:]+))')
+
+
+def _first_duplicate(text: str) -> tuple[int, str] | None:
+    """Offset and key of the first key given twice in one object, in reading order.
+
+    Called only after `json.loads` found one, so the text is valid JSON up to there; the
+    walk is iterative, so it copes with any nesting.
+    """
+    keys: list[set[str] | None] = []  # per open object its keys so far; None for arrays
+    expect_key = False
+    position = 0
+    while (match := _TOKEN.match(text, position)) is not None and match.end() > position:
+        opener, closer, quote, comma, _colon, _word = match.groups()
+        position = match.end()
+        if opener:
+            keys.append(set() if opener == "{" else None)
+            expect_key = opener == "{"
+        elif closer:
+            if keys:
+                keys.pop()
+            expect_key = False
+        elif comma:
+            expect_key = bool(keys) and keys[-1] is not None
+        elif quote:
+            start = position - 1
+            try:
+                value, position = json.decoder.scanstring(text, position)
+            except ValueError:
+                return None
+            seen = keys[-1] if keys else None
+            if expect_key and seen is not None:
+                if value in seen:
+                    return start, value
+                seen.add(value)
+            expect_key = False
+    return None
+
+
+def _line_column(text: str, offset: int | None) -> tuple[int | None, int | None]:
+    if offset is None:
+        return None, None
+    line_start = text.rfind("\n", 0, offset) + 1
+    return text.count("\n", 0, offset) + 1, offset - line_start + 1
 
 
 def _reject_constant(name: str) -> Any:
