@@ -175,6 +175,7 @@ def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return result
 
 
+_STRINGS = json.JSONDecoder()
 _TOKEN = re.compile(r'[ \t\n\r]*(?:([{\[])|([}\]])|(")|(,)|(:)|([^ \t\n\r{}\[\]",:]+))')
 
 
@@ -202,7 +203,7 @@ def _first_duplicate(text: str) -> tuple[int, str] | None:
         elif quote:
             start = position - 1
             try:
-                value, position = json.decoder.scanstring(text, position)
+                value, position = _STRINGS.raw_decode(text, start)
             except ValueError:
                 return None
             seen = keys[-1] if keys else None
