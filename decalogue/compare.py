@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 from itertools import pairwise
@@ -273,16 +273,25 @@ class Comparison:
         return self.subjects[-1].checklist
 
 
-def _union_order(checklists: Iterable[Checklist]) -> list[tuple[str, str, str, str]]:
-    """(pillar, section, item id, title) over every distinct checklist, first seen first."""
-    seen: set[str] = set()
-    order = []
-    for checklist in checklists:
-        for pillar, section, item in checklist.walk():
-            if item.id not in seen:
-                seen.add(item.id)
-                order.append((pillar.id, section.id, item.id, item.title))
-    return order
+def _union_order(checklists: Sequence[Checklist]) -> list[tuple[str, str, str, str]]:
+    """(pillar, section, item id, title) of every item of every version, in the last
+    version's order; an item only earlier versions have follows its neighbour there."""
+    rows = {
+        item.id: (pillar.id, section.id, item.id, item.title)
+        for checklist in checklists
+        for pillar, section, item in checklist.walk()
+    }
+    order = [item.id for item in checklists[-1].items]
+    placed = set(order)
+    for checklist in reversed(checklists[:-1]):
+        previous: str | None = None
+        for item in checklist.items:
+            if item.id not in placed:
+                at = order.index(previous) + 1 if previous is not None else 0
+                order.insert(at, item.id)
+                placed.add(item.id)
+            previous = item.id
+    return [rows[item_id] for item_id in order]
 
 
 def _distinct(subjects: Sequence[Subject]) -> list[Checklist]:
@@ -299,7 +308,7 @@ def compare(subjects: Sequence[Subject], top: int = TOP) -> Comparison:
     boards = [s.board for s in subjects]
     shared: list[ItemChange] = []
     unshared: list[ItemChange] = []
-    for pillar_id, section_id, item_id, title in _union_order(reversed(checklists)):
+    for pillar_id, section_id, item_id, title in _union_order(checklists):
         answers = tuple(board.items.get(item_id) for board in boards)
         weight = next(a.weight for a in answers if a is not None)
         present = [a for a in answers if a is not None]

@@ -26,6 +26,7 @@ COMMAND_MODULES = (
     "checklist_commands",
     "export_commands",
     "schema_commands",
+    "workshop_commands",
 )
 
 DESCRIPTION = """\

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import functools
 import io
 import json
 import sys
@@ -164,6 +165,12 @@ def _read_all(paths: Sequence[Path]) -> list[store.Stored]:
     return stored
 
 
+@functools.lru_cache(maxsize=4096)
+def _shown(path: Path) -> str:
+    """Each file's name as the user sees it, worked out once (it resolves the path)."""
+    return display_path(path)
+
+
 def _checklists(args: argparse.Namespace) -> ChecklistCache:
     overrides = [load_checklist(ref) for ref in args.checklist]
     return ChecklistCache(store.find_checklist, overrides)
@@ -178,7 +185,7 @@ def _fit(stored: Sequence[store.Stored], cache: ChecklistCache) -> list[Checklis
     problems: list[Problem] = []
     result = []
     for entry in stored:
-        shown = display_path(entry.path)
+        shown = _shown(entry.path)
         ref = entry.assessment.checklist
         checklist = cache.get(ref, shown)
         problems.extend(store.check_against(entry.assessment, checklist, shown))
@@ -205,7 +212,7 @@ def _subjects(args: argparse.Namespace) -> list[Subject]:
     stored = _read_all(args.files)
     checklists = _fit(stored, _checklists(args))
     return [
-        Subject(entry.assessment, checklist, display_path(entry.path))
+        Subject(entry.assessment, checklist, _shown(entry.path))
         for entry, checklist in zip(stored, checklists, strict=True)
     ]
 
@@ -504,18 +511,18 @@ def _groups_and_checklist(
     named = {path.resolve() for path in args.paths if not path.is_dir()}
     for entry in [e for e in stored if is_consensus(e.assessment)]:
         if entry.path.resolve() not in named:
-            _warn(f"{display_path(entry.path)}: a consensus from an earlier merge, left out")
+            _warn(f"{_shown(entry.path)}: a consensus from an earlier merge, left out")
             stored.remove(entry)
     if not stored:
         raise WorkshopError("no group files to read")
     groups = make_groups(
-        (entry.assessment, display_path(entry.path), entry.fingerprint) for entry in stored
+        (entry.assessment, _shown(entry.path), entry.fingerprint) for entry in stored
     )
     check_groups(groups)  # duplicates and mixed versions, before any checklist is looked for
     checklist = _fit(stored[:1], _checklists(args))[0]
     problems: list[Problem] = []
     for entry in stored[1:]:
-        problems.extend(store.check_against(entry.assessment, checklist, display_path(entry.path)))
+        problems.extend(store.check_against(entry.assessment, checklist, _shown(entry.path)))
     if problems:
         raise AssessmentError(problems)
     return groups, checklist
