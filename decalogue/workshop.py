@@ -503,9 +503,8 @@ def workshop_document(workshop: Workshop) -> dict[str, Any]:
 # --------------------------------------------------------------------------- files
 
 
-def expand_paths(arguments: Sequence[Path], exclude: Path | None = None) -> list[Path]:
-    """Files as given, folders as every *.json in them (sorted); `exclude` left out."""
-    skip = exclude.resolve() if exclude is not None else None
+def expand_paths(arguments: Sequence[Path]) -> list[Path]:
+    """Files as given, folders as every *.json in them (sorted, hidden files left out)."""
     files: list[Path] = []
     for argument in arguments:
         if argument.is_dir():
@@ -517,4 +516,4 @@ def expand_paths(arguments: Sequence[Path], exclude: Path | None = None) -> list
             files.extend(found)
         else:
             files.append(argument)
-    return [f for f in files if skip is None or f.resolve() != skip]
+    return files

@@ -294,3 +294,23 @@ def test_cli_aggregate_lists_the_most_disputed_first(room: Path) -> None:
     assert csv_out.stdout.splitlines()[0] == (
         "rank,item,title,Group A,Group B,Group C,median,spread,conflict"
     )
+
+
+def test_cli_merge_never_writes_over_a_group_file(room: Path) -> None:
+    group = room / "groups" / "group-2.json"
+    before = group.read_bytes()
+    result = run(
+        "merge",
+        "groups",
+        "-o",
+        "groups/group-2.json",
+        "--force",
+        "--checklist",
+        "mini.toml",
+        cwd=room,
+    )
+    assert result.returncode == 1
+    assert result.stderr.strip() == (
+        "groups/group-2.json: is one of the group files; write the consensus to another file (-o)"
+    )
+    assert group.read_bytes() == before

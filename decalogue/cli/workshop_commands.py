@@ -502,9 +502,18 @@ def render_trend(result: Trend, fmt: str) -> str:
 
 
 def _groups_and_checklist(
-    args: argparse.Namespace, exclude: Path | None = None
+    args: argparse.Namespace, output: Path | None = None
 ) -> tuple[list[Group], Checklist]:
-    paths = expand_paths(args.paths, exclude)
+    paths = expand_paths(args.paths)
+    if output is not None:
+        target = output.resolve()
+        inputs = [p for p in paths if p.resolve() != target]
+        if len(inputs) < len(paths) and not is_consensus(store.read(output).assessment):
+            raise WorkshopError(
+                f"{_shown(output)}: is one of the group files; write the consensus to "
+                "another file (-o)"
+            )
+        paths = inputs
     if not paths:
         raise WorkshopError("no group files to read")
     stored = _read_all(paths)
@@ -619,7 +628,7 @@ def run_merge(args: argparse.Namespace) -> int:
             f"{shown}: already exists; nothing was written (choose another name, or add "
             "--force to replace it; the old file is then kept as .bak)"
         )
-    groups, checklist = _groups_and_checklist(args, exclude=output)
+    groups, checklist = _groups_and_checklist(args, output)
     if len(groups) < 2:
         _warn("only one group file: the consensus is that group's answers")
     result = build_consensus(groups, checklist, title=args.title, assessor=args.assessor)
