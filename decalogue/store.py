@@ -97,7 +97,9 @@ def parse_assessment(data: bytes, origin: str) -> Assessment:
             ]
         ) from None
     except ValueError as error:
-        raise AssessmentError([Problem(origin, f"JSON syntax: {error}")]) from None
+        where = _line_column(text, _first_bad_number(text))
+        reason = error if isinstance(error, _NotJson) else "a number too long to read"
+        raise AssessmentError([Problem(origin, f"JSON syntax: {reason}", *where)]) from None
     except RecursionError:
         raise AssessmentError([_too_deep_problem(origin)]) from None
     deep = _too_deep(raw)
@@ -215,6 +217,21 @@ def _first_duplicate(text: str) -> tuple[int, str] | None:
     return None
 
 
+def _first_bad_number(text: str) -> int | None:
+    """Offset of the first NaN, Infinity or number too long to read, which `json.loads` refused."""
+    position = 0
+    while (match := _TOKEN.match(text, position)) is not None and match.end() > position:
+        position = match.end()
+        try:
+            if match.group(3):
+                _, position = _STRINGS.raw_decode(text, position - 1)
+            elif match.group(6):
+                json.loads(match.group(6), parse_constant=_reject_constant)
+        except ValueError:
+            return match.start(6) if match.group(6) else None
+    return None
+
+
 def _line_column(text: str, offset: int | None) -> tuple[int | None, int | None]:
     if offset is None:
         return None, None
@@ -222,8 +239,12 @@ def _line_column(text: str, offset: int | None) -> tuple[int | None, int | None]
     return text.count("\n", 0, offset) + 1, offset - line_start + 1
 
 
+class _NotJson(ValueError):
+    pass
+
+
 def _reject_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not a number JSON allows")
+    raise _NotJson(f"{name} is not a number JSON allows")
 
 
 def _decode(data: bytes, origin: str) -> str:
