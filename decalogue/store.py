@@ -141,16 +141,25 @@ def parse_assessment(data: bytes, origin: str) -> Assessment:
 
 
 def _too_deep(raw: Any) -> tuple[int | str, ...] | None:
-    """The path to the first value nested deeper than MAX_DEPTH (iterative: no recursion)."""
-    stack: list[tuple[Any, tuple[int | str, ...]]] = [(raw, ())]
+    """The path to a value nested deeper than MAX_DEPTH, if any (iterative: no recursion).
+
+    Only containers are stacked, each with a link to its parent's, so a large file costs
+    little more than one pass over its values.
+    """
+    Link = tuple[Any, int | str] | None  # (parent's link, key) back to the root
+    stack: list[tuple[Any, int, Link]] = [(raw, 0, None)]
     while stack:
-        node, path = stack.pop()
-        if len(path) > MAX_DEPTH:
-            return path
-        if isinstance(node, dict):
-            stack.extend((value, (*path, key)) for key, value in node.items())
-        elif isinstance(node, list):
-            stack.extend((value, (*path, index)) for index, value in enumerate(node))
+        node, depth, link = stack.pop()
+        if depth > MAX_DEPTH:
+            path: list[int | str] = []
+            while link is not None:
+                link, key = link
+                path.append(key)
+            return tuple(reversed(path))
+        pairs = node.items() if isinstance(node, dict) else enumerate(node)
+        for key, value in pairs:
+            if isinstance(value, (dict, list)):
+                stack.append((value, depth + 1, (link, key)))
     return None
 
 
