@@ -1,17 +1,81 @@
-"""The commands that start the workbench; textual is imported only when one runs."""
+"""The commands that start the workbench; textual is imported only when one runs.
+
+`decalogue` (no command) opens the home screen, `decalogue open FILE` an
+assessment, `decalogue explore [CHECKLIST]` a checklist without an assessment.
+All three build the app with `decalogue.tui.app.create_app`, as the tests do.
+"""
 
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 from typing import Any
+
+from decalogue.errors import DecalogueError, display_path
 
 
 def register(subparsers: Any) -> None:
-    pass
+    from decalogue.cli import add_workspace_option
+
+    opener = subparsers.add_parser(
+        "open",
+        help="open an assessment in the workbench",
+        description=(
+            "Open an assessment file on the assess screen (escape goes to the home screen of "
+            "the workspace). Changes are saved automatically."
+        ),
+    )
+    opener.add_argument("file", type=Path, metavar="FILE", help="an assessment (.json) file")
+    opener.add_argument(
+        "--checklist",
+        metavar="ID|PATH",
+        help="the checklist to open it with (default: the bundled one it names)",
+    )
+    add_workspace_option(opener)
+    opener.set_defaults(handler=run_open)
+
+    explore = subparsers.add_parser(
+        "explore",
+        help="browse a checklist without an assessment",
+        description=(
+            "Browse a checklist (pillars, sections, items, guidance, sources) without scoring: "
+            "for presenting it or reading it before an assessment."
+        ),
+    )
+    explore.add_argument(
+        "checklist",
+        nargs="?",
+        metavar="CHECKLIST",
+        help="a bundled checklist's id or a .toml file (default: the bundled checklist)",
+    )
+    add_workspace_option(explore)
+    explore.set_defaults(handler=run_explore)
+
+
+def _workspace(args: argparse.Namespace) -> Path | None:
+    value: Path | None = getattr(args, "workspace", None)
+    return value
 
 
 def run_home(args: argparse.Namespace) -> int:
-    from decalogue.cli import build_parser
+    from decalogue.tui.app import create_app
 
-    build_parser().print_help()
+    create_app(_workspace(args)).run()
+    return 0
+
+
+def run_open(args: argparse.Namespace) -> int:
+    path: Path = args.file
+    if not path.is_file():
+        raise DecalogueError(f"{display_path(path)}: no such file")
+    from decalogue.tui.app import create_app
+
+    create_app(_workspace(args), open_path=path, checklist=args.checklist).run()
+    return 0
+
+
+def run_explore(args: argparse.Namespace) -> int:
+    from decalogue.tui.app import create_app
+
+    create_app(_workspace(args), explore=args.checklist, explore_mode=True).run()
     return 0

@@ -1,0 +1,254 @@
+"""The Textual app and its one factory, `create_app`, shared by the CLI and the tests."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import ClassVar
+
+from textual import on, work
+from textual.app import App
+from textual.binding import Binding, BindingType
+from textual.message import Message
+
+from decalogue.checklist import Checklist, load_checklist
+from decalogue.errors import DecalogueError
+from decalogue.resources import bundled_checklist_paths
+from decalogue.session import Session
+from decalogue.store import Workspace
+from decalogue.tui.commands import ScreenActions
+from decalogue.tui.screens.assess import AssessScreen
+from decalogue.tui.screens.dialogs import ChoiceDialog, ConfirmDialog
+from decalogue.tui.screens.home import HomeScreen
+
+THEMES = ("textual-dark", "textual-light")
+
+
+def display_folder(path: Path) -> str:
+    """A folder as a user reads it: `~/...` below the home folder."""
+    try:
+        return "~/" + str(path.resolve().relative_to(Path.home().resolve()))
+    except (ValueError, OSError, RuntimeError):
+        return str(path)
+
+
+class DecalogueApp(App[None]):
+    """Home, assess, explore: which screen comes first depends on how it was started."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "decalogue"
+    COMMANDS: ClassVar = App.COMMANDS | {ScreenActions}
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(
+            "ctrl+q",
+            "quit",
+            "Quit",
+            id="app.quit",
+            priority=True,
+            tooltip="Save and quit",
+        ),
+        Binding("f1", "help", "Help", id="app.help", tooltip="Keys, scale and scoring rules"),
+        Binding(
+            "question_mark",
+            "help",
+            "Help",
+            id="app.help-key",
+            key_display="?",
+            tooltip="Keys, scale and scoring rules",
+        ),
+        Binding(
+            "ctrl+t",
+            "toggle_theme",
+            "Theme",
+            id="app.theme",
+            show=False,
+            tooltip="Switch between the light and the dark theme",
+        ),
+    ]
+
+    @dataclass
+    class ChecklistLoaded(Message):
+        checklist: Checklist
+
+    @dataclass
+    class LoadFailed(Message):
+        error: str
+
+    def __init__(
+        self,
+        workspace: Workspace,
+        *,
+        user: str | None = None,
+        checklist: Checklist | None = None,
+        checklists: Sequence[Path] | None = None,
+        open_path: Path | None = None,
+        explore: Checklist | None = None,
+        theme: str | None = None,
+    ) -> None:
+        super().__init__()
+        self.workspace = workspace
+        self.workspace_label = display_folder(workspace.root)
+        self.user = user
+        self.checklist_override = checklist
+        """The checklist given with --checklist; None: each file's own (bundled) one."""
+        self.checklists = list(checklists) if checklists is not None else bundled_checklist_paths()
+        self._open_path = open_path
+        self._explore_only = explore
+        self._loaded: dict[Path, Checklist] = {}
+        self.theme = theme or os.environ.get("DECALOGUE_THEME", THEMES[0])
+
+    def on_mount(self) -> None:
+        if self._explore_only is not None:
+            self.push_screen(AssessScreen(self._explore_only))
+            return
+        home = HomeScreen()
+        self.push_screen(home)
+        if self._open_path is not None:
+            home.open_path(self._open_path)
+
+    # -- screens
+
+    def open_session(self, session: Session) -> None:
+        self.push_screen(AssessScreen(session.checklist, session))
+
+    def leave_assess(self, screen: AssessScreen) -> None:
+        """Back from an assessment: saved first; asks before dropping unsaved work."""
+        if not any(isinstance(s, HomeScreen) for s in self.screen_stack):
+            return
+        error = screen.flush()
+        if error is None:
+            self.pop_screen()
+            return
+
+        def done(leave: bool | None) -> None:
+            if leave:
+                self.pop_screen()
+
+        self.push_screen(
+            ConfirmDialog(
+                f"Not saved: {error}\nLeave anyway? Changes since the last save will be lost.",
+                yes="Leave without saving",
+                no="Stay",
+            ),
+            done,
+        )
+
+    def explore(self) -> None:
+        """Browse a bundled checklist (asks which when there are several)."""
+        paths = self.checklists
+        if not paths:
+            self.notify("No checklist is bundled.", severity="error")
+            return
+        if len(paths) == 1:
+            self._load_checklist(paths[0])
+            return
+        options = [(str(i), path.stem) for i, path in enumerate(paths)]
+
+        def done(choice: str | None) -> None:
+            if choice is not None:
+                self._load_checklist(paths[int(choice)])
+
+        self.push_screen(ChoiceDialog("Explore which checklist?", options), done)
+
+    def load_cached(self, path: Path) -> Checklist:
+        """Load a checklist once per run (called from workers)."""
+        if path not in self._loaded:
+            self._loaded[path] = load_checklist(path)
+        return self._loaded[path]
+
+    @work(thread=True, group="load")
+    def _load_checklist(self, path: Path) -> None:
+        try:
+            self.post_message(self.ChecklistLoaded(self.load_cached(path)))
+        except DecalogueError as error:
+            self.post_message(self.LoadFailed(str(error)))
+
+    @on(ChecklistLoaded)
+    def _checklist_loaded(self, event: ChecklistLoaded) -> None:
+        self.push_screen(AssessScreen(event.checklist))
+
+    @on(LoadFailed)
+    def _load_failed(self, event: LoadFailed) -> None:
+        self.notify(event.error, title="Error", severity="error", timeout=10, markup=False)
+
+    # -- app-wide actions
+
+    def action_help(self) -> None:
+        from decalogue.tui.screens.help import HelpScreen
+
+        if isinstance(self.screen, HelpScreen):
+            self.pop_screen()
+            return
+        checklist = self.screen.checklist if isinstance(self.screen, AssessScreen) else None
+        self.push_screen(HelpScreen(checklist))
+
+    def action_toggle_theme(self) -> None:
+        self.theme = THEMES[1] if self.theme == THEMES[0] else THEMES[0]
+
+    async def action_quit(self) -> None:
+        """Save every open assessment first; ask before quitting with unsaved work."""
+        errors = [
+            error
+            for screen in self.screen_stack
+            if isinstance(screen, AssessScreen)
+            for error in [screen.flush()]
+            if error is not None
+        ]
+        if not errors:
+            self.exit()
+            return
+        if isinstance(self.screen, ConfirmDialog):
+            return
+
+        def done(leave: bool | None) -> None:
+            if leave:
+                self.exit()
+
+        self.push_screen(
+            ConfirmDialog(
+                f"Not saved: {errors[0]}\nQuit anyway? Changes since the last save will be lost.",
+                yes="Quit without saving",
+                no="Stay",
+            ),
+            done,
+        )
+
+
+def create_app(
+    workspace: Path | None = None,
+    *,
+    open_path: Path | None = None,
+    checklist: str | Path | Checklist | None = None,
+    explore: str | Path | Checklist | None = None,
+    explore_mode: bool = False,
+    user: str | None = None,
+    checklists: Sequence[Path] | None = None,
+    theme: str | None = None,
+) -> DecalogueApp:
+    """The app for the CLI and the tests.
+
+    `open_path` opens an assessment at once; `explore_mode` (with `explore`, a checklist
+    id, path or None for the default) browses a checklist without an assessment;
+    `checklist` forces the checklist assessments are opened with. Raises DecalogueError
+    (one line per problem) before anything is shown when a checklist cannot be loaded.
+    """
+    ws = Workspace.resolve(workspace)
+    forced = _checklist(checklist) if checklist is not None else None
+    browse = None
+    if explore_mode or explore is not None:
+        browse = _checklist(explore) if explore is not None else forced or load_checklist()
+    return DecalogueApp(
+        ws,
+        user=user,
+        checklist=forced,
+        checklists=checklists,
+        open_path=open_path,
+        explore=browse,
+        theme=theme,
+    )
+
+
+def _checklist(ref: str | Path | Checklist) -> Checklist:
+    return ref if isinstance(ref, Checklist) else load_checklist(ref)

@@ -1,0 +1,70 @@
+"""How answers, figures and bars read on screen: glyph and words, never colour alone.
+
+Every helper takes already-computed figures (from a ScoreBoard); none computes a
+score. Text from checklists and users goes in as plain strings, never markup.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from decalogue.assessment import Response
+from decalogue.checklist import Scale
+from decalogue.scoring import GroupScore, ItemScore
+
+GLYPH_ANSWERED = "●"
+GLYPH_UNANSWERED = "○"
+GLYPH_NA = "⊘"
+GLYPH_FLAG = "⚑"
+GLYPH_TARGET = "◎"
+
+BAR_FULL = "█"
+BAR_EMPTY = "░"
+
+
+def answer_words(scale: Scale, response: Response | None) -> str:
+    """E.g. "● 3 Substantial", "⊘ N/A", "○ unanswered"."""
+    if response is None or not response.answered:
+        return f"{GLYPH_UNANSWERED} unanswered"
+    if response.not_applicable:
+        return f"{GLYPH_NA} {scale.not_applicable.label}"
+    assert response.level is not None
+    return f"{GLYPH_ANSWERED} {response.level} {scale.label(response.level)}"
+
+
+def answer_short(score: ItemScore | None, na_label: str) -> str:
+    """The tree's compact form: "● 3", "⊘ N/A", "○ ·"."""
+    if score is None or not score.answered:
+        return f"{GLYPH_UNANSWERED} ·"
+    if score.not_applicable:
+        return f"{GLYPH_NA} {na_label[:3]}"
+    return f"{GLYPH_ANSWERED} {score.level}"
+
+
+def figure(value: float | None, digits: int = 1) -> str:
+    """A score as shown everywhere: one decimal, or an en dash when there is none."""
+    return "–" if value is None else f"{value:.{digits}f}"
+
+
+def progress(group: GroupScore) -> str:
+    done = group.answered + group.not_applicable
+    return f"{done}/{group.total}"
+
+
+def bar(value: float | None, width: int) -> str:
+    """A 0-100 figure as a bar of block characters; empty for no score."""
+    if value is None:
+        return BAR_EMPTY * width
+    filled = round(max(0.0, min(100.0, value)) / 100 * width)
+    return BAR_FULL * filled + BAR_EMPTY * (width - filled)
+
+
+def when(moment: datetime | None) -> str:
+    if moment is None:
+        return "–"
+    return moment.strftime("%Y-%m-%d %H:%M")
+
+
+def shorten(text: str, limit: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -1,0 +1,623 @@
+"""The main screen: the checklist tree on the left, the highlighted item on the right.
+
+With a session it scores an assessment; without one (explore mode) it only
+browses the checklist. A keystroke changes the session in memory, relabels
+three tree nodes, the detail pane and the header, and (re)starts the autosave
+timer; the save itself runs in a thread worker that only posts messages.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import shlex
+import subprocess
+import tempfile
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Footer, Input
+
+from decalogue import store
+from decalogue.assessment import Answer, Evidence
+from decalogue.checklist import Checklist
+from decalogue.errors import DecalogueError
+from decalogue.session import Session
+from decalogue.tui.display import GLYPH_TARGET
+from decalogue.tui.filtering import ItemFilter
+from decalogue.tui.screens.dialogs import (
+    ChoiceDialog,
+    EvidenceDialog,
+    TextEditor,
+    TextPrompt,
+)
+from decalogue.tui.widgets.checklist_tree import ChecklistTree
+from decalogue.tui.widgets.item_detail import ItemDetail
+from decalogue.tui.widgets.status_line import SaveState, StatusLine
+
+if TYPE_CHECKING:
+    from decalogue.tui.app import DecalogueApp
+
+#: Seconds after the last change before the autosave runs.
+AUTOSAVE_DELAY = 0.8
+
+#: Actions that change the assessment: hidden in explore mode.
+SCORING_ACTIONS = frozenset(
+    {
+        "score",
+        "not_applicable",
+        "clear",
+        "flag",
+        "target",
+        "next_unanswered",
+        "previous_unanswered",
+        "edit_notes",
+        "edit_notes_external",
+        "edit_finding",
+        "edit_evidence",
+        "dashboard",
+        "export",
+    }
+)
+
+
+def _digit(n: int) -> Binding:
+    return Binding(
+        str(n),
+        f"score({n})",
+        "Score",
+        id=f"assess.score-{n}",
+        tooltip=f"Set the highlighted item's level to {n}",
+        show=n == 0,
+        key_display="0-9" if n == 0 else None,
+    )
+
+
+class AssessScreen(Screen[None]):
+    """Score (or, in explore mode, browse) a checklist item by item."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        *(_digit(n) for n in range(10)),
+        Binding("n", "not_applicable", "N/A", id="assess.na", tooltip="Mark N/A (asks why)"),
+        Binding(
+            "backspace",
+            "clear",
+            "Clear",
+            id="assess.clear",
+            tooltip="Clear the answer",
+            show=False,
+        ),
+        Binding("f", "flag", "Flag", id="assess.flag", tooltip="Toggle the review flag"),
+        Binding("t", "target", "Target", id="assess.target", tooltip="Set the target level"),
+        Binding(
+            "right_square_bracket",
+            "next_unanswered",
+            "Next ○",
+            id="assess.next",
+            tooltip="Jump to the next unanswered item",
+            key_display="]",
+        ),
+        Binding(
+            "left_square_bracket",
+            "previous_unanswered",
+            "Prev ○",
+            id="assess.prev",
+            tooltip="Jump to the previous unanswered item",
+            key_display="[",
+            show=False,
+        ),
+        Binding("slash", "filter", "Filter", id="assess.filter", tooltip="Filter the tree"),
+        Binding("e", "edit_notes", "Notes", id="assess.notes", tooltip="Edit the notes"),
+        Binding(
+            "ctrl+e",
+            "edit_notes_external",
+            "$EDITOR",
+            id="assess.editor",
+            tooltip="Edit the notes in $EDITOR",
+            show=False,
+        ),
+        Binding(
+            "r",
+            "edit_finding",
+            "Finding",
+            id="assess.finding",
+            tooltip="Edit the finding / recommendation",
+            show=False,
+        ),
+        Binding(
+            "v",
+            "edit_evidence",
+            "Evidence",
+            id="assess.evidence",
+            tooltip="Add or delete evidence",
+            show=False,
+        ),
+        Binding("s", "source", "Source", id="assess.source", tooltip="View the cited source"),
+        Binding("d", "dashboard", "Dashboard", id="assess.dashboard", tooltip="Scores and gaps"),
+        Binding("x", "export", "Export", id="assess.export", tooltip="Export the assessment"),
+        Binding(
+            "escape",
+            "back",
+            "Back",
+            id="assess.back",
+            tooltip="Clear the filter or go home",
+            show=False,
+        ),
+    ]
+
+    @dataclass
+    class Saved(Message):
+        """The autosave worker wrote the file."""
+
+    @dataclass
+    class SaveFailed(Message):
+        """The autosave worker could not write; `conflict` when someone else saved first."""
+
+        error: str
+        conflict: bool
+
+    def __init__(self, checklist: Checklist, session: Session | None = None) -> None:
+        super().__init__()
+        self.checklist = checklist
+        self.session = session
+        self.explore = session is None
+        self._show_scale_in_footer()
+        board = session.board if session is not None else None
+        self.checklist_tree = ChecklistTree(checklist, board, id="tree")
+        self.detail = ItemDetail(checklist, explore=self.explore, id="detail")
+        self.status = StatusLine(id="status")
+        self.filter_input = Input(
+            placeholder="filter: words, unanswered, flagged, na, tag:X, pillar:X",
+            id="filter",
+        )
+        self._timer: Timer | None = None
+        self._saving = False
+        self._state: SaveState = "saved"
+        self._error = ""
+        if session is not None:
+            self.sub_title = f"{session.assessment.display_title()}"
+
+    def _show_scale_in_footer(self) -> None:
+        """The footer says "0-4" for a 0-4 scale: one entry for all the digit keys."""
+        highest = min(self.checklist.scale.max_level, 9)
+        self._bindings = self._bindings.copy()
+        self._bindings.key_to_bindings["0"] = [
+            dataclasses.replace(binding, key_display=f"0-{highest}")
+            for binding in self._bindings.key_to_bindings.get("0", [])
+        ]
+
+    @property
+    def dapp(self) -> DecalogueApp:
+        from decalogue.tui.app import DecalogueApp
+
+        assert isinstance(self.app, DecalogueApp)
+        return self.app
+
+    def compose(self) -> ComposeResult:
+        yield self.status
+        with Horizontal(id="assess-body"):
+            with Vertical(id="tree-pane"):
+                yield self.filter_input
+                yield self.checklist_tree
+            yield self.detail
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.filter_input.display = False
+        self.checklist_tree.rebuild()
+        self.checklist_tree.focus()
+        self._refresh_status()
+        if self.session is not None:
+            if self.session.drift:
+                self.notify(
+                    "The checklist has changed since these answers were given; answers to "
+                    "items it still has are kept, and the file will record the new version.",
+                    title="Checklist changed",
+                    severity="warning",
+                    markup=False,
+                )
+            if self.session.orphaned:
+                self.notify(
+                    f"{len(self.session.orphaned)} answered items are no longer in the checklist "
+                    f"({', '.join(self.session.orphaned[:5])}); they are kept in the file.",
+                    severity="warning",
+                    markup=False,
+                )
+
+    # -- what is shown
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if self.explore and action in SCORING_ACTIONS:
+            return False
+        if action == "score" and parameters:
+            level = parameters[0]
+            return isinstance(level, int) and level in self.checklist.scale.by_value
+        return True
+
+    def _refresh_status(self) -> None:
+        if self.session is None:
+            self.status.show_checklist(self.checklist, self.checklist_tree.matched)
+        else:
+            self.status.show_assessment(
+                self.session.assessment, self.session.board.overall, self._state, self._error
+            )
+
+    def _show_detail(self, item_id: str | None) -> None:
+        if self.session is None or item_id is None:
+            self.detail.show(item_id, None, None)
+        else:
+            self.detail.show(
+                item_id,
+                self.session.assessment.responses.get(item_id),
+                self.session.board.items[item_id],
+            )
+
+    @on(ChecklistTree.ItemHighlighted)
+    def _highlighted(self, event: ChecklistTree.ItemHighlighted) -> None:
+        self._show_detail(event.item_id)
+
+    @on(ChecklistTree.ItemChosen)
+    def _chosen(self, event: ChecklistTree.ItemChosen) -> None:
+        if not self.explore:
+            self.action_edit_notes()
+
+    def go_to(self, item_id: str) -> None:
+        """Show an item (from the dashboard): clears a filter that hides it."""
+        if not self.checklist_tree.shown(item_id):
+            self.filter_input.value = ""
+            self.filter_input.display = False
+            self.checklist_tree.rebuild(ItemFilter(), keep=item_id)
+        else:
+            self.checklist_tree.select_item(item_id)
+        self.checklist_tree.focus()
+        self._show_detail(item_id)
+
+    # -- editing
+
+    def _current(self) -> str | None:
+        item_id = self.checklist_tree.current_item
+        if item_id is None:
+            self.notify("Move to an item first (down or j).", severity="warning")
+        return item_id
+
+    def _change(self, item_id: str, field: str, value: object) -> None:
+        """Every edit goes through here: session, three tree labels, detail, header, timer."""
+        assert self.session is not None
+        try:
+            if field == "answer":
+                assert isinstance(value, Answer)
+                change = self.session.set_answer(item_id, value)
+            else:
+                change = self.session.set_field(item_id, field, value)
+        except DecalogueError as error:
+            self.notify(str(error), severity="error", markup=False)
+            return
+        if change is None:
+            return
+        self.checklist_tree.refresh_item(item_id)
+        if self.checklist_tree.current_item == item_id:
+            self._show_detail(item_id)
+        # A failed save stays visible until a later save succeeds.
+        if self._state != "error":
+            self._state, self._error = "unsaved", ""
+        self._refresh_status()
+        self._schedule_save()
+
+    def action_score(self, level: int) -> None:
+        item_id = self._current()
+        if item_id is not None:
+            self._change(item_id, "answer", Answer(level=level))
+
+    def action_clear(self) -> None:
+        item_id = self._current()
+        if item_id is not None:
+            self._change(item_id, "answer", Answer())
+
+    def action_flag(self) -> None:
+        item_id = self._current()
+        if item_id is not None and self.session is not None:
+            response = self.session.assessment.responses.get(item_id)
+            self._change(item_id, "flagged", not (response and response.flagged))
+
+    def action_not_applicable(self) -> None:
+        item_id = self._current()
+        if item_id is None or self.session is None:
+            return
+        response = self.session.assessment.responses.get(item_id)
+        label = self.checklist.scale.not_applicable.label
+
+        def done(reason: str | None) -> None:
+            if reason:
+                self._change(item_id, "answer", Answer(na_reason=reason))
+
+        self.app.push_screen(
+            TextPrompt(
+                f"{item_id}: why does it not apply? ({label})",
+                response.na_reason if response else "",
+                placeholder="the reason, e.g. no such institution exists in this country",
+                ok=f"Mark {label}",
+            ),
+            done,
+        )
+
+    def action_target(self) -> None:
+        item_id = self._current()
+        if item_id is None or self.session is None:
+            return
+        response = self.session.assessment.responses.get(item_id)
+        options = [
+            (str(level.value), f"{GLYPH_TARGET} {level.value} {level.label}")
+            for level in self.checklist.scale.levels
+        ]
+        options.append(("none", "no target"))
+        current = str(response.target) if response and response.target is not None else "none"
+
+        def done(choice: str | None) -> None:
+            if choice is not None:
+                self._change(item_id, "target", None if choice == "none" else int(choice))
+
+        self.app.push_screen(ChoiceDialog(f"{item_id}: target level", options, current), done)
+
+    def _edit_text(self, field: str, title: str) -> None:
+        item_id = self._current()
+        if item_id is None or self.session is None:
+            return
+        response = self.session.assessment.responses.get(item_id)
+        text = str(getattr(response, field)) if response else ""
+
+        def done(new: str | None) -> None:
+            if new is not None:
+                self._change(item_id, field, new)
+
+        self.app.push_screen(TextEditor(f"{item_id}: {title}", text), done)
+
+    def action_edit_notes(self) -> None:
+        self._edit_text("notes", "notes")
+
+    def action_edit_finding(self) -> None:
+        self._edit_text("finding", "finding / recommendation")
+
+    def action_edit_evidence(self) -> None:
+        item_id = self._current()
+        if item_id is None or self.session is None:
+            return
+        response = self.session.assessment.responses.get(item_id)
+
+        def done(evidence: list[Evidence] | None) -> None:
+            if evidence is not None:
+                self._change(item_id, "evidence", evidence)
+
+        self.app.push_screen(EvidenceDialog(response.evidence if response else []), done)
+
+    def action_edit_notes_external(self) -> None:
+        item_id = self._current()
+        if item_id is None or self.session is None:
+            return
+        response = self.session.assessment.responses.get(item_id)
+        editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / f"{item_id}-notes.md"
+            path.write_text(response.notes if response else "", encoding="utf-8")
+            try:
+                with self.app.suspend():
+                    subprocess.run([*shlex.split(editor), str(path)], check=False)
+                text = path.read_text(encoding="utf-8")
+            except (OSError, ValueError) as error:
+                self.notify(f"Could not run {editor}: {error}", severity="error", markup=False)
+                return
+            except Exception as error:  # SuspendNotSupported and friends
+                self.notify(f"Cannot open an editor here: {error}", severity="error", markup=False)
+                return
+        self.app.refresh()
+        self._change(item_id, "notes", text.rstrip("\n"))
+
+    # -- navigation
+
+    def _jump(self, step: int) -> None:
+        assert self.session is not None
+        items = self.checklist.items
+        board = self.session.board
+        current = self.checklist_tree.current_item
+        start = self.checklist.places[current].index if current else -1
+        count = len(items)
+        for offset in range(1, count + 1):
+            index = (start + step * offset) % count
+            item = items[index]
+            if not board.items[item.id].answered and self.checklist_tree.shown(item.id):
+                self.checklist_tree.select_item(item.id)
+                return
+        self.notify(
+            "No unanswered item left"
+            + (" in this filter." if self.checklist_tree.item_filter.active else ".")
+        )
+
+    def action_next_unanswered(self) -> None:
+        self._jump(1)
+
+    def action_previous_unanswered(self) -> None:
+        self._jump(-1)
+
+    def action_filter(self) -> None:
+        self.filter_input.display = True
+        self.filter_input.focus()
+
+    @on(Input.Changed, "#filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        self.checklist_tree.rebuild(
+            ItemFilter.parse(event.value), keep=self.checklist_tree.current_item
+        )
+        if self.session is None:
+            self._refresh_status()
+
+    @on(Input.Submitted, "#filter")
+    def _filter_done(self) -> None:
+        if not self.filter_input.value.strip():
+            self.filter_input.display = False
+        self.checklist_tree.focus()
+        if self.checklist_tree.matched == 0:
+            self.notify("No item matches this filter.", severity="warning")
+
+    def action_back(self) -> None:
+        if self.filter_input.display:
+            keep = self.checklist_tree.current_item
+            self.filter_input.value = ""
+            self.filter_input.display = False
+            self.checklist_tree.rebuild(ItemFilter(), keep=keep)
+            self.checklist_tree.focus()
+            return
+        self.dapp.leave_assess(self)
+
+    def action_source(self) -> None:
+        item_id = self.checklist_tree.current_item
+        if item_id is None:
+            self.notify("Move to an item first (down or j).", severity="warning")
+            return
+        item = self.checklist.item_index[item_id]
+        for ref in item.refs:
+            document = self.checklist.document(ref.source)
+            if ref.quote and document is not None:
+                from decalogue.tui.screens.source import SourceScreen
+
+                source = self.checklist.source_index[ref.source]
+                self.app.push_screen(
+                    SourceScreen(self.checklist.source_label(source), document, ref.quote)
+                )
+                return
+        self.notify("This item cites no source text to show.", severity="warning")
+
+    def action_dashboard(self) -> None:
+        assert self.session is not None
+        from decalogue.tui.screens.dashboard import DashboardScreen
+
+        def done(item_id: str | None) -> None:
+            if item_id:
+                self.go_to(item_id)
+
+        self.app.push_screen(DashboardScreen(self.session), done)
+
+    def action_export(self) -> None:
+        assert self.session is not None
+        from decalogue.tui.screens.export import ExportScreen
+
+        self.app.push_screen(ExportScreen(self.session, self.dapp.workspace.root))
+
+    # -- saving
+
+    def _schedule_save(self) -> None:
+        if self._timer is not None:
+            self._timer.stop()
+        self._timer = self.set_timer(AUTOSAVE_DELAY, self._autosave)
+
+    def _autosave(self) -> None:
+        self._timer = None
+        if self.session is None or not self.session.dirty:
+            return
+        if self._saving:
+            self._schedule_save()
+            return
+        self._saving = True
+        self._state = "saving"
+        self._refresh_status()
+        self._save_in_background()
+
+    @work(thread=True, group="autosave")
+    def _save_in_background(self) -> None:
+        assert self.session is not None
+        try:
+            self.session.save()
+        except store.ConflictError as error:
+            self.post_message(self.SaveFailed(str(error), conflict=True))
+        except DecalogueError as error:
+            self.post_message(self.SaveFailed(str(error), conflict=False))
+        except Exception as error:  # never lose the reason a save failed
+            self.post_message(self.SaveFailed(f"{type(error).__name__}: {error}", conflict=False))
+        else:
+            self.post_message(self.Saved())
+
+    @on(Saved)
+    def _saved(self) -> None:
+        self._saving = False
+        assert self.session is not None
+        if self.session.dirty:
+            self._state, self._error = "unsaved", ""
+            self._schedule_save()
+        else:
+            self._state, self._error = "saved", ""
+        self._refresh_status()
+
+    @on(SaveFailed)
+    def _save_failed(self, event: SaveFailed) -> None:
+        self._saving = False
+        self._show_save_error(event.error)
+        if event.conflict:
+            self._resolve_conflict()
+
+    def _show_save_error(self, error: str) -> None:
+        self._state, self._error = "error", error
+        self._refresh_status()
+        self.notify(error, title="Not saved", severity="error", timeout=10, markup=False)
+
+    def flush(self) -> str | None:
+        """Save now, on this thread (quitting, leaving); the error message, or None."""
+        if self._timer is not None:
+            self._timer.stop()
+            self._timer = None
+        if self.session is None or not self.session.dirty:
+            return None
+        try:
+            self.session.save()
+        except DecalogueError as error:
+            self._show_save_error(str(error))
+            return str(error)
+        self._state, self._error = "saved", ""
+        self._refresh_status()
+        return None
+
+    def _resolve_conflict(self) -> None:
+        options = [
+            ("copy", "Keep mine: save my version as a copy file (and go on with it)"),
+            ("overwrite", "Keep mine: overwrite the version on disk"),
+            ("reload", "Take theirs: reload the file (my unsaved changes are dropped)"),
+        ]
+
+        def done(choice: str | None) -> None:
+            if choice is None:
+                return
+            self._apply_conflict_choice(choice)
+
+        self.app.push_screen(
+            ChoiceDialog("The file changed on disk since it was opened.", options), done
+        )
+
+    def _apply_conflict_choice(self, choice: str) -> None:
+        assert self.session is not None
+        session = self.session
+        try:
+            if choice == "overwrite":
+                session.save(overwrite=True)
+            elif choice == "reload":
+                session.reload()
+            else:
+                copy = session.assessment.model_copy(deep=True)
+                copy.id = uuid.uuid4().hex
+                stored = self.dapp.workspace.create(copy)
+                self.session = Session.from_stored(stored, self.checklist, session.user)
+                self.notify(f"Your version is saved as {stored.path.name}.", markup=False)
+        except DecalogueError as error:
+            self._show_save_error(str(error))
+            return
+        assert self.session is not None
+        self.checklist_tree.board = self.session.board
+        self.checklist_tree.rebuild(keep=self.checklist_tree.current_item)
+        self._state, self._error = "saved", ""
+        self._show_detail(self.checklist_tree.current_item)
+        self._refresh_status()

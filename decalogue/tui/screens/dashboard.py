@@ -1,0 +1,164 @@
+"""The dashboard: scores as bars with their numbers, coverage, levels, gaps and flags.
+
+One list, so every line that names an item or a group is one enter away from
+the assess screen (a group opens at its first item). The figures are the
+ScoreBoard's; nothing here computes a score.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Footer, OptionList, Static
+from textual.widgets.option_list import Option
+
+from decalogue.scoring import GroupScore
+from decalogue.session import Session
+from decalogue.tui.display import (
+    BAR_FULL,
+    GLYPH_FLAG,
+    GLYPH_NA,
+    GLYPH_UNANSWERED,
+    bar,
+    figure,
+    progress,
+    shorten,
+)
+
+BAR = 16
+NAME = 34
+
+
+class DashboardScreen(Screen[str | None]):
+    """Dismissed with the item id to show in the assess screen, or None."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "back", "Back", id="dashboard.back", tooltip="Back to the items"),
+        Binding(
+            "d", "back", "Back", id="dashboard.back-d", tooltip="Back to the items", show=False
+        ),
+    ]
+
+    def __init__(self, session: Session) -> None:
+        super().__init__()
+        self.session = session
+
+    def compose(self) -> ComposeResult:
+        assessment = self.session.assessment
+        yield Static(
+            Content.assemble(
+                ("Dashboard", "bold"),
+                " · ",
+                f"{assessment.country.name} ({assessment.country.code}) · {assessment.period}",
+            ),
+            id="dashboard-title",
+        )
+        yield OptionList(*self._options(), id="dashboard")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        listing = self.query_one(OptionList)
+        listing.focus()
+
+    def _group_line(self, indent: str, group: GroupScore, bold: bool) -> Content:
+        name = shorten(f"{indent}{group.title}", NAME)
+        return Content.assemble(
+            (f"{name:<{NAME}} ", "bold" if bold else ""),
+            bar(group.score, BAR),
+            f" {figure(group.score):>5}",
+            (f"  {progress(group):>7} answered", "dim"),
+        )
+
+    def _options(self) -> list[Option | None]:
+        board = self.session.board
+        checklist = self.session.checklist
+        scale = checklist.scale
+        overall = board.overall
+        options: list[Option | None] = []
+
+        def heading(text: str) -> None:
+            options.append(Option(Content.styled(text, "bold underline"), disabled=True))
+
+        done = overall.answered + overall.not_applicable
+        summary = (
+            f"Overall score {figure(overall.score)} · coverage {overall.coverage:.0f}% "
+            f"({done}/{overall.total}: {overall.answered} scored, {overall.not_applicable} "
+            f"{scale.not_applicable.label}, {overall.unanswered} unanswered) · "
+            f"{overall.flagged} flagged · {overall.below_target} below target"
+        )
+        options.append(Option(Content(summary), disabled=True))
+        options.append(None)
+        heading("Scores by pillar and section (0-100; N/A and unanswered items do not count)")
+        for pillar in checklist.pillars:
+            first = pillar.sections[0].items[0].id
+            options.append(
+                Option(
+                    self._group_line("", board.pillars[pillar.id], True),
+                    id=f"pillar:{pillar.id}:{first}",
+                )
+            )
+            for section in pillar.sections:
+                options.append(
+                    Option(
+                        self._group_line("  ", board.sections[section.id], False),
+                        id=f"section:{section.id}:{section.items[0].id}",
+                    )
+                )
+        options.append(None)
+        heading("Answers by level")
+        counts = [
+            (f"{level.value} {level.label}", overall.levels.get(level.value, 0))
+            for level in scale.levels
+        ]
+        counts.append((f"{GLYPH_NA} {scale.not_applicable.label}", overall.not_applicable))
+        counts.append((f"{GLYPH_UNANSWERED} unanswered", overall.unanswered))
+        most = max((count for _, count in counts), default=0) or 1
+        for label, count in counts:
+            width = round(count / most * BAR)
+            options.append(
+                Option(
+                    Content.assemble(
+                        f"{shorten(label, NAME):<{NAME}} ", BAR_FULL * width, f" {count}"
+                    ),
+                    disabled=True,
+                )
+            )
+        options.append(None)
+        heading("Top gaps to target (enter: go to the item)")
+        gaps = board.top_gaps(10)
+        if not gaps:
+            options.append(
+                Option(Content("No gaps: set targets with t on the items."), disabled=True)
+            )
+        for score in gaps:
+            item = checklist.item_index[score.item_id]
+            line = (
+                f"{item.id} {shorten(item.title, NAME - len(item.id) - 1)}  "
+                f"level {score.level} → target {score.target} (gap {score.gap})"
+            )
+            options.append(Option(Content(line), id=f"gap:{item.id}"))
+        options.append(None)
+        heading(f"{GLYPH_FLAG} Flagged for review")
+        flagged = board.flagged()
+        if not flagged:
+            options.append(Option(Content("Nothing flagged: f flags an item."), disabled=True))
+        for item_id in flagged:
+            item = checklist.item_index[item_id]
+            options.append(
+                Option(Content(f"{GLYPH_FLAG} {item.id} {item.title}"), id=f"flag:{item_id}")
+            )
+        return options
+
+    @on(OptionList.OptionSelected)
+    def _chosen(self, event: OptionList.OptionSelected) -> None:
+        ident = event.option.id or ""
+        if ":" in ident:
+            self.dismiss(ident.rsplit(":", 1)[1])
+
+    def action_back(self) -> None:
+        self.dismiss(None)

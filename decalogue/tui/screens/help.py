@@ -1,0 +1,120 @@
+"""Help: the keys (from the bindings themselves), the scale, and the scoring rules in words."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from decalogue.checklist import Checklist
+from decalogue.tui.display import (
+    GLYPH_ANSWERED,
+    GLYPH_FLAG,
+    GLYPH_NA,
+    GLYPH_TARGET,
+    GLYPH_UNANSWERED,
+)
+
+RULES = f"""\
+• An answered item scores its level divided by the highest level, times 100.
+• A section's score is the weighted average of its answered items; a pillar's, of its
+  scored sections; the overall score, of the scored pillars.
+• {GLYPH_NA} N/A (with a reason) leaves an item out of the average: it neither raises nor
+  lowers a score.
+• {GLYPH_UNANSWERED} Unanswered items do not count as zero either: they show as coverage, the
+  share of items answered (a level or N/A). A group with nothing scored has no score (–).
+• {GLYPH_TARGET} The gap to target is the target level minus the level; the dashboard ranks the
+  biggest gaps (weight × gap) first.
+• {GLYPH_FLAG} A flag marks an item for a colleague's review; it does not change any score.
+• Every change is saved automatically a moment after you make it; the header shows
+  saved / saving / unsaved / error. Quitting saves first."""
+
+GLYPHS = (
+    f"{GLYPH_ANSWERED} 3 answered at level 3   {GLYPH_NA} N/A   {GLYPH_UNANSWERED} unanswered   "
+    f"{GLYPH_FLAG} flagged   {GLYPH_TARGET} target"
+)
+
+
+def _keys(bindings: list[BindingType]) -> list[tuple[str, str]]:
+    rows: list[tuple[str, str]] = []
+    seen: set[str] = set()
+    for binding in bindings:
+        if not isinstance(binding, Binding) or not (binding.tooltip or binding.description):
+            continue
+        if binding.action.startswith("score("):
+            if "score" in seen:
+                continue
+            seen.add("score")
+            rows.append(("0-9", "Set the highlighted item's level (the scale's levels)"))
+            continue
+        key = binding.key_display or binding.key
+        key = {"right_square_bracket": "]", "left_square_bracket": "[", "slash": "/"}.get(key, key)
+        rows.append((key, binding.tooltip or binding.description))
+    return rows
+
+
+class HelpScreen(Screen[None]):
+    """What the keys do, what the levels mean, how scores are made."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "back", "Back", id="help.back", tooltip="Close the help"),
+    ]
+
+    def __init__(self, checklist: Checklist | None) -> None:
+        super().__init__()
+        self.checklist = checklist
+
+    def compose(self) -> ComposeResult:
+        from decalogue.tui.app import DecalogueApp
+        from decalogue.tui.screens.assess import AssessScreen
+        from decalogue.tui.screens.home import HomeScreen
+
+        parts: list[str | Content | tuple[str, str]] = [("Help", "bold"), "\n\n"]
+
+        def table(title: str, rows: list[tuple[str, str]]) -> None:
+            parts.extend([(title, "bold underline"), "\n"])
+            for key, text in rows:
+                parts.extend([(f"  {key:<12}", "bold"), text, "\n"])
+            parts.append("\n")
+
+        table("Assess screen", [*_keys(AssessScreen.BINDINGS), ("enter", "Edit the notes")])
+        table(
+            "Home screen",
+            [("enter", "Open the highlighted assessment"), *_keys(HomeScreen.BINDINGS)],
+        )
+        table(
+            "Everywhere",
+            [*_keys(DecalogueApp.BINDINGS), ("ctrl+p", "Command palette: every action by name")],
+        )
+        parts.extend([("Status glyphs", "bold underline"), "\n  ", GLYPHS, "\n\n"])
+        if self.checklist is not None:
+            scale = self.checklist.scale
+            parts.extend([(f"The scale of {self.checklist.meta.title}", "bold underline"), "\n"])
+            for level in scale.levels:
+                parts.extend([(f"  {level.value} {level.label}", "bold")])
+                if level.description:
+                    parts.extend([" — ", level.description])
+                parts.append("\n")
+            parts.extend(
+                [
+                    (f"  {scale.not_applicable.label}", "bold"),
+                    " — ",
+                    scale.not_applicable.description,
+                    "\n\n",
+                ]
+            )
+        parts.extend([("How scores are made", "bold underline"), "\n", RULES])
+        with VerticalScroll(id="help"):
+            yield Static(Content.assemble(*parts), id="help-text")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#help").focus()
+
+    def action_back(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,460 @@
+"""The home screen: the workspace's assessments, and what can be done with them.
+
+Listing, opening, importing, carrying forward and deleting all touch files, so
+each runs in a thread worker that posts a message; the handlers own the table.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.content import Content
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Static
+
+from decalogue import store
+from decalogue.assessment import next_period, validate_period
+from decalogue.errors import DecalogueError
+from decalogue.session import Session
+from decalogue.tui.display import GLYPH_FLAG, figure, when
+from decalogue.tui.screens.dialogs import ConfirmDialog, TextPrompt
+
+if TYPE_CHECKING:
+    from decalogue.tui.app import DecalogueApp
+
+EMPTY = (
+    "No assessments in this workspace yet.\n"
+    "Press n to start one (country, period, checklist), i to import an assessment file, "
+    "or e to explore the checklist first."
+)
+
+#: (column key, heading, sort key)
+COLUMNS: tuple[tuple[str, str], ...] = (
+    ("country", "Country"),
+    ("period", "Period"),
+    ("checklist", "Checklist"),
+    ("progress", "Progress"),
+    ("score", "Score"),
+    ("flagged", GLYPH_FLAG),
+    ("updated", "Last change"),
+)
+
+
+def _sort_key(column: str, summary: store.Summary) -> tuple[int, object]:
+    if summary.error:
+        return (1, summary.path.name)
+    value: object = {
+        "country": summary.country_name.casefold(),
+        "period": summary.period,
+        "checklist": summary.checklist_id,
+        "progress": summary.coverage,
+        "score": -1.0 if summary.overall is None else summary.overall,
+        "flagged": summary.flagged,
+        "updated": summary.updated.isoformat() if summary.updated else "",
+    }[column]
+    return (0, value)
+
+
+class HomeScreen(Screen[None]):
+    """The workspace's assessments in a sortable table."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("n", "new", "New", id="home.new", tooltip="Start a new assessment"),
+        Binding("o", "open", "Open", id="home.open", tooltip="Open the highlighted assessment"),
+        Binding(
+            "c",
+            "carry_forward",
+            "Carry forward",
+            id="home.carry",
+            tooltip="Start the next period from the highlighted assessment",
+        ),
+        Binding("i", "import", "Import", id="home.import", tooltip="Copy a file in"),
+        Binding("d", "delete", "Delete", id="home.delete", tooltip="Move to the trash"),
+        Binding(
+            "u",
+            "undo_delete",
+            "Undo delete",
+            id="home.undo",
+            show=False,
+            tooltip="Restore the most recently deleted assessment",
+        ),
+        Binding("e", "explore", "Explore", id="home.explore", tooltip="Browse the checklist"),
+        Binding("s", "sort", "Sort", id="home.sort", tooltip="Sort by the next column"),
+        Binding(
+            "r",
+            "reload",
+            "Reload",
+            id="home.reload",
+            show=False,
+            tooltip="Read the workspace again",
+        ),
+    ]
+
+    @dataclass
+    class Listed(Message):
+        summaries: list[store.Summary]
+
+    @dataclass
+    class Opened(Message):
+        session: Session
+
+    @dataclass
+    class Created(Message):
+        """A new file in the workspace (imported or carried forward); open it if asked."""
+
+        path: Path
+        open: bool
+
+    @dataclass
+    class Deleted(Message):
+        name: str
+        trashed: Path
+
+    @dataclass
+    class Restored(Message):
+        path: Path
+
+    @dataclass
+    class Failed(Message):
+        error: str
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.summaries: list[store.Summary] = []
+        self.sort_column = "updated"
+        self.sort_reverse = True
+        self._last_trashed: Path | None = None
+        self._select_after: Path | None = None
+
+    @property
+    def dapp(self) -> DecalogueApp:
+        from decalogue.tui.app import DecalogueApp
+
+        assert isinstance(self.app, DecalogueApp)
+        return self.app
+
+    def compose(self) -> ComposeResult:
+        yield Static(Content(""), id="home-title")
+        yield DataTable(id="assessments", cursor_type="row", zebra_stripes=True)
+        yield Static(Content(EMPTY), id="empty")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#home-title", Static).update(
+            Content.assemble(("decalogue", "bold"), " · workspace ", self.dapp.workspace_label)
+        )
+        self.query_one("#empty").display = False
+        self.action_reload()
+
+    def on_screen_resume(self) -> None:
+        if self.is_mounted:
+            self.action_reload()
+
+    # -- listing
+
+    def action_reload(self) -> None:
+        self._list_workspace()
+
+    @work(thread=True, exclusive=True, group="listing")
+    def _list_workspace(self) -> None:
+        try:
+            summaries = self.dapp.workspace.summaries()
+        except DecalogueError as error:
+            self.post_message(self.Failed(str(error)))
+        except OSError as error:
+            self.post_message(self.Failed(f"cannot read the workspace: {error}"))
+        else:
+            self.post_message(self.Listed(summaries))
+
+    @on(Listed)
+    def _listed(self, event: Listed) -> None:
+        self.summaries = event.summaries
+        self._fill()
+
+    def _fill(self) -> None:
+        table = self.query_one(DataTable)
+        keep = self.current_path()
+        if self._select_after is not None:
+            keep, self._select_after = self._select_after, None
+        table.clear(columns=True)
+        for key, heading in COLUMNS:
+            arrow = (" ▼" if self.sort_reverse else " ▲") if key == self.sort_column else ""
+            table.add_column(heading + arrow, key=key)
+        ordered = sorted(
+            self.summaries,
+            key=lambda s: _sort_key(self.sort_column, s),
+            reverse=self.sort_reverse,
+        )
+        if self.sort_reverse:  # unreadable files stay last
+            ordered.sort(key=lambda s: s.error is not None)
+        for summary in ordered:
+            table.add_row(*self._cells(summary), key=str(summary.path))
+        empty = not self.summaries
+        self.query_one("#empty").display = empty
+        table.display = not empty
+        if keep is not None:
+            for index, summary in enumerate(ordered):
+                if summary.path == keep:
+                    table.move_cursor(row=index)
+        if not empty:
+            table.focus()
+
+    @staticmethod
+    def _cells(summary: store.Summary) -> list[Text]:
+        if summary.error:
+            return [
+                Text("⚠ unreadable", style="bold"),
+                Text(""),
+                Text(summary.path.name),
+                Text(""),
+                Text(""),
+                Text(""),
+                Text(summary.error, overflow="ellipsis"),
+            ]
+        total = summary.total or "?"
+        return [
+            Text(f"{summary.country_name} ({summary.country_code})"),
+            Text(summary.period),
+            Text(f"{summary.checklist_id} {summary.checklist_version}"),
+            Text(f"{summary.answered}/{total} {summary.coverage:.0f}%", justify="right"),
+            Text(figure(summary.overall), justify="right"),
+            Text(str(summary.flagged) if summary.flagged else "", justify="right"),
+            Text(when(summary.updated)),
+        ]
+
+    def current_path(self) -> Path | None:
+        table = self.query_one(DataTable)
+        if not self.summaries or table.row_count == 0:
+            return None
+        try:
+            key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
+        except Exception:
+            return None
+        return Path(str(key.value)) if key.value is not None else None
+
+    def _current_summary(self) -> store.Summary | None:
+        path = self.current_path()
+        summary = next((s for s in self.summaries if s.path == path), None)
+        if summary is None:
+            self.notify("No assessment highlighted; press n to start one.", severity="warning")
+        return summary
+
+    def action_sort(self) -> None:
+        keys = [key for key, _ in COLUMNS]
+        index = keys.index(self.sort_column)
+        self.sort_column = keys[(index + 1) % len(keys)]
+        self.sort_reverse = self.sort_column in ("updated", "score", "progress", "flagged")
+        self._fill()
+
+    @on(DataTable.HeaderSelected)
+    def _header(self, event: DataTable.HeaderSelected) -> None:
+        column = str(event.column_key.value)
+        if column == self.sort_column:
+            self.sort_reverse = not self.sort_reverse
+        else:
+            self.sort_column, self.sort_reverse = column, False
+        self._fill()
+
+    # -- opening
+
+    @on(DataTable.RowSelected)
+    def action_open(self) -> None:
+        summary = self._current_summary()
+        if summary is None:
+            return
+        if summary.error:
+            self.notify(summary.error, title="Cannot open", severity="error", markup=False)
+            return
+        self.open_path(summary.path)
+
+    def open_path(self, path: Path) -> None:
+        self.notify(f"Opening {path.name}…", timeout=2, markup=False)
+        self._open(path)
+
+    @work(thread=True, exclusive=True, group="open")
+    def _open(self, path: Path) -> None:
+        try:
+            session = Session.open(path, self.dapp.checklist_override, self.dapp.user)
+        except DecalogueError as error:
+            self.post_message(self.Failed(str(error)))
+        else:
+            self.post_message(self.Opened(session))
+
+    @on(Opened)
+    def _opened(self, event: Opened) -> None:
+        self.dapp.open_session(event.session)
+
+    @on(Failed)
+    def _failed(self, event: Failed) -> None:
+        self.notify(event.error, title="Error", severity="error", timeout=10, markup=False)
+
+    # -- new, import, carry forward
+
+    def action_new(self) -> None:
+        from decalogue.tui.screens.new import NewAssessmentScreen
+
+        def done(path: Path | None) -> None:
+            if path is not None:
+                self._select_after = path
+                self.open_path(path)
+
+        self.app.push_screen(NewAssessmentScreen(), done)
+
+    def action_import(self) -> None:
+        def check(text: str) -> str | None:
+            if not text.strip():
+                return "give the path of an assessment (.json) file"
+            path = Path(text.strip()).expanduser()
+            if not path.is_file():
+                return "no such file"
+            return None
+
+        def done(text: str | None) -> None:
+            if text:
+                self._import(Path(text).expanduser())
+
+        self.app.push_screen(
+            TextPrompt(
+                "Import: path of an assessment file to copy into the workspace",
+                placeholder="e.g. ~/Downloads/XX-2025.json",
+                check=check,
+                ok="Import",
+            ),
+            done,
+        )
+
+    @work(thread=True, group="files")
+    def _import(self, path: Path) -> None:
+        try:
+            stored = store.read(path)
+            created = self.dapp.workspace.create(stored.assessment)
+        except DecalogueError as error:
+            self.post_message(self.Failed(str(error)))
+        else:
+            self.post_message(self.Created(created.path, open=False))
+
+    def action_carry_forward(self) -> None:
+        summary = self._current_summary()
+        if summary is None or summary.error:
+            return
+
+        def check(text: str) -> str | None:
+            try:
+                validate_period(text)
+            except ValueError as error:
+                return str(error)
+            return None
+
+        def done(period: str | None) -> None:
+            if period and summary is not None:
+                self._carry(summary.path, period)
+
+        self.app.push_screen(
+            TextPrompt(
+                f"Carry {summary.title} forward: answers are kept and flagged for review. "
+                "New period:",
+                next_period(summary.period),
+                check=check,
+                ok="Carry forward",
+            ),
+            done,
+        )
+
+    @work(thread=True, group="files")
+    def _carry(self, path: Path, period: str) -> None:
+        try:
+            previous = store.read(path).assessment
+            checklist = self.dapp.checklist_override or store.find_checklist(previous.checklist)
+            if checklist is None:
+                raise DecalogueError(
+                    f"{path.name}: its checklist {previous.checklist.id} is not bundled; "
+                    "start decalogue with --checklist"
+                )
+            user = self.dapp.user or (previous.assessors[0].name if previous.assessors else "")
+            new = store.carry_forward(previous, checklist, period, user or "unknown")
+            created = self.dapp.workspace.create(new)
+        except DecalogueError as error:
+            self.post_message(self.Failed(str(error)))
+        else:
+            self.post_message(self.Created(created.path, open=True))
+
+    @on(Created)
+    def _created(self, event: Created) -> None:
+        self._select_after = event.path
+        self.notify(f"Created {event.path.name}.", markup=False)
+        if event.open:
+            self.open_path(event.path)
+        else:
+            self.action_reload()
+
+    # -- delete and undo
+
+    def action_delete(self) -> None:
+        summary = self._current_summary()
+        if summary is None:
+            return
+        name = summary.title or summary.path.name
+
+        def done(yes: bool | None) -> None:
+            if yes and summary is not None:
+                self._delete(summary.path, name)
+
+        self.app.push_screen(
+            ConfirmDialog(
+                f"Delete {name} ({summary.path.name})?\n"
+                "It goes to the workspace's trash; press u to restore it.",
+                yes="Delete",
+            ),
+            done,
+        )
+
+    @work(thread=True, group="files")
+    def _delete(self, path: Path, name: str) -> None:
+        try:
+            trashed = self.dapp.workspace.delete(path)
+        except DecalogueError as error:
+            self.post_message(self.Failed(str(error)))
+        else:
+            self.post_message(self.Deleted(name, trashed))
+
+    @on(Deleted)
+    def _deleted(self, event: Deleted) -> None:
+        self._last_trashed = event.trashed
+        self.notify(f"Deleted {event.name}. Press u to undo.", markup=False)
+        self.action_reload()
+
+    def action_undo_delete(self) -> None:
+        self._restore(self._last_trashed)
+
+    @work(thread=True, group="files")
+    def _restore(self, trashed: Path | None) -> None:
+        try:
+            if trashed is None or not trashed.exists():
+                found = self.dapp.workspace.trashed()
+                if not found:
+                    raise DecalogueError("the trash is empty: nothing to restore")
+                trashed = found[0]
+            path = self.dapp.workspace.restore(trashed)
+        except DecalogueError as error:
+            self.post_message(self.Failed(str(error)))
+        else:
+            self.post_message(self.Restored(path))
+
+    @on(Restored)
+    def _restored(self, event: Restored) -> None:
+        self._last_trashed = None
+        self._select_after = event.path
+        self.notify(f"Restored {event.path.name}.", markup=False)
+        self.action_reload()
+
+    # -- explore
+
+    def action_explore(self) -> None:
+        self.dapp.explore()

@@ -1,0 +1,277 @@
+"""The new-assessment form: country (type-ahead), period, checklist, assessor.
+
+Every field is checked as it is typed and the problem is shown under it; the
+Create button stays disabled until the form is valid. Creating the file runs
+in a worker; the screen is dismissed with the new file's path.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, VerticalScroll
+from textual.content import Content
+from textual.events import Key
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Button, Footer, Input, Label, OptionList, Select, Static
+from textual.widgets.option_list import Option
+
+from decalogue import countries, store
+from decalogue.assessment import validate_period
+from decalogue.errors import DecalogueError
+
+if TYPE_CHECKING:
+    from decalogue.tui.app import DecalogueApp
+
+#: How many type-ahead matches the picker lists.
+MATCHES = 6
+
+
+class CountryPicker(OptionList):
+    """The type-ahead list under the country field; driven from the field's keys."""
+
+    can_focus = False
+
+
+class NewAssessmentScreen(Screen[Path | None]):
+    """A form; dismissed with the created file's path, or None."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel", id="new.cancel", tooltip="Back without creating"),
+        Binding("ctrl+s", "create", "Create", id="new.create", tooltip="Create the assessment"),
+    ]
+
+    @dataclass
+    class Created(Message):
+        path: Path
+
+    @dataclass
+    class Failed(Message):
+        error: str
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.country: countries.Country | None = None
+        self.code: str | None = None
+        """The chosen code: a known country's, or a user-assigned one (which needs a name)."""
+
+    @property
+    def dapp(self) -> DecalogueApp:
+        from decalogue.tui.app import DecalogueApp
+
+        assert isinstance(self.app, DecalogueApp)
+        return self.app
+
+    def compose(self) -> ComposeResult:
+        options = [(path.stem, str(path)) for path in self.dapp.checklists]
+        with VerticalScroll(id="new-form"):
+            yield Static(Content.styled("New assessment", "bold"), id="new-title")
+            yield Label("Country (name or ISO code; OSCE participating States first)")
+            yield Input(placeholder="e.g. Austria, AT, or XX for an example country", id="country")
+            yield CountryPicker(id="country-options")
+            yield Label("", id="country-status", classes="field-status")
+            yield Label("Name of the country (user-assigned code)", id="name-label")
+            yield Input(placeholder="e.g. Exampleland", id="country-name")
+            yield Label("", id="name-error", classes="field-error")
+            yield Label("Period (a year, years, or a date range)")
+            yield Input(placeholder="e.g. 2025, 2024-2025, 2025-01-01/2025-06-30", id="period")
+            yield Label("", id="period-error", classes="field-error")
+            yield Label("Checklist")
+            yield Select(
+                options,
+                allow_blank=not options,
+                value=options[0][1] if options else Select.NULL,
+                id="checklist",
+            )
+            yield Label("Assessor (optional: your name; recorded with every change)")
+            yield Input(placeholder="e.g. A. Official", id="assessor", value=self.dapp.user or "")
+            with Horizontal(classes="form-buttons"):
+                yield Button("Create", variant="primary", id="create", disabled=True)
+                yield Button("Cancel", id="cancel")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self._show_matches("")
+        self._validate()
+        self.query_one("#country", Input).focus()
+
+    # -- the country picker
+
+    def _show_matches(self, text: str) -> None:
+        picker = self.query_one(CountryPicker)
+        picker.clear_options()
+        for country in countries.search(text, limit=MATCHES):
+            marker = "OSCE" if country.osce else "    "
+            picker.add_option(
+                Option(Content(f"{country.code}  {marker}  {country.name}"), id=country.code)
+            )
+        picker.highlighted = 0 if picker.option_count else None
+
+    @on(Input.Changed, "#country")
+    def _country_typed(self, event: Input.Changed) -> None:
+        text = event.value.strip()
+        self._show_matches(text)
+        self.country, self.code = None, None
+        if len(text) == 2 and text.isalpha():
+            known = countries.lookup(text)
+            if known is not None:
+                self.country, self.code = known, known.code
+            elif countries.is_user_assigned(text.upper()):
+                self.code = text.upper()
+        else:
+            exact = [
+                c for c in countries.search(text, limit=2) if c.name.casefold() == text.casefold()
+            ]
+            if exact:
+                self.country, self.code = exact[0], exact[0].code
+        self._validate()
+
+    def on_key(self, event: Key) -> None:
+        if self.focused is not self.query_one("#country", Input):
+            return
+        picker = self.query_one(CountryPicker)
+        if event.key in ("down", "up") and picker.option_count:
+            event.stop()
+            event.prevent_default()
+            current = picker.highlighted or 0
+            step = 1 if event.key == "down" else -1
+            picker.highlighted = max(0, min(picker.option_count - 1, current + step))
+
+    @on(Input.Submitted, "#country")
+    def _country_enter(self) -> None:
+        picker = self.query_one(CountryPicker)
+        if picker.highlighted is not None and self.code is None:
+            option = picker.get_option_at_index(picker.highlighted)
+            self._choose(str(option.id))
+        self.focus_next()
+
+    @on(OptionList.OptionSelected, "#country-options")
+    def _picked(self, event: OptionList.OptionSelected) -> None:
+        self._choose(str(event.option.id))
+
+    def _choose(self, code: str) -> None:
+        country = countries.lookup(code)
+        field = self.query_one("#country", Input)
+        if country is not None:
+            with field.prevent(Input.Changed):
+                field.value = f"{country.name} ({country.code})"
+            self.country, self.code = country, country.code
+        self._validate()
+
+    # -- validation
+
+    def _problems(self) -> dict[str, str | None]:
+        country_text = self.query_one("#country", Input).value.strip()
+        name = self.query_one("#country-name", Input).value.strip()
+        period = self.query_one("#period", Input).value.strip()
+        problems: dict[str, str | None] = {"country": None, "name": None, "period": None}
+        if self.code is None:
+            problems["country"] = (
+                "type a name or code, then pick a match (up/down, enter)"
+                if country_text
+                else "required"
+            )
+        elif self.country is None and not name:
+            problems["name"] = f"{self.code} is a user-assigned code: give the country a name"
+        if not period:
+            problems["period"] = "required"
+        else:
+            try:
+                validate_period(period)
+            except ValueError as error:
+                problems["period"] = str(error)
+        if not self.dapp.checklists:
+            problems["checklist"] = "no checklist available"
+        return problems
+
+    def _validate(self) -> bool:
+        problems = self._problems()
+        status = self.query_one("#country-status", Label)
+        if problems["country"]:
+            status.update(Content(f"✗ {problems['country']}"))
+            status.set_class(True, "-invalid")
+        else:
+            chosen = self.country.name if self.country else "user-assigned code"
+            status.update(Content(f"✓ {self.code}: {chosen}"))
+            status.set_class(False, "-invalid")
+        user_assigned = self.code is not None and self.country is None
+        for widget_id in ("#name-label", "#country-name", "#name-error"):
+            self.query_one(widget_id).display = user_assigned
+        self._show_error("#name-error", problems["name"])
+        period_text = self.query_one("#period", Input).value
+        self._show_error("#period-error", problems["period"] if period_text else None)
+        valid = not any(problems.values())
+        self.query_one("#create", Button).disabled = not valid
+        return valid
+
+    def _show_error(self, selector: str, problem: str | None) -> None:
+        self.query_one(selector, Label).update(Content(f"✗ {problem}" if problem else ""))
+
+    @on(Input.Changed, "#period")
+    @on(Input.Changed, "#country-name")
+    def _field_changed(self) -> None:
+        self._validate()
+
+    @on(Input.Submitted, "#period")
+    @on(Input.Submitted, "#country-name")
+    @on(Input.Submitted, "#assessor")
+    def _next_field(self) -> None:
+        if self._validate() and self.focused is self.query_one("#assessor"):
+            self.action_create()
+        else:
+            self.focus_next()
+
+    # -- creating
+
+    @on(Button.Pressed, "#create")
+    def action_create(self) -> None:
+        if not self._validate():
+            self.notify("Fix the fields marked ✗ first.", severity="warning")
+            return
+        assert self.code is not None
+        selected = self.query_one("#checklist", Select).value
+        name = (
+            self.query_one("#country-name", Input).value.strip() if self.country is None else None
+        )
+        self.query_one("#create", Button).disabled = True
+        self._create(
+            Path(str(selected)),
+            self.code,
+            name,
+            self.query_one("#period", Input).value.strip(),
+            self.query_one("#assessor", Input).value.strip(),
+        )
+
+    @work(thread=True, exclusive=True, group="create")
+    def _create(
+        self, checklist_path: Path, code: str, name: str | None, period: str, assessor: str
+    ) -> None:
+        try:
+            checklist = self.dapp.load_cached(checklist_path)
+            assessment = store.new_assessment(
+                checklist, code, period, country_name=name, assessor=assessor or None
+            )
+            stored = self.dapp.workspace.create(assessment)
+        except DecalogueError as error:
+            self.post_message(self.Failed(str(error)))
+        else:
+            self.post_message(self.Created(stored.path))
+
+    @on(Created)
+    def _created(self, event: Created) -> None:
+        self.dismiss(event.path)
+
+    @on(Failed)
+    def _failed(self, event: Failed) -> None:
+        self.query_one("#create", Button).disabled = False
+        self.notify(event.error, title="Not created", severity="error", timeout=10, markup=False)
+
+    @on(Button.Pressed, "#cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(None)

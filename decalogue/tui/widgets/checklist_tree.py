@@ -1,0 +1,262 @@
+"""The checklist as a tree: pillars, sections, items, each with its answer and progress.
+
+A scoring keystroke relabels three nodes (the item, its section, its pillar);
+the tree is rebuilt only when the filter changes. Above EAGER_LIMIT items the
+sections start collapsed and get their item nodes when first expanded.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar, Literal
+
+from rich.text import Text
+from textual.binding import Binding, BindingType
+from textual.message import Message
+from textual.widgets import Tree
+from textual.widgets.tree import TreeNode
+
+from decalogue.checklist import Checklist, Section
+from decalogue.scoring import ScoreBoard
+from decalogue.tui.display import GLYPH_FLAG, answer_short, figure, progress
+from decalogue.tui.filtering import ItemFilter
+
+#: Up to this many items the whole tree is built at once; beyond, sections fill on expand.
+EAGER_LIMIT = 1500
+
+Kind = Literal["pillar", "section", "item"]
+
+
+@dataclass(frozen=True)
+class NodeRef:
+    kind: Kind
+    id: str
+
+
+class ChecklistTree(Tree[NodeRef]):
+    """Pillars → sections → items; posts which item is highlighted."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("j", "cursor_down", "Down", id="tree.down", tooltip="Next line", show=False),
+        Binding("k", "cursor_up", "Up", id="tree.up", tooltip="Previous line", show=False),
+    ]
+
+    @dataclass
+    class ItemHighlighted(Message):
+        """The cursor is on an item (or left the items: item_id None)."""
+
+        item_id: str | None
+
+    @dataclass
+    class ItemChosen(Message):
+        """Enter or a click on an item."""
+
+        item_id: str
+
+    def __init__(
+        self, checklist: Checklist, board: ScoreBoard | None, *, id: str | None = None
+    ) -> None:
+        super().__init__("checklist", id=id)
+        self.show_root = False
+        self.guide_depth = 2
+        self.checklist = checklist
+        self.board = board
+        self.item_filter = ItemFilter()
+        self._items: dict[str, TreeNode[NodeRef]] = {}
+        self._sections: dict[str, TreeNode[NodeRef]] = {}
+        self._pillars: dict[str, TreeNode[NodeRef]] = {}
+        self._pending: dict[str, list[str]] = {}
+        """Sections whose item nodes are not built yet: their matching item ids."""
+        self.matched = 0
+        self._section_index = {s.id: s for p in checklist.pillars for s in p.sections}
+        self._pillar_index = {p.id: p for p in checklist.pillars}
+
+    # -- building
+
+    def rebuild(self, item_filter: ItemFilter | None = None, keep: str | None = None) -> None:
+        """Build the tree for a filter (the only full rebuild), keeping `keep` highlighted."""
+        if item_filter is not None:
+            self.item_filter = item_filter
+        self.clear()
+        self._items.clear()
+        self._sections.clear()
+        self._pillars.clear()
+        self._pending.clear()
+        checklist, board, flt = self.checklist, self.board, self.item_filter
+        plan: list[tuple[str, list[tuple[Section, list[str]]]]] = []
+        count = 0
+        for pillar in checklist.pillars:
+            sections = []
+            for section in pillar.sections:
+                ids = [
+                    item.id
+                    for item in section.items
+                    if not flt.active
+                    or flt.matches(checklist, item, board.items[item.id] if board else None)
+                ]
+                if ids:
+                    sections.append((section, ids))
+                    count += len(ids)
+            if sections:
+                plan.append((pillar.id, sections))
+        self.matched = count
+        eager = count <= EAGER_LIMIT
+        first = True
+        for pillar_id, sections in plan:
+            pillar_node = self.root.add(
+                self._pillar_label(pillar_id), NodeRef("pillar", pillar_id), expand=True
+            )
+            self._pillars[pillar_id] = pillar_node
+            for section, ids in sections:
+                expand = eager or first
+                node = pillar_node.add(
+                    self._section_label(section.id), NodeRef("section", section.id), expand=expand
+                )
+                self._sections[section.id] = node
+                if expand:
+                    self._fill(node, ids)
+                else:
+                    self._pending[section.id] = ids
+                first = False
+        target = keep if keep in self._items else None
+        if target is None and self._items:
+            target = next(iter(self._items))
+        if target is not None:
+            self.call_after_refresh(self.select_item, target)
+
+    def _fill(self, section_node: TreeNode[NodeRef], ids: list[str]) -> None:
+        for item_id in ids:
+            self._items[item_id] = section_node.add_leaf(
+                self._item_label(item_id), NodeRef("item", item_id)
+            )
+
+    def _on_tree_node_expanded(self, event: Tree.NodeExpanded[NodeRef]) -> None:
+        ref = event.node.data
+        if ref is not None and ref.kind == "section" and ref.id in self._pending:
+            self._fill(event.node, self._pending.pop(ref.id))
+
+    # -- labels
+
+    def _item_label(self, item_id: str) -> Text:
+        item = self.checklist.item_index[item_id]
+        label = Text(no_wrap=True, overflow="ellipsis")
+        if self.board is not None:
+            score = self.board.items[item_id]
+            state = answer_short(score, self.checklist.scale.not_applicable.label)
+            style = "bold" if score.answered and not score.not_applicable else "italic"
+            label.append(f"{state:<6}", style=style if score.answered else "dim")
+        label.append(item.id, style="bold")
+        label.append(" ")
+        label.append(item.title)
+        if self.board is not None and self.board.items[item_id].flagged:
+            label.append(f" {GLYPH_FLAG}", style="bold")
+        return label
+
+    def _section_label(self, section_id: str) -> Text:
+        section = self._section_index[section_id]
+        label = Text(no_wrap=True, overflow="ellipsis")
+        if self.board is not None:
+            label.append(f"{progress(self.board.sections[section_id])} ", style="dim")
+        else:
+            label.append(f"{len(section.items)} ", style="dim")
+        label.append(section.title)
+        return label
+
+    def _pillar_label(self, pillar_id: str) -> Text:
+        pillar = self._pillar_index[pillar_id]
+        label = Text(no_wrap=True, overflow="ellipsis")
+        if self.board is not None:
+            group = self.board.pillars[pillar_id]
+            label.append(f"{progress(group)} · {figure(group.score)} ", style="dim")
+        label.append(pillar.title, style="bold")
+        return label
+
+    def refresh_item(self, item_id: str) -> None:
+        """Relabel an item and the groups above it: all a keystroke needs."""
+        node = self._items.get(item_id)
+        if node is not None:
+            node.set_label(self._item_label(item_id))
+        place = self.checklist.places[item_id]
+        section = self._sections.get(place.section.id)
+        if section is not None:
+            section.set_label(self._section_label(place.section.id))
+        pillar = self._pillars.get(place.pillar.id)
+        if pillar is not None:
+            pillar.set_label(self._pillar_label(place.pillar.id))
+
+    # -- navigation
+
+    @property
+    def current_item(self) -> str | None:
+        node = self.cursor_node
+        if node is None or node.data is None or node.data.kind != "item":
+            return None
+        return node.data.id
+
+    def shown(self, item_id: str) -> bool:
+        """Whether the item passes the filter (is in the tree, built or pending)."""
+        if item_id in self._items:
+            return True
+        section_id = self.checklist.places[item_id].section.id
+        return item_id in self._pending.get(section_id, ())
+
+    def select_item(self, item_id: str) -> bool:
+        """Move the cursor to an item, expanding (and filling) its section."""
+        place = self.checklist.places.get(item_id)
+        if place is None:
+            return False
+        section = self._sections.get(place.section.id)
+        if section is None:
+            return False
+        if place.section.id in self._pending:
+            self._fill(section, self._pending.pop(place.section.id))
+        node = self._items.get(item_id)
+        if node is None:
+            return False
+        self._pillars[place.pillar.id].expand()
+        section.expand()
+        self.move_cursor(node, animate=False)
+        self.scroll_to_node(node, animate=False)
+        return True
+
+    def action_cursor_down(self) -> None:
+        """Down goes to the next item, opening (and filling) a collapsed section on the way."""
+        self._step(1)
+
+    def action_cursor_up(self) -> None:
+        self._step(-1)
+
+    def _step(self, step: int) -> None:
+        line = self.cursor_line
+        while 0 <= line + step <= self.last_line:
+            line += step
+            node = self.get_node_at_line(line)
+            if node is None or node.data is None:
+                return
+            if node.data.kind == "item":
+                self.move_cursor(node, animate=False)
+                return
+            if node.data.kind == "section" and not node.is_expanded:
+                if node.data.id in self._pending:
+                    self._fill(node, self._pending.pop(node.data.id))
+                node.expand()
+                if step < 0 and node.children:
+                    self.move_cursor(node.children[-1], animate=False)
+                    return
+        if self.cursor_node is None or self.cursor_node.data is None:
+            return
+        if self.cursor_node.data.kind != "item":
+            super().action_cursor_down() if step > 0 else super().action_cursor_up()
+
+    def _on_tree_node_highlighted(self, event: Tree.NodeHighlighted[NodeRef]) -> None:
+        event.stop()
+        ref = event.node.data
+        self.post_message(
+            self.ItemHighlighted(ref.id if ref is not None and ref.kind == "item" else None)
+        )
+
+    def _on_tree_node_selected(self, event: Tree.NodeSelected[NodeRef]) -> None:
+        ref = event.node.data
+        if ref is not None and ref.kind == "item":
+            event.stop()
+            self.post_message(self.ItemChosen(ref.id))

@@ -1,0 +1,62 @@
+"""The assess screen's header line: who, when, how far, how good, and whether it is saved."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from textual.content import Content
+from textual.widgets import Static
+
+from decalogue.assessment import Assessment
+from decalogue.checklist import Checklist
+from decalogue.scoring import GroupScore
+from decalogue.tui.display import figure
+
+SaveState = Literal["saved", "unsaved", "saving", "error"]
+
+_SAVE_WORDS: dict[SaveState, str] = {
+    "saved": "✓ saved",
+    "unsaved": "● unsaved",
+    "saving": "… saving",
+    "error": "✗ error",
+}
+
+
+class StatusLine(Static):
+    """One line; updated in place on every change (no layout work)."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(Content(""), id=id, markup=False)
+        self.save_state: SaveState = "saved"
+        self.save_error = ""
+
+    def show_assessment(
+        self, assessment: Assessment, overall: GroupScore, state: SaveState, error: str = ""
+    ) -> None:
+        self.save_state, self.save_error = state, error
+        country = assessment.country
+        done = overall.answered + overall.not_applicable
+        save = _SAVE_WORDS[state] + (f": {error}" if error else "")
+        self.update(
+            Content.assemble(
+                (f"{country.name} ({country.code})", "bold"),
+                f" · {assessment.period} · ",
+                f"coverage {overall.coverage:.0f}% ({done}/{overall.total})",
+                " · ",
+                ("overall ", ""),
+                (figure(overall.score), "bold"),
+                " · ",
+                (save, "bold" if state == "error" else ""),
+            )
+        )
+        self.set_class(state == "error", "-error")
+
+    def show_checklist(self, checklist: Checklist, shown: int) -> None:
+        meta = checklist.meta
+        total = len(checklist.items)
+        count = f"{total} items" if shown == total else f"{shown} of {total} items"
+        self.update(
+            Content.assemble(
+                ("Explore", "bold"), " · ", meta.title, f" · v{meta.version} · {count}"
+            )
+        )
