@@ -8,10 +8,12 @@ can tell, the field path and the id of the item concerned.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import re
 from collections import Counter
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -267,6 +269,24 @@ def resolve_checklist(ref: str | Path | None) -> Path:
     )
 
 
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Pause the cycle collector while a checklist is built.
+
+    A checklist of 10,000 items is hundreds of thousands of new objects, none in
+    a reference cycle; the collector would walk the growing heap over and over
+    (a third of the load time at 10,000 items) and find nothing to free.
+    """
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
 def load_checklist(ref: str | Path | None = None) -> Checklist:
     """Load and validate a checklist, or raise ChecklistError listing every problem."""
     path = resolve_checklist(ref)
@@ -295,15 +315,16 @@ def load_checklist(ref: str | Path | None = None) -> Checklist:
 
 def parse_checklist(data: bytes | str, *, origin: str, base_dir: Path | None = None) -> Checklist:
     text = _decode(data, origin) if isinstance(data, bytes) else data.removeprefix("\ufeff")
-    try:
-        raw = tomli.loads(text)
-    except tomli.TOMLDecodeError as error:
-        raise ChecklistError([_toml_problem(error, origin)]) from None
-    except RecursionError:
-        raise ChecklistError(
-            [Problem(origin, "TOML nested too deeply (over 400 levels); flatten the file")]
-        ) from None
-    return checklist_from_data(raw, text=text, origin=origin, base_dir=base_dir)
+    with collector_paused():
+        try:
+            raw = tomli.loads(text)
+        except tomli.TOMLDecodeError as error:
+            raise ChecklistError([_toml_problem(error, origin)]) from None
+        except RecursionError:
+            raise ChecklistError(
+                [Problem(origin, "TOML nested too deeply (over 400 levels); flatten the file")]
+            ) from None
+        return checklist_from_data(raw, text=text, origin=origin, base_dir=base_dir)
 
 
 def checklist_from_data(
