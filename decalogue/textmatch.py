@@ -74,4 +74,6 @@ _TABLE = str.maketrans(_EQUIVALENTS)
 
 def normalise(text: str) -> str:
     """The matching form of a text (what `NormalisedText.of(text).text` holds, computed faster)."""
+    if text.isascii():  # nothing to translate: every equivalent above is non-ASCII
+        return " ".join(text.split())
     return " ".join(text.translate(_TABLE).split())
