@@ -10,6 +10,7 @@ written over.
 
 from __future__ import annotations
 
+import glob
 import hashlib
 import json
 import os
@@ -428,6 +429,7 @@ def save_bytes(path: Path, data: bytes, expected: str | None) -> str:
         )
     try:
         with file_lock(path):
+            _remove_leftovers(path)
             current = _current_bytes(path)
             if expected is None and current is not None:
                 raise ConflictError(
@@ -464,6 +466,18 @@ def _current_bytes(path: Path) -> bytes | None:
         return path.read_bytes()
     except FileNotFoundError:
         return None
+
+
+def _remove_leftovers(path: Path) -> None:
+    """Delete temp files of earlier saves of `path` that a crash or kill left behind.
+
+    Called under the file's lock: no other save of this file is running, so every
+    such temp file is an orphan.
+    """
+    pattern = f".{glob.escape(path.name)}.*.tmp"
+    for leftover in path.parent.glob(pattern):
+        with suppress(OSError):
+            leftover.unlink()
 
 
 def _atomic_write(path: Path, data: bytes) -> None:
