@@ -310,7 +310,15 @@ def load_checklist(ref: str | Path | None = None) -> Checklist:
         raise ChecklistError([Problem(shown, "is a folder, not a checklist file")]) from None
     except OSError as error:
         raise ChecklistError([Problem(shown, f"cannot read: {error.strerror}")]) from None
-    return parse_checklist(data, origin=shown, base_dir=path.parent)
+    from decalogue import checklist_cache  # imports this module
+
+    with collector_paused():
+        cached = checklist_cache.lookup(data, origin=shown, base_dir=path.parent)
+        if cached is not None:
+            return cached
+        checklist = parse_checklist(data, origin=shown, base_dir=path.parent)
+        checklist_cache.store(data, checklist)
+    return checklist
 
 
 def parse_checklist(data: bytes | str, *, origin: str, base_dir: Path | None = None) -> Checklist:

@@ -1,0 +1,1 @@
+"""The performance benchmark of decalogue: `python -m benchmarks` (see README, Performance)."""

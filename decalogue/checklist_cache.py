@@ -1,0 +1,226 @@
+"""A cache of validated checklists, so a large checklist opens without parsing it again.
+
+Parsing and validating a checklist of 10,000 items takes over a second, most
+of it in the TOML parser; reading back a validated copy takes a fraction of
+that. The cache holds checklists of at least MIN_BYTES (smaller ones validate
+faster than the cache could be read) in the user's cache folder, one file per
+checklist, named by the sha256 of the TOML bytes and of the code that
+validated them, so an edited checklist or an upgraded decalogue never meets a
+stale copy. The quotes were checked against the source documents' texts when
+the copy was made; the copy records a hash of each text and is only used while
+every text is unchanged.
+
+The file holds the validated values in `marshal` form (plain values and tuples,
+no code), rebuilt into the same frozen models without validating them again.
+Anything unexpected (a damaged, truncated or foreign file, a read-only folder)
+is ignored: the checklist is then validated as if there were no cache.
+`DECALOGUE_CHECKLIST_CACHE=off` turns the cache off; set to a folder, it moves it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import marshal
+import os
+import sys
+import tempfile
+import types
+import typing
+from contextlib import suppress
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import pydantic
+from pydantic import BaseModel
+
+from decalogue import checklist as checklist_module
+from decalogue import sources, textmatch
+from decalogue.checklist import Checklist
+from decalogue.errors import Problem
+from decalogue.paths import APP_NAME
+
+#: Checklists smaller than this are validated every time (a few milliseconds).
+MIN_BYTES = 256 * 1024
+
+#: How many cached checklists are kept; the least recently used go first.
+KEEP = 8
+
+#: Bump when the layout of a cache file changes.
+FORMAT = 1
+
+ENV = "DECALOGUE_CHECKLIST_CACHE"
+
+_set = object.__setattr__
+
+
+def folder() -> Path | None:
+    """Where cached checklists go; None when the cache is off."""
+    configured = os.environ.get(ENV, "")
+    if configured.lower() in {"off", "0", "no", "false"}:
+        return None
+    if configured:
+        return Path(configured).expanduser()
+    from platformdirs import user_cache_path
+
+    return user_cache_path(APP_NAME, appauthor=False) / "checklists"
+
+
+@cache
+def _code_stamp() -> str:
+    """The code and versions whose output a cache file holds."""
+    digest = hashlib.sha256(f"{FORMAT} {sys.version} {pydantic.VERSION}".encode())
+    for module in (checklist_module, sources, textmatch, sys.modules[__name__]):
+        digest.update(Path(str(module.__file__)).read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def _path(data: bytes) -> Path | None:
+    where = folder()
+    if where is None or len(data) < MIN_BYTES:
+        return None
+    try:
+        stamp = _code_stamp()
+    except OSError:  # the sources are not readable (a zipped install): no cache
+        return None
+    return where / f"{hashlib.sha256(data).hexdigest()[:32]}-{stamp}.bin"
+
+
+def lookup(data: bytes, *, origin: str, base_dir: Path | None) -> Checklist | None:
+    """The validated checklist of these TOML bytes, or None if it is not (validly) cached."""
+    path = _path(data)
+    if path is None:
+        return None
+    try:
+        stored = marshal.loads(path.read_bytes())
+        fmt, content_hash, documents, fields = stored
+        if fmt != FORMAT:
+            return None
+        checklist: Checklist = _build(Checklist, fields)
+    except Exception:  # a damaged or foreign file is a miss, never an error
+        return None
+    problems: list[Problem] = []
+
+    def report(message: str, *args: Any, **kwargs: Any) -> None:
+        problems.append(Problem(origin, message))
+
+    texts = checklist_module._load_documents(checklist, base_dir, report)
+    if problems or _document_hashes(texts) != documents:
+        return None
+    _set(checklist, "__pydantic_private__", {"_origin": origin, "_documents": texts})
+    checklist.__dict__["content_hash"] = content_hash
+    with suppress(OSError):
+        os.utime(path)  # recently used: kept longest
+    return checklist
+
+
+def store(data: bytes, checklist: Checklist) -> None:
+    """Keep a validated checklist for the next load; failures are silent (it is a cache)."""
+    path = _path(data)
+    if path is None:
+        return
+    try:
+        fields = _dump(checklist)
+    except TypeError:  # a model shape the cache does not know: do without
+        return
+    payload = marshal.dumps(
+        (FORMAT, checklist.content_hash, _document_hashes(checklist._documents), fields)
+    )
+    with suppress(OSError):
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        handle, temp = tempfile.mkstemp(prefix=".", suffix=".tmp", dir=path.parent)
+        try:
+            with os.fdopen(handle, "wb") as stream:
+                stream.write(payload)
+            Path(temp).replace(path)
+        except BaseException:
+            Path(temp).unlink(missing_ok=True)
+            raise
+        _prune(path.parent)
+
+
+def _prune(where: Path) -> None:
+    files = sorted(where.glob("*.bin"), key=lambda p: p.stat().st_mtime_ns, reverse=True)
+    for old in files[KEEP:]:
+        old.unlink(missing_ok=True)
+
+
+def _document_hashes(documents: dict[str, sources.Document]) -> tuple[tuple[str, str], ...]:
+    return tuple(
+        sorted(
+            (source_id, hashlib.sha256(doc.text.encode("utf-8")).hexdigest())
+            for source_id, doc in documents.items()
+        )
+    )
+
+
+# --------------------------------------------------------------------------- models <-> values
+
+#: Per model class: its fields that hold models, as (name, class, is_tuple).
+_Plan = tuple[tuple[str, type[BaseModel], bool], ...]
+
+
+@cache
+def _plan(cls: type[BaseModel]) -> _Plan:
+    nested = []
+    for name, info in cls.model_fields.items():
+        found = _model_in(info.annotation)
+        if found is not None:
+            nested.append((name, *found))
+    return tuple(nested)
+
+
+def _model_in(annotation: Any) -> tuple[type[BaseModel], bool] | None:
+    """Model, Model | None, tuple[Model, ...]; TypeError for any other shape holding a model."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation, False
+    origin = typing.get_origin(annotation)
+    args = typing.get_args(annotation)
+    if origin is typing.Annotated:
+        return _model_in(args[0])
+    if origin in (typing.Union, types.UnionType):
+        found = [_model_in(a) for a in args if a is not type(None)]
+        if len(found) == 1:
+            return found[0]
+    if origin is tuple and len(args) == 2 and args[1] is Ellipsis:
+        inner = _model_in(args[0])
+        if inner is None:
+            return None
+        if not inner[1]:
+            return inner[0], True
+    if any(_model_in(a) is not None for a in args):
+        raise TypeError(f"cannot cache a field of type {annotation!r}")
+    return None
+
+
+def _dump(model: BaseModel) -> tuple[dict[str, Any], tuple[str, ...]]:
+    cls = type(model)
+    fields = {name: model.__dict__[name] for name in cls.model_fields}
+    for name, _inner, many in _plan(cls):
+        value = fields[name]
+        if value is None:
+            continue
+        if many:
+            fields[name] = tuple(_dump(v) for v in value)
+        else:
+            fields[name] = _dump(value)
+    return fields, tuple(sorted(model.model_fields_set))
+
+
+def _build(cls: type[BaseModel], dumped: tuple[dict[str, Any], tuple[str, ...]]) -> Any:
+    fields, fields_set = dumped
+    for name, inner, many in _plan(cls):
+        value = fields[name]
+        if value is None:
+            continue
+        if many:
+            fields[name] = tuple([_build(inner, v) for v in value])
+        else:
+            fields[name] = _build(inner, value)
+    model = cls.__new__(cls)
+    _set(model, "__dict__", fields)
+    _set(model, "__pydantic_fields_set__", set(fields_set))
+    _set(model, "__pydantic_extra__", None)
+    private = cls.__private_attributes__
+    _set(model, "__pydantic_private__", {k: v.get_default() for k, v in private.items()} or None)
+    return model

@@ -1,0 +1,139 @@
+"""The validated-checklist cache: a large checklist loads the same with or without it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from benchmarks.generate import checklist_toml
+from decalogue import checklist_cache, sources
+from decalogue.checklist import load_checklist, parse_checklist
+from decalogue.errors import ChecklistError
+
+#: Enough generated items to pass the cache's size threshold.
+ITEMS = 260
+
+OWN_SOURCE = """
+[[sources]]
+id = "nap"
+file = "nap.txt"
+title = "National action plan (example)"
+
+[[pillars]]
+id = "NAP"
+title = "National action plan"
+[[pillars.sections]]
+id = "NAP-A"
+title = "Plan"
+[[pillars.sections.items]]
+id = "NAP-01"
+title = "Shelters"
+question = "Are the shelters of the plan open?"
+[[pillars.sections.items.refs]]
+source = "nap"
+quote = "Exampleland opens two shelters"
+"""
+
+
+@pytest.fixture
+def cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    folder = tmp_path / "cache"
+    monkeypatch.setenv(checklist_cache.ENV, str(folder))
+    return folder
+
+
+@pytest.fixture(scope="module")
+def large_text() -> str:
+    text = checklist_toml(ITEMS) + OWN_SOURCE
+    assert len(text.encode()) >= checklist_cache.MIN_BYTES
+    return text
+
+
+def _write(folder: Path, text: str, plan: str = "In 2026 Exampleland opens two shelters.") -> Path:
+    folder.mkdir(exist_ok=True)
+    (folder / "nap.txt").write_text(plan, encoding="utf-8")
+    path = folder / "large.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_second_load_comes_from_the_cache_and_equals_the_first(
+    tmp_path: Path, cache_dir: Path, large_text: str
+) -> None:
+    path = _write(tmp_path / "work", large_text)
+    first = load_checklist(path)
+    assert len(list(cache_dir.glob("*.bin"))) == 1
+    second = load_checklist(path)
+    reference = parse_checklist(large_text, origin="x", base_dir=path.parent)
+
+    assert second == first
+    assert second.model_dump_json() == reference.model_dump_json()
+    assert second.content_hash == reference.content_hash
+    assert second.origin == first.origin
+    assert second.items[5].refs == reference.items[5].refs
+    assert second.places["NAP-01"].section.id == "NAP-A"
+    assert second.scale.max_level == reference.scale.max_level
+    document = second.document("nap")
+    assert document is not None and document.find_quote("two shelters") is not None
+
+
+def test_a_changed_source_document_is_checked_again(
+    tmp_path: Path, cache_dir: Path, large_text: str
+) -> None:
+    path = _write(tmp_path / "work", large_text)
+    load_checklist(path)
+    (path.parent / "nap.txt").write_text("Exampleland plans one shelter.", encoding="utf-8")
+    sources.read_document.cache_clear()  # as in a new process: documents are read once
+    with pytest.raises(ChecklistError, match="quote not found"):
+        load_checklist(path)
+
+
+def test_the_same_bytes_beside_another_document_are_checked_again(
+    tmp_path: Path, cache_dir: Path, large_text: str
+) -> None:
+    load_checklist(_write(tmp_path / "one", large_text))
+    other = _write(tmp_path / "two", large_text, plan="Nothing about shelters here.")
+    with pytest.raises(ChecklistError, match="quote not found"):
+        load_checklist(other)
+
+
+def test_an_edited_checklist_is_not_served_from_the_cache(
+    tmp_path: Path, cache_dir: Path, large_text: str
+) -> None:
+    path = _write(tmp_path / "work", large_text)
+    load_checklist(path)
+    path.write_text(large_text.replace('title = "Shelters"', 'title = "Safe houses"'), "utf-8")
+    assert load_checklist(path).item_index["NAP-01"].title == "Safe houses"
+
+
+def test_a_damaged_cache_file_is_ignored(tmp_path: Path, cache_dir: Path, large_text: str) -> None:
+    path = _write(tmp_path / "work", large_text)
+    expected = load_checklist(path).content_hash
+    for cached in cache_dir.glob("*.bin"):
+        cached.write_bytes(cached.read_bytes()[:1000])
+    assert load_checklist(path).content_hash == expected
+    for cached in cache_dir.glob("*.bin"):
+        cached.write_bytes(b"not a cache file")
+    assert load_checklist(path).content_hash == expected
+
+
+def test_small_checklists_and_a_disabled_cache_write_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cache_dir: Path, large_text: str
+) -> None:
+    load_checklist()  # the bundled checklist is far below the threshold
+    assert not cache_dir.exists()
+    monkeypatch.setenv(checklist_cache.ENV, "off")
+    load_checklist(_write(tmp_path / "work", large_text))
+    assert not cache_dir.exists()
+
+
+def test_an_unwritable_cache_folder_does_not_stop_loading(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, large_text: str
+) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    monkeypatch.setenv(checklist_cache.ENV, str(blocker / "cache"))
+    path = _write(tmp_path / "work", large_text)
+    assert load_checklist(path).item_index["NAP-01"].title == "Shelters"
+    assert load_checklist(path).item_index["NAP-01"].title == "Shelters"
