@@ -1,0 +1,57 @@
+"""Each shortcut taken for speed gives exactly what the plain way gives."""
+
+from __future__ import annotations
+
+import json
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from decalogue import store
+from decalogue.assessment import Answer, Assessment, CountryRef, Evidence, checklist_ref
+from decalogue.checklist import Checklist, load_checklist
+from decalogue.textmatch import _TABLE, normalise
+
+CHECKLIST: Checklist = load_checklist()
+
+# Any text a user can type (lone surrogates are refused by the models).
+TEXT = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=60)
+
+
+def _plain_dumps(assessment: Assessment) -> bytes:
+    """The file format as first written: the stdlib's indented encoder."""
+    raw = assessment.model_dump(mode="json")
+    raw["responses"] = dict(sorted(raw["responses"].items()))
+    return (json.dumps(raw, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    notes=TEXT,
+    finding=TEXT,
+    evidence=st.lists(TEXT.filter(str.strip), max_size=3),
+    level=st.integers(0, 4),
+    order=st.permutations([item.id for item in CHECKLIST.items[:6]]),
+)
+def test_saved_bytes_are_those_of_the_stdlib_encoder(
+    notes: str, finding: str, evidence: list[str], level: int, order: list[str]
+) -> None:
+    assessment = Assessment(
+        checklist=checklist_ref(CHECKLIST),
+        country=CountryRef(code="XX", name="Exampleland"),
+        period="2025",
+    )
+    for index, item_id in enumerate(order):  # responses inserted out of order
+        assessment.apply(item_id, "answer", Answer(level=(level + index) % 5), "Ana")
+    first = order[0]
+    assessment.apply(first, "notes", notes, "Ana")
+    assessment.apply(first, "finding", finding, "Bo")
+    assessment.apply(first, "evidence", [Evidence(description=e) for e in evidence], "Bo")
+    assessment.apply(order[1], "answer", Answer(na_reason="No coast " + notes), "Bo")
+    assessment.apply(order[2], "target", 4, "Bo")
+    assert store.dumps(assessment) == _plain_dumps(assessment)
+
+
+@given(TEXT)
+def test_ascii_quotes_normalise_as_the_full_translation_does(text: str) -> None:
+    assert normalise(text) == " ".join(text.translate(_TABLE).split())
