@@ -524,3 +524,17 @@ def test_csv_export_then_import_round_trips_every_field(source: Assessment) -> N
     fresh = empty_assessment(checklist)
     apply_edits(read_edits(data, "p.csv", checklist, fresh), assessment_applier(fresh, "i"))
     assert comparable(fresh) == comparable(source)
+
+
+BUNDLED_CHECKLIST = bundled_checklist()
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(assessments(BUNDLED_CHECKLIST))
+def test_csv_round_trips_random_assessments_of_the_bundled_checklist(source: Assessment) -> None:
+    checklist = BUNDLED_CHECKLIST
+    data = export_csv(checklist, source).encode("utf-8")
+    assert read_edits(data, "p.csv", checklist, source) == []
+    fresh = empty_assessment(checklist)
+    apply_edits(read_edits(data, "p.csv", checklist, fresh), assessment_applier(fresh, "i"))
+    assert comparable(fresh) == comparable(source)

@@ -468,6 +468,20 @@ def test_cli_export_into_a_missing_folder_fails_clearly_or_creates_it_with_paren
     assert json.loads(out.read_text(encoding="utf-8"))["country"]["code"] == "XX"
 
 
+def test_cli_export_refuses_to_write_over_the_assessment_itself(
+    saved_small: tuple[Path, Path],
+) -> None:
+    path, checklist_path = saved_small
+    before = path.read_bytes()
+    result = run_cli(
+        "export", path, "-f", "json", "-o", path, "--checklist", checklist_path, cwd=path.parent
+    )
+    no_traceback(result)
+    assert result.returncode == 1
+    assert "is the assessment itself" in result.stderr.decode()
+    assert path.read_bytes() == before
+
+
 def test_cli_export_errors_exit_1_with_one_line(tmp_path: Path) -> None:
     result = run_cli("export", tmp_path / "missing.json", "-f", "md", cwd=tmp_path)
     no_traceback(result)

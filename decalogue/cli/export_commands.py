@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -90,6 +91,11 @@ def export_command(args: argparse.Namespace) -> int:
                 "decalogue export: give --format json, csv, md or html "
                 "(or an -o file ending in .json, .csv, .md or .html)"
             )
+    if args.output is not None and _same_file(args.output, args.file):
+        raise DecalogueError(
+            f"{display_path(args.output)}: is the assessment itself; an export would replace "
+            "your answers (choose another -o file); nothing was written"
+        )
     session = Session.open(args.file, args.checklist)
     if args.output is None:
         text = exports.render(fmt, session.checklist, session.assessment, session.board)
@@ -108,6 +114,13 @@ def export_command(args: argparse.Namespace) -> int:
     )
     print(f"{display_path(written)}: {fmt} export of {display_path(args.file)}", file=sys.stderr)
     return 0
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.exists() and b.exists() and os.path.samefile(a, b)
+    except OSError:
+        return False
 
 
 def import_command(args: argparse.Namespace) -> int:

@@ -433,12 +433,10 @@ def _source_title(source: Source | None) -> tuple[str, str]:
 
 
 def _sources(checklist: Checklist) -> list[SourceInfo]:
-    cited: dict[str, list[str]] = {}
+    cited: dict[str, dict[str, None]] = {}  # source -> item ids, ordered, each once
     for item in checklist.items:
         for ref in item.refs:
-            users = cited.setdefault(ref.source, [])
-            if item.id not in users:
-                users.append(item.id)
+            cited.setdefault(ref.source, {})[item.id] = None
     result = []
     for source in checklist.sources:
         if source.id not in cited:
@@ -456,7 +454,7 @@ def _sources(checklist: Checklist) -> list[SourceInfo]:
                 publisher=publisher,
                 kind=kind,
                 url=source.url,
-                cited_by=cited[source.id],
+                cited_by=list(cited[source.id]),
             )
         )
     return result
