@@ -52,6 +52,7 @@ dl.meta dd { margin: 0; }
 .figure { border: 1px solid var(--line); padding: .5rem .8rem; min-width: 9rem; }
 .figure b { display: block; font-size: 1.4rem; }
 svg { display: block; }
+svg.chart { max-width: 100%; height: auto; }
 svg text { font: 12px sans-serif; fill: var(--ink); }
 .bar-track { fill: var(--track); }
 .bar-fill { fill: var(--bar); }
