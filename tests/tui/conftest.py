@@ -33,6 +33,9 @@ def _steady(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("HOME", str(tmp_path))
     monkeypatch.setenv("DECALOGUE_WORKSPACE", str(tmp_path / "ws"))
     monkeypatch.delenv("DECALOGUE_THEME", raising=False)
+    # The store finds the test checklist as it finds bundled ones (for listings, carry forward).
+    bundled = store.bundled_checklist_paths
+    monkeypatch.setattr("decalogue.store.bundled_checklist_paths", lambda: [CHECKLIST, *bundled()])
 
 
 @pytest.fixture

@@ -24,6 +24,9 @@ from decalogue.assessment import next_period, validate_period
 from decalogue.errors import DecalogueError
 from decalogue.session import Session
 from decalogue.tui.display import GLYPH_FLAG, figure, when
+
+#: Marks a row selected for compare or workshop (issue 5).
+GLYPH_SELECTED = "✔"
 from decalogue.tui.screens.dialogs import ConfirmDialog, TextPrompt
 
 if TYPE_CHECKING:
@@ -95,6 +98,26 @@ class HomeScreen(Screen[None]):
             show=False,
             tooltip="Read the workspace again",
         ),
+        # -- selection for compare and workshop (issue 5)
+        Binding(
+            "space",
+            "toggle_select",
+            "Select",
+            id="home.select",
+            show=False,
+            tooltip="Select or unselect the highlighted assessment (for compare or workshop)",
+        ),
+        Binding(
+            "C", "compare", "Compare", id="home.compare", show=False, tooltip="Compare selected"
+        ),
+        Binding(
+            "W",
+            "workshop",
+            "Workshop",
+            id="home.workshop",
+            show=False,
+            tooltip="Workshop: the selected group files, or a folder of them",
+        ),
     ]
 
     @dataclass
@@ -132,6 +155,8 @@ class HomeScreen(Screen[None]):
         self.sort_reverse = True
         self._last_trashed: Path | None = None
         self._select_after: Path | None = None
+        self.selected: set[Path] = set()
+        """Assessments marked with space for compare or workshop, shown with GLYPH_SELECTED."""
 
     @property
     def dapp(self) -> DecalogueApp:
@@ -147,9 +172,7 @@ class HomeScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one("#home-title", Static).update(
-            Content.assemble(("decalogue", "bold"), " · workspace ", self.dapp.workspace_label)
-        )
+        self._show_title()
         self.query_one("#empty").display = False
         self.action_reload()
 
@@ -176,6 +199,8 @@ class HomeScreen(Screen[None]):
     @on(Listed)
     def _listed(self, event: Listed) -> None:
         self.summaries = event.summaries
+        self.selected &= {s.path for s in self.summaries if not s.error}
+        self._show_title()
         self._fill()
 
     def _fill(self) -> None:
@@ -195,7 +220,10 @@ class HomeScreen(Screen[None]):
         if self.sort_reverse:  # unreadable files stay last
             ordered.sort(key=lambda s: s.error is not None)
         for summary in ordered:
-            table.add_row(*self._cells(summary), key=str(summary.path))
+            cells = self._cells(summary)
+            if summary.path in self.selected:
+                cells[0] = Text(f"{GLYPH_SELECTED} ") + cells[0]
+            table.add_row(*cells, key=str(summary.path))
         empty = not self.summaries
         self.query_one("#empty").display = empty
         table.display = not empty
@@ -218,12 +246,16 @@ class HomeScreen(Screen[None]):
                 Text(""),
                 Text(summary.error, overflow="ellipsis"),
             ]
-        total = summary.total or "?"
+        answered = (
+            f"{summary.answered}/{summary.total} {summary.coverage:.0f}%"
+            if summary.total
+            else f"{summary.answered} answered"
+        )
         return [
             Text(f"{summary.country_name} ({summary.country_code})"),
             Text(summary.period),
             Text(f"{summary.checklist_id} {summary.checklist_version}"),
-            Text(f"{summary.answered}/{total} {summary.coverage:.0f}%", justify="right"),
+            Text(answered, justify="right"),
             Text(figure(summary.overall), justify="right"),
             Text(str(summary.flagged) if summary.flagged else "", justify="right"),
             Text(when(summary.updated)),
@@ -458,3 +490,77 @@ class HomeScreen(Screen[None]):
 
     def action_explore(self) -> None:
         self.dapp.explore()
+
+    # -- selection, compare and workshop (issue 5)
+
+    def _show_title(self) -> None:
+        parts: list[str | tuple[str, str]] = [
+            ("decalogue", "bold"),
+            " · workspace ",
+            self.dapp.workspace_label,
+        ]
+        if self.selected:
+            parts.append(
+                f" · {GLYPH_SELECTED} {len(self.selected)} selected: C compare, W workshop"
+            )
+        self.query_one("#home-title", Static).update(Content.assemble(*parts))
+
+    def action_toggle_select(self) -> None:
+        summary = self._current_summary()
+        if summary is None:
+            return
+        if summary.error:
+            self.notify(summary.error, title="Cannot select", severity="error", markup=False)
+            return
+        self.selected ^= {summary.path}
+        table = self.query_one(DataTable)
+        row = table.cursor_row
+        self._fill()
+        self._show_title()
+        table.move_cursor(row=min(row + 1, table.row_count - 1))
+
+    def _selected_in_order(self) -> list[Path]:
+        """The selection in table order, oldest period first for a trend."""
+        chosen = [s for s in self.summaries if s.path in self.selected]
+        chosen.sort(key=lambda s: (s.period, s.country_name.casefold(), s.path.name))
+        return [s.path for s in chosen]
+
+    def action_compare(self) -> None:
+        paths = self._selected_in_order()
+        if len(paths) < 2:
+            self.notify(
+                "Select two or more assessments with space first, then press C.",
+                severity="warning",
+            )
+            return
+        from decalogue.tui.screens.compare import CompareScreen
+
+        self.app.push_screen(CompareScreen(paths))
+
+    def action_workshop(self) -> None:
+        from decalogue.tui.screens.workshop import WorkshopScreen
+
+        paths = self._selected_in_order()
+        if paths:
+            self.app.push_screen(WorkshopScreen(paths))
+            return
+
+        def check(text: str) -> str | None:
+            if not text.strip():
+                return "give the folder that holds the groups' files"
+            return None if Path(text.strip()).expanduser().is_dir() else "no such folder"
+
+        def done(text: str | None) -> None:
+            if text:
+                self.app.push_screen(WorkshopScreen([Path(text).expanduser()]))
+
+        self.app.push_screen(
+            TextPrompt(
+                "Workshop: the folder of the groups' assessment files "
+                "(or select files with space first)",
+                str(self.dapp.workspace.root),
+                check=check,
+                ok="Open workshop",
+            ),
+            done,
+        )
