@@ -45,7 +45,7 @@ def test_json_syntax_errors_give_file_line_column_and_message() -> None:
         "a.json: not an assessment: the file must hold one JSON object {...}"
     ]
     assert problems(b'{"schema_version": 1, "x": NaN}') == [
-        "a.json: JSON syntax: NaN is not a number JSON allows"
+        "a.json:1:28: JSON syntax: NaN is not a number JSON allows"
     ]
 
 
