@@ -449,9 +449,17 @@ def save_bytes(path: Path, data: bytes, expected: str | None) -> str:
                 )
             # A file deleted since it was opened is written again: the user's edits are the
             # only copy left, and there is nothing on disk to overwrite.
-            if current is not None:
-                _atomic_write(backup_path(path), current)
-            _atomic_write(path, data)
+            # The new version goes to disk before the backup is touched: a full disk fails
+            # here, and the previous .bak survives.
+            temp = _write_temp(path, data)
+            try:
+                if current is not None:
+                    _atomic_write(backup_path(path), current)
+            except BaseException:
+                with suppress(OSError):
+                    temp.unlink()
+                raise
+            _move_into_place(temp, path)
     except OSError as error:
         raise SaveError(
             f"{shown}: not saved: {_why(error)}; the file on disk is unchanged"
@@ -488,16 +496,30 @@ def _remove_leftovers(path: Path) -> None:
 
 def _atomic_write(path: Path, data: bytes) -> None:
     """Temp file in the same folder (created 0600), fsync, rename over the target."""
+    _move_into_place(_write_temp(path, data), path)
+
+
+def _write_temp(path: Path, data: bytes) -> Path:
+    """`data` in a new temp file beside `path` (created 0600), flushed to disk."""
     handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
             stream.flush()
             os.fsync(stream.fileno())
-        Path(temp).replace(path)
     except BaseException:
         with suppress(OSError):
             Path(temp).unlink()
+        raise
+    return Path(temp)
+
+
+def _move_into_place(temp: Path, path: Path) -> None:
+    try:
+        temp.replace(path)
+    except BaseException:
+        with suppress(OSError):
+            temp.unlink()
         raise
     _fsync_folder(path.parent)
 
