@@ -31,7 +31,6 @@ from decalogue.tui.display import (
 )
 
 BAR = 16
-NAME = 34
 
 
 class DashboardScreen(Screen[str | None]):
@@ -47,6 +46,7 @@ class DashboardScreen(Screen[str | None]):
     def __init__(self, session: Session) -> None:
         super().__init__()
         self.session = session
+        self.name_width = 30
 
     def compose(self) -> ComposeResult:
         assessment = self.session.assessment
@@ -58,6 +58,8 @@ class DashboardScreen(Screen[str | None]):
             ),
             id="dashboard-title",
         )
+        # Names get what the bars and figures leave of the width (80 columns and up).
+        self.name_width = max(16, min(48, self.app.size.width - BAR - 24))
         yield OptionList(*self._options(), id="dashboard")
         yield Footer()
 
@@ -66,12 +68,13 @@ class DashboardScreen(Screen[str | None]):
         listing.focus()
 
     def _group_line(self, indent: str, group: GroupScore, bold: bool) -> Content:
-        name = shorten(f"{indent}{group.title}", NAME)
+        width = self.name_width
+        name = indent + shorten(group.title, width - len(indent))
         return Content.assemble(
-            (f"{name:<{NAME}} ", "bold" if bold else ""),
+            (f"{name:<{width}} ", "bold" if bold else ""),
             bar(group.score, BAR),
             f" {figure(group.score):>5}",
-            (f"  {progress(group):>7} answered", "dim"),
+            (f" {progress(group):>7}", "dim"),
         )
 
     def _options(self) -> list[Option | None]:
@@ -93,7 +96,7 @@ class DashboardScreen(Screen[str | None]):
         )
         options.append(Option(Content(summary), disabled=True))
         options.append(None)
-        heading("Scores by pillar and section (0-100; N/A and unanswered items do not count)")
+        heading("Scores by pillar and section (0-100) and items answered")
         for pillar in checklist.pillars:
             first = pillar.sections[0].items[0].id
             options.append(
@@ -105,7 +108,7 @@ class DashboardScreen(Screen[str | None]):
             for section in pillar.sections:
                 options.append(
                     Option(
-                        self._group_line("  ", board.sections[section.id], False),
+                        self._group_line("\u00a0\u00a0", board.sections[section.id], False),
                         id=f"section:{section.id}:{section.items[0].id}",
                     )
                 )
@@ -123,7 +126,9 @@ class DashboardScreen(Screen[str | None]):
             options.append(
                 Option(
                     Content.assemble(
-                        f"{shorten(label, NAME):<{NAME}} ", BAR_FULL * width, f" {count}"
+                        f"{shorten(label, self.name_width):<{self.name_width}} ",
+                        BAR_FULL * width,
+                        f" {count}",
                     ),
                     disabled=True,
                 )
@@ -138,7 +143,7 @@ class DashboardScreen(Screen[str | None]):
         for score in gaps:
             item = checklist.item_index[score.item_id]
             line = (
-                f"{item.id} {shorten(item.title, NAME - len(item.id) - 1)}  "
+                f"{item.id} {shorten(item.title, self.name_width - len(item.id) - 1)}  "
                 f"level {score.level} → target {score.target} (gap {score.gap})"
             )
             options.append(Option(Content(line), id=f"gap:{item.id}"))

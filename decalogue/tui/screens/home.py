@@ -21,16 +21,16 @@ from textual.widgets import DataTable, Footer, Static
 
 from decalogue import store
 from decalogue.assessment import next_period, validate_period
-from decalogue.errors import DecalogueError
+from decalogue.errors import DecalogueError, display_path
 from decalogue.session import Session
-from decalogue.tui.display import GLYPH_FLAG, figure, when
-
-#: Marks a row selected for compare or workshop (issue 5).
-GLYPH_SELECTED = "✔"
+from decalogue.tui.display import GLYPH_FLAG, figure, shorten, when
 from decalogue.tui.screens.dialogs import ConfirmDialog, TextPrompt
 
 if TYPE_CHECKING:
     from decalogue.tui.app import DecalogueApp
+
+#: Marks a row selected for compare or workshop (issue 5).
+GLYPH_SELECTED = "✔"
 
 EMPTY = (
     "No assessments in this workspace yet.\n"
@@ -42,11 +42,11 @@ EMPTY = (
 COLUMNS: tuple[tuple[str, str], ...] = (
     ("country", "Country"),
     ("period", "Period"),
-    ("checklist", "Checklist"),
     ("progress", "Progress"),
     ("score", "Score"),
     ("flagged", GLYPH_FLAG),
     ("updated", "Last change"),
+    ("checklist", "Checklist"),
 )
 
 
@@ -63,6 +63,14 @@ def _sort_key(column: str, summary: store.Summary) -> tuple[int, object]:
         "updated": summary.updated.isoformat() if summary.updated else "",
     }[column]
     return (0, value)
+
+
+def _short_error(summary: store.Summary) -> str:
+    """The problem without the folder (the row names the file): short and stable."""
+    text = summary.error or ""
+    for shown in (str(summary.path), display_path(summary.path)):
+        text = text.replace(shown, summary.path.name)
+    return shorten(text, 70)
 
 
 class HomeScreen(Screen[None]):
@@ -208,10 +216,13 @@ class HomeScreen(Screen[None]):
         keep = self.current_path()
         if self._select_after is not None:
             keep, self._select_after = self._select_after, None
-        table.clear(columns=True)
-        for key, heading in COLUMNS:
+        table.clear()
+        if not table.columns:
+            for key, heading in COLUMNS:
+                table.add_column(heading, key=key)
+        for column, (key, heading) in zip(table.ordered_columns, COLUMNS, strict=True):
             arrow = (" ▼" if self.sort_reverse else " ▲") if key == self.sort_column else ""
-            table.add_column(heading + arrow, key=key)
+            column.label = Text(heading + arrow)
         ordered = sorted(
             self.summaries,
             key=lambda s: _sort_key(self.sort_column, s),
@@ -239,12 +250,12 @@ class HomeScreen(Screen[None]):
         if summary.error:
             return [
                 Text("⚠ unreadable", style="bold"),
-                Text(""),
                 Text(summary.path.name),
                 Text(""),
                 Text(""),
                 Text(""),
-                Text(summary.error, overflow="ellipsis"),
+                Text(""),
+                Text(_short_error(summary)),
             ]
         answered = (
             f"{summary.answered}/{summary.total} {summary.coverage:.0f}%"
@@ -254,11 +265,11 @@ class HomeScreen(Screen[None]):
         return [
             Text(f"{summary.country_name} ({summary.country_code})"),
             Text(summary.period),
-            Text(f"{summary.checklist_id} {summary.checklist_version}"),
             Text(answered, justify="right"),
             Text(figure(summary.overall), justify="right"),
             Text(str(summary.flagged) if summary.flagged else "", justify="right"),
             Text(when(summary.updated)),
+            Text(f"{summary.checklist_id} {summary.checklist_version}"),
         ]
 
     def current_path(self) -> Path | None:

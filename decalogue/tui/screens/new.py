@@ -112,6 +112,7 @@ class NewAssessmentScreen(Screen[Path | None]):
                 Option(Content(f"{country.code}  {marker}  {country.name}"), id=country.code)
             )
         picker.highlighted = 0 if picker.option_count else None
+        picker.display = picker.option_count > 0
 
     @on(Input.Changed, "#country")
     def _country_typed(self, event: Input.Changed) -> None:
@@ -162,6 +163,7 @@ class NewAssessmentScreen(Screen[Path | None]):
             with field.prevent(Input.Changed):
                 field.value = f"{country.name} ({country.code})"
             self.country, self.code = country, country.code
+            self.query_one(CountryPicker).display = False
         self._validate()
 
     # -- validation
