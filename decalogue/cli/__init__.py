@@ -27,6 +27,7 @@ COMMAND_MODULES = (
     "export_commands",
     "schema_commands",
     "workshop_commands",
+    "serve_commands",
 )
 
 DESCRIPTION = """\

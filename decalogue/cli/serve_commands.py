@@ -1,0 +1,88 @@
+"""`decalogue workshop` and `decalogue serve`: the trainer's screen, and the app in browsers.
+
+`workshop` opens the workshop screen on the groups' files (the app is built by
+`create_app`, as everywhere). `serve` hands the work to `decalogue.serve`;
+textual is imported only by the command that runs the app here.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from decalogue.errors import DecalogueError, display_path
+
+
+def register(subparsers: Any) -> None:
+    from decalogue.cli import add_workspace_option
+
+    workshop = subparsers.add_parser(
+        "workshop",
+        help="open the workshop screen on the groups' files",
+        description=(
+            "Open the workshop screen: every group's level per item, the median and the "
+            "spread, most disputed items first; a presenter view for the projector; and a "
+            "consensus built item by item and saved as a new assessment in the workspace. "
+            "Folders stand for every *.json in them."
+        ),
+    )
+    workshop.add_argument("paths", nargs="+", type=Path, metavar="FILE_OR_FOLDER")
+    workshop.add_argument(
+        "--checklist",
+        metavar="ID|PATH",
+        help="the checklist the groups answered, when it is not bundled",
+    )
+    add_workspace_option(workshop)
+    workshop.set_defaults(handler=run_workshop)
+
+    serving = subparsers.add_parser(
+        "serve",
+        help="serve the workbench to browsers (a workshop without terminals)",
+        description=(
+            "Serve the workbench to web browsers with textual-serve: every browser that opens "
+            "the address gets its own app on the workspace. Loopback only by default; "
+            "--host 0.0.0.0 opens it to the network, without any login. Ctrl+C stops the "
+            "server and every app it started. Needs: pip install 'decalogue[serve]'."
+        ),
+    )
+    serving.add_argument(
+        "--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)"
+    )
+    serving.add_argument(
+        "--port", type=int, default=8000, help="port (default: 8000; 0 picks a free one)"
+    )
+    add_workspace_option(serving)
+    serving.set_defaults(handler=run_serve)
+
+
+def run_workshop(args: argparse.Namespace) -> int:
+    paths: list[Path] = args.paths
+    for path in paths:
+        if not path.exists():
+            raise DecalogueError(f"{display_path(path)}: no such file or folder")
+    from textual.pilot import Pilot
+
+    from decalogue.tui.app import create_app
+    from decalogue.tui.screens.workshop import WorkshopScreen, read_groups
+
+    app = create_app(getattr(args, "workspace", None), checklist=args.checklist)
+    read_groups(paths, app.checklist_override)  # refuse bad files before the screen opens
+
+    async def open_workshop(pilot: Pilot[object]) -> None:
+        await pilot.app.push_screen(WorkshopScreen(paths))
+
+    app.run(auto_pilot=open_workshop)
+    return 0
+
+
+def run_serve(args: argparse.Namespace) -> int:
+    from decalogue.serve import require_textual_serve, serve
+    from decalogue.store import Workspace
+
+    require_textual_serve()
+    if not 0 <= args.port <= 65535:
+        raise DecalogueError(f"--port {args.port}: give a port from 1 to 65535 (0: any free one)")
+    workspace = Workspace.resolve(getattr(args, "workspace", None))
+    serve(args.host, args.port, workspace.root.resolve())
+    return 0

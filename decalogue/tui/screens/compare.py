@@ -1,0 +1,452 @@
+"""The compare screen: two or more assessments side by side, and a trend for one country.
+
+Reached from the home screen with the selected assessments. The files are read
+and scored in a thread worker (`decalogue.compare` does the work; every figure
+comes from its ScoreBoards); the handlers fill four tabs: a summary, the items
+with their change, the pillar and section scores, and, for one country across
+periods, a trend chart. Changes read as a sign and a word (▲ improved), never
+as colour alone; text from files and checklists is shown as plain text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Static, TabbedContent, TabPane
+
+from decalogue import store
+from decalogue.checklist import Checklist
+from decalogue.compare import (
+    ChangeKind,
+    ChecklistCache,
+    Comparison,
+    ComparisonError,
+    GroupChange,
+    ItemChange,
+    Subject,
+    Trend,
+    TrendRow,
+    compare,
+    trend,
+    unique_labels,
+)
+from decalogue.errors import AssessmentError, DecalogueError, Problem, display_path
+from decalogue.scoring import ItemScore
+from decalogue.tui.display import bar, figure, shorten
+
+if TYPE_CHECKING:
+    from decalogue.tui.app import DecalogueApp
+
+#: Sparkline steps, lowest to highest; a score of 0 is the lowest step, not a gap.
+SPARKS = "▁▂▃▄▅▆▇█"
+TREND_BAR = 20
+TITLE = 28
+
+
+# --------------------------------------------------------------------------- loading
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """Files read and fitted to their checklists, with notes to show (drift, orphans)."""
+
+    subjects: list[Subject]
+    notes: list[str]
+
+
+def read_subjects(paths: Sequence[Path], override: Checklist | None) -> Loaded:
+    """Every file read and checked against its checklist; one error for all problems.
+
+    Runs in a worker thread: it reads files and may load checklists.
+    """
+    problems: list[Problem] = []
+    stored: list[store.Stored] = []
+    for path in paths:
+        try:
+            stored.append(store.read(path))
+        except AssessmentError as error:
+            problems.extend(error.problems)
+    if problems:
+        raise AssessmentError(problems)
+    cache = ChecklistCache(store.find_checklist, [override] if override is not None else [])
+    subjects: list[Subject] = []
+    notes: list[str] = []
+    for entry in stored:
+        shown = display_path(entry.path)
+        ref = entry.assessment.checklist
+        checklist = cache.get(ref, shown)
+        problems.extend(store.check_against(entry.assessment, checklist, shown))
+        if checklist.meta.version != ref.version:
+            notes.append(
+                f"{entry.path.name} answers {ref.id} {ref.version}; read against "
+                f"{checklist.meta.version}, the version available"
+            )
+        orphans = entry.assessment.orphaned(checklist)
+        if orphans:
+            notes.append(
+                f"{entry.path.name}: {len(orphans)} answered item(s) not in the checklist, left out"
+            )
+        subjects.append(Subject(entry.assessment, checklist, shown))
+    if problems:
+        raise AssessmentError(problems)
+    return Loaded(subjects, notes)
+
+
+def short_labels(subjects: Sequence[Subject]) -> tuple[str, ...]:
+    """Column headings that fit: the period for one country, the code for one period."""
+    countries = {s.assessment.country.code for s in subjects}
+    periods = {s.assessment.period for s in subjects}
+    if len(countries) == 1:
+        base = [s.assessment.period for s in subjects]
+    elif len(periods) == 1:
+        base = [s.assessment.country.code for s in subjects]
+    else:
+        base = [f"{s.assessment.country.code} {s.assessment.period}" for s in subjects]
+    return unique_labels(subjects, base)
+
+
+def trend_of(subjects: Sequence[Subject]) -> Trend | None:
+    """A trend when the assessments are of one country in two or more periods."""
+    if len({s.assessment.country.code for s in subjects}) != 1:
+        return None
+    if len({s.assessment.period for s in subjects}) < 2:
+        return None
+    try:
+        return trend(subjects)
+    except ComparisonError:
+        return None
+
+
+# --------------------------------------------------------------------------- words
+
+
+def level_text(answer: ItemScore | None, na_label: str) -> str:
+    if answer is None:
+        return "absent"
+    if answer.not_applicable:
+        return na_label
+    return "–" if answer.level is None else str(answer.level)
+
+
+def change_text(change: ItemChange) -> str:
+    """E.g. "▲ improved +2", "= unchanged", "not in every version"."""
+    if change.kind is None:
+        return "not in every version"
+    text = f"{change.kind.sign} {change.kind.value}"
+    if change.delta and change.kind in (ChangeKind.IMPROVED, ChangeKind.REGRESSED):
+        text += f" {change.delta:+d}"
+    return text
+
+
+def points(delta: float | None) -> str:
+    """A score change in points, with its sign: "▲ +12.5", "▼ -3.0", "= 0.0"."""
+    if delta is None:
+        return "–"
+    if abs(delta) < 0.05:
+        return "= 0.0"
+    return f"▲ +{delta:.1f}" if delta > 0 else f"▼ {delta:.1f}"
+
+
+def spark(values: Sequence[float | None]) -> str:
+    """One character per period on the 0-100 scale; a dot where there is no score."""
+    steps = len(SPARKS) - 1
+    return "".join(
+        "·" if v is None else SPARKS[round(max(0.0, min(100.0, v)) / 100 * steps)] for v in values
+    )
+
+
+def _group_name(group: GroupChange | TrendRow, width: int) -> str:
+    """Pillars indented under the overall score, sections under their pillar."""
+    if group.kind == "overall":
+        return "Overall"
+    indent = "  " if group.kind == "pillar" else "    "
+    return indent + shorten(f"{group.id} {group.title}", width - len(indent))
+
+
+# --------------------------------------------------------------------------- screen
+
+
+class CompareScreen(Screen[None]):
+    """Compare the given assessment files; escape goes back."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "back", "Back", id="compare.back", tooltip="Back to the home screen"),
+        Binding("1", "tab('summary')", "Summary", id="compare.summary", tooltip="Show the summary"),
+        Binding("2", "tab('items')", "Items", id="compare.items", tooltip="Show item by item"),
+        Binding(
+            "3",
+            "tab('scores')",
+            "Scores",
+            id="compare.scores",
+            tooltip="Show the pillar and section scores",
+        ),
+        Binding(
+            "4", "tab('trend')", "Trend", id="compare.trend", tooltip="Show the trend over periods"
+        ),
+        Binding(
+            "f",
+            "changed_only",
+            "Changed only",
+            id="compare.changed",
+            tooltip="Show only the items that changed (or all again)",
+        ),
+    ]
+
+    @dataclass
+    class Ready(Message):
+        comparison: Comparison
+        trend: Trend | None
+        notes: list[str]
+
+    @dataclass
+    class Failed(Message):
+        error: str
+
+    def __init__(self, paths: Sequence[Path]) -> None:
+        super().__init__()
+        self.paths = list(paths)
+        self.comparison: Comparison | None = None
+        self.trend: Trend | None = None
+        self.changed_only = False
+
+    @property
+    def dapp(self) -> DecalogueApp:
+        from decalogue.tui.app import DecalogueApp
+
+        assert isinstance(self.app, DecalogueApp)
+        return self.app
+
+    def compose(self) -> ComposeResult:
+        yield Static(Content(f"Compare · reading {len(self.paths)} files…"), id="compare-title")
+        with TabbedContent(id="compare-tabs", initial="summary"):
+            with TabPane("Summary", id="summary"), VerticalScroll(id="compare-summary-scroll"):
+                yield Static(Content(""), id="compare-summary")
+            with TabPane("Items", id="items"):
+                yield DataTable(id="compare-items", cursor_type="row", zebra_stripes=True)
+            with TabPane("Scores", id="scores"):
+                yield DataTable(id="compare-scores", cursor_type="row", zebra_stripes=True)
+            with TabPane("Trend", id="trend"), VerticalScroll(id="compare-trend-scroll"):
+                yield Static(Content(""), id="compare-trend")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(TabbedContent).hide_tab("trend")
+        self._load(self.paths, self.dapp.checklist_override)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "tab" and parameters == ("trend",):
+            return self.trend is not None
+        if action == "changed_only":
+            return self.comparison is not None
+        return True
+
+    # -- loading
+
+    @work(thread=True, exclusive=True, group="compare")
+    def _load(self, paths: list[Path], override: Checklist | None) -> None:
+        try:
+            loaded = read_subjects(paths, override)
+            result = compare(loaded.subjects)
+            self.post_message(self.Ready(result, trend_of(loaded.subjects), loaded.notes))
+        except DecalogueError as error:
+            self.post_message(self.Failed(str(error)))
+
+    @on(Failed)
+    def _failed(self, event: Failed) -> None:
+        self.query_one("#compare-title", Static).update(
+            Content.assemble(("Compare", "bold"), " · cannot compare these files")
+        )
+        self.query_one("#compare-summary", Static).update(
+            Content.assemble(("⚠ ", "bold"), event.error, "\n\nPress escape to go back.")
+        )
+
+    @on(Ready)
+    def _ready(self, event: Ready) -> None:
+        self.comparison, self.trend = event.comparison, event.trend
+        result = event.comparison
+        labels = short_labels(result.subjects)
+        first = result.subjects[0].assessment
+        what = (
+            f"{first.country.name} ({first.country.code}) {labels[0]} → {labels[-1]}"
+            if len({s.assessment.country.code for s in result.subjects}) == 1
+            else " → ".join(labels)
+        )
+        self.query_one("#compare-title", Static).update(
+            Content.assemble(
+                ("Compare", "bold"),
+                f" · {len(result.subjects)} assessments · ",
+                what,
+                f" · {result.checklist_id}",
+            )
+        )
+        self.query_one("#compare-summary", Static).update(self._summary(result, labels, event))
+        self._fill_items(labels)
+        self._fill_scores(labels)
+        tabs = self.query_one(TabbedContent)
+        if self.trend is not None:
+            tabs.show_tab("trend")
+            self.query_one("#compare-trend", Static).update(self._trend(self.trend))
+        self.refresh_bindings()
+
+    # -- summary
+
+    def _summary(self, result: Comparison, labels: Sequence[str], event: Ready) -> Content:
+        parts: list[str | Content | tuple[str, str]] = []
+        width = max(len(label) for label in labels)
+        for label, subject in zip(labels, result.subjects, strict=True):
+            a = subject.assessment
+            version = f" · version {subject.version}" if result.mixed_versions else ""
+            parts += [
+                (f"{label:<{width}}", "bold"),
+                f"  {Path(subject.path).name} · {a.display_title()}{version}\n",
+            ]
+        parts += ["\n", (f"Scores {labels[0]} → {labels[-1]} (0-100)", "bold underline"), "\n"]
+        for group in result.groups:
+            if group.kind == "section":
+                continue
+            values = " → ".join(figure(v) for v in (group.values[0], group.values[-1]))
+            parts.append(
+                f"{_group_name(group, 34):<34} {values:>13}  {points(group.delta)}"
+                + ("" if group.same_items else "  (items differ between versions)")
+                + "\n"
+            )
+        parts += ["\n", ("Items", "bold underline"), "\n"]
+        counted = [f"{kind.sign} {n} {kind.value}" for kind, n in result.counts.items() if n]
+        parts.append(" · ".join(counted) or "no items")
+        parts.append("\n")
+        na = result.scale_checklist.scale.not_applicable.label
+        for heading, items in (
+            ("Top improvements", result.top_improvements),
+            ("Top regressions", result.top_regressions),
+        ):
+            parts += ["\n", (heading, "bold underline"), "\n"]
+            if not items:
+                parts.append("  none\n")
+            for change in items:
+                kind = change.kind or ChangeKind.UNCHANGED
+                parts.append(
+                    f"  {kind.sign} {change.item_id} {shorten(change.title, 36)}  "
+                    f"{level_text(change.answers[0], na)} → {level_text(change.answers[-1], na)}"
+                    f" ({change.delta:+d})\n"
+                    if change.delta is not None
+                    else f"  {kind.sign} {change.item_id} {shorten(change.title, 36)}\n"
+                )
+        if result.mixed_versions:
+            parts += [
+                "\n",
+                ("Checklist versions differ: ", "bold"),
+                f"items compared on the {len(result.items)} they share; "
+                f"{len(result.unshared)} listed apart at the end of the Items tab.\n",
+            ]
+        for note in event.notes:
+            parts += ["\n", ("note: ", "bold"), note]
+        scale = result.scale_checklist.scale
+        legend = ", ".join(f"{lv.value} {lv.label}" for lv in scale.levels)
+        parts += ["\n", (f"Levels: {legend}; {na}; – unanswered.", "dim")]
+        return Content.assemble(*parts)
+
+    # -- items and scores
+
+    def _fill_items(self, labels: Sequence[str]) -> None:
+        result = self.comparison
+        if result is None:
+            return
+        table = self.query_one("#compare-items", DataTable)
+        table.clear(columns=True)
+        table.add_column("Item", key="item")
+        table.add_column("Title", key="title")
+        for index, label in enumerate(labels):
+            table.add_column(shorten(label, 12), key=f"s{index}")
+        table.add_column("Change", key="change")
+        na = result.scale_checklist.scale.not_applicable.label
+        rows = [
+            c for c in result.items if not self.changed_only or c.kind is not ChangeKind.UNCHANGED
+        ]
+        for change in (*rows, *result.unshared):
+            table.add_row(
+                Text(change.item_id),
+                Text(shorten(change.title, TITLE)),
+                *(Text(level_text(a, na), justify="right") for a in change.answers),
+                Text(change_text(change)),
+                key=change.item_id,
+            )
+
+    def _fill_scores(self, labels: Sequence[str]) -> None:
+        result = self.comparison
+        if result is None:
+            return
+        table = self.query_one("#compare-scores", DataTable)
+        table.clear(columns=True)
+        table.add_column("Pillar / section", key="group")
+        for index, label in enumerate(labels):
+            table.add_column(shorten(label, 12), key=f"s{index}")
+        table.add_column("Change", key="change")
+        for group in result.groups:
+            name = _group_name(group, 40) + ("" if group.same_items else " *")
+            table.add_row(
+                Text(name, style="bold" if group.kind != "section" else ""),
+                *(Text(figure(v), justify="right") for v in group.values),
+                Text(points(group.delta)),
+                key=f"{group.kind}:{group.id}",
+            )
+
+    # -- trend
+
+    def _trend(self, result: Trend) -> Content:
+        periods = result.periods
+        width = max(len(p) for p in periods)
+        parts: list[str | Content | tuple[str, str]] = [
+            (f"Trend of {result.country_name} ({result.country_code})", "bold"),
+            f" · {len(periods)} periods, {periods[0]} to {periods[-1]} · scores 0-100\n",
+        ]
+        for row in result.rows:
+            if row.kind == "section":
+                continue
+            scored = [v for v in row.values if v is not None]
+            span = f"{figure(scored[0])} → {figure(scored[-1])}" if scored else "no scores"
+            parts += [
+                "\n",
+                (_group_name(row, 40).strip(), "bold"),
+                f"  {spark(row.values)}  {span}  {points(row.change)}\n",
+            ]
+            for period, value in zip(periods, row.values, strict=True):
+                parts.append(f"  {period:<{width}}  {bar(value, TREND_BAR)} {figure(value):>5}\n")
+        parts += [
+            "\n",
+            ("Sections are in the Scores tab; `decalogue trend` exports the columns.", "dim"),
+        ]
+        return Content.assemble(*parts)
+
+    # -- actions
+
+    def action_tab(self, tab: str) -> None:
+        tabs = self.query_one(TabbedContent)
+        if tab == "trend" and self.trend is None:
+            return
+        tabs.active = tab
+        focus = {"items": "#compare-items", "scores": "#compare-scores"}.get(tab)
+        if focus:
+            self.query_one(focus, DataTable).focus()
+
+    def action_changed_only(self) -> None:
+        if self.comparison is None:
+            return
+        self.changed_only = not self.changed_only
+        self._fill_items(short_labels(self.comparison.subjects))
+        self.action_tab("items")
+        shown = "only changed items" if self.changed_only else "every item"
+        self.notify(f"Items tab: {shown}.", timeout=2)
+
+    def action_back(self) -> None:
+        self.dismiss(None)

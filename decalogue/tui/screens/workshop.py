@@ -1,0 +1,682 @@
+"""The workshop screen: the groups' answers, most disputed first, and the room's consensus.
+
+A trainer opens the groups' files (a folder, or files selected on the home
+screen). `decalogue.workshop` sets the answers side by side and ranks the
+items; this screen shows them with each group's level, the median and the
+spread, and lets the trainer decide item by item: accept the proposed level,
+pick another, mark N/A, or leave the item open. Undecided items follow the
+consensus rule of `build_consensus` (lower median where the groups are within
+one level; conflicts left open and flagged). Saving builds the consensus with
+`build_consensus` (every group's notes kept, attributed), records the trainer's
+decisions in its history, and writes it with the store, never over a file.
+"""
+
+from __future__ import annotations
+
+import getpass
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Static
+
+from decalogue import store
+from decalogue.assessment import Answer, Assessment
+from decalogue.checklist import Checklist
+from decalogue.errors import AssessmentError, DecalogueError, Problem, display_path
+from decalogue.tui.display import shorten
+from decalogue.workshop import (
+    Group,
+    ItemSpread,
+    Workshop,
+    WorkshopError,
+    aggregate,
+    build_consensus,
+    check_groups,
+    consensus_level,
+    expand_paths,
+    is_consensus,
+    make_groups,
+)
+
+if TYPE_CHECKING:
+    from decalogue.tui.app import DecalogueApp
+
+TITLE = 30
+NAME = 10
+
+
+# --------------------------------------------------------------------------- loading
+
+
+@dataclass(frozen=True)
+class Gathered:
+    groups: list[Group]
+    checklist: Checklist
+    notes: list[str]
+
+
+def read_groups(paths: Sequence[Path], override: Checklist | None) -> Gathered:
+    """The groups' files, checked like `decalogue merge` checks them; runs in a worker.
+
+    Folders stand for their *.json files; a consensus from an earlier merge found
+    in a folder is left out (a note says so); duplicates and files of different
+    checklist versions are refused with the core's message.
+    """
+    named = {path.resolve() for path in paths if not path.is_dir()}
+    files = expand_paths(list(paths))
+    problems: list[Problem] = []
+    stored: list[store.Stored] = []
+    for path in files:
+        try:
+            stored.append(store.read(path))
+        except AssessmentError as error:
+            problems.extend(error.problems)
+    if problems:
+        raise AssessmentError(problems)
+    notes: list[str] = []
+    for entry in list(stored):
+        if is_consensus(entry.assessment) and entry.path.resolve() not in named:
+            notes.append(f"{entry.path.name}: a consensus from an earlier merge, left out")
+            stored.remove(entry)
+    if not stored:
+        raise WorkshopError("no group files to read")
+    groups = make_groups(
+        (entry.assessment, display_path(entry.path), entry.fingerprint) for entry in stored
+    )
+    check_groups(groups)
+    ref = stored[0].assessment.checklist
+    checklist = override if override is not None else store.find_checklist(ref)
+    if checklist is None:
+        raise WorkshopError(
+            f"{display_path(stored[0].path)}: its checklist {ref.id} {ref.version} is not "
+            "bundled; start decalogue with --checklist PATH"
+        )
+    for entry in stored:
+        problems.extend(store.check_against(entry.assessment, checklist, display_path(entry.path)))
+    if problems:
+        raise AssessmentError(problems)
+    return Gathered(groups, checklist, notes)
+
+
+# --------------------------------------------------------------------------- decisions
+
+
+@dataclass(frozen=True)
+class Decision:
+    """What the consensus says for one item: a level, N/A, or open (unanswered, flagged)."""
+
+    kind: str
+    """"level", "na" or "open"."""
+    level: int | None = None
+    reason: str = ""
+    by_trainer: bool = False
+
+
+def rule_decision(item: ItemSpread) -> Decision:
+    """What `build_consensus` does with the item when the trainer does not decide."""
+    if item.conflict:
+        return Decision("open")
+    if item.levels:
+        return Decision("level", consensus_level(item.levels))
+    if item.not_applicable:
+        return Decision("na", reason="N/A for every answering group")
+    return Decision("open", reason="no group answered")
+
+
+def proposed_level(item: ItemSpread) -> int | None:
+    """The lower median of the levels given: the rule's level, also offered for a conflict."""
+    if not item.levels:
+        return None
+    return item.levels[(len(item.levels) - 1) // 2]
+
+
+def decision_text(decision: Decision, na_label: str) -> str:
+    """For the table: "= 2", "✎ 3", "⊘ N/A", "≠ open" (trainer's decisions carry ✎)."""
+    mark = "✎ " if decision.by_trainer else ""
+    if decision.kind == "level":
+        return f"{mark or '= '}{decision.level}"
+    if decision.kind == "na":
+        return f"{mark or '⊘ '}{na_label}"
+    if not mark and decision.reason:
+        return "– open"
+    return f"{mark or '≠ '}open"
+
+
+def answer_text(level: int | None, not_applicable: bool, na_label: str) -> str:
+    if not_applicable:
+        return f"⊘ {na_label}"
+    return "○ –" if level is None else f"● {level}"
+
+
+def apply_decisions(
+    consensus: Assessment,
+    workshop: Workshop,
+    decisions: dict[str, Decision],
+    by: str,
+) -> None:
+    """Record the trainer's decisions on a consensus built by the rule (history keeps them)."""
+    for item in workshop.items:
+        decision = decisions.get(item.item_id)
+        if decision is None or decision == rule_decision(item):
+            continue
+        if decision.kind == "level":
+            consensus.apply(item.item_id, "answer", Answer(level=decision.level), by)
+            consensus.apply(item.item_id, "flagged", False, by)
+        elif decision.kind == "na":
+            consensus.apply(item.item_id, "answer", Answer(na_reason=decision.reason), by)
+            consensus.apply(item.item_id, "flagged", False, by)
+        else:
+            consensus.apply(item.item_id, "answer", Answer(), by)
+            consensus.apply(item.item_id, "flagged", True, by)
+
+
+def _login() -> str:
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError, ImportError):
+        return "trainer"
+
+
+# --------------------------------------------------------------------------- screen
+
+
+def _digit(n: int) -> Binding:
+    return Binding(
+        str(n),
+        f"decide({n})",
+        "Level",
+        id=f"workshop.level-{n}",
+        tooltip=f"Consensus level {n} for the highlighted item",
+        show=n == 0,
+        key_display="0-9" if n == 0 else None,
+    )
+
+
+class WorkshopScreen(Screen[None]):
+    """The groups' answers in divergence order, and the consensus builder."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(
+            "a",
+            "accept",
+            "Accept",
+            id="workshop.accept",
+            tooltip="Accept the proposed level (lower median) for the highlighted item",
+        ),
+        *(_digit(n) for n in range(10)),
+        Binding("n", "not_applicable", "N/A", id="workshop.na", tooltip="Consensus N/A (asks why)"),
+        Binding(
+            "l",
+            "leave_open",
+            "Leave open",
+            id="workshop.open",
+            tooltip="Leave the highlighted item open (unanswered, flagged for review)",
+        ),
+        Binding(
+            "u",
+            "undo",
+            "Rule",
+            id="workshop.rule",
+            show=False,
+            tooltip="Undo the decision: back to the consensus rule",
+        ),
+        Binding(
+            "p",
+            "present",
+            "Present",
+            id="workshop.present",
+            tooltip="Presenter view (projector) from the highlighted item",
+        ),
+        Binding("s", "save", "Save", id="workshop.save", tooltip="Save the consensus assessment"),
+        Binding("escape", "back", "Back", id="workshop.back", tooltip="Leave the workshop"),
+    ]
+
+    @dataclass
+    class Ready(Message):
+        gathered: Gathered
+
+    @dataclass
+    class Failed(Message):
+        error: str
+
+    @dataclass
+    class Saved(Message):
+        path: Path
+        fingerprint: str
+
+    @dataclass
+    class SaveFailed(Message):
+        error: str
+
+    def __init__(self, paths: Sequence[Path]) -> None:
+        super().__init__()
+        self.paths = list(paths)
+        self.workshop: Workshop | None = None
+        self.groups: list[Group] = []
+        self.notes: list[str] = []
+        self.decisions: dict[str, Decision] = {}
+        """The trainer's decisions; items absent follow the rule."""
+        self.saved_path: Path | None = None
+        self._fingerprint: str | None = None
+        self._unsaved = False
+
+    @property
+    def dapp(self) -> DecalogueApp:
+        from decalogue.tui.app import DecalogueApp
+
+        assert isinstance(self.app, DecalogueApp)
+        return self.app
+
+    def compose(self) -> ComposeResult:
+        shown = ", ".join(p.name or str(p) for p in self.paths)
+        yield Static(
+            Content.assemble(("Workshop", "bold"), " · reading ", shorten(shown, 60), "…"),
+            id="workshop-title",
+        )
+        yield DataTable(id="workshop-items", cursor_type="row", zebra_stripes=True)
+        with VerticalScroll(id="workshop-detail-scroll"):
+            yield Static(Content(""), id="workshop-detail")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self._load(self.paths, self.dapp.checklist_override)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in {"back"}:
+            return True
+        return self.workshop is not None
+
+    # -- loading
+
+    @work(thread=True, exclusive=True, group="workshop")
+    def _load(self, paths: list[Path], override: Checklist | None) -> None:
+        try:
+            self.post_message(self.Ready(read_groups(paths, override)))
+        except DecalogueError as error:
+            self.post_message(self.Failed(str(error)))
+
+    @on(Failed)
+    def _failed(self, event: Failed) -> None:
+        self.query_one("#workshop-title", Static).update(
+            Content.assemble(("Workshop", "bold"), " · these files cannot be set side by side")
+        )
+        self.query_one(DataTable).display = False
+        self.query_one("#workshop-detail", Static).update(
+            Content.assemble(("⚠ ", "bold"), event.error, "\n\nPress escape to go back.")
+        )
+
+    @on(Ready)
+    def _ready(self, event: Ready) -> None:
+        gathered = event.gathered
+        self.groups, self.notes = gathered.groups, gathered.notes
+        try:
+            self.workshop = aggregate(gathered.groups, gathered.checklist)
+        except DecalogueError as error:
+            self._failed(self.Failed(str(error)))
+            return
+        self._fill()
+        self._show_title()
+        table = self.query_one(DataTable)
+        table.focus()
+        self._show_detail()
+        self.refresh_bindings()
+        for note in self.notes:
+            self.notify(note, severity="warning", markup=False)
+
+    # -- showing
+
+    def decision(self, item: ItemSpread) -> Decision:
+        return self.decisions.get(item.item_id) or rule_decision(item)
+
+    def _show_title(self) -> None:
+        workshop = self.workshop
+        if workshop is None:
+            return
+        meta = workshop.checklist.meta
+        decided = sum(1 for item in workshop.items if self.decision(item).kind != "open")
+        conflicts = len(workshop.conflicts)
+        state = (
+            f"saved to {self.saved_path.name}" + (" (changed since)" if self._unsaved else "")
+            if self.saved_path is not None
+            else "not saved yet"
+        )
+        self.query_one("#workshop-title", Static).update(
+            Content.assemble(
+                ("Workshop", "bold"),
+                f" · {len(workshop.groups)} groups · {conflicts} conflict(s) · "
+                f"{decided}/{len(workshop.items)} decided · ",
+                state,
+                f" · {meta.id} {meta.version}",
+            )
+        )
+
+    def _fill(self) -> None:
+        workshop = self.workshop
+        if workshop is None:
+            return
+        table = self.query_one(DataTable)
+        keep = table.cursor_row if table.row_count else 0
+        table.clear(columns=True)
+        na = workshop.checklist.scale.not_applicable.label
+        table.add_column("#", key="rank")
+        table.add_column("Item", key="item")
+        table.add_column("Title", key="title")
+        for index, group in enumerate(workshop.groups):
+            table.add_column(shorten(group.name, NAME), key=f"g{index}")
+        table.add_column("Med", key="median")
+        table.add_column("Spr", key="spread")
+        table.add_column("Consensus", key="consensus")
+        title = self._title_width()
+        for rank, item in enumerate(workshop.ranking, start=1):
+            table.add_row(
+                Text(str(rank), justify="right"),
+                Text(item.item_id),
+                Text(shorten(item.title, title)),
+                *(
+                    Text(answer_text(a.level, a.not_applicable, na), justify="right")
+                    for a in item.answers
+                ),
+                Text("–" if item.median is None else f"{item.median:g}", justify="right"),
+                Text("–" if item.spread is None else str(item.spread), justify="right"),
+                Text(decision_text(self.decision(item), na)),
+                key=item.item_id,
+            )
+        if table.row_count:
+            table.move_cursor(row=min(keep, table.row_count - 1))
+
+    def _title_width(self) -> int:
+        """What the screen leaves for titles once the other columns fit (80 columns and up)."""
+        workshop = self.workshop
+        assert workshop is not None
+        ids = max(len(item.item_id) for item in workshop.items)
+        groups = sum(max(len(shorten(g.name, NAME)), 5) + 2 for g in workshop.groups)
+        fixed = len(str(len(workshop.items))) + 2 + ids + 2 + groups + 5 + 5 + 11 + 2
+        return max(10, min(TITLE, self.size.width - fixed - 2))
+
+    def on_resize(self) -> None:
+        if self.workshop is not None:
+            self._fill()
+
+    def current(self) -> ItemSpread | None:
+        workshop = self.workshop
+        table = self.query_one(DataTable)
+        if workshop is None or not table.row_count:
+            return None
+        return workshop.ranking[min(table.cursor_row, len(workshop.ranking) - 1)]
+
+    @on(DataTable.RowHighlighted)
+    def _highlighted(self) -> None:
+        self._show_detail()
+
+    def _show_detail(self) -> None:
+        workshop, item = self.workshop, self.current()
+        if workshop is None or item is None:
+            return
+        checklist = workshop.checklist
+        scale = checklist.scale
+        na = scale.not_applicable.label
+        question = checklist.item_index[item.item_id].question
+        parts: list[str | Content | tuple[str, str]] = [
+            (f"{item.item_id} {item.title}", "bold"),
+            " — ",
+            question,
+            "\n",
+        ]
+        median = "–" if item.median is None else f"{item.median:g}"
+        spread = "–" if item.spread is None else str(item.spread)
+        rule = rule_decision(item)
+        if item.conflict:
+            why = (
+                f"{item.not_applicable} say {na}, {len(item.levels)} gave a level"
+                if item.mixed_na
+                else f"levels {item.levels[0]} to {item.levels[-1]}"
+            )
+            verdict = f"≠ conflict: {why}"
+        elif rule.kind == "level":
+            verdict = f"= agreed within one level: {rule.level} {scale.label(rule.level or 0)}"
+        elif rule.kind == "na":
+            verdict = f"⊘ {na} for every answering group"
+        else:
+            verdict = "– no group answered"
+        proposal = proposed_level(item)
+        offer = f" · a accepts {proposal}" if proposal is not None else ""
+        decision = self.decision(item)
+        parts += [("Consensus: ", "bold"), self._decision_words(decision, checklist), "\n"]
+        parts += [("Median ", "bold"), median, (" · spread ", "bold"), spread, " · ", verdict]
+        parts += [offer, "\n"]
+        width = max(len(g.name) for g in workshop.groups)
+        for answer in item.answers:
+            level = answer.level
+            words = (
+                f"⊘ {na}"
+                if answer.not_applicable
+                else "○ unanswered"
+                if level is None
+                else f"● {level} {scale.label(level)}"
+            )
+            parts += [(f"{answer.group:<{width}}  ", "bold"), words, "\n"]
+            note = answer.notes.strip()
+            if answer.not_applicable and answer.response is not None:
+                note = (answer.response.na_reason + " " + note).strip()
+            if note:
+                parts += [f"{'':<{width}}  {' '.join(note.split())}", "\n"]
+        self.query_one("#workshop-detail", Static).update(Content.assemble(*parts))
+
+    @staticmethod
+    def _decision_words(decision: Decision, checklist: Checklist) -> str:
+        scale = checklist.scale
+        who = " (decided by the trainer)" if decision.by_trainer else " (by the rule)"
+        if decision.kind == "level":
+            assert decision.level is not None
+            return f"{decision.level} {scale.label(decision.level)}{who}"
+        if decision.kind == "na":
+            return f"{scale.not_applicable.label}: {decision.reason}{who}"
+        return f"open: unanswered and flagged for review{who}"
+
+    def _changed(self) -> None:
+        self._unsaved = True
+        self._fill()
+        self._show_title()
+        self._show_detail()
+
+    # -- deciding
+
+    def _decide(self, decision: Decision) -> None:
+        item = self.current()
+        if item is None:
+            return
+        self.decisions[item.item_id] = decision
+        self._changed()
+
+    def action_decide(self, level: int) -> None:
+        workshop = self.workshop
+        if workshop is None:
+            return
+        if level not in workshop.checklist.scale.by_value:
+            top = workshop.checklist.scale.max_level
+            self.notify(f"Level {level} is not on the scale (0-{top}).", severity="warning")
+            return
+        self._decide(Decision("level", level, by_trainer=True))
+
+    def action_accept(self) -> None:
+        item = self.current()
+        if item is None:
+            return
+        level = proposed_level(item)
+        if level is not None:
+            self._decide(Decision("level", level, by_trainer=True))
+        elif item.not_applicable:
+            self._decide(Decision("na", reason=rule_decision(item).reason, by_trainer=True))
+        else:
+            self.notify("No group answered this item: nothing to accept.", severity="warning")
+
+    def action_not_applicable(self) -> None:
+        item = self.current()
+        if item is None:
+            return
+        from decalogue.tui.screens.dialogs import TextPrompt
+
+        reasons = [
+            f"{a.group}: {a.response.na_reason}"
+            for a in item.answers
+            if a.not_applicable and a.response is not None and a.response.na_reason
+        ]
+
+        def done(reason: str | None) -> None:
+            if reason:
+                self._decide(Decision("na", reason=reason, by_trainer=True))
+
+        self.app.push_screen(
+            TextPrompt(
+                f"{item.item_id}: consensus N/A. Why does it not apply?",
+                "; ".join(reasons),
+                ok="Mark N/A",
+            ),
+            done,
+        )
+
+    def action_leave_open(self) -> None:
+        self._decide(Decision("open", by_trainer=True))
+
+    def action_undo(self) -> None:
+        item = self.current()
+        if item is None or item.item_id not in self.decisions:
+            return
+        del self.decisions[item.item_id]
+        self._changed()
+
+    # -- presenter
+
+    def action_present(self) -> None:
+        workshop, item = self.workshop, self.current()
+        if workshop is None or item is None:
+            return
+        from decalogue.tui.screens.presenter import PresenterScreen
+
+        def done(item_id: str | None) -> None:
+            if item_id is None or self.workshop is None:
+                return
+            ids = [i.item_id for i in self.workshop.ranking]
+            if item_id in ids:
+                self.query_one(DataTable).move_cursor(row=ids.index(item_id))
+
+        self.app.push_screen(
+            PresenterScreen(workshop, workshop.ranking.index(item), self.decision), done
+        )
+
+    # -- saving
+
+    def action_save(self) -> None:
+        workshop = self.workshop
+        if workshop is None:
+            return
+        if self.saved_path is not None:
+            self._save(self.saved_path, self._fingerprint)
+            return
+        from decalogue.tui.screens.dialogs import TextPrompt
+
+        root = self.dapp.workspace.root
+        first = workshop.groups[0].assessment
+        stem = f"{first.country.code}-{first.period}-consensus"
+        suggestion = next(
+            name
+            for n in range(1, 1000)
+            for name in [f"{stem}.json" if n == 1 else f"{stem}-{n}.json"]
+            if not (root / name).exists()
+        )
+
+        def target(text: str) -> Path:
+            path = Path(text.strip()).expanduser()
+            return path if path.is_absolute() else root / path
+
+        def check(text: str) -> str | None:
+            if not text.strip():
+                return "give a file name"
+            path = target(text)
+            if path.suffix != ".json":
+                return "the name must end in .json"
+            if path.exists():
+                return "a file of that name exists; choose another name"
+            if not path.parent.is_dir():
+                return "no such folder"
+            return None
+
+        def done(text: str | None) -> None:
+            if text:
+                self._save(target(text), None)
+
+        self.app.push_screen(
+            TextPrompt(
+                f"Save the consensus (a new assessment file; relative names go to the "
+                f"workspace {self.dapp.workspace_label})",
+                suggestion,
+                check=check,
+                ok="Save",
+            ),
+            done,
+        )
+
+    @work(thread=True, exclusive=True, group="workshop-save")
+    def _save(self, path: Path, expected: str | None) -> None:
+        workshop = self.workshop
+        assert workshop is not None
+        user = self.dapp.user or _login()
+        try:
+            result = build_consensus(
+                self.groups, workshop.checklist, assessor=user, workshop=workshop
+            )
+            consensus = result.assessment
+            if expected is not None:
+                # Saving again: keep the file's identity, so it stays one assessment.
+                consensus.id = store.read(path).assessment.id
+            apply_decisions(consensus, workshop, dict(self.decisions), user)
+            if expected is None:
+                fingerprint = store.create(path, consensus).fingerprint
+            else:
+                fingerprint = store.save(path, consensus, expected)
+        except DecalogueError as error:
+            self.post_message(self.SaveFailed(str(error)))
+        else:
+            self.post_message(self.Saved(path, fingerprint))
+
+    @on(Saved)
+    def _saved(self, event: Saved) -> None:
+        self.saved_path, self._fingerprint, self._unsaved = event.path, event.fingerprint, False
+        self._show_title()
+        self.notify(
+            f"Consensus saved to {display_path(event.path)}; it opens from the home screen.",
+            markup=False,
+        )
+
+    @on(SaveFailed)
+    def _save_failed(self, event: SaveFailed) -> None:
+        self.notify(event.error, title="Not saved", severity="error", timeout=10, markup=False)
+
+    def action_back(self) -> None:
+        if not self._unsaved:
+            self.dismiss(None)
+            return
+        from decalogue.tui.screens.dialogs import ConfirmDialog
+
+        def done(leave: bool | None) -> None:
+            if leave:
+                self.dismiss(None)
+
+        self.app.push_screen(
+            ConfirmDialog(
+                "The consensus decisions are not saved (s saves them).\nLeave anyway?",
+                yes="Leave without saving",
+                no="Stay",
+            ),
+            done,
+        )

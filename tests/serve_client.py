@@ -1,0 +1,144 @@
+"""A websocket client for `decalogue serve`, speaking textual-serve's protocol, for the tests.
+
+It plays a browser without one: opens a session, keeps a small terminal
+screen (cursor moves and text; colours ignored) to read what the app shows,
+and types keys. Run as a program (`python -m tests.serve_client URL`) it opens
+a session and waits, so a test can kill it like a browser that disappears.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+import sys
+import time
+
+import aiohttp
+
+KEYS = {"enter": "\r", "escape": "\x1b", "space": " ", "down": "\x1b[B", "up": "\x1b[A"}
+
+_CONTROL = re.compile(
+    r"\x1b\[(?P<params>[0-9;?<>=]*)(?P<final>[A-Za-z@`~])"  # CSI
+    r"|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)"  # OSC
+    r"|\x1bP[^\x1b]*\x1b\\"  # DCS
+    r"|\x1b[()][A-Za-z0-9]|\x1b[=>78cM]"
+)
+
+
+class Screen:
+    """The text of a terminal of the given size, fed with an app's output."""
+
+    def __init__(self, width: int, height: int) -> None:
+        self.width, self.height = width, height
+        self.rows = [[" "] * width for _ in range(height)]
+        self.row = self.col = 0
+        self._pending = ""
+
+    def feed(self, data: bytes | str) -> None:
+        text = self._pending + (
+            data.decode("utf-8", "replace") if isinstance(data, bytes) else data
+        )
+        cut = text.rfind("\x1b")
+        if cut != -1 and _CONTROL.match(text, cut) is None and len(text) - cut < 64:
+            text, self._pending = text[:cut], text[cut:]  # an escape split across packets
+        else:
+            self._pending = ""
+        position = 0
+        for match in _CONTROL.finditer(text):
+            self._put(text[position : match.start()])
+            position = match.end()
+            if match.group("final") in ("H", "f"):
+                parts = (match.group("params") or "").split(";")
+                self.row = max(0, min(self.height - 1, int(parts[0] or 1) - 1))
+                column = parts[1] if len(parts) > 1 else ""
+                self.col = max(0, min(self.width - 1, int(column or 1) - 1))
+            elif match.group("final") == "J" and match.group("params") in ("2", "3"):
+                self.rows = [[" "] * self.width for _ in range(self.height)]
+        self._put(text[position:])
+
+    def _put(self, text: str) -> None:
+        for char in text:
+            if char == "\r":
+                self.col = 0
+            elif char == "\n":
+                self.row = min(self.height - 1, self.row + 1)
+            elif char >= " ":
+                if self.col < self.width:
+                    self.rows[self.row][self.col] = char
+                self.col += 1
+
+    def text(self) -> str:
+        return "\n".join("".join(row).rstrip() for row in self.rows)
+
+
+class Browser:
+    """One session: a websocket to the server, and the screen it draws."""
+
+    def __init__(self, url: str, width: int = 100, height: int = 30) -> None:
+        self.url, self.width, self.height = url.rstrip("/"), width, height
+        self.screen = Screen(width, height)
+        self.closed = False
+        self._http: aiohttp.ClientSession | None = None
+        self._ws: aiohttp.ClientWebSocketResponse | None = None
+        self._reader: asyncio.Task[None] | None = None
+
+    async def open(self) -> Browser:
+        self._http = aiohttp.ClientSession()
+        ws_url = self.url.replace("http://", "ws://") + "/ws"
+        self._ws = await self._http.ws_connect(
+            ws_url, params={"width": str(self.width), "height": str(self.height)}
+        )
+        await self._ws.send_str(
+            json.dumps(["resize", {"width": self.width, "height": self.height}])
+        )
+        self._reader = asyncio.create_task(self._read())
+        return self
+
+    async def _read(self) -> None:
+        assert self._ws is not None
+        async for message in self._ws:
+            if message.type == aiohttp.WSMsgType.BINARY:
+                self.screen.feed(message.data)
+            elif message.type in (aiohttp.WSMsgType.CLOSE, aiohttp.WSMsgType.ERROR):
+                break
+        self.closed = True
+
+    async def press(self, *keys: str) -> None:
+        assert self._ws is not None
+        for key in keys:
+            await self._ws.send_str(json.dumps(["stdin", KEYS.get(key, key)]))
+            await asyncio.sleep(0.05)
+
+    async def wait_for(self, needle: str, timeout: float = 30.0) -> str:
+        """The screen once it shows `needle`; AssertionError with the screen after `timeout`."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            text = self.screen.text()
+            if needle in text:
+                return text
+            if self.closed:
+                break
+            await asyncio.sleep(0.1)
+        raise AssertionError(
+            f"{needle!r} not shown within {timeout}s; screen:\n{self.screen.text()}"
+        )
+
+    async def close(self) -> None:
+        if self._ws is not None:
+            await self._ws.close()
+        if self._reader is not None:
+            self._reader.cancel()
+        if self._http is not None:
+            await self._http.close()
+
+
+async def _hold(url: str) -> None:
+    browser = await Browser(url).open()
+    await browser.wait_for("decalogue")
+    print("ready", flush=True)
+    await asyncio.sleep(3600)
+
+
+if __name__ == "__main__":
+    asyncio.run(_hold(sys.argv[1]))

@@ -1,0 +1,290 @@
+"""`decalogue serve`: a real server process, real app processes, websocket clients as browsers.
+
+What a trainer relies on: every browser gets its own app, two people on one
+assessment never overwrite each other, and stopping the server (Ctrl+C or
+SIGTERM) leaves no app process behind, even after a browser vanished without
+saying goodbye. Processes are found by scanning /proc, and a watchdog kills
+whatever a test started if it fails half-way.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from decalogue import store
+from decalogue.checklist import load_checklist
+from tests.serve_client import Browser
+
+pytestmark = pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc")
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+# --------------------------------------------------------------------------- processes
+
+
+def parent_of(pid: int) -> int | None:
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    return int(stat.rsplit(")", 1)[1].split()[1])
+
+
+def running(pid: int) -> bool:
+    """Alive and not a zombie."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat.rsplit(")", 1)[1].split()[0] != "Z"
+
+
+def all_pids() -> list[int]:
+    return [int(p.name) for p in Path("/proc").iterdir() if p.name.isdigit()]
+
+
+def children_of(pid: int) -> list[int]:
+    return sorted(p for p in all_pids() if parent_of(p) == pid and running(p))
+
+
+def mentioning(text: str) -> list[int]:
+    """Processes whose command line holds `text` (the test's unique workspace path)."""
+    found = []
+    for pid in all_pids():
+        try:
+            cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+        except OSError:
+            continue
+        if text in cmdline and pid != os.getpid() and running(pid):
+            found.append(pid)
+    return found
+
+
+def wait_until(condition: object, timeout: float, what: str) -> None:
+    assert callable(condition)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.1)
+    raise AssertionError(f"timed out after {timeout}s waiting until {what}")
+
+
+class Served:
+    """A `decalogue serve` process and everything it started, killed when the test ends."""
+
+    def __init__(self, workspace: Path, *extra: str) -> None:
+        self.workspace = workspace
+        self.process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "decalogue",
+                "serve",
+                "--port",
+                "0",
+                "--workspace",
+                str(workspace),
+                *extra,
+            ],
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            start_new_session=True,
+        )
+        self.lines: list[str] = []
+        self._got_line = threading.Event()
+        threading.Thread(target=self._read, daemon=True).start()
+        if not self._got_line.wait(30):
+            self.kill()
+            raise AssertionError("decalogue serve printed no address within 30s")
+        first = self.lines[0]
+        assert first.startswith("decalogue serve: http://127.0.0.1:"), first
+        self.url = first.split()[2].rstrip("/")
+        self.seen: set[int] = set()
+
+    def _read(self) -> None:
+        assert self.process.stdout is not None
+        for line in self.process.stdout:
+            self.lines.append(line.rstrip("\n"))
+            self._got_line.set()
+
+    def apps(self) -> list[int]:
+        pids = children_of(self.process.pid)
+        self.seen.update(pids)
+        return pids
+
+    def kill(self) -> None:
+        """The watchdog: whatever is left, by process group and by pid."""
+        for pid in [*self.seen, *mentioning(str(self.workspace))]:
+            with contextlib.suppress(OSError):
+                os.killpg(pid, signal.SIGKILL)
+        with contextlib.suppress(OSError):
+            os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait(10)
+
+
+@pytest.fixture
+def served(tmp_path: Path) -> Iterator[Served]:
+    workspace = tmp_path / "ws"
+    workspace.mkdir()
+    checklist = load_checklist()
+    assessment = store.new_assessment(
+        checklist, "XX", "2025", country_name="Exampleland", assessor="Group A"
+    )
+    store.create(workspace / "XX-2025.json", assessment)
+    server = Served(workspace)
+    try:
+        yield server
+    finally:
+        server.kill()
+
+
+def answered(path: Path) -> dict[str, object]:
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return {
+        item: response.get("level") if not response.get("not_applicable") else "N/A"
+        for item, response in data["responses"].items()
+        if response.get("level") is not None or response.get("not_applicable")
+    }
+
+
+# --------------------------------------------------------------------------- command line
+
+
+def test_serve_without_textual_serve_says_how_to_install(tmp_path: Path) -> None:
+    shadow = tmp_path / "shadow" / "textual_serve"
+    shadow.mkdir(parents=True)
+    (shadow / "__init__.py").write_text("raise ImportError('hidden by the test')\n")
+    env = {**os.environ, "PYTHONPATH": f"{shadow.parent}{os.pathsep}{ROOT}"}
+    result = subprocess.run(
+        [sys.executable, "-m", "decalogue", "serve", "--workspace", str(tmp_path / "ws")],
+        check=False,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+    )
+    assert result.returncode == 1
+    assert result.stdout == ""
+    assert result.stderr.strip().splitlines() == [
+        "decalogue serve needs textual-serve, which is not installed: "
+        "pip install 'decalogue[serve]'"
+    ]
+
+
+def test_a_busy_port_is_one_clear_line(tmp_path: Path) -> None:
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        result = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "decalogue",
+                "serve",
+                "--port",
+                str(port),
+                "--workspace",
+                str(tmp_path / "ws"),
+            ],
+            check=False,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    assert result.returncode == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in result.stderr
+    assert f"127.0.0.1:{port}" in lines[0] and "choose another --port" in lines[0]
+
+
+def test_serve_prints_its_loopback_address_and_serves_the_page(served: Served) -> None:
+    import urllib.request
+
+    assert served.url.startswith("http://127.0.0.1:")
+    with urllib.request.urlopen(served.url + "/", timeout=10) as response:
+        page = response.read().decode()
+    assert "decalogue" in page and "/ws" in page
+
+
+# --------------------------------------------------------------------------- sessions
+
+
+async def test_two_participants_on_one_assessment_never_overwrite_each_other(
+    served: Served,
+) -> None:
+    path = served.workspace / "XX-2025.json"
+    first = await Browser(served.url).open()
+    second = await Browser(served.url).open()
+    try:
+        await first.wait_for("Exampleland (XX)")
+        await second.wait_for("Exampleland (XX)")
+        apps = served.apps()
+        assert len(apps) == 2, f"one app process per session, found {apps}"
+        for browser in (first, second):
+            await browser.press("o")
+            await browser.wait_for("Exampleland (XX) · 2025")
+        await first.press("3")
+        wait_until(lambda: list(answered(path).values()) == [3], 20, "the first save lands")
+        kept = answered(path)
+        await second.press("j", "1")
+        screen = await second.wait_for("changed on disk", 20)
+        assert "Keep mine" in screen and "Take theirs" in screen
+        time.sleep(1.5)  # give a wrong save every chance to happen
+        assert answered(path) == kept, "the second participant's save replaced the first's"
+    finally:
+        await first.close()
+        await second.close()
+
+
+@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
+async def test_stopping_the_server_leaves_no_app_process_behind(
+    served: Served, stop: signal.Signals
+) -> None:
+    # A browser that vanishes without closing its websocket: a client process, killed.
+    vanishing = subprocess.Popen(
+        [sys.executable, "-m", "tests.serve_client", served.url],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    staying = await Browser(served.url).open()
+    try:
+        assert vanishing.stdout is not None
+        assert vanishing.stdout.readline().strip() == "ready"
+        await staying.wait_for("Exampleland (XX)")
+        wait_until(lambda: len(served.apps()) == 2, 20, "two app processes run")
+        before = set(served.apps())
+        os.killpg(vanishing.pid, signal.SIGKILL)
+        vanishing.wait(10)
+        wait_until(lambda: len(served.apps()) == 1, 20, "the vanished browser's app ends")
+        left = set(served.apps())
+        assert left < before
+        gone = before - left
+        assert not any(running(pid) for pid in gone)
+
+        served.process.send_signal(stop)
+        assert served.process.wait(30) == 0
+        assert not any(running(pid) for pid in before), "an app process outlived the server"
+        assert mentioning(str(served.workspace)) == []
+    finally:
+        await staying.close()
+        if vanishing.poll() is None:
+            os.killpg(vanishing.pid, signal.SIGKILL)

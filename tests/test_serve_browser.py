@@ -1,0 +1,228 @@
+"""`decalogue serve` in a real browser: Debian's chromium, headless, driven over DevTools.
+
+The page's terminal (xterm.js) draws on a canvas, so the test reads what it
+shows from xterm's own buffer: a script installed before the page loads keeps
+a reference to each terminal the page creates, and `Runtime.evaluate` reads its
+lines. Keys go in as the browser's own key events. Every wait is bounded and a
+watchdog kills chromium and the server if the test hangs.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import itertools
+import json
+import os
+import shutil
+import signal
+import subprocess
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+import pytest
+
+from tests.test_serve import Served, mentioning, running, served, wait_until
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(
+        CHROMIUM is None,
+        reason="Debian's chromium is not installed (apt-get install chromium; .ci/run does)",
+    ),
+]
+
+__all__ = ["served"]  # the fixture, shared with test_serve
+
+#: Keeps every xterm.js Terminal the page builds: its constructor assigns `this._core`.
+HOOK = """
+window.__terminals = [];
+Object.defineProperty(Object.prototype, "_core", {
+  configurable: true,
+  set(value) {
+    Object.defineProperty(this, "_core", {value, writable: true, configurable: true});
+    window.__terminals.push(this);
+  },
+});
+"""
+
+#: The terminal's visible lines, from xterm's buffer (or its DOM rows, if it draws those).
+READ = """
+(() => {
+  const term = (window.__terminals || []).find((t) => t.buffer && t.buffer.active);
+  if (term) {
+    const buffer = term.buffer.active, lines = [];
+    for (let row = 0; row < term.rows; row++) {
+      const line = buffer.getLine(buffer.viewportY + row);
+      lines.push(line ? line.translateToString(true) : "");
+    }
+    return lines.join("\\n");
+  }
+  const rows = document.querySelector(".xterm-rows");
+  return rows ? rows.innerText : "";
+})()
+"""
+
+FLAGS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--remote-debugging-port=0",
+    "--window-size=1200,800",
+)
+
+WATCHDOG = 180.0
+
+
+class Chromium:
+    """A headless chromium in its own process group, and its DevTools port."""
+
+    def __init__(self, profile: Path) -> None:
+        assert CHROMIUM is not None
+        self.profile = profile
+        self.process = subprocess.Popen(
+            [CHROMIUM, *FLAGS, f"--user-data-dir={profile}", "about:blank"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+        active = profile / "DevToolsActivePort"
+        wait_until(lambda: active.exists() and active.read_text().strip(), 60, "chromium starts")
+        self.port = int(active.read_text().split()[0])
+
+    def kill(self) -> None:
+        with contextlib.suppress(OSError):
+            os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait(10)
+
+
+class DevTools:
+    """A minimal Chrome DevTools Protocol client over aiohttp's websocket."""
+
+    def __init__(self) -> None:
+        self._ids = itertools.count(1)
+        self._waiting: dict[int, asyncio.Future[dict[str, Any]]] = {}
+        self._http: aiohttp.ClientSession | None = None
+        self._ws: aiohttp.ClientWebSocketResponse | None = None
+        self._reader: asyncio.Task[None] | None = None
+
+    async def open(self, port: int) -> DevTools:
+        self._http = aiohttp.ClientSession()
+        async with self._http.get(f"http://127.0.0.1:{port}/json/list") as response:
+            targets = await response.json(content_type=None)
+        page = next(t for t in targets if t["type"] == "page")
+        self._ws = await self._http.ws_connect(page["webSocketDebuggerUrl"], max_msg_size=0)
+        self._reader = asyncio.create_task(self._read())
+        return self
+
+    async def _read(self) -> None:
+        assert self._ws is not None
+        async for message in self._ws:
+            if message.type != aiohttp.WSMsgType.TEXT:
+                continue
+            data = json.loads(message.data)
+            future = self._waiting.pop(data.get("id", -1), None)
+            if future is not None and not future.done():
+                future.set_result(data)
+
+    async def send(self, method: str, **params: Any) -> dict[str, Any]:
+        assert self._ws is not None
+        ident = next(self._ids)
+        future: asyncio.Future[dict[str, Any]] = asyncio.get_running_loop().create_future()
+        self._waiting[ident] = future
+        await self._ws.send_str(json.dumps({"id": ident, "method": method, "params": params}))
+        reply = await asyncio.wait_for(future, 30)
+        if "error" in reply:
+            raise AssertionError(f"{method}: {reply['error']}")
+        result: dict[str, Any] = reply.get("result", {})
+        return result
+
+    async def evaluate(self, expression: str) -> Any:
+        result = await self.send("Runtime.evaluate", expression=expression, returnByValue=True)
+        return result.get("result", {}).get("value")
+
+    async def screen(self) -> str:
+        return str(await self.evaluate(READ) or "")
+
+    async def wait_for(self, needle: str, timeout: float = 60.0) -> str:
+        deadline = time.monotonic() + timeout
+        text = ""
+        while time.monotonic() < deadline:
+            text = await self.screen()
+            if needle in text:
+                return text
+            await asyncio.sleep(0.25)
+        raise AssertionError(f"{needle!r} not shown within {timeout}s; the page shows:\n{text}")
+
+    async def type(self, key: str) -> None:
+        """One printable key, as the browser's own key events."""
+        await self.evaluate("document.querySelector('.xterm-helper-textarea').focus()")
+        for kind in ("keyDown", "keyUp"):
+            params: dict[str, Any] = {"type": kind, "key": key}
+            if kind == "keyDown":
+                params.update(text=key, unmodifiedText=key)
+            await self.send("Input.dispatchKeyEvent", **params)
+
+    async def close(self) -> None:
+        if self._reader is not None:
+            self._reader.cancel()
+        if self._ws is not None:
+            await self._ws.close()
+        if self._http is not None:
+            await self._http.close()
+
+
+@pytest.fixture
+def chromium(tmp_path: Path, served: Served) -> Iterator[Chromium]:
+    browser = Chromium(tmp_path / "profile")
+
+    def watchdog() -> None:
+        browser.kill()
+        served.kill()
+
+    timer = threading.Timer(WATCHDOG, watchdog)
+    timer.daemon = True
+    timer.start()
+    try:
+        yield browser
+    finally:
+        timer.cancel()
+        browser.kill()
+
+
+async def test_the_app_in_headless_chromium(served: Served, chromium: Chromium) -> None:
+    devtools = await DevTools().open(chromium.port)
+    try:
+        await devtools.send("Page.enable")
+        await devtools.send("Runtime.enable")
+        await devtools.send("Page.addScriptToEvaluateOnNewDocument", source=HOOK)
+        await devtools.send("Page.navigate", url=served.url + "/")
+        home = await devtools.wait_for("Exampleland (XX)")
+        assert "workspace" in home and "2025" in home
+        wait_until(lambda: len(served.apps()) == 1, 20, "the page's session runs an app")
+
+        await devtools.type("n")
+        new = await devtools.wait_for("New assessment")
+        assert "Exampleland (XX)" not in new
+    finally:
+        await devtools.close()
+
+    # The browser disappears without a word: its app process must end all the same.
+    apps = served.apps()
+    chromium.kill()
+    wait_until(lambda: not served.apps(), 30, "the app of the killed browser ends")
+    assert not any(running(pid) for pid in apps)
+    served.process.send_signal(signal.SIGINT)
+    assert served.process.wait(30) == 0
+    assert mentioning(str(served.workspace)) == []
