@@ -129,6 +129,7 @@ def parse_assessment(data: bytes, origin: str) -> Assessment:
                     origin,
                     f"written by a newer decalogue (schema {version}; this one reads up to "
                     f"{SCHEMA_VERSION}); upgrade decalogue to open it",
+                    *_locate(text, ("schema_version",)),
                     field="schema_version",
                 )
             ]
