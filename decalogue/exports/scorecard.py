@@ -10,6 +10,7 @@ show the same numbers.
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import Annotated, Literal
 
@@ -41,6 +42,28 @@ SCORING_RULES = (
     "target; its gap is target score minus score, in percentage points. Top gaps rank items by "
     "weight times gap."
 )
+
+_RAW_IN_JSON = re.compile(r"[\x7f-\x9f]")
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")
+_LINE_BREAK = re.compile(r"\r\n?|[\x0b\x0c]")
+
+
+def printable(text: str) -> str:
+    """Text for a report, with control characters made visible, so `cat report.md` is safe.
+
+    A terminal acts on ESC, BEL, BS or a bare CR (recolour, retitle, rewrite a line); reports
+    show them as Unicode control pictures instead (ESC as U+241B). CR LF, CR, vertical tab and
+    form feed (line breaks pasted from word processors) become line feeds.
+    """
+    return _CONTROL.sub(_picture, _LINE_BREAK.sub("\n", text))
+
+
+def _picture(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    if code < 0x20:
+        return chr(0x2400 + code)
+    return "\u2421" if code == 0x7F else "\ufffd"
+
 
 Percent = Annotated[float, Field(ge=0, le=100)]
 Count = Annotated[int, Field(ge=0)]
@@ -255,7 +278,10 @@ class Scorecard(_Model):
     orphaned: list[OrphanInfo]
 
     def to_json(self) -> str:
-        return self.model_dump_json(by_alias=True, indent=2) + "\n"
+        text = self.model_dump_json(by_alias=True, indent=2) + "\n"
+        # JSON escapes C0 controls but leaves DEL and C1 (0x9b is CSI) raw, which a terminal
+        # showing the file would act on; escaped, the strings read back the same.
+        return _RAW_IN_JSON.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
 
 
 # --------------------------------------------------------------------------- building
