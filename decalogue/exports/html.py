@@ -22,6 +22,7 @@ from decalogue.exports.scorecard import (
     build_scorecard,
     percent,
     points,
+    printable,
     target_text,
     timestamp,
 )
@@ -72,7 +73,7 @@ CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action
 
 
 def e(text: object) -> str:
-    return escape(str(text), quote=True)
+    return escape(printable(str(text)), quote=True)
 
 
 def svg_bar(score: float | None, target: float | None, width: int = 160) -> str:

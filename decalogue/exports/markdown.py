@@ -21,6 +21,7 @@ from decalogue.exports.scorecard import (
     build_scorecard,
     percent,
     points,
+    printable,
     target_text,
     timestamp,
 )
@@ -36,7 +37,7 @@ _LINE_START = re.compile(r"^(\s*)([#+\-=]|\d+[.)])")
 
 def inline(text: str) -> str:
     """Escape text for use inside a line of Markdown (a table cell, after a heading's #)."""
-    text = " ".join(text.split())
+    text = " ".join(printable(text).split())
     text = _INLINE.sub(r"\\\1", text)
     return _ENTITY.sub(r"\\&", text)
 
@@ -58,14 +59,14 @@ def _escape_start(line: str) -> str:
 
 def cell(text: str) -> str:
     """Escape text for a table cell; line breaks become <br>."""
-    lines = [inline(line) for line in text.splitlines() if line.strip()]
+    lines = [inline(line) for line in printable(text).splitlines() if line.strip()]
     return "<br>".join(lines)
 
 
 def block(text: str) -> str:
     """Escape multi-line text as paragraphs; single line breaks are kept as hard breaks."""
     paragraphs = []
-    for chunk in re.split(r"\n\s*\n", text.strip()):
+    for chunk in re.split(r"\n\s*\n", printable(text).strip()):
         lines = [starts_line(line) for line in chunk.splitlines() if line.strip()]
         if lines:
             paragraphs.append("  \n".join(lines))
