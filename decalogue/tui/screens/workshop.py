@@ -218,7 +218,7 @@ class WorkshopScreen(Screen[None]):
         Binding(
             "l",
             "leave_open",
-            "Leave open",
+            "Leave",
             id="workshop.open",
             tooltip="Leave the highlighted item open (unanswered, flagged for review)",
         ),
