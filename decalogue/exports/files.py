@@ -38,6 +38,9 @@ def write_file(path: Path | str, data: str | bytes, *, create_parents: bool = Fa
         path = Path(os.path.realpath(path))
     if path.is_dir():
         raise _fail(path, "is a folder; give a file name to export to")
+    if path.exists() and not path.is_file():
+        # Renaming over a device or pipe would replace it (as root, /dev/null itself).
+        raise _fail(path, "is not a regular file (a device or pipe); nothing was written")
     if not path.name:
         raise _fail(path, "no file name given")
     folder = path.parent
