@@ -15,6 +15,7 @@ import hashlib
 import json
 import os
 import re
+import stat
 import sys
 import tempfile
 import time
@@ -434,6 +435,12 @@ def save_bytes(path: Path, data: bytes, expected: str | None) -> str:
             f"{shown}: not saved: the assessment would be {len(data):,} bytes, over the "
             f"limit of {MAX_ASSESSMENT_BYTES:,}; the file on disk is unchanged"
         )
+    if _special(path):
+        # Reading it could block (a pipe, a terminal) and the rename would replace it (as
+        # root, -o /dev/stdout would replace the device for everyone).
+        raise SaveError(
+            f"{shown}: not saved: not a regular file (a device or pipe); save to a file"
+        )
     try:
         with file_lock(path):
             _remove_leftovers(path)
@@ -466,6 +473,15 @@ def save_bytes(path: Path, data: bytes, expected: str | None) -> str:
             f"{shown}: not saved: {_why(error)}; the file on disk is unchanged"
         ) from None
     return fingerprint(data)
+
+
+def _special(path: Path) -> bool:
+    """A device, pipe or socket (after following links); folders are reported elsewhere."""
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return False
+    return not (stat.S_ISREG(mode) or stat.S_ISDIR(mode))
 
 
 def backup_path(path: Path) -> Path:
