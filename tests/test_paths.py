@@ -43,7 +43,7 @@ def decalogue(*args: str | Path, cwd: Path, workspace: Path) -> subprocess.Compl
         [sys.executable, "-m", "decalogue", *map(str, args)],
         capture_output=True,
         text=True,
-        timeout=60,
+        timeout=30,  # a hang (e.g. reading a pipe) fails the test instead of stalling it
         env=env,
         cwd=cwd,
         check=False,
@@ -263,3 +263,18 @@ def test_import_reads_paths_with_odd_characters_and_names_missing_ones(scratch: 
         f"work/{name}.bak"
     } - set(before)
     assert not [p for p in tree(scratch) if p.endswith((".tmp", ".partial"))]
+
+
+def test_a_new_assessment_is_never_saved_onto_a_pipe(scratch: Path) -> None:
+    """Reading the pipe to check for a conflict would hang; renaming would replace it."""
+    if not hasattr(os, "mkfifo"):
+        pytest.skip("no FIFOs here")
+    work = scratch / "work"
+    fifo = work / "pipe ✓.json"
+    os.mkfifo(fifo)
+    before = tree(scratch)
+    args = ["new", "--country", "XX", "--country-name", "Exampleland", "--period", "2027"]
+    message = one_line_error(decalogue(*args, "-o", fifo.name, cwd=work, workspace=work))
+    assert "not a regular file" in message and fifo.name in message
+    assert tree(scratch) == before
+    assert fifo.is_fifo()
