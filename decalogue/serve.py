@@ -40,6 +40,9 @@ INSTALL_HINT = (
 
 LOOPBACK = {"127.0.0.1", "::1", "localhost"}
 
+#: The key the app quits with (saving first), as a terminal sends it.
+CTRL_Q = b"\x11"
+
 
 def require_textual_serve() -> None:
     """Raise the one-line install hint when the optional dependency is missing."""
@@ -109,8 +112,7 @@ class Children:
                 break
             if sig is not None:
                 self.signal_group(process.pid, sig)
-            with contextlib.suppress(asyncio.TimeoutError):
-                await asyncio.wait_for(process.wait(), wait)
+            await _exits(process, wait)
         # Anything the app started in its group goes with it.
         self.signal_group(process.pid, signal.SIGKILL)
         self.discard(process)
@@ -130,6 +132,12 @@ class Children:
                     break
                 time.sleep(0.05)
         self.processes.clear()
+
+
+async def _exits(process: asyncio.subprocess.Process, within: float) -> bool:
+    with contextlib.suppress(asyncio.TimeoutError):
+        await asyncio.wait_for(process.wait(), within)
+    return process.returncode is not None
 
 
 # --------------------------------------------------------------------------- server
@@ -173,14 +181,18 @@ def make_server(
             return process
 
         async def stop(self) -> None:
-            """Ask the app to quit, and make sure it did."""
+            """Quit the app as a user would (it saves open work), and make sure it ended."""
             process = self._process
             task, self._task = self._task, None
-            if task is not None:
+            if task is not None and process is not None:
                 await self._download_manager.cancel_app_downloads(
                     app_service_id=self.app_service_id
                 )
-                await self.send_meta({"type": "quit"})
+                # ctrl+q is the app's own quit: it saves every open assessment first. The
+                # "quit" message textual-serve sends would end the app without saving.
+                await self.send_bytes(CTRL_Q)
+                if not await _exits(process, QUIT_GRACE):
+                    await self.send_meta({"type": "quit"})
             if process is not None:
                 await children.end(process)
             if task is not None:

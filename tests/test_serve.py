@@ -253,6 +253,28 @@ async def test_two_participants_on_one_assessment_never_overwrite_each_other(
         await second.close()
 
 
+@pytest.mark.parametrize("how", ["browser closes", "server stops"])
+async def test_an_answer_not_yet_autosaved_is_saved_when_the_session_ends(
+    served: Served, how: str
+) -> None:
+    path = served.workspace / "XX-2025.json"
+    browser = await Browser(served.url).open()
+    try:
+        await browser.wait_for("Exampleland (XX)")
+        await browser.press("o")
+        await browser.wait_for("Exampleland (XX) · 2025")
+        await browser.press("3")
+        await browser.wait_for("● unsaved", 10)  # the autosave has not run yet
+        if how == "browser closes":
+            await browser.close()
+        else:
+            served.process.send_signal(signal.SIGINT)
+            assert served.process.wait(30) == 0
+        wait_until(lambda: list(answered(path).values()) == [3], 20, "the answer is saved")
+    finally:
+        await browser.close()
+
+
 @pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
 async def test_stopping_the_server_leaves_no_app_process_behind(
     served: Served, stop: signal.Signals
