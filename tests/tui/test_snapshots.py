@@ -30,6 +30,7 @@ def steps(*keys: str, assess: bool = False) -> Callable[[Pilot[None]], Awaitable
         await settle(pilot)
         if assess:
             await open_assess(pilot)
+        pilot.app.clear_notifications()
         for key in keys:
             await pilot.press(key)
             await settle(pilot)
@@ -45,10 +46,10 @@ def test_home_empty(snap_compare: Compare, make_app: AppFactory, size: tuple[int
 
 
 @pytest.mark.parametrize("size", SIZES)
+@pytest.mark.usefixtures("scored_file")
 def test_home_with_files(
     snap_compare: Compare,
     make_app: AppFactory,
-    scored_file: Path,
     workspace: Path,
     checklist: Checklist,
     size: tuple[int, int],

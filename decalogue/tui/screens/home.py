@@ -163,6 +163,7 @@ class HomeScreen(Screen[None]):
         self.sort_reverse = True
         self._last_trashed: Path | None = None
         self._select_after: Path | None = None
+        self._listed_once = False
         self.selected: set[Path] = set()
         """Assessments marked with space for compare or workshop, shown with GLYPH_SELECTED."""
 
@@ -185,7 +186,7 @@ class HomeScreen(Screen[None]):
         self.action_reload()
 
     def on_screen_resume(self) -> None:
-        if self.is_mounted:
+        if self._listed_once:
             self.action_reload()
 
     # -- listing
@@ -207,6 +208,7 @@ class HomeScreen(Screen[None]):
     @on(Listed)
     def _listed(self, event: Listed) -> None:
         self.summaries = event.summaries
+        self._listed_once = True
         self.selected &= {s.path for s in self.summaries if not s.error}
         self._show_title()
         self._fill()
@@ -216,13 +218,6 @@ class HomeScreen(Screen[None]):
         keep = self.current_path()
         if self._select_after is not None:
             keep, self._select_after = self._select_after, None
-        table.clear()
-        if not table.columns:
-            for key, heading in COLUMNS:
-                table.add_column(heading, key=key)
-        for column, (key, heading) in zip(table.ordered_columns, COLUMNS, strict=True):
-            arrow = (" ▼" if self.sort_reverse else " ▲") if key == self.sort_column else ""
-            column.label = Text(heading + arrow)
         ordered = sorted(
             self.summaries,
             key=lambda s: _sort_key(self.sort_column, s),
@@ -230,10 +225,18 @@ class HomeScreen(Screen[None]):
         )
         if self.sort_reverse:  # unreadable files stay last
             ordered.sort(key=lambda s: s.error is not None)
-        for summary in ordered:
-            cells = self._cells(summary)
+        rows = [(summary, self._cells(summary)) for summary in ordered]
+        for summary, cells in rows:
             if summary.path in self.selected:
                 cells[0] = Text(f"{GLYPH_SELECTED} ") + cells[0]
+        # Widths measured here, not on the table's idle: the header and rows agree at once.
+        table.clear(columns=True)
+        for index, (key, heading) in enumerate(COLUMNS):
+            arrow = (" ▼" if self.sort_reverse else " ▲") if key == self.sort_column else ""
+            label = heading + arrow
+            width = max([len(label), *(cells[index].cell_len for _, cells in rows)])
+            table.add_column(label, key=key, width=width)
+        for summary, cells in rows:
             table.add_row(*cells, key=str(summary.path))
         empty = not self.summaries
         self.query_one("#empty").display = empty
@@ -318,7 +321,6 @@ class HomeScreen(Screen[None]):
         self.open_path(summary.path)
 
     def open_path(self, path: Path) -> None:
-        self.notify(f"Opening {path.name}…", timeout=2, markup=False)
         self._open(path)
 
     @work(thread=True, exclusive=True, group="open")
