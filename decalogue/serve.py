@@ -6,8 +6,10 @@ module runs `python -m decalogue --workspace DIR` that way, and takes charge of
 the processes, which textual-serve leaves to chance: each starts in a process
 group of its own (so a Ctrl+C in the server's terminal reaches the server, which
 then ends them in order), and every one that is still running when its browser
-goes away, or when the server stops (SIGINT or SIGTERM), is asked to quit, then
-terminated, then killed. Two sessions on one assessment are safe because the
+goes away, or when the server stops (SIGINT, SIGTERM, or SIGHUP when its
+terminal closes), is asked to quit the way a user quits (saving open work),
+then terminated, then killed; on Linux the kernel ends them even if the server
+itself is killed outright. Two sessions on one assessment are safe because the
 store refuses to save over a file that changed since it was loaded, across
 processes.
 
@@ -18,6 +20,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import ctypes
 import os
 import signal
 import socket
@@ -134,6 +137,36 @@ class Children:
         self.processes.clear()
 
 
+#: prctl(2) option: the signal a process gets when its parent dies (Linux).
+PR_SET_PDEATHSIG = 1
+
+#: The signals that stop the server in order; SIGHUP: its terminal window was closed.
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+
+
+def die_with_parent() -> Callable[[], None] | None:
+    """On Linux, a hook that makes an app process end if the server is killed outright.
+
+    SIGKILL leaves the server no chance to clean up, and an app whose input pipe
+    closes would wait forever; the kernel sends it SIGTERM instead (the app quits
+    on SIGTERM). The function is looked up before the fork; the hook only calls it.
+    """
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        prctl = ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):
+        return None
+    parent = os.getpid()
+
+    def hook() -> None:
+        prctl(PR_SET_PDEATHSIG, int(signal.SIGTERM))
+        if os.getppid() != parent:  # the server died before the hook ran
+            os.kill(os.getpid(), signal.SIGTERM)
+
+    return hook
+
+
 async def _exits(process: asyncio.subprocess.Process, within: float) -> bool:
     with contextlib.suppress(asyncio.TimeoutError):
         await asyncio.wait_for(process.wait(), within)
@@ -157,6 +190,7 @@ def make_server(
 
     children = Children()
     url = url_of(host, sock)
+    hook = die_with_parent()
 
     class Session(AppService):
         """One browser's app process, started with exec (no shell) in its own group."""
@@ -173,6 +207,7 @@ def make_server(
                 stderr=asyncio.subprocess.PIPE,
                 env=environment,
                 start_new_session=True,
+                preexec_fn=hook,
             )
             children.add(process)
             self._process = process
@@ -264,7 +299,7 @@ def make_server(
             self.initialize_logging()
             loop = asyncio.new_event_loop()
             asyncio.set_event_loop(loop)
-            for sig in (signal.SIGINT, signal.SIGTERM):
+            for sig in STOP_SIGNALS:
                 loop.add_signal_handler(sig, self.request_exit)
             try:
                 web.run_app(

@@ -124,6 +124,18 @@ class Browser:
             f"{needle!r} not shown within {timeout}s; screen:\n{self.screen.text()}"
         )
 
+    async def press_until(self, key: str, needle: str, tries: int = 5) -> str:
+        """Press `key` until the screen shows `needle`: a key typed while a screen is still
+        being set up can be dropped, and the keys used with this are idempotent."""
+        for _ in range(tries - 1):
+            await self.press(key)
+            try:
+                return await self.wait_for(needle, 3)
+            except AssertionError:
+                continue
+        await self.press(key)
+        return await self.wait_for(needle, 10)
+
     async def close(self) -> None:
         if self._ws is not None:
             await self._ws.close()

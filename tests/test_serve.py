@@ -239,11 +239,11 @@ async def test_two_participants_on_one_assessment_never_overwrite_each_other(
         assert len(apps) == 2, f"one app process per session, found {apps}"
         for browser in (first, second):
             await browser.press("o")
-            await browser.wait_for("Exampleland (XX) · 2025")
-        await first.press("3")
+            await browser.wait_for("Answer  ○ unanswered")
+        await first.press_until("3", "Answer  ● 3")
         wait_until(lambda: list(answered(path).values()) == [3], 20, "the first save lands")
         kept = answered(path)
-        await second.press("j", "1")
+        await second.press_until("1", "Answer  ● 1")  # the same item, another level
         screen = await second.wait_for("changed on disk", 20)
         assert "Keep mine" in screen and "Take theirs" in screen
         time.sleep(1.5)  # give a wrong save every chance to happen
@@ -258,13 +258,14 @@ async def test_an_answer_not_yet_autosaved_is_saved_when_the_session_ends(
     served: Served, how: str
 ) -> None:
     path = served.workspace / "XX-2025.json"
-    browser = await Browser(served.url).open()
+    browser = await Browser(served.url, width=160).open()
     try:
         await browser.wait_for("Exampleland (XX)")
         await browser.press("o")
         await browser.wait_for("Exampleland (XX) · 2025")
-        await browser.press("3")
-        await browser.wait_for("● unsaved", 10)  # the autosave has not run yet
+        await browser.wait_for("Answer  ○ unanswered")
+        # At once when the answer shows, well within the autosave's delay.
+        await browser.press_until("3", "Answer  ● 3")
         if how == "browser closes":
             await browser.close()
         else:
@@ -275,7 +276,11 @@ async def test_an_answer_not_yet_autosaved_is_saved_when_the_session_ends(
         await browser.close()
 
 
-@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
+@pytest.mark.parametrize(
+    "stop",
+    [signal.SIGINT, signal.SIGTERM, signal.SIGHUP],
+    ids=["ctrl-c", "sigterm", "terminal-closed"],
+)
 async def test_stopping_the_server_leaves_no_app_process_behind(
     served: Served, stop: signal.Signals
 ) -> None:
@@ -310,3 +315,18 @@ async def test_stopping_the_server_leaves_no_app_process_behind(
         await staying.close()
         if vanishing.poll() is None:
             os.killpg(vanishing.pid, signal.SIGKILL)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="parent-death signal is Linux's")
+async def test_even_a_killed_server_leaves_no_app_process_behind(served: Served) -> None:
+    browser = await Browser(served.url).open()
+    try:
+        await browser.wait_for("Exampleland (XX)")
+        apps = served.apps()
+        assert len(apps) == 1
+        os.kill(served.process.pid, signal.SIGKILL)  # no chance to clean up
+        served.process.wait(10)
+        wait_until(lambda: not any(running(pid) for pid in apps), 30, "the orphaned app ends")
+        assert mentioning(str(served.workspace)) == []
+    finally:
+        await browser.close()
