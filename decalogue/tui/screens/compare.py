@@ -44,6 +44,7 @@ from decalogue.compare import (
 from decalogue.errors import AssessmentError, DecalogueError, Problem, display_path
 from decalogue.scoring import ItemScore
 from decalogue.tui.display import bar, figure, shorten
+from decalogue.tui.tables import fill_table
 
 if TYPE_CHECKING:
     from decalogue.tui.app import DecalogueApp
@@ -363,43 +364,55 @@ class CompareScreen(Screen[None]):
         if result is None:
             return
         table = self.query_one("#compare-items", DataTable)
-        table.clear(columns=True)
-        table.add_column("Item", key="item")
-        table.add_column("Title", key="title")
-        for index, label in enumerate(labels):
-            table.add_column(shorten(label, 12), key=f"s{index}")
-        table.add_column("Change", key="change")
+        columns = [
+            ("item", "Item"),
+            ("title", "Title"),
+            *((f"s{index}", shorten(label, 12)) for index, label in enumerate(labels)),
+            ("change", "Change"),
+        ]
         na = result.scale_checklist.scale.not_applicable.label
-        rows = [
+        changes = [
             c for c in result.items if not self.changed_only or c.kind is not ChangeKind.UNCHANGED
         ]
-        for change in (*rows, *result.unshared):
-            table.add_row(
-                Text(change.item_id),
-                Text(shorten(change.title, TITLE)),
-                *(Text(level_text(a, na), justify="right") for a in change.answers),
-                Text(change_text(change)),
-                key=change.item_id,
+        rows = [
+            (
+                change.item_id,
+                [
+                    Text(change.item_id),
+                    Text(shorten(change.title, TITLE)),
+                    *(Text(level_text(a, na), justify="right") for a in change.answers),
+                    Text(change_text(change)),
+                ],
             )
+            for change in (*changes, *result.unshared)
+        ]
+        fill_table(table, columns, rows)
 
     def _fill_scores(self, labels: Sequence[str]) -> None:
         result = self.comparison
         if result is None:
             return
         table = self.query_one("#compare-scores", DataTable)
-        table.clear(columns=True)
-        table.add_column("Pillar / section", key="group")
-        for index, label in enumerate(labels):
-            table.add_column(shorten(label, 12), key=f"s{index}")
-        table.add_column("Change", key="change")
-        for group in result.groups:
-            name = _group_name(group, 40) + ("" if group.same_items else " *")
-            table.add_row(
-                Text(name, style="bold" if group.kind != "section" else ""),
-                *(Text(figure(v), justify="right") for v in group.values),
-                Text(points(group.delta)),
-                key=f"{group.kind}:{group.id}",
+        columns = [
+            ("group", "Pillar / section"),
+            *((f"s{index}", shorten(label, 12)) for index, label in enumerate(labels)),
+            ("change", "Change"),
+        ]
+        rows = [
+            (
+                f"{group.kind}:{group.id}",
+                [
+                    Text(
+                        _group_name(group, 40) + ("" if group.same_items else " *"),
+                        style="bold" if group.kind != "section" else "",
+                    ),
+                    *(Text(figure(v), justify="right") for v in group.values),
+                    Text(points(group.delta)),
+                ],
             )
+            for group in result.groups
+        ]
+        fill_table(table, columns, rows)
 
     # -- trend
 

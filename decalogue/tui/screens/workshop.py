@@ -34,6 +34,7 @@ from decalogue.assessment import Answer, Assessment
 from decalogue.checklist import Checklist
 from decalogue.errors import AssessmentError, DecalogueError, Problem, display_path
 from decalogue.tui.display import shorten
+from decalogue.tui.tables import fill_table
 from decalogue.workshop import (
     Group,
     ItemSpread,
@@ -51,7 +52,7 @@ from decalogue.workshop import (
 if TYPE_CHECKING:
     from decalogue.tui.app import DecalogueApp
 
-TITLE = 30
+TITLE = 44
 NAME = 10
 
 
@@ -366,31 +367,36 @@ class WorkshopScreen(Screen[None]):
             return
         table = self.query_one(DataTable)
         keep = table.cursor_row if table.row_count else 0
-        table.clear(columns=True)
         na = workshop.checklist.scale.not_applicable.label
-        table.add_column("#", key="rank")
-        table.add_column("Item", key="item")
-        table.add_column("Title", key="title")
-        for index, group in enumerate(workshop.groups):
-            table.add_column(shorten(group.name, NAME), key=f"g{index}")
-        table.add_column("Med", key="median")
-        table.add_column("Spr", key="spread")
-        table.add_column("Consensus", key="consensus")
+        columns = [
+            ("rank", "#"),
+            ("item", "Item"),
+            ("title", "Title"),
+            *((f"g{index}", shorten(g.name, NAME)) for index, g in enumerate(workshop.groups)),
+            ("median", "Med"),
+            ("spread", "Spr"),
+            ("consensus", "Consensus"),
+        ]
         title = self._title_width()
-        for rank, item in enumerate(workshop.ranking, start=1):
-            table.add_row(
-                Text(str(rank), justify="right"),
-                Text(item.item_id),
-                Text(shorten(item.title, title)),
-                *(
-                    Text(answer_text(a.level, a.not_applicable, na), justify="right")
-                    for a in item.answers
-                ),
-                Text("–" if item.median is None else f"{item.median:g}", justify="right"),
-                Text("–" if item.spread is None else str(item.spread), justify="right"),
-                Text(decision_text(self.decision(item), na)),
-                key=item.item_id,
+        rows = [
+            (
+                item.item_id,
+                [
+                    Text(str(rank), justify="right"),
+                    Text(item.item_id),
+                    Text(shorten(item.title, title)),
+                    *(
+                        Text(answer_text(a.level, a.not_applicable, na), justify="right")
+                        for a in item.answers
+                    ),
+                    Text("–" if item.median is None else f"{item.median:g}", justify="right"),
+                    Text("–" if item.spread is None else str(item.spread), justify="right"),
+                    Text(decision_text(self.decision(item), na)),
+                ],
             )
+            for rank, item in enumerate(workshop.ranking, start=1)
+        ]
+        fill_table(table, columns, rows)
         if table.row_count:
             table.move_cursor(row=min(keep, table.row_count - 1))
 
