@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from textual.content import Content
+
 from decalogue.assessment import Response
 from decalogue.checklist import Scale
 from decalogue.scoring import GroupScore, ItemScore
@@ -18,8 +20,48 @@ GLYPH_NA = "⊘"
 GLYPH_FLAG = "⚑"
 GLYPH_TARGET = "◎"
 
+#: Control characters as the Unicode "control pictures" (␛ for ESC...): shown, never obeyed.
+_CONTROLS = {code: 0x2400 + code for code in range(0x20) if chr(code) not in "\n\t"}
+_CONTROLS.update({0x7F: 0x2421, **dict.fromkeys(range(128, 160), 65533)})
+_CONTROLS[ord("\t")] = ord(" ")
+
 BAR_FULL = "█"
 BAR_EMPTY = "░"
+
+
+def safe(text: str) -> str:
+    """Text from a checklist, a file or a user, with control characters made visible.
+
+    Markup is already harmless (text is never parsed as markup); this keeps escape
+    sequences, bells and carriage returns from reaching the terminal.
+    """
+    return text.translate(_CONTROLS)
+
+
+def safe_line(text: str) -> str:
+    """`safe`, and on one line (for tree labels, table cells, headers)."""
+    return safe(text).replace("\n", " ")
+
+
+Part = str | Content | tuple[str, str]
+
+
+def assemble(*parts: Part) -> Content:
+    """Content.assemble with every plain string made `safe` (markup is never parsed)."""
+    cleaned: list[Part] = []
+    for part in parts:
+        if isinstance(part, str):
+            cleaned.append(safe(part))
+        elif isinstance(part, tuple):
+            cleaned.append((safe(part[0]), part[1]))
+        else:
+            cleaned.append(part)
+    return Content.assemble(*cleaned)
+
+
+def literal(text: str) -> Content:
+    """User or checklist text as Content: shown as typed, controls made visible."""
+    return Content(safe(text))
 
 
 def answer_words(scale: Scale, response: Response | None) -> str:
@@ -27,9 +69,9 @@ def answer_words(scale: Scale, response: Response | None) -> str:
     if response is None or not response.answered:
         return f"{GLYPH_UNANSWERED} unanswered"
     if response.not_applicable:
-        return f"{GLYPH_NA} {scale.not_applicable.label}"
+        return f"{GLYPH_NA} {safe_line(scale.not_applicable.label)}"
     assert response.level is not None
-    return f"{GLYPH_ANSWERED} {response.level} {scale.label(response.level)}"
+    return f"{GLYPH_ANSWERED} {response.level} {safe_line(scale.label(response.level))}"
 
 
 def answer_short(score: ItemScore | None, na_label: str) -> str:
@@ -37,7 +79,7 @@ def answer_short(score: ItemScore | None, na_label: str) -> str:
     if score is None or not score.answered:
         return f"{GLYPH_UNANSWERED} ·"
     if score.not_applicable:
-        return f"{GLYPH_NA} {na_label[:3]}"
+        return f"{GLYPH_NA} {safe_line(na_label[:3])}"
     return f"{GLYPH_ANSWERED} {score.level}"
 
 
@@ -66,5 +108,5 @@ def when(moment: datetime | None) -> str:
 
 
 def shorten(text: str, limit: int) -> str:
-    text = " ".join(text.split())
+    text = " ".join(safe(text).split())
     return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -15,7 +15,6 @@ import re
 import shutil
 from pathlib import Path
 
-import pytest
 from rich.cells import cell_len
 from textual.pilot import Pilot
 from textual.strip import Strip
@@ -149,11 +148,6 @@ async def test_checklist_text_shows_markup_literally(
         assert app.is_running
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the TUI passes ESC from notes and checklists to the terminal (TUI owner: "
-    "neutralise control characters where Content is built)",
-)
 async def test_no_control_character_reaches_the_terminal(
     make_app: AppFactory, workspace: Path, tmp_path: Path
 ) -> None:

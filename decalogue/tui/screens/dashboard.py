@@ -24,8 +24,10 @@ from decalogue.tui.display import (
     GLYPH_FLAG,
     GLYPH_NA,
     GLYPH_UNANSWERED,
+    assemble,
     bar,
     figure,
+    literal,
     progress,
     shorten,
 )
@@ -51,7 +53,7 @@ class DashboardScreen(Screen[str | None]):
     def compose(self) -> ComposeResult:
         assessment = self.session.assessment
         yield Static(
-            Content.assemble(
+            assemble(
                 ("Dashboard", "bold"),
                 " · ",
                 f"{assessment.country.name} ({assessment.country.code}) · {assessment.period}",
@@ -70,7 +72,7 @@ class DashboardScreen(Screen[str | None]):
     def _group_line(self, indent: str, group: GroupScore, bold: bool) -> Content:
         width = self.name_width
         name = indent + shorten(group.title, width - len(indent))
-        return Content.assemble(
+        return assemble(
             (f"{name:<{width}} ", "bold" if bold else ""),
             bar(group.score, BAR),
             f" {figure(group.score):>5}",
@@ -94,7 +96,7 @@ class DashboardScreen(Screen[str | None]):
             f"{scale.not_applicable.label}, {overall.unanswered} unanswered) · "
             f"{overall.flagged} flagged · {overall.below_target} below target"
         )
-        options.append(Option(Content(summary), disabled=True))
+        options.append(Option(literal(summary), disabled=True))
         options.append(None)
         heading("Scores by pillar and section (0-100) and items answered")
         for pillar in checklist.pillars:
@@ -125,7 +127,7 @@ class DashboardScreen(Screen[str | None]):
             width = round(count / most * BAR)
             options.append(
                 Option(
-                    Content.assemble(
+                    assemble(
                         f"{shorten(label, self.name_width):<{self.name_width}} ",
                         BAR_FULL * width,
                         f" {count}",
@@ -138,7 +140,7 @@ class DashboardScreen(Screen[str | None]):
         gaps = board.top_gaps(10)
         if not gaps:
             options.append(
-                Option(Content("No gaps: set targets with t on the items."), disabled=True)
+                Option(literal("No gaps: set targets with t on the items."), disabled=True)
             )
         for score in gaps:
             item = checklist.item_index[score.item_id]
@@ -146,16 +148,16 @@ class DashboardScreen(Screen[str | None]):
                 f"{item.id} {shorten(item.title, self.name_width - len(item.id) - 1)}  "
                 f"level {score.level} → target {score.target} (gap {score.gap})"
             )
-            options.append(Option(Content(line), id=f"gap:{item.id}"))
+            options.append(Option(literal(line), id=f"gap:{item.id}"))
         options.append(None)
         heading(f"{GLYPH_FLAG} Flagged for review")
         flagged = board.flagged()
         if not flagged:
-            options.append(Option(Content("Nothing flagged: f flags an item."), disabled=True))
+            options.append(Option(literal("Nothing flagged: f flags an item."), disabled=True))
         for item_id in flagged:
             item = checklist.item_index[item_id]
             options.append(
-                Option(Content(f"{GLYPH_FLAG} {item.id} {item.title}"), id=f"flag:{item_id}")
+                Option(literal(f"{GLYPH_FLAG} {item.id} {item.title}"), id=f"flag:{item_id}")
             )
         return options
 

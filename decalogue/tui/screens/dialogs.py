@@ -12,12 +12,12 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
 from decalogue.assessment import Evidence
+from decalogue.tui.display import literal
 
 CANCEL = Binding(
     "escape", "cancel", "Cancel", id="dialog.cancel", tooltip="Close without changing anything"
@@ -38,7 +38,7 @@ class ConfirmDialog(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog-box"):
-            yield Static(Content(self.question), classes="dialog-text")
+            yield Static(literal(self.question), classes="dialog-text")
             with Horizontal(classes="dialog-buttons"):
                 yield Button(self.yes, variant="primary", id="yes")
                 yield Button(self.no, id="no")
@@ -76,7 +76,7 @@ class TextPrompt(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog-box"):
-            yield Label(Content(self.title_text), classes="dialog-title")
+            yield Label(literal(self.title_text), classes="dialog-title")
             yield Input(self.value, placeholder=self.placeholder, id="prompt-input")
             yield Label("", id="prompt-error", classes="field-error")
             with Horizontal(classes="dialog-buttons"):
@@ -92,7 +92,7 @@ class TextPrompt(ModalScreen[str | None]):
 
     def _validate(self, text: str) -> bool:
         problem = self.check(text)
-        self.query_one("#prompt-error", Label).update(Content(f"✗ {problem}" if problem else ""))
+        self.query_one("#prompt-error", Label).update(literal(f"✗ {problem}" if problem else ""))
         self.query_one("#ok", Button).disabled = problem is not None
         return problem is None
 
@@ -123,10 +123,10 @@ class TextEditor(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog-box editor-box"):
-            yield Label(Content(self.title_text), classes="dialog-title")
+            yield Label(literal(self.title_text), classes="dialog-title")
             yield TextArea(self.text, id="editor", soft_wrap=True, show_line_numbers=False)
             yield Label(
-                Content("escape or ctrl+s: keep · ctrl+g: discard changes"), classes="dialog-hint"
+                literal("escape or ctrl+s: keep · ctrl+g: discard changes"), classes="dialog-hint"
             )
 
     def on_mount(self) -> None:
@@ -154,9 +154,9 @@ class ChoiceDialog(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog-box"):
-            yield Label(Content(self.title_text), classes="dialog-title")
+            yield Label(literal(self.title_text), classes="dialog-title")
             yield OptionList(
-                *(Option(Content(text), id=ident) for ident, text in self.options),
+                *(Option(literal(text), id=ident) for ident, text in self.options),
                 id="choices",
             )
 
@@ -211,9 +211,9 @@ class EvidenceDialog(ModalScreen[list[Evidence] | None]):
             for extra in (evidence.link, evidence.document):
                 if extra:
                     text += f" — {extra}"
-            listing.add_option(Option(Content("• " + text)))
+            listing.add_option(Option(literal("• " + text)))
         if not self.evidence:
-            listing.add_option(Option(Content("none yet"), disabled=True))
+            listing.add_option(Option(literal("none yet"), disabled=True))
 
     @on(Input.Submitted)
     @on(Button.Pressed, "#add")

@@ -18,6 +18,7 @@ from textual.widgets import Button, Input, Label, Select, Static
 from decalogue import exports
 from decalogue.errors import DecalogueError
 from decalogue.session import Session
+from decalogue.tui.display import literal
 
 
 def _shown(path: Path) -> str:
@@ -121,7 +122,7 @@ class ExportScreen(ModalScreen[None]):
 
     def _result(self, text: str, *, error: bool) -> None:
         result = self.query_one("#export-result", Static)
-        result.update(Content(text))
+        result.update(literal(text))
         result.set_class(error, "-error")
 
     @on(Button.Pressed, "#close")

@@ -18,6 +18,7 @@ from decalogue.tui.display import (
     GLYPH_NA,
     GLYPH_TARGET,
     GLYPH_UNANSWERED,
+    assemble,
 )
 
 RULES = f"""\
@@ -40,7 +41,7 @@ GLYPHS = (
 )
 
 
-def _keys(bindings: list[BindingType]) -> list[tuple[str, str]]:
+def _keys(bindings: list[BindingType], highest: int = 9) -> list[tuple[str, str]]:
     rows: list[tuple[str, str]] = []
     seen: set[str] = set()
     for binding in bindings:
@@ -50,7 +51,7 @@ def _keys(bindings: list[BindingType]) -> list[tuple[str, str]]:
             if "score" in seen:
                 continue
             seen.add("score")
-            rows.append(("0-9", "Set the highlighted item's level (the scale's levels)"))
+            rows.append((f"0-{highest}", "Set the highlighted item's level (the scale's levels)"))
             continue
         key = binding.key_display or binding.key
         key = {"right_square_bracket": "]", "left_square_bracket": "[", "slash": "/"}.get(key, key)
@@ -82,7 +83,11 @@ class HelpScreen(Screen[None]):
                 parts.extend([(f"  {key:<12}", "bold"), text, "\n"])
             parts.append("\n")
 
-        table("Assess screen", [*_keys(AssessScreen.BINDINGS), ("enter", "Edit the notes")])
+        highest = min(self.checklist.scale.max_level, 9) if self.checklist else 9
+        table(
+            "Assess screen",
+            [*_keys(AssessScreen.BINDINGS, highest), ("enter", "Edit the notes")],
+        )
         table(
             "Home screen",
             [("enter", "Open the highlighted assessment"), *_keys(HomeScreen.BINDINGS)],
@@ -110,7 +115,7 @@ class HelpScreen(Screen[None]):
             )
         parts.extend([("How scores are made", "bold underline"), "\n", RULES])
         with VerticalScroll(id="help"):
-            yield Static(Content.assemble(*parts), id="help-text")
+            yield Static(assemble(*parts), id="help-text")
         yield Footer()
 
     def on_mount(self) -> None:

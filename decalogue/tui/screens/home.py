@@ -23,7 +23,7 @@ from decalogue import store
 from decalogue.assessment import next_period, validate_period
 from decalogue.errors import DecalogueError, display_path
 from decalogue.session import Session
-from decalogue.tui.display import GLYPH_FLAG, figure, shorten, when
+from decalogue.tui.display import GLYPH_FLAG, assemble, figure, literal, safe_line, shorten, when
 from decalogue.tui.screens.dialogs import ConfirmDialog, TextPrompt
 
 if TYPE_CHECKING:
@@ -70,7 +70,7 @@ def _short_error(summary: store.Summary) -> str:
     text = summary.error or ""
     for shown in (str(summary.path), display_path(summary.path)):
         text = text.replace(shown, summary.path.name)
-    return shorten(text, 70)
+    return shorten(text, 70)  # shorten() also makes control characters visible
 
 
 class HomeScreen(Screen[None]):
@@ -177,7 +177,7 @@ class HomeScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Static(Content(""), id="home-title")
         yield DataTable(id="assessments", cursor_type="row", zebra_stripes=True)
-        yield Static(Content(EMPTY), id="empty")
+        yield Static(literal(EMPTY), id="empty")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -253,7 +253,7 @@ class HomeScreen(Screen[None]):
         if summary.error:
             return [
                 Text("⚠ unreadable", style="bold"),
-                Text(summary.path.name),
+                Text(safe_line(summary.path.name)),
                 Text(""),
                 Text(""),
                 Text(""),
@@ -266,13 +266,13 @@ class HomeScreen(Screen[None]):
             else f"{summary.answered} answered"
         )
         return [
-            Text(f"{summary.country_name} ({summary.country_code})"),
-            Text(summary.period),
+            Text(safe_line(f"{summary.country_name} ({summary.country_code})")),
+            Text(safe_line(summary.period)),
             Text(answered, justify="right"),
             Text(figure(summary.overall), justify="right"),
             Text(str(summary.flagged) if summary.flagged else "", justify="right"),
             Text(when(summary.updated)),
-            Text(f"{summary.checklist_id} {summary.checklist_version}"),
+            Text(safe_line(f"{summary.checklist_id} {summary.checklist_version}")),
         ]
 
     def current_path(self) -> Path | None:
@@ -516,7 +516,7 @@ class HomeScreen(Screen[None]):
             parts.append(
                 f" · {GLYPH_SELECTED} {len(self.selected)} selected: C compare, W workshop"
             )
-        self.query_one("#home-title", Static).update(Content.assemble(*parts))
+        self.query_one("#home-title", Static).update(assemble(*parts))
 
     def action_toggle_select(self) -> None:
         summary = self._current_summary()

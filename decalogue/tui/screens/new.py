@@ -25,6 +25,7 @@ from textual.widgets.option_list import Option
 from decalogue import countries, store
 from decalogue.assessment import validate_period
 from decalogue.errors import DecalogueError
+from decalogue.tui.display import literal
 
 if TYPE_CHECKING:
     from decalogue.tui.app import DecalogueApp
@@ -109,7 +110,7 @@ class NewAssessmentScreen(Screen[Path | None]):
         for country in countries.search(text, limit=MATCHES):
             marker = "OSCE" if country.osce else "    "
             picker.add_option(
-                Option(Content(f"{country.code}  {marker}  {country.name}"), id=country.code)
+                Option(literal(f"{country.code}  {marker}  {country.name}"), id=country.code)
             )
         picker.highlighted = 0 if picker.option_count else None
         picker.display = picker.option_count > 0
@@ -196,11 +197,11 @@ class NewAssessmentScreen(Screen[Path | None]):
         problems = self._problems()
         status = self.query_one("#country-status", Label)
         if problems["country"]:
-            status.update(Content(f"✗ {problems['country']}"))
+            status.update(literal(f"✗ {problems['country']}"))
             status.set_class(True, "-invalid")
         else:
             chosen = self.country.name if self.country else "user-assigned code"
-            status.update(Content(f"✓ {self.code}: {chosen}"))
+            status.update(literal(f"✓ {self.code}: {chosen}"))
             status.set_class(False, "-invalid")
         user_assigned = self.code is not None and self.country is None
         for widget_id in ("#name-label", "#country-name", "#name-error"):
@@ -213,7 +214,7 @@ class NewAssessmentScreen(Screen[Path | None]):
         return valid
 
     def _show_error(self, selector: str, problem: str | None) -> None:
-        self.query_one(selector, Label).update(Content(f"✗ {problem}" if problem else ""))
+        self.query_one(selector, Label).update(literal(f"✗ {problem}" if problem else ""))
 
     @on(Input.Changed, "#period")
     @on(Input.Changed, "#country-name")
@@ -224,7 +225,8 @@ class NewAssessmentScreen(Screen[Path | None]):
     @on(Input.Submitted, "#country-name")
     @on(Input.Submitted, "#assessor")
     def _next_field(self) -> None:
-        if self._validate() and self.focused is self.query_one("#assessor"):
+        """Enter creates once the form is valid, else moves on to the next field."""
+        if self._validate():
             self.action_create()
         else:
             self.focus_next()

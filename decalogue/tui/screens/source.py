@@ -9,12 +9,12 @@ from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Static, TextArea
 from textual.widgets.text_area import Selection
 
 from decalogue.sources import Document
+from decalogue.tui.display import assemble, safe
 
 OPEN, CLOSE = "▶▶ ", " ◀◀"
 
@@ -38,7 +38,7 @@ class SourceScreen(Screen[None]):
         super().__init__()
         self.label, self.document, self.quote = label, document, quote
         span = document.find_quote(quote)
-        text = document.text
+        text = safe(document.text)  # one character for one: the quote's span still fits
         self.found = span is not None
         if span is not None:
             start, end = span
@@ -49,7 +49,7 @@ class SourceScreen(Screen[None]):
         self.text = text
 
     def compose(self) -> ComposeResult:
-        heading = Content.assemble(("Source", "bold"), " · ", self.label)
+        heading = assemble(("Source", "bold"), " · ", self.label)
         if not self.found:
             heading = heading.append(" · the quote was not found in this text")
         yield Static(heading, id="source-title")

@@ -18,7 +18,7 @@ from textual.widgets.tree import TreeNode
 
 from decalogue.checklist import Checklist, Section
 from decalogue.scoring import ScoreBoard
-from decalogue.tui.display import GLYPH_FLAG, answer_short, figure, progress
+from decalogue.tui.display import GLYPH_FLAG, answer_short, figure, progress, safe_line
 from decalogue.tui.filtering import ItemFilter
 
 #: Up to this many items the whole tree is built at once; beyond, sections fill on expand.
@@ -138,6 +138,7 @@ class ChecklistTree(Tree[NodeRef]):
     # -- labels
 
     def _item_label(self, item_id: str) -> Text:
+        """ "● 3 ⚑ LF-01 Title": answer and flag first, so a narrow pane never hides them."""
         item = self.checklist.item_index[item_id]
         label = Text(no_wrap=True, overflow="ellipsis")
         if self.board is not None:
@@ -145,11 +146,10 @@ class ChecklistTree(Tree[NodeRef]):
             state = answer_short(score, self.checklist.scale.not_applicable.label)
             style = "bold" if score.answered and not score.not_applicable else "italic"
             label.append(f"{state:<6}", style=style if score.answered else "dim")
+            label.append(f"{GLYPH_FLAG} " if score.flagged else "  ", style="bold")
         label.append(item.id, style="bold")
         label.append(" ")
-        label.append(item.title)
-        if self.board is not None and self.board.items[item_id].flagged:
-            label.append(f" {GLYPH_FLAG}", style="bold")
+        label.append(safe_line(item.title))
         return label
 
     def _section_label(self, section_id: str) -> Text:
@@ -159,7 +159,7 @@ class ChecklistTree(Tree[NodeRef]):
             label.append(f"{progress(self.board.sections[section_id])} ", style="dim")
         else:
             label.append(f"{len(section.items)} ", style="dim")
-        label.append(section.title)
+        label.append(safe_line(section.title))
         return label
 
     def _pillar_label(self, pillar_id: str) -> Text:
@@ -168,7 +168,7 @@ class ChecklistTree(Tree[NodeRef]):
         if self.board is not None:
             group = self.board.pillars[pillar_id]
             label.append(f"{progress(group)} · {figure(group.score)} ", style="dim")
-        label.append(pillar.title, style="bold")
+        label.append(safe_line(pillar.title), style="bold")
         return label
 
     def refresh_item(self, item_id: str) -> None:
@@ -179,10 +179,19 @@ class ChecklistTree(Tree[NodeRef]):
         place = self.checklist.places[item_id]
         section = self._sections.get(place.section.id)
         if section is not None:
-            section.set_label(self._section_label(place.section.id))
+            self._relabel_group(section, self._section_label(place.section.id))
         pillar = self._pillars.get(place.pillar.id)
         if pillar is not None:
-            pillar.set_label(self._pillar_label(place.pillar.id))
+            self._relabel_group(pillar, self._pillar_label(place.pillar.id))
+
+    def _relabel_group(self, node: TreeNode[NodeRef], label: Text) -> None:
+        """Repaint only the group's own line.
+
+        `set_label` repaints (and re-renders) every visible line below a pillar or
+        section, most of the tree's frame after each keystroke; the label is on one line.
+        """
+        node._label = self.process_label(label)
+        node.refresh()
 
     # -- navigation
 
@@ -213,8 +222,13 @@ class ChecklistTree(Tree[NodeRef]):
         node = self._items.get(item_id)
         if node is None:
             return False
-        self._pillars[place.pillar.id].expand()
-        section.expand()
+        # expand() rebuilds every line of the tree, even when already expanded.
+        for group in (self._pillars[place.pillar.id], section):
+            if not group.is_expanded:
+                group.expand()
+        # A node added or uncovered just now has no line number until the lines are
+        # rebuilt (reading last_line does it); without this the cursor went to line 0.
+        _ = self.last_line
         self.move_cursor(node, animate=False)
         self.scroll_to_node(node, animate=False)
         return True

@@ -18,7 +18,9 @@ from decalogue.tui.display import (
     GLYPH_FLAG,
     GLYPH_TARGET,
     answer_words,
+    assemble,
     figure,
+    literal,
     when,
 )
 
@@ -51,7 +53,7 @@ class ItemDetail(VerticalScroll):
     ) -> Content:
         checklist = self.checklist
         if item_id is None:
-            return Content("Highlight an item in the tree to see it here.")
+            return literal("Highlight an item in the tree to see it here.")
         item = checklist.item_index[item_id]
         place = checklist.places[item_id]
         scale = checklist.scale
@@ -132,4 +134,4 @@ class ItemDetail(VerticalScroll):
             if response is not None and response.changed_at is not None:
                 who = response.changed_by or "unknown"
                 parts += ["\n", (f"Last change {when(response.changed_at)} by {who}", "dim")]
-        return Content.assemble(*parts)
+        return assemble(*parts)

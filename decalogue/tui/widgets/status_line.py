@@ -10,7 +10,7 @@ from textual.widgets import Static
 from decalogue.assessment import Assessment
 from decalogue.checklist import Checklist
 from decalogue.scoring import GroupScore
-from decalogue.tui.display import figure
+from decalogue.tui.display import assemble, figure
 
 SaveState = Literal["saved", "unsaved", "saving", "error"]
 
@@ -38,7 +38,7 @@ class StatusLine(Static):
         done = overall.answered + overall.not_applicable
         save = _SAVE_WORDS[state] + (f": {error}" if error else "")
         self.update(
-            Content.assemble(
+            assemble(
                 (f"{country.name} ({country.code})", "bold"),
                 f" · {assessment.period} · ",
                 f"coverage {overall.coverage:.0f}% ({done}/{overall.total})",
@@ -47,7 +47,8 @@ class StatusLine(Static):
                 (figure(overall.score), "bold"),
                 " · ",
                 (save, "bold" if state == "error" else ""),
-            )
+            ),
+            layout=False,  # one line, always: no layout pass of the screen per keystroke
         )
         self.set_class(state == "error", "-error")
 
@@ -56,7 +57,5 @@ class StatusLine(Static):
         total = len(checklist.items)
         count = f"{total} items" if shown == total else f"{shown} of {total} items"
         self.update(
-            Content.assemble(
-                ("Explore", "bold"), " · ", meta.title, f" · v{meta.version} · {count}"
-            )
+            assemble(("Explore", "bold"), " · ", meta.title, f" · v{meta.version} · {count}")
         )
