@@ -19,12 +19,14 @@ class Country:
     osce: bool
 
 
-def _read_tsv(name: str) -> list[list[str]]:
+def _read_tsv(name: str) -> list[tuple[str, str]]:
+    """The two columns of a bundled table, without comments and the header row."""
     rows = []
     for line in data_file(name).read_text(encoding="utf-8").splitlines():
         if line and not line.startswith("#"):
-            rows.append(line.split("\t"))
-    return rows[1:]  # the header
+            first, second = line.split("\t")
+            rows.append((first, second))
+    return rows[1:]
 
 
 @cache
@@ -35,7 +37,7 @@ def osce_codes() -> dict[str, str]:
 
 @cache
 def iso_countries() -> dict[str, str]:
-    return {code: name for code, name in _read_tsv("iso3166.tsv")}
+    return dict(_read_tsv("iso3166.tsv"))
 
 
 def is_user_assigned(code: str) -> bool:
