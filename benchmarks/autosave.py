@@ -1,0 +1,83 @@
+"""Figure 4: persisting one change to an assessment of 1,000 answered items.
+
+`Session.save` on a real file in a folder on disk: serialise under the
+session's lock, take the file lock, check the file is still the version that
+was loaded, write the backup and the file atomically (temporary file, fsync,
+rename, fsync of the folder). Each save follows one scoring change. The rows
+below it split the time into serialising and writing. That the save stays off
+the keystroke's path is shown by figure 3 (`keystroke.py`).
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import time
+
+from benchmarks.common import Row, Settings, ms
+from benchmarks.generate import Fill, synthetic_assessment, write_assessment, write_checklist
+from decalogue import store
+from decalogue.assessment import Answer
+from decalogue.checklist import load_checklist
+from decalogue.session import Session
+
+FIGURE = "4 Autosave"
+
+
+def file_system(path: os.PathLike[str]) -> str:
+    try:
+        out = subprocess.run(
+            ["df", "-T", os.fspath(path)], capture_output=True, text=True, check=True
+        ).stdout
+        return out.splitlines()[1].split()[1]
+    except (OSError, subprocess.CalledProcessError, IndexError):
+        return "unknown file system"
+
+
+def measure(settings: Settings) -> list[Row]:
+    size = settings.sizes[0]
+    checklist = load_checklist(write_checklist(settings.workdir, size))
+    folder = settings.workdir / "autosave"
+    folder.mkdir(exist_ok=True)
+    path = folder / "XX-2025.json"
+    if path.exists():
+        path.unlink()
+    assessment = synthetic_assessment(checklist, fill=Fill(share=1.0))
+    write_assessment(path, assessment)
+    session = Session.open(path, checklist)
+    items = [item.id for item in checklist.items]
+    top = checklist.scale.max_level
+    saves, dumps, writes = [], [], []
+    for index in range(settings.saves + 1):
+        item_id = items[(index * 7) % len(items)]
+        current = session.assessment.responses[item_id].level or 0
+        session.set_answer(item_id, Answer(level=(current + 1) % (top + 1)))
+        start = time.perf_counter()
+        session.save()
+        elapsed = time.perf_counter() - start
+        # The same work, split: serialising, and writing bytes that are ready.
+        start = time.perf_counter()
+        data = store.dumps(session.assessment)
+        middle = time.perf_counter()
+        session._fingerprint = store.save_bytes(path, data, session.fingerprint)
+        end = time.perf_counter()
+        if index:  # the first save warms the file system's caches
+            saves.append(elapsed)
+            dumps.append(middle - start)
+            writes.append(end - middle)
+    kb = path.stat().st_size / 1000
+    answered = len(session.assessment.responses)
+    history = len(session.assessment.history)
+    where = file_system(folder)
+    return [
+        Row(
+            FIGURE,
+            f"Session.save, {answered:,} answers + {history:,} history ({kb:,.0f} KB, {where})",
+            "ms",
+            ms(saves),
+            judge="value",
+            limit=10.0,
+        ),
+        Row(FIGURE, "  of which: serialise (store.dumps)", "ms", ms(dumps)),
+        Row(FIGURE, "  of which: lock, check, backup, write, 2 fsync", "ms", ms(writes)),
+    ]
