@@ -83,7 +83,10 @@ def bind(host: str, port: int) -> socket.socket:
 
 
 def url_of(host: str, sock: socket.socket) -> str:
+    """The address to print; a wildcard host is shown as this computer's name."""
     port = sock.getsockname()[1]
+    if host in ("0.0.0.0", "::", ""):
+        host = socket.gethostname()
     shown = f"[{host}]" if ":" in host else host
     return f"http://{shown}:{port}"
 
@@ -246,6 +249,13 @@ def make_server(
             import logging
 
             logging.basicConfig(level=logging.WARNING, format="decalogue serve: %(message)s")
+
+        async def handle_index(self, request: web.Request) -> web.StreamResponse:
+            """The page, with links back to the address the browser used: a server on
+            0.0.0.0 is reached by a name or address only the browser knows."""
+            self.public_url = f"http://{request.host}" if request.host else url
+            response: web.StreamResponse = await super().handle_index(request)
+            return response
 
         async def on_startup(self, app: web.Application) -> None:
             say(

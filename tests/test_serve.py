@@ -220,7 +220,12 @@ def test_serve_prints_its_loopback_address_and_serves_the_page(served: Served) -
     assert served.url.startswith("http://127.0.0.1:")
     with urllib.request.urlopen(served.url + "/", timeout=10) as response:
         page = response.read().decode()
-    assert "decalogue" in page and "/ws" in page
+    assert "decalogue" in page and f"{served.url.replace('http', 'ws')}/ws" in page
+    # Reached by another name (a room's network), the page links back to that name.
+    request = urllib.request.Request(served.url + "/", headers={"Host": "trainer-laptop:8000"})
+    with urllib.request.urlopen(request, timeout=10) as response:
+        page = response.read().decode()
+    assert "ws://trainer-laptop:8000/ws" in page and "127.0.0.1" not in page
 
 
 # --------------------------------------------------------------------------- sessions
