@@ -450,3 +450,23 @@ def test_snapshot_presenter(
     snap_compare: Compare, make_app: AppFactory, groups: list[Path], size: tuple[int, int]
 ) -> None:
     assert snap_compare(make_app(), terminal_size=size, run_before=_workshop_steps(groups, "p"))
+
+
+async def test_control_characters_in_group_files_are_shown_not_obeyed(
+    make_app: AppFactory, groups: list[Path]
+) -> None:
+    stored = store.read(groups[0])
+    hostile = stored.assessment.model_copy(deep=True)
+    hostile.title = "Group\x07A"
+    hostile.apply("PR-02", "notes", "Clear\x1b[2J the screen", "Group A")
+    store.save(groups[0], hostile, stored.fingerprint)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_workshop(pilot, groups)
+        headings = [str(c.label) for c in screen.query_one(DataTable).columns.values()]
+        assert "Group␇A" in headings
+        detail = shown(screen, "#workshop-detail")
+        assert "Clear␛[2J the screen" in detail and "\x1b" not in detail and "\x07" not in detail
+        await pilot.press("p")
+        text = shown(app.screen, "#presenter-text")  # type: ignore[arg-type]
+        assert "Group␇A" in text and "Clear␛[2J the screen" in text and "\x1b" not in text

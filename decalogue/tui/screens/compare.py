@@ -43,7 +43,7 @@ from decalogue.compare import (
 )
 from decalogue.errors import AssessmentError, DecalogueError, Problem, display_path
 from decalogue.scoring import ItemScore
-from decalogue.tui.display import bar, figure, shorten
+from decalogue.tui.display import Part, assemble, bar, figure, safe_line, shorten
 from decalogue.tui.tables import fill_table
 
 if TYPE_CHECKING:
@@ -266,10 +266,10 @@ class CompareScreen(Screen[None]):
     @on(Failed)
     def _failed(self, event: Failed) -> None:
         self.query_one("#compare-title", Static).update(
-            Content.assemble(("Compare", "bold"), " · cannot compare these files")
+            assemble(("Compare", "bold"), " · cannot compare these files")
         )
         self.query_one("#compare-summary", Static).update(
-            Content.assemble(("⚠ ", "bold"), event.error, "\n\nPress escape to go back.")
+            assemble(("⚠ ", "bold"), event.error, "\n\nPress escape to go back.")
         )
 
     @on(Ready)
@@ -284,7 +284,7 @@ class CompareScreen(Screen[None]):
             else " → ".join(labels)
         )
         self.query_one("#compare-title", Static).update(
-            Content.assemble(
+            assemble(
                 ("Compare", "bold"),
                 f" · {len(result.subjects)} assessments · ",
                 what,
@@ -303,7 +303,7 @@ class CompareScreen(Screen[None]):
     # -- summary
 
     def _summary(self, result: Comparison, labels: Sequence[str], event: Ready) -> Content:
-        parts: list[str | Content | tuple[str, str]] = []
+        parts: list[Part] = []
         width = max(len(label) for label in labels)
         for label, subject in zip(labels, result.subjects, strict=True):
             a = subject.assessment
@@ -355,7 +355,7 @@ class CompareScreen(Screen[None]):
         scale = result.scale_checklist.scale
         legend = ", ".join(f"{lv.value} {lv.label}" for lv in scale.levels)
         parts += ["\n", (f"Levels: {legend}; {na}; – unanswered.", "dim")]
-        return Content.assemble(*parts)
+        return assemble(*parts)
 
     # -- items and scores
 
@@ -378,7 +378,7 @@ class CompareScreen(Screen[None]):
             (
                 change.item_id,
                 [
-                    Text(change.item_id),
+                    Text(safe_line(change.item_id)),
                     Text(shorten(change.title, TITLE)),
                     *(Text(level_text(a, na), justify="right") for a in change.answers),
                     Text(change_text(change)),
@@ -419,7 +419,7 @@ class CompareScreen(Screen[None]):
     def _trend(self, result: Trend) -> Content:
         periods = result.periods
         width = max(len(p) for p in periods)
-        parts: list[str | Content | tuple[str, str]] = [
+        parts: list[Part] = [
             (f"Trend of {result.country_name} ({result.country_code})", "bold"),
             f" · {len(periods)} periods, {periods[0]} to {periods[-1]} · scores 0-100\n",
         ]
@@ -439,7 +439,7 @@ class CompareScreen(Screen[None]):
             "\n",
             ("Sections are in the Scores tab; `decalogue trend` exports the columns.", "dim"),
         ]
-        return Content.assemble(*parts)
+        return assemble(*parts)
 
     # -- actions
 

@@ -20,6 +20,7 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Digits, Footer, Static
 
+from decalogue.tui.display import Part, assemble
 from decalogue.tui.screens.workshop import Decision, rule_decision
 from decalogue.workshop import ItemSpread, Workshop
 
@@ -130,7 +131,7 @@ class PresenterScreen(Screen[str | None]):
         scale = checklist.scale
         na = scale.not_applicable.label
         self.query_one("#presenter-where", Static).update(
-            Content.assemble(
+            assemble(
                 (f"{item.id}  {item.title}", "bold"),
                 "\n",
                 f"Item {self.index + 1} of {len(self.order)}, most disputed first",
@@ -138,7 +139,7 @@ class PresenterScreen(Screen[str | None]):
                 (f"{place.pillar.title} › {place.section.title}", "dim"),
             )
         )
-        parts: list[str | Content | tuple[str, str]] = [(item.question, "bold"), "\n"]
+        parts: list[Part] = [(item.question, "bold"), "\n"]
         quoted = [ref for ref in item.refs if ref.quote]
         for ref in quoted:
             source = checklist.source_index.get(ref.source)
@@ -171,7 +172,7 @@ class PresenterScreen(Screen[str | None]):
         parts += ["\n", ("Median ", "bold"), median, ("   Spread ", "bold"), gap, "   ", status]
         decision = self.decision(spread)
         parts += ["\n", ("Consensus ", "bold"), _decision(decision, na, scale.label)]
-        self.query_one("#presenter-text", Static).update(Content.assemble(*parts))
+        self.query_one("#presenter-text", Static).update(assemble(*parts))
         self.query_one("#presenter-body", VerticalScroll).scroll_home(animate=False)
         self._tick()
 

@@ -33,7 +33,7 @@ from decalogue import store
 from decalogue.assessment import Answer, Assessment
 from decalogue.checklist import Checklist
 from decalogue.errors import AssessmentError, DecalogueError, Problem, display_path
-from decalogue.tui.display import shorten
+from decalogue.tui.display import Part, assemble, safe, safe_line, shorten
 from decalogue.tui.tables import fill_table
 from decalogue.workshop import (
     Group,
@@ -281,7 +281,7 @@ class WorkshopScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         shown = ", ".join(p.name or str(p) for p in self.paths)
         yield Static(
-            Content.assemble(("Workshop", "bold"), " · reading ", shorten(shown, 60), "…"),
+            assemble(("Workshop", "bold"), " · reading ", shorten(shown, 60), "…"),
             id="workshop-title",
         )
         yield DataTable(id="workshop-items", cursor_type="row", zebra_stripes=True)
@@ -309,11 +309,11 @@ class WorkshopScreen(Screen[None]):
     @on(Failed)
     def _failed(self, event: Failed) -> None:
         self.query_one("#workshop-title", Static).update(
-            Content.assemble(("Workshop", "bold"), " · these files cannot be set side by side")
+            assemble(("Workshop", "bold"), " · these files cannot be set side by side")
         )
         self.query_one(DataTable).display = False
         self.query_one("#workshop-detail", Static).update(
-            Content.assemble(("⚠ ", "bold"), event.error, "\n\nPress escape to go back.")
+            assemble(("⚠ ", "bold"), event.error, "\n\nPress escape to go back.")
         )
 
     @on(Ready)
@@ -332,7 +332,7 @@ class WorkshopScreen(Screen[None]):
         self._show_detail()
         self.refresh_bindings()
         for note in self.notes:
-            self.notify(note, severity="warning", markup=False)
+            self.notify(safe(note), severity="warning", markup=False)
 
     # -- showing
 
@@ -352,7 +352,7 @@ class WorkshopScreen(Screen[None]):
             else "not saved yet"
         )
         self.query_one("#workshop-title", Static).update(
-            Content.assemble(
+            assemble(
                 ("Workshop", "bold"),
                 f" · {len(workshop.groups)} groups · {conflicts} conflict(s) · "
                 f"{decided}/{len(workshop.items)} decided · ",
@@ -383,7 +383,7 @@ class WorkshopScreen(Screen[None]):
                 item.item_id,
                 [
                     Text(str(rank), justify="right"),
-                    Text(item.item_id),
+                    Text(safe_line(item.item_id)),
                     Text(shorten(item.title, title)),
                     *(
                         Text(answer_text(a.level, a.not_applicable, na), justify="right")
@@ -432,7 +432,7 @@ class WorkshopScreen(Screen[None]):
         scale = checklist.scale
         na = scale.not_applicable.label
         question = checklist.item_index[item.item_id].question
-        parts: list[str | Content | tuple[str, str]] = [
+        parts: list[Part] = [
             (f"{item.item_id} {item.title}", "bold"),
             " — ",
             question,
@@ -476,7 +476,7 @@ class WorkshopScreen(Screen[None]):
                 note = (answer.response.na_reason + " " + note).strip()
             if note:
                 parts += [f"{'':<{width}}  {' '.join(note.split())}", "\n"]
-        self.query_one("#workshop-detail", Static).update(Content.assemble(*parts))
+        self.query_one("#workshop-detail", Static).update(assemble(*parts))
 
     @staticmethod
     def _decision_words(decision: Decision, checklist: Checklist) -> str:
@@ -666,7 +666,9 @@ class WorkshopScreen(Screen[None]):
 
     @on(SaveFailed)
     def _save_failed(self, event: SaveFailed) -> None:
-        self.notify(event.error, title="Not saved", severity="error", timeout=10, markup=False)
+        self.notify(
+            safe(event.error), title="Not saved", severity="error", timeout=10, markup=False
+        )
 
     def action_back(self) -> None:
         if not self._unsaved:
