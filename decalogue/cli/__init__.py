@@ -30,6 +30,11 @@ COMMAND_MODULES = (
     "serve_commands",
 )
 
+#: The commands that start the workbench: their parser needs only `decalogue.cli.app`, so
+#: the modules of the other commands (exports, compare, ...) are not imported on the way
+#: to the first frame (see benchmarks/, figure 1).
+WORKBENCH_COMMANDS = frozenset({"open", "explore"})
+
 DESCRIPTION = """\
 Score a country's implementation of the OSCE commitments against trafficking in
 human beings, item by item, and export scorecards.
@@ -45,7 +50,7 @@ examples:
 """
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(modules: Sequence[str] = COMMAND_MODULES) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="decalogue",
         description=DESCRIPTION,
@@ -56,9 +61,22 @@ def build_parser() -> argparse.ArgumentParser:
     add_workspace_option(parser)
     parser.set_defaults(handler=None)
     subparsers = parser.add_subparsers(title="commands", metavar="COMMAND")
-    for name in COMMAND_MODULES:
+    for name in modules:
         import_module(f"decalogue.cli.{name}").register(subparsers)
     return parser
+
+
+def _modules_for(argv: Sequence[str]) -> Sequence[str]:
+    """Only `app` for a workbench command or none (the home screen); else every module."""
+    arguments = iter(argv)
+    for argument in arguments:
+        if argument == "--workspace":
+            next(arguments, None)
+        elif not argument.startswith("--workspace="):
+            if argument.startswith("-"):  # --help, --version, a typo: the full parser
+                return COMMAND_MODULES
+            return ("app",) if argument in WORKBENCH_COMMANDS else COMMAND_MODULES
+    return ("app",)
 
 
 def add_workspace_option(parser: argparse.ArgumentParser) -> None:
@@ -72,8 +90,9 @@ def add_workspace_option(parser: argparse.ArgumentParser) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    arguments = sys.argv[1:] if argv is None else list(argv)
+    parser = build_parser(_modules_for(arguments))
+    args = parser.parse_args(arguments)
     handler = args.handler
     if handler is None:
         handler = import_module("decalogue.cli.app").run_home
