@@ -225,8 +225,15 @@ class ItemSpread:
         return self.mixed_na or (self.spread is not None and self.spread > 1)
 
     @property
-    def divergence_key(self) -> tuple[int, float, int, int]:
-        return (-(self.spread or 0), -(self.iqr or 0.0), -self.distinct, self.index)
+    def divergence_key(self) -> tuple[bool, int, float, int, int]:
+        """Conflicts first (a level against N/A is one, whatever the spread), then by spread."""
+        return (
+            not self.conflict,
+            -(self.spread or 0),
+            -(self.iqr or 0.0),
+            -self.distinct,
+            self.index,
+        )
 
 
 @dataclass(frozen=True)
@@ -236,7 +243,7 @@ class Workshop:
     items: tuple[ItemSpread, ...]
     """In checklist order."""
     ranking: tuple[ItemSpread, ...]
-    """Most disputed first: largest spread, then IQR, then distinct answers, then order."""
+    """Most disputed first: conflicts, then largest spread, IQR, distinct answers, order."""
 
     @property
     def conflicts(self) -> tuple[ItemSpread, ...]:

@@ -68,8 +68,9 @@ def test_aggregate_median_spread_and_divergence_order() -> None:
     assert ranked[:2] == ["A-01", "A-04"]
     assert a01.iqr is not None and result.items[3].iqr is not None
     assert a01.iqr > result.items[3].iqr
-    # Same spread (1) for A-02 and B-01's absence of spread: A-02 first; unanswered items last.
-    assert ranked.index("A-02") < ranked.index("B-01") < ranked.index("A-05")
+    # B-01 (N/A against a level) is a conflict: it ranks with the conflicts, before A-02,
+    # whose groups agree within one level, although it has no spread of levels at all.
+    assert ranked.index("A-04") < ranked.index("B-01") < ranked.index("A-02") < ranked.index("A-05")
     assert ranked[-2:] == ["A-05", "B-02"]
     every = result.items[4].answers
     assert [a.text() for a in every] == ["-", "-", "-", "-"]
