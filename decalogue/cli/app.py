@@ -8,10 +8,14 @@ All three build the app with `decalogue.tui.app.create_app`, as the tests do.
 from __future__ import annotations
 
 import argparse
+import signal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from decalogue.errors import DecalogueError, display_path
+
+if TYPE_CHECKING:
+    from decalogue.tui.app import DecalogueApp
 
 
 def register(subparsers: Any) -> None:
@@ -57,10 +61,18 @@ def _workspace(args: argparse.Namespace) -> Path | None:
     return value
 
 
+def run(app: DecalogueApp) -> None:
+    """Run the app so that a closed terminal (SIGHUP) or a shutdown (SIGTERM) saves open work."""
+    app.stop_signals = tuple(
+        getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name)
+    )
+    app.run()
+
+
 def run_home(args: argparse.Namespace) -> int:
     from decalogue.tui.app import create_app
 
-    create_app(_workspace(args)).run()
+    run(create_app(_workspace(args)))
     return 0
 
 
@@ -70,12 +82,12 @@ def run_open(args: argparse.Namespace) -> int:
         raise DecalogueError(f"{display_path(path)}: no such file")
     from decalogue.tui.app import create_app
 
-    create_app(_workspace(args), open_path=path, checklist=args.checklist).run()
+    run(create_app(_workspace(args), open_path=path, checklist=args.checklist))
     return 0
 
 
 def run_explore(args: argparse.Namespace) -> int:
     from decalogue.tui.app import create_app
 
-    create_app(_workspace(args), explore=args.checklist, explore_mode=True).run()
+    run(create_app(_workspace(args), explore=args.checklist, explore_mode=True))
     return 0

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
+import signal
 from collections.abc import Sequence
+from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
@@ -98,8 +101,14 @@ class DecalogueApp(App[None]):
         self._explore_only = explore
         self._loaded: dict[Path, Checklist] = {}
         self.theme = theme or os.environ.get("DECALOGUE_THEME", THEMES[0])
+        self.stop_signals: tuple[signal.Signals, ...] = ()
+        """Signals that save open work and quit (set by the CLI; tests leave them alone)."""
 
     def on_mount(self) -> None:
+        loop = asyncio.get_running_loop()
+        for stop in self.stop_signals:
+            with suppress(NotImplementedError, RuntimeError, ValueError):
+                loop.add_signal_handler(stop, self._stop_on_signal)
         if self._explore_only is not None:
             self.push_screen(AssessScreen(self._explore_only))
             return
@@ -186,6 +195,13 @@ class DecalogueApp(App[None]):
 
     def action_toggle_theme(self) -> None:
         self.theme = THEMES[1] if self.theme == THEMES[0] else THEMES[0]
+
+    def _stop_on_signal(self) -> None:
+        """A closed terminal or a shutdown: no one is there to answer a dialog, so save and go."""
+        for screen in self.screen_stack:
+            if isinstance(screen, AssessScreen):
+                screen.flush()
+        self.exit()
 
     async def action_quit(self) -> None:
         """Save every open assessment first; ask before quitting with unsaved work."""
