@@ -294,14 +294,7 @@ def test_reports_show_where_control_characters_were(rendered: dict[str, str], fm
         "json",
         "md",
         "html",
-        pytest.param(
-            "csv",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="CSV keeps the exact text so that it round-trips; the CLI should "
-                "neutralise control characters when stdout is a terminal (export owner)",
-            ),
-        ),
+        "csv",
     ],
 )
 def test_the_cli_export_to_a_terminal_sends_no_control_character(tmp_path: Path, fmt: str) -> None:

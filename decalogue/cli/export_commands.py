@@ -11,6 +11,7 @@ from typing import Any
 from decalogue import exports
 from decalogue.errors import DecalogueError, display_path
 from decalogue.exports.csv_io import import_csv
+from decalogue.exports.scorecard import printable
 from decalogue.session import Session
 
 
@@ -99,6 +100,10 @@ def export_command(args: argparse.Namespace) -> int:
     session = Session.open(args.file, args.checklist)
     if args.output is None:
         text = exports.render(fmt, session.checklist, session.assessment, session.board)
+        if sys.stdout.isatty():
+            # A terminal would act on control characters in notes; a file or pipe gets the
+            # exact text (the CSV must round-trip), a person reading gets them made visible.
+            text = printable(text)
         # Bytes, not text: the export is UTF-8 whatever the terminal's encoding is.
         sys.stdout.flush()
         sys.stdout.buffer.write(text.encode("utf-8"))
