@@ -36,9 +36,7 @@ def now() -> datetime:
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(
-        extra="forbid", use_attribute_docstrings=True, validate_assignment=True
-    )
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
 
 
 class CountryRef(_Model):

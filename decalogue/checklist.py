@@ -39,7 +39,7 @@ Weight = Annotated[float, Field(gt=0, le=1000)]
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
+    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 class Meta(_Model):

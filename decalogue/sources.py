@@ -19,7 +19,7 @@ SourceId = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=80)]
 class SeedMetadata(BaseModel):
     """What a seed document says about itself, recorded as printed."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
+    model_config = ConfigDict(extra="forbid", frozen=True)
 
     id: SourceId
     """The stable id checklists use to cite this document."""

@@ -55,3 +55,21 @@ def test_saved_bytes_are_those_of_the_stdlib_encoder(
 @given(TEXT)
 def test_ascii_quotes_normalise_as_the_full_translation_does(text: str) -> None:
     assert normalise(text) == " ".join(text.translate(_TABLE).split())
+
+
+def test_published_schemas_describe_fields_with_their_docstrings() -> None:
+    """The models no longer ask pydantic to read their docstrings at import; the schemas do."""
+    from decalogue.schemas import json_schema
+
+    checklist = json_schema("checklist")
+    item = checklist["$defs"]["Item"]["properties"]
+    assert item["id"]["description"].startswith("Stable identifier, e.g. LF-01")
+    assert checklist["$defs"]["Reference"]["properties"]["quote"]["description"].startswith(
+        "Word for word"
+    )
+    assessment = json_schema("assessment")
+    assert assessment["$defs"]["Response"]["properties"]["flagged"]["description"] == (
+        "Marked for a colleague's review."
+    )
+    scorecard = json_schema("scorecard")
+    assert "decalogue schema scorecard" in scorecard["properties"]["$schema"]["description"]
