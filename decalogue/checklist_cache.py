@@ -26,6 +26,7 @@ import sys
 import tempfile
 import types
 import typing
+from collections.abc import Callable
 from contextlib import suppress
 from functools import cache
 from pathlib import Path
@@ -208,19 +209,45 @@ def _dump(model: BaseModel) -> tuple[dict[str, Any], tuple[str, ...]]:
 
 
 def _build(cls: type[BaseModel], dumped: tuple[dict[str, Any], tuple[str, ...]]) -> Any:
-    fields, fields_set = dumped
-    for name, inner, many in _plan(cls):
-        value = fields[name]
-        if value is None:
-            continue
-        if many:
-            fields[name] = tuple([_build(inner, v) for v in value])
-        else:
-            fields[name] = _build(inner, value)
-    model = cls.__new__(cls)
-    _set(model, "__dict__", fields)
-    _set(model, "__pydantic_fields_set__", set(fields_set))
-    _set(model, "__pydantic_extra__", None)
-    private = cls.__private_attributes__
-    _set(model, "__pydantic_private__", {k: v.get_default() for k, v in private.items()} or None)
-    return model
+    return _builder(cls)(dumped, {})
+
+
+_Dumped = tuple[dict[str, Any], tuple[str, ...]]
+
+
+@cache
+def _builder(cls: type[BaseModel]) -> Callable[[_Dumped, dict[tuple[str, ...], set[str]]], Any]:
+    """A function that rebuilds one `cls` instance (and what it holds) without validating.
+
+    It sets what pydantic's own constructor sets: the field values, the set of fields
+    given, no extra values, the private attributes' defaults. Instances with the same
+    fields given share one set of their names: these models are frozen, and pydantic
+    only changes that set when an attribute is assigned (or on a copy, which copies it).
+    """
+    plan = tuple((name, _builder(inner), many) for name, inner, many in _plan(cls))
+    private = dict(cls.__private_attributes__)
+    new, set_ = object.__new__, object.__setattr__
+
+    def build(dumped: _Dumped, shared: dict[tuple[str, ...], set[str]]) -> Any:
+        fields, given = dumped
+        for name, inner, many in plan:
+            value = fields[name]
+            if value is not None:
+                fields[name] = (
+                    tuple([inner(v, shared) for v in value]) if many else inner(value, shared)
+                )
+        names = shared.get(given)
+        if names is None:
+            names = shared[given] = set(given)
+        model = new(cls)
+        set_(model, "__dict__", fields)
+        set_(model, "__pydantic_fields_set__", names)
+        set_(model, "__pydantic_extra__", None)
+        set_(
+            model,
+            "__pydantic_private__",
+            {k: v.get_default() for k, v in private.items()} if private else None,
+        )
+        return model
+
+    return build
