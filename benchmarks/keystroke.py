@@ -36,10 +36,13 @@ from decalogue.checklist import load_checklist
 FIGURE = "3 Keystroke"
 
 #: Keys scored before the clock starts (first renders of the detail pane, caches).
-WARMUP = 10
+WARMUP = 5
 
 #: A key's work is over when no frame has followed for this long (frames come every 1/60 s).
 QUIET = 0.05
+
+#: No key's frames may go on longer than this.
+SETTLE_LIMIT = 5.0
 
 
 @dataclass
@@ -162,8 +165,10 @@ async def _drive(
                 ) from None
             first_cpu, first_wall = probe.frame_cpu - cpu, probe.frame_wall - wall
             # Frames that follow (work deferred by the app) until QUIET passes without one.
-            last = None
+            last, deadline = None, time.perf_counter() + SETTLE_LIMIT
             while settle and last != probe.last_cpu:
+                if time.perf_counter() > deadline:
+                    raise RuntimeError(f"frames kept coming for {SETTLE_LIMIT} s after {key!r}")
                 last = probe.last_cpu
                 await asyncio.sleep(QUIET)
             return first_cpu, first_wall, probe.last_cpu - cpu

@@ -5,7 +5,9 @@ real terminal driver: nothing in the app is patched or told it is measured.
 The clock stops when the text `marker` (something only the finished screen
 shows, such as the first item of the tree) reaches the terminal, which is when
 a user could see it and type. The child is then killed, and its peak resident
-memory read from the kernel's accounting of it (`wait4`).
+memory read first: VmHWM of /proc/PID/status, the high-water mark of the program
+itself (the kernel's `ru_maxrss` would also count the pages of this, bigger,
+process that the child shared between fork and exec).
 
 Both the app and its floor (`benchmarks.baseline_app`) are launched the same
 way, so the ratio compares like with like.
@@ -110,6 +112,7 @@ def launch(
             if needle in seen[max(0, tail - len(needle)) :]:
                 elapsed = time.perf_counter() - start
     finally:
+        peak = _high_water_mark(process.pid)
         if process.poll() is None:
             os.kill(process.pid, signal.SIGKILL)
         _, _, usage = os.wait4(process.pid, 0)
@@ -118,4 +121,16 @@ def launch(
     if elapsed is None:
         shown = bytes(seen[-600:]).decode("utf-8", "replace")
         raise LaunchError(f"{' '.join(argv)}: no {marker!r} on screen; last output: {shown!r}")
-    return Launch(elapsed, usage.ru_maxrss * 1024)
+    return Launch(elapsed, peak if peak is not None else usage.ru_maxrss * 1024)
+
+
+def _high_water_mark(pid: int) -> int | None:
+    """Peak resident memory of a running process, in bytes (Linux), or None."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return None
+    for line in status.splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) * 1024
+    return None
