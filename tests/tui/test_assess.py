@@ -20,8 +20,10 @@ SIZE = (120, 40)
 
 
 async def settle(pilot: Pilot[None]) -> None:
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
+    """Let workers finish, and the workers their messages start (a delete, then a re-list)."""
+    for _ in range(3):
+        await pilot.pause()
+        await pilot.app.workers.wait_for_complete()
     await pilot.pause()
 
 

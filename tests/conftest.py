@@ -1,0 +1,16 @@
+"""Keep every test, and every subprocess it starts, away from the user's real folders."""
+
+from __future__ import annotations
+
+import atexit
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+_SANDBOX = Path(tempfile.mkdtemp(prefix="decalogue-tests-"))
+atexit.register(shutil.rmtree, _SANDBOX, ignore_errors=True)
+# Set at import, before any test or subprocess runs: the workspace and checklist cache a
+# test does not choose itself live in a throw-away folder, never in the user's data dir.
+os.environ.setdefault("DECALOGUE_WORKSPACE", str(_SANDBOX / "workspace"))
+os.environ["DECALOGUE_CHECKLIST_CACHE"] = str(_SANDBOX / "checklist-cache")
