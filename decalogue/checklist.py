@@ -22,7 +22,7 @@ from typing import Annotated, Any
 import tomli
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
 
-from decalogue.errors import ChecklistError, Problem, display_path
+from decalogue.errors import ChecklistError, Problem, decode_utf8, display_path
 from decalogue.resources import DEFAULT_CHECKLIST_ID, bundled_checklist_paths
 from decalogue.sources import Document, SourceId, bundled_seeds, read_document
 
@@ -322,7 +322,10 @@ def load_checklist(ref: str | Path | None = None) -> Checklist:
 
 
 def parse_checklist(data: bytes | str, *, origin: str, base_dir: Path | None = None) -> Checklist:
-    text = _decode(data, origin) if isinstance(data, bytes) else data.removeprefix("\ufeff")
+    if isinstance(data, bytes):
+        text = decode_utf8(data, origin, ChecklistError)
+    else:
+        text = data.removeprefix("\ufeff")
     with collector_paused():
         try:
             raw = tomli.loads(text)
@@ -348,17 +351,6 @@ def checklist_from_data(
     if problems:
         raise ChecklistError(problems)
     return checklist
-
-
-def _decode(data: bytes, origin: str) -> str:
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = data.count(b"\n", 0, error.start) + 1
-        column = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
-        raise ChecklistError(
-            [Problem(origin, "not valid UTF-8 text; save the file as UTF-8", line, column)]
-        ) from None
 
 
 def _toml_problem(error: tomli.TOMLDecodeError, origin: str) -> Problem:

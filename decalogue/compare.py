@@ -66,6 +66,16 @@ _SIGNS = {
 }
 
 
+def change_text(change: ItemChange) -> str:
+    """A change in words and a sign, never colour alone: "▲ improved +2", "= unchanged"."""
+    if change.kind is None:
+        return "not in every version"
+    text = f"{change.kind.sign} {change.kind.value}"
+    if change.delta and change.kind in (ChangeKind.IMPROVED, ChangeKind.REGRESSED):
+        text += f" {change.delta:+d}"
+    return text
+
+
 def change_kind(before: ItemScore, after: ItemScore) -> ChangeKind:
     """Compares scores, not raw levels, so scales of different lengths still compare."""
     if before.not_applicable and after.not_applicable:

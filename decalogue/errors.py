@@ -57,6 +57,21 @@ class AssessmentError(FileProblems):
     """An assessment file is unreadable, malformed or does not fit its checklist."""
 
 
+def decode_utf8(
+    data: bytes,
+    origin: str,
+    error: type[FileProblems],
+    hint: str = "save the file as UTF-8",
+) -> str:
+    """Text of a user's file (a BOM is fine); invalid bytes are reported at their line:column."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as problem:
+        line = data.count(b"\n", 0, problem.start) + 1
+        column = problem.start - (data.rfind(b"\n", 0, problem.start) + 1) + 1
+        raise error([Problem(origin, f"not valid UTF-8 text; {hint}", line, column)]) from None
+
+
 def display_path(path: Path | str) -> str:
     """Show paths as the user typed them where possible: relative to the cwd if below it."""
     path = Path(path)

@@ -43,7 +43,14 @@ from decalogue.assessment import (
 )
 from decalogue.checklist import Checklist, load_checklist
 from decalogue.countries import is_user_assigned, lookup
-from decalogue.errors import AssessmentError, ChecklistError, DecalogueError, Problem, display_path
+from decalogue.errors import (
+    AssessmentError,
+    ChecklistError,
+    DecalogueError,
+    Problem,
+    decode_utf8,
+    display_path,
+)
 from decalogue.paths import default_workspace
 from decalogue.resources import bundled_checklist_paths
 from decalogue.scoring import ScoreBoard
@@ -79,7 +86,7 @@ def fingerprint(data: bytes) -> str:
 
 def parse_assessment(data: bytes, origin: str) -> Assessment:
     """Bytes of an assessment file -> Assessment, or AssessmentError naming every problem."""
-    text = _decode(data, origin)
+    text = decode_utf8(data, origin, AssessmentError)
     try:
         raw = json.loads(text, parse_constant=_reject_constant, object_pairs_hook=_unique_keys)
     except json.JSONDecodeError as error:
@@ -257,17 +264,6 @@ class _NotJson(ValueError):
 
 def _reject_constant(name: str) -> Any:
     raise _NotJson(f"{name} is not a number JSON allows")
-
-
-def _decode(data: bytes, origin: str) -> str:
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = data.count(b"\n", 0, error.start) + 1
-        column = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
-        raise AssessmentError(
-            [Problem(origin, "not valid UTF-8 text; save the file as UTF-8", line, column)]
-        ) from None
 
 
 _OWNERS = {"responses": "item", "assessors": "assessor", "history": "history entry"}

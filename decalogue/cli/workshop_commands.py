@@ -20,13 +20,13 @@ from typing import Any
 from decalogue import store
 from decalogue.checklist import Checklist, load_checklist
 from decalogue.compare import (
-    ChangeKind,
     ChecklistCache,
     Comparison,
     GroupChange,
     ItemChange,
     Subject,
     Trend,
+    change_text,
     compare,
     comparison_document,
     trend,
@@ -288,15 +288,6 @@ def _csv_level(answer: ItemScore | None, na_label: str) -> str:
     return "" if answer.level is None else str(answer.level)
 
 
-def _change(change: ItemChange) -> str:
-    if change.kind is None:
-        return "not in every version"
-    text = f"{change.kind.sign} {change.kind.value}"
-    if change.delta and change.kind in (ChangeKind.IMPROVED, ChangeKind.REGRESSED):
-        text += f" {change.delta:+d}"
-    return text
-
-
 def _indent(group: GroupChange, markdown: bool = False) -> str:
     name = "Overall" if group.kind == "overall" else f"{group.id} {_cut(group.title, 40)}"
     depth = {"overall": 0, "pillar": 1, "section": 2}[group.kind]
@@ -337,7 +328,8 @@ def _emit(text: str) -> None:
 def _item_rows(result: Comparison, items: Sequence[ItemChange]) -> list[list[str]]:
     na = result.scale_checklist.scale.not_applicable.label
     return [
-        [c.item_id, _cut(c.title), *(_level(a, na) for a in c.answers), _change(c)] for c in items
+        [c.item_id, _cut(c.title), *(_level(a, na) for a in c.answers), change_text(c)]
+        for c in items
     ]
 
 

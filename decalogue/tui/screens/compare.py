@@ -33,10 +33,10 @@ from decalogue.compare import (
     Comparison,
     ComparisonError,
     GroupChange,
-    ItemChange,
     Subject,
     Trend,
     TrendRow,
+    change_text,
     compare,
     trend,
     unique_labels,
@@ -138,16 +138,6 @@ def level_text(answer: ItemScore | None, na_label: str) -> str:
     if answer.not_applicable:
         return na_label
     return "–" if answer.level is None else str(answer.level)
-
-
-def change_text(change: ItemChange) -> str:
-    """E.g. "▲ improved +2", "= unchanged", "not in every version"."""
-    if change.kind is None:
-        return "not in every version"
-    text = f"{change.kind.sign} {change.kind.value}"
-    if change.delta and change.kind in (ChangeKind.IMPROVED, ChangeKind.REGRESSED):
-        text += f" {change.delta:+d}"
-    return text
 
 
 def points(delta: float | None) -> str:
