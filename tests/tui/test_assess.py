@@ -396,3 +396,34 @@ async def test_theme_toggles(make_app: AppFactory) -> None:
         assert app.theme == "textual-dark"
         await pilot.press("ctrl+t")
         assert app.theme == "textual-light"
+
+
+async def test_a_pillar_or_section_line_shows_its_summary(make_app: AppFactory) -> None:
+    """The cursor on a group says what it is: the Decalogue pillar holds themes, not the points."""
+    from decalogue.checklist import load_checklist
+
+    bundled = load_checklist()
+    app = make_app(explore=bundled)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, AssessScreen)
+        tree = screen.checklist_tree
+        pillar_line = next(
+            index
+            for index in range(tree.last_line + 1)
+            if (node := tree.get_node_at_line(index)) is not None
+            and node.data is not None
+            and node.data.id == "DT"
+        )
+        tree.cursor_line = pillar_line
+        await pilot.pause()
+        shown = plain(screen)
+        assert shown.startswith("DT  Decalogue themes")
+        assert "not the official ten points" in " ".join(shown.split())
+        tree.cursor_line = pillar_line + 1
+        await pilot.pause()
+        assert plain(screen).startswith("DT-A  Will and leadership")
+        await pilot.press("down")  # down walks items: from a section line to its first item
+        await pilot.pause()
+        assert plain(screen).startswith("DT-01  Political will")

@@ -287,6 +287,11 @@ class AssessScreen(Screen[None]):
 
     @on(ChecklistTree.ItemHighlighted)
     def _highlighted(self, event: ChecklistTree.ItemHighlighted) -> None:
+        if event.item_id is None and event.group_id is not None:
+            # A pillar or section: its summary says what it is drawn from (and, for the
+            # bundled Decalogue pillar, that its themes are not the official ten points).
+            self.detail.show_group(event.group_id)
+            return
         self._show_detail(event.item_id)
 
     @on(ChecklistTree.ItemChosen)

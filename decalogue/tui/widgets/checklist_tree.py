@@ -43,9 +43,10 @@ class ChecklistTree(Tree[NodeRef]):
 
     @dataclass
     class ItemHighlighted(Message):
-        """The cursor is on an item (or left the items: item_id None)."""
+        """The cursor is on an item, or on a pillar or section (item_id None, group_id set)."""
 
         item_id: str | None
+        group_id: str | None = None
 
     @dataclass
     class ItemChosen(Message):
@@ -265,9 +266,10 @@ class ChecklistTree(Tree[NodeRef]):
     def _on_tree_node_highlighted(self, event: Tree.NodeHighlighted[NodeRef]) -> None:
         event.stop()
         ref = event.node.data
-        self.post_message(
-            self.ItemHighlighted(ref.id if ref is not None and ref.kind == "item" else None)
-        )
+        if ref is not None and ref.kind == "item":
+            self.post_message(self.ItemHighlighted(ref.id))
+        else:
+            self.post_message(self.ItemHighlighted(None, ref.id if ref is not None else None))
 
     def _on_tree_node_selected(self, event: Tree.NodeSelected[NodeRef]) -> None:
         ref = event.node.data

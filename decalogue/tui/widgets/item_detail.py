@@ -48,6 +48,38 @@ class ItemDetail(VerticalScroll):
         self.item_id = item_id
         self._body.update(self.render_item(item_id, response, score))
 
+    def show_group(self, group_id: str) -> None:
+        """A pillar's or section's title and summary, for the cursor on a group line."""
+        self.scroll_home(animate=False)
+        self.item_id = None
+        self._body.update(self.render_group(group_id))
+
+    def render_group(self, group_id: str) -> Content:
+        for pillar in self.checklist.pillars:
+            if pillar.id == group_id:
+                items = sum(len(section.items) for section in pillar.sections)
+                counts = f"pillar · {len(pillar.sections)} sections · {items} items"
+                return self._group_content(pillar.id, pillar.title, counts, pillar.summary)
+            for section in pillar.sections:
+                if section.id == group_id:
+                    where = f"{pillar.title} › section · {len(section.items)} items"
+                    return self._group_content(section.id, section.title, where, section.summary)
+        return literal("Highlight an item in the tree to see it here.")
+
+    @staticmethod
+    def _group_content(group_id: str, title: str, where: str, summary: str) -> Content:
+        parts: list[str | Content | tuple[str, str]] = [
+            (group_id, "bold"),
+            "  ",
+            (title, "bold"),
+            "\n",
+            (where, "dim"),
+            "\n\n",
+        ]
+        if summary:
+            parts += [summary, "\n"]
+        return assemble(*parts)
+
     def render_item(
         self, item_id: str | None, response: Response | None, score: ItemScore | None
     ) -> Content:
