@@ -89,8 +89,9 @@ def register(subparsers: Any) -> None:
         help="workshop groups' answers side by side, most disputed items first",
         description=(
             "Every group's level per item, the median, the spread (highest minus lowest) "
-            "and a divergence ranking: largest spread first, then interquartile range, then "
-            "the number of different answers. Folders stand for every *.json in them."
+            "and a divergence ranking: conflicts first (levels more than one apart, or N/A "
+            "against a level), then largest spread, interquartile range and the number of "
+            "different answers. Folders stand for every *.json in them."
         ),
     )
     aggregating.add_argument("paths", nargs="+", type=Path, metavar="FILE_OR_FOLDER")
