@@ -17,10 +17,11 @@ from pathlib import Path
 
 from benchmarks.common import Row, Settings, ms
 from benchmarks.generate import Fill, synthetic_assessment, write_assessment, write_checklist
-from decalogue import store
-from decalogue.assessment import Answer
-from decalogue.checklist import load_checklist
+from decalogue.model.assessment import Answer
 from decalogue.session import Session
+from decalogue.storage import store
+from decalogue.storage.assessment_file import dumps
+from decalogue.storage.checklists import load_checklist
 
 FIGURE = "4 Autosave"
 
@@ -48,7 +49,7 @@ def measure(settings: Settings) -> list[Row]:
     session = Session.open(path, checklist)
     items = [item.id for item in checklist.items]
     top = checklist.scale.max_level
-    saves, dumps, writes, floor = [], [], [], []
+    saves, serialise, writes, floor = [], [], [], []
     for index in range(settings.saves + 1):
         item_id = items[(index * 7) % len(items)]
         current = session.assessment.responses[item_id].level or 0
@@ -58,14 +59,14 @@ def measure(settings: Settings) -> list[Row]:
         elapsed = time.perf_counter() - start
         # The same work, split: serialising, and writing bytes that are ready.
         start = time.perf_counter()
-        data = store.dumps(session.assessment)
+        data = dumps(session.assessment)
         middle = time.perf_counter()
         session._fingerprint = store.save_bytes(path, data, session.fingerprint)
         end = time.perf_counter()
         floor_time = _durable_write(folder / "floor.json", data)
         if index:  # the first save warms the file system's caches
             saves.append(elapsed)
-            dumps.append(middle - start)
+            serialise.append(middle - start)
             writes.append(end - middle)
             floor.append(floor_time)
     kb = path.stat().st_size / 1000
@@ -83,7 +84,7 @@ def measure(settings: Settings) -> list[Row]:
             limit=10.0,
             note="floor: one bare durable write of the same bytes",
         ),
-        Row(FIGURE, "  of which: serialise (store.dumps)", "ms", ms(dumps)),
+        Row(FIGURE, "  of which: serialise (dumps)", "ms", ms(serialise)),
         Row(
             FIGURE, "  of which: lock, check, .bak link, write, fsyncs", "ms", ms(writes), ms(floor)
         ),

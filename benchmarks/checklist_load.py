@@ -18,8 +18,8 @@ import tomli
 
 from benchmarks.common import Row, Settings, ms, paired
 from benchmarks.generate import bundled_path, write_checklist
-from decalogue import checklist_cache
-from decalogue.checklist import load_checklist
+from decalogue.storage import checklist_cache
+from decalogue.storage.checklists import load_checklist
 
 FIGURE = "2 Checklist load"
 

@@ -19,8 +19,7 @@ from typing import Any
 
 import tomli
 
-from decalogue import store
-from decalogue.assessment import (
+from decalogue.model.assessment import (
     Assessment,
     Assessor,
     Change,
@@ -29,8 +28,9 @@ from decalogue.assessment import (
     Response,
     checklist_ref,
 )
-from decalogue.checklist import Checklist
+from decalogue.model.checklist import Checklist
 from decalogue.resources import bundled_checklist_paths, data_file
+from decalogue.storage.assessment_file import dumps
 
 #: Items per section and sections per pillar of a generated checklist.
 SECTION_ITEMS = 25
@@ -197,7 +197,7 @@ def synthetic_assessment(
 
 
 def write_assessment(path: Path, assessment: Assessment) -> Path:
-    path.write_bytes(store.dumps(assessment))
+    path.write_bytes(dumps(assessment))
     return path
 
 

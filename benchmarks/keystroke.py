@@ -31,7 +31,7 @@ from typing import Any
 
 from benchmarks.common import Row, Settings, percentile
 from benchmarks.generate import Fill, synthetic_assessment, write_assessment, write_checklist
-from decalogue.checklist import load_checklist
+from decalogue.storage.checklists import load_checklist
 
 FIGURE = "3 Keystroke"
 

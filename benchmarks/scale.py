@@ -19,7 +19,7 @@ from pathlib import Path
 from benchmarks.common import Row, Settings
 from benchmarks.generate import country_periods, workshop_groups, write_assessment
 from benchmarks.launch import ROOT, child_env
-from decalogue.checklist import load_checklist
+from decalogue.storage.checklists import load_checklist
 
 FIGURE = "5 Scale"
 

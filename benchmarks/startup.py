@@ -25,7 +25,7 @@ from pathlib import Path
 from benchmarks.common import Row, Settings
 from benchmarks.generate import Fill, synthetic_assessment, write_assessment, write_checklist
 from benchmarks.launch import Launch, child_env, launch, python_argv
-from decalogue.checklist import load_checklist
+from decalogue.storage.checklists import load_checklist
 
 BASELINE = (python_argv("-m", "benchmarks.baseline_app"), "baseline-node")
 

@@ -16,8 +16,8 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from decalogue import store
-from decalogue.assessment import (
+from decalogue.errors import AssessmentError, DecalogueError, Problem, display_path
+from decalogue.model.assessment import (
     EDITABLE,
     Answer,
     Assessment,
@@ -27,9 +27,11 @@ from decalogue.assessment import (
     checklist_ref,
     now,
 )
-from decalogue.checklist import Checklist, load_checklist
-from decalogue.errors import AssessmentError, DecalogueError, Problem, display_path
-from decalogue.scoring import ScoreBoard
+from decalogue.model.checklist import Checklist
+from decalogue.model.scoring import ScoreBoard
+from decalogue.storage import store
+from decalogue.storage.assessment_file import check_against, dumps
+from decalogue.storage.checklists import find_checklist, load_checklist
 
 #: The fields `set_field` accepts: those of EDITABLE.
 FIELDS = EDITABLE
@@ -74,7 +76,7 @@ class Session:
         self._load(stored)
 
     def _load(self, stored: store.Stored) -> None:
-        problems = store.check_against(stored.assessment, self.checklist, display_path(stored.path))
+        problems = check_against(stored.assessment, self.checklist, display_path(stored.path))
         if problems:
             raise AssessmentError(problems)
         self.assessment = stored.assessment
@@ -97,7 +99,7 @@ class Session:
     ) -> Session:
         stored = store.read(path)
         if checklist is None:
-            found = store.find_checklist(stored.assessment.checklist)
+            found = find_checklist(stored.assessment.checklist)
             if found is None:
                 ref = stored.assessment.checklist
                 raise AssessmentError(
@@ -195,7 +197,7 @@ class Session:
                 if not self.dirty:
                     return False
                 self._adopt_checklist()
-                data = store.dumps(self.assessment)
+                data = dumps(self.assessment)
                 edits = self._edits
                 expected = self._fingerprint
             if overwrite:

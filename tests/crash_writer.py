@@ -20,9 +20,10 @@ import os
 import sys
 from pathlib import Path
 
-from decalogue.assessment import Answer
-from decalogue.checklist import Checklist, load_checklist
+from decalogue.model.assessment import Answer
+from decalogue.model.checklist import Checklist
 from decalogue.session import Session
+from decalogue.storage.checklists import load_checklist
 
 FIRST, SECOND = "LF-01", "LF-02"
 

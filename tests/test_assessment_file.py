@@ -12,9 +12,10 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from decalogue import store
-from decalogue.assessment import SCHEMA_VERSION
 from decalogue.errors import AssessmentError
+from decalogue.model.assessment import SCHEMA_VERSION
+from decalogue.storage import assessment_file, store
+from decalogue.storage.assessment_file import dumps, parse_assessment
 
 FIXTURES = Path(__file__).parent / "fixtures"
 V1 = FIXTURES / "assessment-v1.json"
@@ -27,7 +28,7 @@ def fixture_json() -> dict[str, object]:
 
 def problems(data: bytes) -> list[str]:
     with pytest.raises(AssessmentError) as caught:
-        store.parse_assessment(data, "a.json")
+        parse_assessment(data, "a.json")
     return [str(problem) for problem in caught.value.problems]
 
 
@@ -101,7 +102,7 @@ def test_unknown_or_missing_schema_versions_are_errors() -> None:
 
 
 def test_version_0_is_upgraded_in_memory() -> None:
-    assessment = store.parse_assessment((FIXTURES / "assessment-v0.json").read_bytes(), "v0.json")
+    assessment = parse_assessment((FIXTURES / "assessment-v0.json").read_bytes(), "v0.json")
     assert assessment.schema_version == SCHEMA_VERSION
     assert assessment.country.name == "Exampleland"
     a03 = assessment.responses["A-03"]
@@ -112,22 +113,22 @@ def test_version_0_is_upgraded_in_memory() -> None:
 def test_oversized_files_are_refused_before_reading(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(store, "MAX_ASSESSMENT_BYTES", 100)
+    monkeypatch.setattr(assessment_file, "MAX_ASSESSMENT_BYTES", 100)
     with pytest.raises(AssessmentError, match="assessments are limited to 100 bytes"):
         store.read(V1)
 
 
 def test_dumps_is_stable_indented_utf8_with_a_trailing_newline() -> None:
-    assessment = store.parse_assessment(V1.read_bytes(), "v1.json")
-    data = store.dumps(assessment)
+    assessment = parse_assessment(V1.read_bytes(), "v1.json")
+    data = dumps(assessment)
     assert data == V1.read_bytes()  # the committed fixture is exactly what dumps writes
     assert data.endswith(b"}\n") and data.startswith(b'{\n  "schema_version": 1,')
     assessment.apply("A-00", "notes", "Ünïcode stays readable", "tester")
-    again = store.dumps(assessment)
+    again = dumps(assessment)
     assert "Ünïcode stays readable".encode() in again
     keys = list(json.loads(again)["responses"])
     assert keys == sorted(keys)  # by item id, whatever the order of edits
-    assert store.parse_assessment(again, "x") == assessment
+    assert parse_assessment(again, "x") == assessment
 
 
 def test_the_published_json_schema_accepts_written_files_and_rejects_bad_ones() -> None:

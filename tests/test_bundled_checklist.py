@@ -1,6 +1,6 @@
 """The bundled checklist: its shape, and every quote checked against the seed texts.
 
-The quote check here is written independently of decalogue.textmatch, so a bug
+The quote check here is written independently of decalogue.model.textmatch, so a bug
 in the loader's matching cannot hide a misquotation.
 """
 
@@ -12,8 +12,9 @@ from pathlib import Path
 import pytest
 import tomli
 
-from decalogue.checklist import Checklist, load_checklist
 from decalogue.errors import ChecklistError
+from decalogue.model.checklist import Checklist
+from decalogue.storage.checklists import load_checklist
 
 REPO = Path(__file__).resolve().parent.parent
 CHECKLIST = REPO / "checklists" / "osce-national-action.toml"

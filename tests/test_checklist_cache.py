@@ -7,9 +7,11 @@ from pathlib import Path
 import pytest
 
 from benchmarks.generate import checklist_toml
-from decalogue import checklist_cache, sources
-from decalogue.checklist import load_checklist, parse_checklist
 from decalogue.errors import ChecklistError
+from decalogue.model import sources
+from decalogue.model.checklist import parse_checklist
+from decalogue.storage import checklist_cache
+from decalogue.storage.checklists import load_checklist
 
 #: Enough generated items to pass the cache's size threshold.
 ITEMS = 260

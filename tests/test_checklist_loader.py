@@ -11,9 +11,10 @@ import jsonschema
 import pytest
 import tomli
 
-from decalogue.checklist import load_checklist, parse_checklist
 from decalogue.errors import ChecklistError
-from decalogue.schemas import json_schema
+from decalogue.model.checklist import parse_checklist
+from decalogue.reports.schemas import json_schema
+from decalogue.storage.checklists import load_checklist
 from tests.checklist_samples import TINY
 
 

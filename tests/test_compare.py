@@ -11,10 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from decalogue import store
-from decalogue.assessment import Answer, Assessment
-from decalogue.checklist import Checklist, parse_checklist
-from decalogue.compare import (
+from decalogue.analysis.compare import (
     COMPARISON_VERSION,
     ChangeKind,
     ComparisonError,
@@ -24,7 +21,10 @@ from decalogue.compare import (
     period_key,
     trend,
 )
-from decalogue.scoring import ScoreBoard
+from decalogue.model.assessment import Answer, Assessment, new_assessment
+from decalogue.model.checklist import Checklist, parse_checklist
+from decalogue.model.scoring import ScoreBoard
+from decalogue.storage import store
 
 MINI = """\
 [meta]
@@ -144,7 +144,7 @@ def assess(
     assessor: str | None = None,
 ) -> Assessment:
     """An assessment with `answers`: a level, or a string for N/A with that reason."""
-    assessment = store.new_assessment(
+    assessment = new_assessment(
         checklist, code, period, country_name=name, title=title, assessor=assessor
     )
     for item_id, value in answers.items():

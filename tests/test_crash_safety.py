@@ -21,9 +21,11 @@ from pathlib import Path
 
 import pytest
 
-from decalogue import store
-from decalogue.checklist import load_checklist
+from decalogue.model.assessment import new_assessment
 from decalogue.session import Session
+from decalogue.storage import store
+from decalogue.storage.checklists import load_checklist
+from decalogue.storage.workspace import Workspace
 from tests.crash_writer import FIRST, SECOND, expected, version_of
 
 KILLS = 200
@@ -105,9 +107,9 @@ def check_version(path: Path, n: int, top: int) -> None:
 def test_sigkill_during_saves_never_loses_the_file(tmp_path: Path) -> None:
     checklist = load_checklist(None)
     top = checklist.scale.max_level
-    workspace = store.Workspace(tmp_path)
+    workspace = Workspace(tmp_path)
     path = tmp_path / "XX-2025.json"
-    store.create(path, store.new_assessment(checklist, "XX", "2025", country_name="Exampleland"))
+    store.create(path, new_assessment(checklist, "XX", "2025", country_name="Exampleland"))
     session = Session.open(path, checklist)
     session.set_field(SECOND, "notes", "before the writers")
     session.save()  # so that a .bak exists from the start

@@ -11,10 +11,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from decalogue import exports, store
-from decalogue.assessment import Answer, Assessment, Evidence
-from decalogue.checklist import Checklist, load_checklist
-from decalogue.exports.csv_io import (
+from decalogue import reports
+from decalogue.model.assessment import Answer, Assessment, Evidence
+from decalogue.model.checklist import Checklist
+from decalogue.reports.csv_io import (
     COLUMNS,
     CsvImportError,
     apply_edits,
@@ -27,7 +27,9 @@ from decalogue.exports.csv_io import (
     unprotect,
 )
 from decalogue.session import Session
-from decalogue.store import ConflictError
+from decalogue.storage import store
+from decalogue.storage.checklists import load_checklist
+from decalogue.storage.store import ConflictError
 from tests.test_exports import (
     SMALL,
     board_of,
@@ -44,7 +46,7 @@ FORMULA_STARTS = ["=", "+", "-", "@", "\t", "\r"]
 
 
 def export_csv(checklist: Checklist, assessment: Assessment) -> str:
-    return exports.render("csv", checklist, assessment, board_of(checklist, assessment))
+    return reports.render("csv", checklist, assessment, board_of(checklist, assessment))
 
 
 def rows_of(text: str) -> list[dict[str, str]]:

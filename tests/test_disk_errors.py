@@ -23,11 +23,13 @@ from typing import Any
 
 import pytest
 
-from decalogue import store
-from decalogue.assessment import Answer
-from decalogue.checklist import Checklist, load_checklist
-from decalogue.exports.files import ExportError, write_file
+from decalogue.model.assessment import Answer, new_assessment
+from decalogue.model.checklist import Checklist
 from decalogue.session import Session
+from decalogue.storage import store
+from decalogue.storage.atomic import ExportError, write_file
+from decalogue.storage.checklists import load_checklist
+from decalogue.storage.workspace import Workspace
 
 ITEM = "LF-01"
 
@@ -41,7 +43,7 @@ def checklist() -> Checklist:
 def saved(tmp_path: Path, checklist: Checklist) -> Path:
     """An assessment with one saved edit, so that both the file and its .bak exist."""
     path = tmp_path / "XX-2025.json"
-    store.create(path, store.new_assessment(checklist, "XX", "2025", country_name="Exampleland"))
+    store.create(path, new_assessment(checklist, "XX", "2025", country_name="Exampleland"))
     session = Session.open(path, checklist)
     session.set_field(ITEM, "notes", "first version")
     session.save()
@@ -163,11 +165,11 @@ def test_a_failing_save_of_a_new_file_leaves_nothing(
     tmp_path: Path, checklist: Checklist, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     calls: list[str] = []
-    assessment = store.new_assessment(checklist, "XX", "2025", country_name="Exampleland")
+    assessment = new_assessment(checklist, "XX", "2025", country_name="Exampleland")
     with monkeypatch.context() as patch:
         _fail_write(patch, calls)
         with pytest.raises(store.SaveError, match="disk is full"):
-            store.Workspace(tmp_path).create(assessment)
+            Workspace(tmp_path).create(assessment)
     assert calls
     assert [p.name for p in tmp_path.iterdir() if not p.name.endswith(".lock")] == []
 
@@ -240,7 +242,7 @@ def test_a_read_only_workspace_gives_a_clear_message(
         assert saved.name in str(raised.value)
         assert snapshot(saved.parent) == before
         assert session.dirty
-        listing = store.Workspace(saved.parent).summaries()
+        listing = Workspace(saved.parent).summaries()
         assert [s.error for s in listing] == [None]
     finally:
         saved.parent.chmod(0o700)

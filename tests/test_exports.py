@@ -18,13 +18,15 @@ from typing import Any
 import pytest
 from jsonschema import Draft202012Validator
 
-from decalogue import exports, store
-from decalogue.assessment import Answer, Assessment, Evidence, Response
-from decalogue.checklist import Checklist, load_checklist, parse_checklist
-from decalogue.exports.files import ExportError, write_file
-from decalogue.exports.scorecard import SCORECARD_SCHEMA_ID, build_scorecard
-from decalogue.schemas import json_schema
-from decalogue.scoring import ScoreBoard
+from decalogue import reports
+from decalogue.model.assessment import Answer, Assessment, Evidence, Response, new_assessment
+from decalogue.model.checklist import Checklist, parse_checklist
+from decalogue.model.scoring import ScoreBoard
+from decalogue.reports.schemas import json_schema
+from decalogue.reports.scorecard import SCORECARD_SCHEMA_ID, build_scorecard
+from decalogue.storage import store
+from decalogue.storage.atomic import ExportError, write_file
+from decalogue.storage.checklists import load_checklist
 
 SMALL = """\
 [meta]
@@ -122,7 +124,7 @@ def bundled_checklist() -> Checklist:
 
 
 def empty_assessment(checklist: Checklist) -> Assessment:
-    return store.new_assessment(
+    return new_assessment(
         checklist, "XX", "2025", country_name="Exampleland", assessor="Ana Example"
     )
 
@@ -196,7 +198,7 @@ def test_scorecard_json_validates_against_the_published_schema(which: str) -> No
     assessment = (
         filled_assessment(checklist) if which.endswith("filled") else empty_assessment(checklist)
     )
-    text = exports.render("json", checklist, assessment, board_of(checklist, assessment))
+    text = reports.render("json", checklist, assessment, board_of(checklist, assessment))
     data = json.loads(text)
     errors = sorted(validator().iter_errors(data), key=str)
     assert not errors, errors[0]
@@ -208,7 +210,7 @@ def test_schema_rejects_a_scorecard_with_a_score_out_of_range() -> None:
     checklist = small_checklist()
     assessment = filled_assessment(checklist)
     data = json.loads(
-        exports.render("json", checklist, assessment, board_of(checklist, assessment))
+        reports.render("json", checklist, assessment, board_of(checklist, assessment))
     )
     data["overall"]["score"] = 140.0
     assert list(validator().iter_errors(data))
@@ -220,7 +222,7 @@ def test_scorecard_carries_every_figure_of_the_board() -> None:
     checklist = small_checklist()
     assessment = filled_assessment(checklist)
     board = board_of(checklist, assessment)
-    data = json.loads(exports.render("json", checklist, assessment, board, GENERATED))
+    data = json.loads(reports.render("json", checklist, assessment, board, GENERATED))
 
     assert data["generated_at"] == "2026-03-01T09:30:00Z"
     assert data["generator"]["name"] == "decalogue"
@@ -267,7 +269,7 @@ def test_scorecard_item_entries_hold_answers_text_and_sources() -> None:
     checklist = small_checklist()
     assessment = filled_assessment(checklist)
     data = json.loads(
-        exports.render("json", checklist, assessment, board_of(checklist, assessment))
+        reports.render("json", checklist, assessment, board_of(checklist, assessment))
     )
     items = {item["id"]: item for item in data["items"]}
     assert list(items) == ["A-01", "A-02", "B-01", "C-01", "C-02"]
@@ -311,7 +313,7 @@ def test_scorecard_lists_answers_to_items_the_checklist_no_longer_has() -> None:
     assessment = filled_assessment(checklist)
     assessment.responses["GONE-01"] = Response(level=2, notes="from the old checklist")
     data = json.loads(
-        exports.render("json", checklist, assessment, board_of(checklist, assessment))
+        reports.render("json", checklist, assessment, board_of(checklist, assessment))
     )
     assert [o["item"] for o in data["orphaned"]] == ["GONE-01"]
     assert data["orphaned"][0]["notes"] == "from the old checklist"
@@ -323,13 +325,13 @@ def test_every_format_renders_and_unknown_formats_are_refused() -> None:
     checklist = small_checklist()
     assessment = filled_assessment(checklist)
     board = board_of(checklist, assessment)
-    assert set(exports.FORMATS) == {"json", "csv", "md", "html"}
-    for fmt in exports.FORMATS:
-        assert exports.render(fmt, checklist, assessment, board).strip()
-    with pytest.raises(exports.UnknownFormat, match="json, csv, md, html"):
-        exports.render("pdf", checklist, assessment, board)
+    assert set(reports.FORMATS) == {"json", "csv", "md", "html"}
+    for fmt in reports.FORMATS:
+        assert reports.render(fmt, checklist, assessment, board).strip()
+    with pytest.raises(reports.UnknownFormat, match="json, csv, md, html"):
+        reports.render("pdf", checklist, assessment, board)
     card = build_scorecard(checklist, assessment, board, GENERATED)
-    assert card.to_json() == exports.render("json", checklist, assessment, board, GENERATED)
+    assert card.to_json() == reports.render("json", checklist, assessment, board, GENERATED)
 
 
 # --------------------------------------------------------------------------- safe writing
@@ -338,7 +340,7 @@ def test_every_format_renders_and_unknown_formats_are_refused() -> None:
 def test_export_writes_the_file_owner_only(tmp_path: Path) -> None:
     checklist = small_checklist()
     assessment = filled_assessment(checklist)
-    out = exports.export(
+    out = reports.export(
         "md", checklist, assessment, board_of(checklist, assessment), tmp_path / "r.md"
     )
     assert out.read_text(encoding="utf-8").startswith("# Exampleland 2025")
@@ -385,7 +387,7 @@ def test_a_failed_write_says_so_and_leaves_no_partial_file(
     checklist = small_checklist()
     assessment = filled_assessment(checklist)
     with pytest.raises(ExportError, match="No space left on device; nothing was written"):
-        exports.export("json", checklist, assessment, board_of(checklist, assessment), target)
+        reports.export("json", checklist, assessment, board_of(checklist, assessment), target)
     assert target.read_text(encoding="utf-8") == "previous export"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["card.json"]
 
@@ -428,7 +430,7 @@ def test_cli_export_to_stdout_in_every_format(saved_small: tuple[Path, Path]) ->
         if fmt == "json":
             assert not list(validator().iter_errors(json.loads(result.stdout)))
         elif fmt == "csv":
-            expected = exports.render("csv", checklist, assessment, board_of(checklist, assessment))
+            expected = reports.render("csv", checklist, assessment, board_of(checklist, assessment))
             assert result.stdout == expected.encode("utf-8")
         elif fmt == "md":
             assert result.stdout.startswith(b"# Exampleland 2025\n")

@@ -7,10 +7,11 @@ import json
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from decalogue import store
-from decalogue.assessment import Answer, Assessment, CountryRef, Evidence, checklist_ref
-from decalogue.checklist import Checklist, load_checklist
-from decalogue.textmatch import _TABLE, normalise
+from decalogue.model.assessment import Answer, Assessment, CountryRef, Evidence, checklist_ref
+from decalogue.model.checklist import Checklist
+from decalogue.model.textmatch import _TABLE, normalise
+from decalogue.storage.assessment_file import dumps
+from decalogue.storage.checklists import load_checklist
 
 CHECKLIST: Checklist = load_checklist()
 
@@ -49,7 +50,7 @@ def test_saved_bytes_are_those_of_the_stdlib_encoder(
     assessment.apply(first, "evidence", [Evidence(description=e) for e in evidence], "Bo")
     assessment.apply(order[1], "answer", Answer(na_reason="No coast " + notes), "Bo")
     assessment.apply(order[2], "target", 4, "Bo")
-    assert store.dumps(assessment) == _plain_dumps(assessment)
+    assert dumps(assessment) == _plain_dumps(assessment)
 
 
 @given(TEXT)
@@ -59,7 +60,7 @@ def test_ascii_quotes_normalise_as_the_full_translation_does(text: str) -> None:
 
 def test_published_schemas_describe_fields_with_their_docstrings() -> None:
     """The models no longer ask pydantic to read their docstrings at import; the schemas do."""
-    from decalogue.schemas import json_schema
+    from decalogue.reports.schemas import json_schema
 
     checklist = json_schema("checklist")
     item = checklist["$defs"]["Item"]["properties"]

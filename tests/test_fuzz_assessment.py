@@ -25,10 +25,17 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from decalogue import store
-from decalogue.assessment import MAX_TEXT, Answer, Assessment, Assessor, Evidence
-from decalogue.checklist import load_checklist
 from decalogue.errors import AssessmentError
+from decalogue.model.assessment import (
+    MAX_TEXT,
+    Answer,
+    Assessment,
+    Assessor,
+    Evidence,
+    new_assessment,
+)
+from decalogue.storage.assessment_file import dumps, parse_assessment
+from decalogue.storage.checklists import load_checklist
 
 ORIGIN = "fuzz.json"
 FUZZ = settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -38,7 +45,7 @@ CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 def _real_assessment() -> Assessment:
     checklist = load_checklist(None)
-    assessment = store.new_assessment(
+    assessment = new_assessment(
         checklist, "XX", "2024-2025", country_name="Exampleland", assessor="A. Official"
     )
     assessment.assessors.append(Assessor(name="B. Colleague", organisation="Ministry", role="x"))
@@ -56,14 +63,14 @@ def _real_assessment() -> Assessment:
 
 
 REAL = _real_assessment()
-REAL_BYTES = store.dumps(REAL)
+REAL_BYTES = dumps(REAL)
 REAL_DATA: dict[str, Any] = json.loads(REAL_BYTES)
 
 
 def load_or_our_error(data: bytes) -> Assessment | AssessmentError:
     EXAMPLES["count"] += 1
     try:
-        return store.parse_assessment(data, ORIGIN)
+        return parse_assessment(data, ORIGIN)
     except AssessmentError as error:
         assert error.problems
         for problem in error.problems:
@@ -81,7 +88,7 @@ def located(error: AssessmentError) -> bool:
 def test_the_real_assessment_loads() -> None:
     loaded = load_or_our_error(REAL_BYTES)
     assert isinstance(loaded, Assessment)
-    assert store.dumps(loaded) == REAL_BYTES
+    assert dumps(loaded) == REAL_BYTES
 
 
 nasty_text = st.sampled_from(
@@ -231,7 +238,7 @@ def test_deep_nesting_anywhere_is_refused_with_our_error(opener: str, depth: int
         result = load_or_our_error(text.encode())
         if isinstance(result, Assessment):
             # What loads must also save: the store writes it back the same way.
-            store.parse_assessment(store.dumps(result), ORIGIN)
+            parse_assessment(dumps(result), ORIGIN)
         else:
             assert isinstance(result, AssessmentError)
 

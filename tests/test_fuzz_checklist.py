@@ -14,8 +14,8 @@ import tomli
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from decalogue.checklist import Checklist, checklist_from_data, parse_checklist
 from decalogue.errors import ChecklistError
+from decalogue.model.checklist import Checklist, checklist_from_data, parse_checklist
 from tests.checklist_samples import TINY
 
 TINY_BYTES = TINY.encode()

@@ -33,10 +33,11 @@ from pathlib import Path
 
 import pytest
 
-from decalogue import exports, store
-from decalogue.assessment import Answer, Assessment, Assessor, Evidence
-from decalogue.checklist import Checklist, parse_checklist
-from decalogue.scoring import ScoreBoard
+from decalogue import reports
+from decalogue.model.assessment import Answer, Assessment, Assessor, Evidence, new_assessment
+from decalogue.model.checklist import Checklist, parse_checklist
+from decalogue.model.scoring import ScoreBoard
+from decalogue.storage import store
 
 MARKUP = "[bold]BOLD[/bold] [link=https://evil.example]LINK[/link] [@click=app.quit]QUIT[/]"
 ANSI = "\x1b[31mRED\x1b[0m \x1b]8;;https://evil.example\x07OSC8\x1b]8;;\x07 \x1b]52;c;ZXZpbA==\x07"
@@ -119,7 +120,7 @@ def hostile_checklist() -> Checklist:
 
 
 def hostile_assessment(checklist: Checklist) -> Assessment:
-    assessment = store.new_assessment(
+    assessment = new_assessment(
         checklist,
         "XX",
         "2025",
@@ -160,7 +161,7 @@ def rendered() -> dict[str, str]:
     checklist = hostile_checklist()
     assessment = hostile_assessment(checklist)
     board = ScoreBoard(checklist, assessment.responses)
-    return {fmt: exports.render(fmt, checklist, assessment, board) for fmt in exports.FORMATS}
+    return {fmt: reports.render(fmt, checklist, assessment, board) for fmt in reports.FORMATS}
 
 
 def test_every_format_is_covered(rendered: dict[str, str]) -> None:
@@ -251,7 +252,7 @@ def test_csv_has_no_cell_a_spreadsheet_would_run(rendered: dict[str, str]) -> No
 
 def test_csv_round_trips_the_hostile_text(rendered: dict[str, str]) -> None:
     """Protection is a leading quote that the import removes again: the text is unchanged."""
-    from decalogue.exports.csv_io import read_edits
+    from decalogue.reports.csv_io import read_edits
 
     checklist = hostile_checklist()
     assessment = hostile_assessment(checklist)

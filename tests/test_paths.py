@@ -15,10 +15,10 @@ from pathlib import Path
 
 import pytest
 
-from decalogue import store
-from decalogue.assessment import Answer
-from decalogue.checklist import load_checklist
+from decalogue.model.assessment import Answer, new_assessment
 from decalogue.session import Session
+from decalogue.storage import store
+from decalogue.storage.checklists import load_checklist
 
 ODD = "Rapports 2025 – Ünïcødé ✓ 📄"
 
@@ -67,7 +67,7 @@ def scratch(tmp_path: Path) -> Path:
     (root / "ws").mkdir()
     checklist = load_checklist(None)
     path = work / "Exampleland 2025 – draft ✓.json"
-    store.create(path, store.new_assessment(checklist, "XX", "2025", country_name="Exampleland"))
+    store.create(path, new_assessment(checklist, "XX", "2025", country_name="Exampleland"))
     session = Session.open(path, checklist)
     session.set_answer("LF-01", Answer(level=2))
     session.set_field("LF-01", "notes", "Note ✓ with spaces")

@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from decalogue import exports
-from decalogue.assessment import Answer, Assessment, Evidence
-from decalogue.checklist import Checklist
-from decalogue.exports.markdown import bar, inline
-from decalogue.exports.scorecard import percent, points
-from decalogue.scoring import ScoreBoard
+from decalogue import reports
+from decalogue.model.assessment import Answer, Assessment, Evidence
+from decalogue.model.checklist import Checklist
+from decalogue.model.scoring import ScoreBoard
+from decalogue.reports.markdown import bar, inline
+from decalogue.reports.scorecard import percent, points
 from tests.test_exports import (
     GENERATED,
     HOSTILE_NOTE,
@@ -29,7 +29,7 @@ from tests.test_exports import (
 
 
 def render(fmt: str, checklist: Checklist, assessment: Assessment) -> str:
-    return exports.render(fmt, checklist, assessment, board_of(checklist, assessment), GENERATED)
+    return reports.render(fmt, checklist, assessment, board_of(checklist, assessment), GENERATED)
 
 
 def figures_of(board: ScoreBoard) -> list[str]:

@@ -8,10 +8,18 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from decalogue import store
-from decalogue.assessment import Answer, Assessment, Response, checklist_ref
-from decalogue.checklist import Checklist, load_checklist
-from decalogue.scoring import GroupScore, ScoreBoard
+from decalogue.model.assessment import (
+    Answer,
+    Assessment,
+    Response,
+    checklist_ref,
+    country,
+    new_assessment,
+)
+from decalogue.model.checklist import Checklist
+from decalogue.model.scoring import GroupScore, ScoreBoard
+from decalogue.storage.assessment_file import dumps, parse_assessment
+from decalogue.storage.checklists import load_checklist
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -140,7 +148,7 @@ def _figures(board: ScoreBoard) -> tuple[object, ...]:
 def test_refresh_equals_a_full_recount_after_random_edits(
     mini: Checklist, steps: list[tuple[str, str, object]]
 ) -> None:
-    assessment = store.new_assessment(mini, "XX", "2025", country_name="Exampleland")
+    assessment = new_assessment(mini, "XX", "2025", country_name="Exampleland")
     board = ScoreBoard(mini, assessment.responses)
     for item_id, field, raw in steps:
         assessment.apply(item_id, field, _value(field, raw), "tester")
@@ -211,8 +219,8 @@ def test_invariants_over_random_assessments_of_the_bundled_checklist(
 
     assessment = Assessment(
         checklist=checklist_ref(bundled),
-        country=store.country("XX", "Exampleland"),
+        country=country("XX", "Exampleland"),
         period="2025",
         responses=responses,
     )
-    assert store.parse_assessment(store.dumps(assessment), "<test>") == assessment
+    assert parse_assessment(dumps(assessment), "<test>") == assessment

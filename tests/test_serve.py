@@ -23,8 +23,9 @@ from pathlib import Path
 
 import pytest
 
-from decalogue import store
-from decalogue.checklist import load_checklist
+from decalogue.model.assessment import new_assessment
+from decalogue.storage import store
+from decalogue.storage.checklists import load_checklist
 from tests.serve_client import Browser
 
 pytestmark = pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc")
@@ -143,7 +144,7 @@ def served(tmp_path: Path) -> Iterator[Served]:
     workspace = tmp_path / "ws"
     workspace.mkdir()
     checklist = load_checklist()
-    assessment = store.new_assessment(
+    assessment = new_assessment(
         checklist, "XX", "2025", country_name="Exampleland", assessor="Group A"
     )
     store.create(workspace / "XX-2025.json", assessment)

@@ -12,12 +12,13 @@ from pathlib import Path
 
 import pytest
 
-from decalogue import store
-from decalogue.assessment import Answer, Assessor, Evidence
-from decalogue.checklist import Checklist, load_checklist, parse_checklist
 from decalogue.errors import AssessmentError, DecalogueError
-from decalogue.scoring import ScoreBoard
+from decalogue.model.assessment import Answer, Assessor, Evidence, new_assessment
+from decalogue.model.checklist import Checklist, parse_checklist
+from decalogue.model.scoring import ScoreBoard
 from decalogue.session import Session
+from decalogue.storage import store
+from decalogue.storage.checklists import load_checklist
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -147,7 +148,7 @@ def test_a_second_process_editing_the_file_is_a_conflict_for_the_session(
     script = textwrap.dedent(
         f"""
         from pathlib import Path
-        from decalogue.assessment import Answer
+        from decalogue.model.assessment import Answer
         from decalogue.session import Session
         s = Session.open(Path({str(path)!r}), Path({str(FIXTURES / "mini-checklist.toml")!r}))
         s.set_answer("B-02", Answer(level=1))
@@ -272,7 +273,7 @@ def test_without_a_checklist_the_bundled_one_is_found_or_the_user_is_told(
     bundled = load_checklist()
     created = store.create(
         tmp_path / "b.json",
-        store.new_assessment(bundled, "XX", "2025", country_name="Exampleland"),
+        new_assessment(bundled, "XX", "2025", country_name="Exampleland"),
     )
     session = Session.open(created.path)
     assert session.checklist.meta.id == bundled.meta.id and not session.drift

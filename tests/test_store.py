@@ -15,10 +15,21 @@ from pathlib import Path
 
 import pytest
 
-from decalogue import store
-from decalogue.assessment import Answer, Assessment, Evidence, checklist_ref, next_period
-from decalogue.checklist import Checklist, load_checklist
 from decalogue.errors import AssessmentError, DecalogueError
+from decalogue.model.assessment import (
+    Answer,
+    Assessment,
+    Evidence,
+    carry_forward,
+    checklist_ref,
+    new_assessment,
+    next_period,
+)
+from decalogue.model.checklist import Checklist
+from decalogue.storage import store
+from decalogue.storage import workspace as workspace_module
+from decalogue.storage.checklists import find_checklist, load_checklist
+from decalogue.storage.workspace import Workspace
 
 FIXTURES = Path(__file__).parent / "fixtures"
 POSIX = os.name == "posix"
@@ -68,7 +79,7 @@ def test_save_writes_atomically_keeps_a_backup_and_returns_the_fingerprint(
 def test_files_and_backups_are_readable_only_by_their_owner(
     tmp_path: Path, mini: Checklist
 ) -> None:
-    assessment = store.new_assessment(mini, "XX", "2025", country_name="Exampleland")
+    assessment = new_assessment(mini, "XX", "2025", country_name="Exampleland")
     stored = store.create(tmp_path / "a.json", assessment)
     assert stat.S_IMODE(stored.path.stat().st_mode) == 0o600
     store.save(stored.path, edited(assessment), stored.fingerprint)
@@ -142,8 +153,8 @@ def test_a_second_process_saving_the_file_makes_our_save_a_conflict(
     script = textwrap.dedent(
         f"""
         from pathlib import Path
-        from decalogue import store
-        from decalogue.assessment import Answer
+        from decalogue.storage import store
+        from decalogue.model.assessment import Answer
         stored = store.read(Path({str(saved.path)!r}))
         stored.assessment.apply("B-02", "answer", Answer(level=1), "other process")
         store.save(stored.path, stored.assessment, stored.fingerprint)
@@ -196,7 +207,7 @@ def test_an_unparseable_file_is_never_overwritten(tmp_path: Path, mini: Checklis
     before = path.read_bytes()
     with pytest.raises(AssessmentError, match=r"broken\.json:3:9: JSON syntax"):
         store.read(path)
-    assessment = store.new_assessment(mini, "XX", "2025", country_name="Exampleland")
+    assessment = new_assessment(mini, "XX", "2025", country_name="Exampleland")
     with pytest.raises(store.ConflictError):
         store.create(path, assessment)
     with pytest.raises(store.ConflictError):
@@ -214,16 +225,16 @@ def test_a_file_deleted_while_open_is_written_again(saved: store.Stored) -> None
 
 
 def test_new_assessment_names_countries_and_checks_codes_and_periods(mini: Checklist) -> None:
-    austria = store.new_assessment(mini, "at", "2024-2025", assessor="A. Person")
+    austria = new_assessment(mini, "at", "2024-2025", assessor="A. Person")
     assert (austria.country.code, austria.country.name) == ("AT", "Austria")
     assert austria.assessors[0].name == "A. Person"
     assert austria.checklist.hash == mini.content_hash
     with pytest.raises(DecalogueError, match="needs a name"):
-        store.new_assessment(mini, "XX", "2025")
+        new_assessment(mini, "XX", "2025")
     with pytest.raises(DecalogueError, match="not an ISO 3166-1 alpha-2 code"):
-        store.new_assessment(mini, "ZQ", "2025")
+        new_assessment(mini, "ZQ", "2025")
     with pytest.raises(DecalogueError, match="period '2025-2024'"):
-        store.new_assessment(mini, "AT", "2025-2024")
+        new_assessment(mini, "AT", "2025-2024")
 
 
 def test_carry_forward_keeps_answers_and_evidence_and_flags_every_item(
@@ -231,7 +242,7 @@ def test_carry_forward_keeps_answers_and_evidence_and_flags_every_item(
 ) -> None:
     previous = saved.assessment
     previous.apply("ZZ-99", "notes", "an item the checklist dropped", "tester")
-    carried = store.carry_forward(previous, mini, None, by="Example Assessor")
+    carried = carry_forward(previous, mini, None, by="Example Assessor")
     assert carried.period == next_period(previous.period) == "2026"
     assert carried.id != previous.id and carried.carried_from == previous.id
     assert "ZZ-99" not in carried.responses
@@ -247,7 +258,7 @@ def test_carry_forward_keeps_answers_and_evidence_and_flags_every_item(
         ("carried_forward", "2025", "2026")
     ]
     assert carried.title == "Exampleland 2026 (test fixture)"
-    assert store.carry_forward(previous, mini, "2030", by="x").period == "2030"
+    assert carry_forward(previous, mini, "2030", by="x").period == "2030"
 
 
 # --------------------------------------------------------------------------- workspace
@@ -257,21 +268,21 @@ def test_workspace_resolves_the_option_else_the_environment(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("DECALOGUE_WORKSPACE", str(tmp_path / "from-env"))
-    assert store.Workspace.resolve().root == tmp_path / "from-env"
-    workspace = store.Workspace.resolve(tmp_path / "chosen" / "deep")
+    assert Workspace.resolve().root == tmp_path / "from-env"
+    workspace = Workspace.resolve(tmp_path / "chosen" / "deep")
     assert workspace.root.is_dir()
     if POSIX:
         assert stat.S_IMODE(workspace.root.stat().st_mode) == 0o700
     (tmp_path / "file").write_text("x")
     with pytest.raises(DecalogueError, match="is a file, not a workspace folder"):
-        store.Workspace.resolve(tmp_path / "file")
+        Workspace.resolve(tmp_path / "file")
 
 
 def test_workspace_names_new_files_safely_and_uniquely(tmp_path: Path, mini: Checklist) -> None:
-    workspace = store.Workspace.resolve(tmp_path)
-    first = workspace.create(store.new_assessment(mini, "AT", "2025"))
-    second = workspace.create(store.new_assessment(mini, "AT", "2025"))
-    ranged = workspace.create(store.new_assessment(mini, "AT", "2025-01-01/2025-06-30"))
+    workspace = Workspace.resolve(tmp_path)
+    first = workspace.create(new_assessment(mini, "AT", "2025"))
+    second = workspace.create(new_assessment(mini, "AT", "2025"))
+    ranged = workspace.create(new_assessment(mini, "AT", "2025-01-01/2025-06-30"))
     assert [first.path.name, second.path.name] == ["AT-2025.json", "AT-2025-2.json"]
     assert ranged.path.name == "AT-2025-01-01_2025-06-30.json"
 
@@ -279,11 +290,13 @@ def test_workspace_names_new_files_safely_and_uniquely(tmp_path: Path, mini: Che
 def test_summaries_list_every_assessment_and_unreadable_files_with_their_error(
     tmp_path: Path, saved: store.Stored, mini: Checklist, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(store, "find_checklist", lambda ref: mini if ref.id == "mini" else None)
-    workspace = store.Workspace.resolve(tmp_path)
+    monkeypatch.setattr(
+        workspace_module, "find_checklist", lambda ref: mini if ref.id == "mini" else None
+    )
+    workspace = Workspace.resolve(tmp_path)
     store.save(saved.path, edited(saved.assessment), saved.fingerprint)  # leaves a .bak
     (tmp_path / "broken.json").write_bytes(b"\xff\xfe{}")
-    workspace.delete(workspace.create(store.new_assessment(mini, "AT", "2020")).path)
+    workspace.delete(workspace.create(new_assessment(mini, "AT", "2020")).path)
     summaries = workspace.summaries()
     assert [s.path.name for s in summaries] == ["XX-2025.json", "broken.json"]
     good, bad = summaries
@@ -300,8 +313,8 @@ def test_summaries_list_every_assessment_and_unreadable_files_with_their_error(
 def test_delete_moves_file_and_backup_to_the_trash_and_restore_brings_them_back(
     tmp_path: Path, mini: Checklist
 ) -> None:
-    workspace = store.Workspace.resolve(tmp_path)
-    stored = workspace.create(store.new_assessment(mini, "AT", "2025"))
+    workspace = Workspace.resolve(tmp_path)
+    stored = workspace.create(new_assessment(mini, "AT", "2025"))
     store.save(stored.path, edited(stored.assessment), stored.fingerprint)
     content = stored.path.read_bytes()
     trashed = workspace.delete(stored.path)
@@ -318,6 +331,6 @@ def test_delete_moves_file_and_backup_to_the_trash_and_restore_brings_them_back(
 def test_find_checklist_finds_the_bundled_one_by_id() -> None:
     bundled = load_checklist()
     ref = checklist_ref(bundled).model_copy(update={"version": "0.0.1", "hash": "x"})
-    found = store.find_checklist(ref)
+    found = find_checklist(ref)
     assert found is not None and found.meta.id == bundled.meta.id
-    assert store.find_checklist(ref.model_copy(update={"id": "no-such-checklist"})) is None
+    assert find_checklist(ref.model_copy(update={"id": "no-such-checklist"})) is None

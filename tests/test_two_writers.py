@@ -16,17 +16,18 @@ from pathlib import Path
 
 import pytest
 
-from decalogue import store
-from decalogue.checklist import load_checklist
 from decalogue.errors import AssessmentError
+from decalogue.model.assessment import new_assessment
 from decalogue.session import Session
+from decalogue.storage import store
+from decalogue.storage.checklists import load_checklist
 
 DRIVER = r"""
 import random
 import sys
 import time
 from pathlib import Path
-from decalogue import store
+from decalogue.storage import store
 from decalogue.errors import DecalogueError
 from decalogue.session import Session
 
@@ -113,7 +114,7 @@ class Writer:
 def path(tmp_path: Path) -> Path:
     checklist = load_checklist(None)
     target = tmp_path / "XX-2025.json"
-    store.create(target, store.new_assessment(checklist, "XX", "2025", country_name="Exampleland"))
+    store.create(target, new_assessment(checklist, "XX", "2025", country_name="Exampleland"))
     return target
 
 
@@ -201,7 +202,7 @@ def test_a_file_deleted_meanwhile_is_written_again(
 
 def test_a_new_file_never_replaces_an_existing_one(path: Path) -> None:
     before = path.read_bytes()
-    other = store.new_assessment(load_checklist(None), "XX", "2025", country_name="Exampleland")
+    other = new_assessment(load_checklist(None), "XX", "2025", country_name="Exampleland")
     with pytest.raises(store.ConflictError, match="already exists"):
         store.create(path, other)
     assert path.read_bytes() == before

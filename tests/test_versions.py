@@ -18,10 +18,11 @@ from pathlib import Path
 
 import pytest
 
-from decalogue import store
-from decalogue.assessment import SCHEMA_VERSION, Answer
 from decalogue.errors import AssessmentError
+from decalogue.model.assessment import SCHEMA_VERSION, Answer
 from decalogue.session import Session
+from decalogue.storage import store
+from decalogue.storage.workspace import Workspace
 
 FIXTURES = Path(__file__).parent / "fixtures" / "hardening"
 OLD = FIXTURES / "schema-0.json"
@@ -133,7 +134,7 @@ def test_a_newer_file_is_refused_by_the_store_and_the_session(tmp_path: Path) ->
         assert "newer decalogue" in message and "upgrade decalogue" in message
         assert "unknown field" not in message  # the version is checked before the fields
         assert raised.value.problems[0].line == 2
-    listing = store.Workspace(tmp_path).summaries()
+    listing = Workspace(tmp_path).summaries()
     assert [s.error for s in listing] != [None]
     assert "upgrade decalogue" in str(listing[0].error)
     before.check()

@@ -10,9 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from decalogue import store
-from decalogue.assessment import Evidence
-from decalogue.workshop import (
+from decalogue.analysis.workshop import (
     Group,
     WorkshopError,
     aggregate,
@@ -23,6 +21,8 @@ from decalogue.workshop import (
     make_groups,
     workshop_document,
 )
+from decalogue.model.assessment import Evidence
+from decalogue.storage import store
 from tests.test_compare import MINI, assess, mini, mini_v2, run
 
 

@@ -6,13 +6,16 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from decalogue import store
-from decalogue.assessment import Assessor
-from decalogue.checklist import Checklist, load_checklist
 from decalogue.cli import add_workspace_option
 from decalogue.errors import AssessmentError, DecalogueError, Problem, display_path
-from decalogue.scoring import ScoreBoard
+from decalogue.model.assessment import Assessor, carry_forward, new_assessment
+from decalogue.model.checklist import Checklist
+from decalogue.model.scoring import ScoreBoard
 from decalogue.session import default_user
+from decalogue.storage import store
+from decalogue.storage.assessment_file import check_against
+from decalogue.storage.checklists import find_checklist, load_checklist
+from decalogue.storage.workspace import Workspace
 
 
 def register(subparsers: Any) -> None:
@@ -71,7 +74,7 @@ def _checklist_for(args: argparse.Namespace, previous: store.Stored | None) -> C
     if args.checklist:
         return load_checklist(args.checklist)
     if previous is not None:
-        found = store.find_checklist(previous.assessment.checklist)
+        found = find_checklist(previous.assessment.checklist)
         if found is None:
             ref = previous.assessment.checklist
             raise AssessmentError(
@@ -99,7 +102,7 @@ def new_command(args: argparse.Namespace) -> int:
                 f"{old.country.code}; carry forward keeps the country (leave out --country)"
             )
         by = args.assessor or default_user(old)
-        assessment = store.carry_forward(old, checklist, args.period, by)
+        assessment = carry_forward(old, checklist, args.period, by)
         if args.assessor and all(a.name != args.assessor for a in assessment.assessors):
             assessment.assessors = [Assessor(name=args.assessor), *assessment.assessors]
         if args.title:
@@ -115,7 +118,7 @@ def new_command(args: argparse.Namespace) -> int:
                 f"decalogue new: {' and '.join(missing)} required "
                 "(or --from PREVIOUS.json to carry an assessment forward)"
             )
-        assessment = store.new_assessment(
+        assessment = new_assessment(
             checklist,
             args.country,
             args.period,
@@ -126,7 +129,7 @@ def new_command(args: argparse.Namespace) -> int:
     if args.output is not None:
         stored = store.create(args.output, assessment)
     else:
-        stored = store.Workspace.resolve(getattr(args, "workspace", None)).create(assessment)
+        stored = Workspace.resolve(getattr(args, "workspace", None)).create(assessment)
     print(stored.path)
     return 0
 
@@ -136,7 +139,7 @@ def _percent(value: float | None) -> str:
 
 
 def list_command(args: argparse.Namespace) -> int:
-    workspace = store.Workspace.resolve(getattr(args, "workspace", None))
+    workspace = Workspace.resolve(getattr(args, "workspace", None))
     summaries = workspace.summaries()
     if not summaries:
         print(f"No assessments in {workspace.root} yet.")
@@ -195,14 +198,14 @@ def describe_assessment(path: Path) -> str:
     stored = store.read(path)
     assessment = stored.assessment
     what = f"assessment {assessment.country.code} {assessment.period}"
-    checklist = store.find_checklist(assessment.checklist)
+    checklist = find_checklist(assessment.checklist)
     if checklist is None:
         answered = sum(1 for r in assessment.responses.values() if r.answered)
         return (
             f"{what}: {answered} answered (checklist {assessment.checklist.id} is not bundled; "
             "not scored)"
         )
-    problems = store.check_against(assessment, checklist, display_path(path))
+    problems = check_against(assessment, checklist, display_path(path))
     if problems:
         raise AssessmentError(problems)
     overall = ScoreBoard(checklist, assessment.responses).overall

@@ -6,9 +6,10 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from decalogue.checklist import Checklist, load_checklist
 from decalogue.errors import FileProblems, display_path
+from decalogue.model.checklist import Checklist
 from decalogue.resources import bundled_checklist_paths
+from decalogue.storage.checklists import load_checklist
 
 
 def register(subparsers: Any) -> None:

@@ -8,10 +8,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from decalogue import exports
+from decalogue import reports
 from decalogue.errors import DecalogueError, display_path
-from decalogue.exports.csv_io import import_csv
-from decalogue.exports.scorecard import printable
+from decalogue.reports.csv_io import import_csv
+from decalogue.reports.scorecard import printable
 from decalogue.session import Session
 
 
@@ -21,7 +21,7 @@ def register(subparsers: Any) -> None:
         help="write a scorecard (JSON), a CSV, or a Markdown or HTML report",
         description=(
             "Export an assessment. Formats: "
-            + "; ".join(f"{name}: {text}" for name, text in exports.DESCRIPTIONS.items())
+            + "; ".join(f"{name}: {text}" for name, text in reports.DESCRIPTIONS.items())
             + ". Without -o the export goes to standard output. A file is written whole or "
             "not at all: a failed write says so and leaves no partial file."
         ),
@@ -35,7 +35,7 @@ def register(subparsers: Any) -> None:
     )
     export.add_argument("file", type=Path, metavar="FILE", help="the assessment (.json)")
     export.add_argument(
-        "--format", "-f", choices=sorted(exports.FORMATS), help="json, csv, md or html"
+        "--format", "-f", choices=sorted(reports.FORMATS), help="json, csv, md or html"
     )
     export.add_argument(
         "-o", "--output", type=Path, metavar="OUT", help="write to this file (default: stdout)"
@@ -86,7 +86,7 @@ def _checklist_option(parser: argparse.ArgumentParser) -> None:
 def export_command(args: argparse.Namespace) -> int:
     fmt = args.format
     if fmt is None:
-        fmt = exports.format_for(args.output) if args.output is not None else None
+        fmt = reports.format_for(args.output) if args.output is not None else None
         if fmt is None:
             raise DecalogueError(
                 "decalogue export: give --format json, csv, md or html "
@@ -99,7 +99,7 @@ def export_command(args: argparse.Namespace) -> int:
         )
     session = Session.open(args.file, args.checklist)
     if args.output is None:
-        text = exports.render(fmt, session.checklist, session.assessment, session.board)
+        text = reports.render(fmt, session.checklist, session.assessment, session.board)
         if sys.stdout.isatty():
             # A terminal would act on control characters in notes; a file or pipe gets the
             # exact text (the CSV must round-trip), a person reading gets them made visible.
@@ -109,7 +109,7 @@ def export_command(args: argparse.Namespace) -> int:
         sys.stdout.buffer.write(text.encode("utf-8"))
         sys.stdout.buffer.flush()
         return 0
-    written = exports.export(
+    written = reports.export(
         fmt,
         session.checklist,
         session.assessment,

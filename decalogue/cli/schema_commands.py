@@ -6,7 +6,7 @@ import argparse
 import json
 from typing import Any
 
-from decalogue.schemas import SCHEMAS, json_schema
+from decalogue.reports.schemas import SCHEMAS, json_schema
 
 
 def register(subparsers: Any) -> None:

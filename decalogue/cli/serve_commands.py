@@ -78,7 +78,7 @@ def run_workshop(args: argparse.Namespace) -> int:
 
 def run_serve(args: argparse.Namespace) -> int:
     from decalogue.serve import require_textual_serve, serve
-    from decalogue.store import Workspace
+    from decalogue.storage.workspace import Workspace
 
     require_textual_serve()
     if not 0 <= args.port <= 65535:

@@ -1,7 +1,7 @@
 """`decalogue compare`, `trend`, `aggregate` and `merge`: many assessments at once.
 
 The commands read files through the store, find each checklist once, and hand
-the work to `decalogue.compare` and `decalogue.workshop`; this module only
+the work to `decalogue.analysis.compare` and `decalogue.analysis.workshop`; this module only
 renders their results as an aligned table, Markdown, JSON or CSV.
 """
 
@@ -17,9 +17,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from decalogue import store
-from decalogue.checklist import Checklist, load_checklist
-from decalogue.compare import (
+from decalogue.analysis.compare import (
     ChecklistCache,
     Comparison,
     GroupChange,
@@ -32,9 +30,7 @@ from decalogue.compare import (
     trend,
     trend_document,
 )
-from decalogue.errors import AssessmentError, DecalogueError, Problem, display_path
-from decalogue.scoring import ItemScore
-from decalogue.workshop import (
+from decalogue.analysis.workshop import (
     Consensus,
     Group,
     GroupAnswer,
@@ -48,6 +44,12 @@ from decalogue.workshop import (
     make_groups,
     workshop_document,
 )
+from decalogue.errors import AssessmentError, DecalogueError, Problem, display_path
+from decalogue.model.checklist import Checklist
+from decalogue.model.scoring import ItemScore
+from decalogue.storage import store
+from decalogue.storage.assessment_file import check_against, fingerprint, read_bytes
+from decalogue.storage.checklists import find_checklist, load_checklist
 
 FORMATS = ("table", "md", "json", "csv")
 TITLE_WIDTH = 44
@@ -174,7 +176,7 @@ def _shown(path: Path) -> str:
 
 def _checklists(args: argparse.Namespace) -> ChecklistCache:
     overrides = [load_checklist(ref) for ref in args.checklist]
-    return ChecklistCache(store.find_checklist, overrides)
+    return ChecklistCache(find_checklist, overrides)
 
 
 def _warn(message: str) -> None:
@@ -189,7 +191,7 @@ def _fit(stored: Sequence[store.Stored], cache: ChecklistCache) -> list[Checklis
         shown = _shown(entry.path)
         ref = entry.assessment.checklist
         checklist = cache.get(ref, shown)
-        problems.extend(store.check_against(entry.assessment, checklist, shown))
+        problems.extend(check_against(entry.assessment, checklist, shown))
         if checklist.meta.version != ref.version:
             _warn(
                 f"{shown} answers {ref.id} {ref.version}; read against version "
@@ -524,7 +526,7 @@ def _groups_and_checklist(
     checklist = _fit(stored[:1], _checklists(args))[0]
     problems: list[Problem] = []
     for entry in stored[1:]:
-        problems.extend(store.check_against(entry.assessment, checklist, _shown(entry.path)))
+        problems.extend(check_against(entry.assessment, checklist, _shown(entry.path)))
     if problems:
         raise AssessmentError(problems)
     return groups, checklist
@@ -626,7 +628,7 @@ def run_merge(args: argparse.Namespace) -> int:
         _warn("only one group file: the consensus is that group's answers")
     result = build_consensus(groups, checklist, title=args.title, assessor=args.assessor)
     if exists:
-        store.save(output, result.assessment, store.fingerprint(store.read_bytes(output)))
+        store.save(output, result.assessment, fingerprint(read_bytes(output)))
     else:
         store.create(output, result.assessment)
     _emit(render_merge(result, shown))

@@ -16,11 +16,12 @@ from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.message import Message
 
-from decalogue.checklist import Checklist, load_checklist
 from decalogue.errors import DecalogueError
+from decalogue.model.checklist import Checklist
 from decalogue.resources import bundled_checklist_paths
 from decalogue.session import Session
-from decalogue.store import Workspace
+from decalogue.storage.checklists import load_checklist
+from decalogue.storage.workspace import Workspace
 from decalogue.tui.commands import ScreenActions
 from decalogue.tui.screens.assess import AssessScreen
 from decalogue.tui.screens.dialogs import ChoiceDialog, ConfirmDialog

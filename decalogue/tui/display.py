@@ -10,9 +10,9 @@ from datetime import datetime
 
 from textual.content import Content
 
-from decalogue.assessment import Response
-from decalogue.checklist import Scale
-from decalogue.scoring import GroupScore, ItemScore
+from decalogue.model.assessment import Response
+from decalogue.model.checklist import Scale
+from decalogue.model.scoring import GroupScore, ItemScore
 
 GLYPH_ANSWERED = "●"
 GLYPH_UNANSWERED = "○"

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from decalogue.checklist import Checklist, Item
-from decalogue.scoring import ItemScore
+from decalogue.model.checklist import Checklist, Item
+from decalogue.model.scoring import ItemScore
 
 KEYWORDS = ("unanswered", "answered", "flagged", "na")
 

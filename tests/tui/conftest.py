@@ -13,9 +13,11 @@ from typing import Any
 
 import pytest
 
-from decalogue import store
-from decalogue.assessment import Answer, Assessment
-from decalogue.checklist import Checklist, load_checklist
+from decalogue.model.assessment import Answer, Assessment, new_assessment
+from decalogue.model.checklist import Checklist
+from decalogue.resources import bundled_checklist_paths
+from decalogue.storage import store
+from decalogue.storage.checklists import load_checklist
 from decalogue.tui.app import DecalogueApp, create_app
 
 DATA = Path(__file__).parent / "data"
@@ -28,14 +30,16 @@ def _steady(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """No blinking cursors, a fixed clock, HOME in tmp (paths show as ~/ws/...)."""
     monkeypatch.setattr("textual.widgets._input.Input.cursor_blink", False)
     monkeypatch.setattr("textual.widgets._text_area.TextArea.cursor_blink", False)
-    for module in ("decalogue.assessment", "decalogue.store", "decalogue.session"):
+    for module in ("decalogue.model.assessment", "decalogue.storage.store", "decalogue.session"):
         monkeypatch.setattr(f"{module}.now", lambda: FIXED, raising=False)
     monkeypatch.setenv("HOME", str(tmp_path))
     monkeypatch.setenv("DECALOGUE_WORKSPACE", str(tmp_path / "ws"))
     monkeypatch.delenv("DECALOGUE_THEME", raising=False)
     # The store finds the test checklist as it finds bundled ones (for listings, carry forward).
-    bundled = store.bundled_checklist_paths
-    monkeypatch.setattr("decalogue.store.bundled_checklist_paths", lambda: [CHECKLIST, *bundled()])
+    bundled = bundled_checklist_paths
+    monkeypatch.setattr(
+        "decalogue.storage.checklists.bundled_checklist_paths", lambda: [CHECKLIST, *bundled()]
+    )
 
 
 @pytest.fixture
@@ -77,7 +81,7 @@ def write_assessment(
     fields: dict[str, dict[str, Any]] | None = None,
 ) -> Path:
     """An assessment file with fixed timestamps, answered through Assessment.apply."""
-    assessment: Assessment = store.new_assessment(
+    assessment: Assessment = new_assessment(
         checklist, code, period, country_name=name, assessor="Tester"
     )
     assessment.created = assessment.updated = FIXED

@@ -8,9 +8,9 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input, TextArea
 
-from decalogue import store
-from decalogue.assessment import Answer
-from decalogue.checklist import Checklist
+from decalogue.model.assessment import Answer
+from decalogue.model.checklist import Checklist
+from decalogue.storage import store
 from decalogue.tui.app import DecalogueApp
 from decalogue.tui.screens.assess import AssessScreen
 from decalogue.tui.screens.dialogs import ChoiceDialog, ConfirmDialog, TextEditor, TextPrompt
@@ -286,7 +286,7 @@ async def test_a_save_error_is_shown_and_quitting_asks(
     def refuse(path: Path, data: bytes, expected: str | None) -> str:
         raise store.SaveError(f"{path.name}: not saved: disk full; the file on disk is unchanged")
 
-    monkeypatch.setattr("decalogue.store.save_bytes", refuse)
+    monkeypatch.setattr("decalogue.storage.store.save_bytes", refuse)
     monkeypatch.setattr("decalogue.tui.screens.assess.AUTOSAVE_DELAY", 0.01)
     app = make_app(open_path=scored_file)
     async with app.run_test(size=SIZE) as pilot:
@@ -400,7 +400,7 @@ async def test_theme_toggles(make_app: AppFactory) -> None:
 
 async def test_a_pillar_or_section_line_shows_its_summary(make_app: AppFactory) -> None:
     """The cursor on a group says what it is: the Decalogue pillar holds themes, not the points."""
-    from decalogue.checklist import load_checklist
+    from decalogue.storage.checklists import load_checklist
 
     bundled = load_checklist()
     app = make_app(explore=bundled)

@@ -15,9 +15,9 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Static, TabbedContent
 
-from decalogue import store
-from decalogue.assessment import Answer
-from decalogue.checklist import Checklist
+from decalogue.model.assessment import Answer
+from decalogue.model.checklist import Checklist
+from decalogue.storage import store
 from decalogue.tui.screens.compare import CompareScreen, spark
 from decalogue.tui.screens.home import HomeScreen
 from tests.tui.conftest import AppFactory, write_assessment

@@ -19,8 +19,9 @@ from rich.cells import cell_len
 from textual.pilot import Pilot
 from textual.strip import Strip
 
-from decalogue.assessment import Answer, Evidence
-from decalogue.checklist import Checklist, load_checklist
+from decalogue.model.assessment import Answer, Evidence
+from decalogue.model.checklist import Checklist
+from decalogue.storage.checklists import load_checklist
 from decalogue.tui.app import DecalogueApp
 from tests.tui.conftest import CHECKLIST, AppFactory, write_assessment
 from tests.tui.test_assess import open_assess, plain, settle, tree_line

@@ -9,8 +9,8 @@ from pathlib import Path
 
 from textual.widgets import Button, DataTable, Input, Label, OptionList, TextArea
 
-from decalogue import store
-from decalogue.checklist import Checklist
+from decalogue.model.checklist import Checklist
+from decalogue.storage import store
 from decalogue.tui.screens.assess import AssessScreen
 from decalogue.tui.screens.dashboard import DashboardScreen
 from decalogue.tui.screens.dialogs import ConfirmDialog, TextPrompt
@@ -283,7 +283,7 @@ async def test_help_shows_keys_scale_and_rules(make_app: AppFactory, scored_file
 
 
 async def test_bundled_checklist_scoring(make_app: AppFactory, workspace: Path) -> None:
-    from decalogue.checklist import load_checklist
+    from decalogue.storage.checklists import load_checklist
 
     bundled = load_checklist()
     path = write_assessment(workspace, bundled)
@@ -301,7 +301,7 @@ async def test_bundled_checklist_scoring(make_app: AppFactory, workspace: Path) 
 async def test_large_checklist_fills_sections_lazily(
     make_app: AppFactory, tmp_path: Path, workspace: Path
 ) -> None:
-    from decalogue.checklist import load_checklist
+    from decalogue.storage.checklists import load_checklist
 
     lines = [
         '[meta]\nid = "big"\ntitle = "Big"\nversion = "1"\n',

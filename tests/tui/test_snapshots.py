@@ -13,7 +13,7 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input
 
-from decalogue.checklist import Checklist
+from decalogue.model.checklist import Checklist
 from decalogue.tui.screens.assess import AssessScreen
 from tests.tui.conftest import CHECKLIST, AppFactory, write_assessment
 from tests.tui.test_assess import open_assess, settle

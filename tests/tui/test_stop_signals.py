@@ -17,8 +17,10 @@ from pathlib import Path
 
 import pytest
 
-from decalogue import store
-from decalogue.checklist import load_checklist
+from decalogue.model.assessment import new_assessment
+from decalogue.storage import store
+from decalogue.storage.checklists import load_checklist
+from decalogue.storage.workspace import Workspace
 
 
 def read_until(fd: int, needle: bytes, timeout: float) -> bytes:
@@ -40,8 +42,8 @@ def read_until(fd: int, needle: bytes, timeout: float) -> bytes:
 @pytest.mark.parametrize("stop", ["SIGTERM", "SIGHUP"])
 def test_signal_saves_the_answer_not_yet_autosaved(tmp_path: Path, stop: str) -> None:
     workspace = tmp_path / "ws"
-    ws = store.Workspace.resolve(workspace)
-    assessment = store.new_assessment(
+    ws = Workspace.resolve(workspace)
+    assessment = new_assessment(
         load_checklist(), "XX", "2025", country_name="Exampleland", assessor="Tester"
     )
     path = ws.create(assessment).path

@@ -18,10 +18,10 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Digits, Input, Static
 
-from decalogue import store
-from decalogue.assessment import Answer
-from decalogue.checklist import Checklist
 from decalogue.cli import main
+from decalogue.model.assessment import Answer, new_assessment
+from decalogue.model.checklist import Checklist
+from decalogue.storage import store
 from decalogue.tui.app import DecalogueApp
 from decalogue.tui.screens.dialogs import ConfirmDialog, TextPrompt
 from decalogue.tui.screens.home import HomeScreen
@@ -52,7 +52,7 @@ def write_groups(folder: Path, checklist: Checklist) -> list[Path]:
     folder.mkdir(parents=True, exist_ok=True)
     paths = []
     for name, answers in GROUPS.items():
-        assessment = store.new_assessment(
+        assessment = new_assessment(
             checklist, "XX", "2025", country_name="Exampleland", assessor=name, title=name
         )
         assessment.created = assessment.updated = FIXED

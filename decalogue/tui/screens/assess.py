@@ -28,19 +28,14 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Input
 
-from decalogue import store
-from decalogue.assessment import Answer, Evidence
-from decalogue.checklist import Checklist
 from decalogue.errors import DecalogueError
+from decalogue.model.assessment import Answer, Evidence
+from decalogue.model.checklist import Checklist
 from decalogue.session import Session
+from decalogue.storage import store
 from decalogue.tui.display import GLYPH_TARGET
 from decalogue.tui.filtering import ItemFilter
-from decalogue.tui.screens.dialogs import (
-    ChoiceDialog,
-    EvidenceDialog,
-    TextEditor,
-    TextPrompt,
-)
+from decalogue.tui.screens.dialogs import ChoiceDialog, EvidenceDialog, TextEditor, TextPrompt
 from decalogue.tui.widgets.checklist_tree import ChecklistTree
 from decalogue.tui.widgets.item_detail import ItemDetail
 from decalogue.tui.widgets.status_line import SaveState, StatusLine

@@ -1,7 +1,7 @@
 """The compare screen: two or more assessments side by side, and a trend for one country.
 
 Reached from the home screen with the selected assessments. The files are read
-and scored in a thread worker (`decalogue.compare` does the work; every figure
+and scored in a thread worker (`decalogue.analysis.compare` does the work; every figure
 comes from its ScoreBoards); the handlers fill four tabs: a summary, the items
 with their change, the pillar and section scores, and, for one country across
 periods, a trend chart. Changes read as a sign and a word (▲ improved), never
@@ -25,9 +25,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static, TabbedContent, TabPane
 
-from decalogue import store
-from decalogue.checklist import Checklist
-from decalogue.compare import (
+from decalogue.analysis.compare import (
     ChangeKind,
     ChecklistCache,
     Comparison,
@@ -42,7 +40,11 @@ from decalogue.compare import (
     unique_labels,
 )
 from decalogue.errors import AssessmentError, DecalogueError, Problem, display_path
-from decalogue.scoring import ItemScore
+from decalogue.model.checklist import Checklist
+from decalogue.model.scoring import ItemScore
+from decalogue.storage import store
+from decalogue.storage.assessment_file import check_against
+from decalogue.storage.checklists import find_checklist
 from decalogue.tui.display import Part, assemble, bar, figure, safe_line, shorten
 from decalogue.tui.tables import fill_table
 
@@ -80,14 +82,14 @@ def read_subjects(paths: Sequence[Path], override: Checklist | None) -> Loaded:
             problems.extend(error.problems)
     if problems:
         raise AssessmentError(problems)
-    cache = ChecklistCache(store.find_checklist, [override] if override is not None else [])
+    cache = ChecklistCache(find_checklist, [override] if override is not None else [])
     subjects: list[Subject] = []
     notes: list[str] = []
     for entry in stored:
         shown = display_path(entry.path)
         ref = entry.assessment.checklist
         checklist = cache.get(ref, shown)
-        problems.extend(store.check_against(entry.assessment, checklist, shown))
+        problems.extend(check_against(entry.assessment, checklist, shown))
         if checklist.meta.version != ref.version:
             notes.append(
                 f"{entry.path.name} answers {ref.id} {ref.version}; read against "

@@ -17,7 +17,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
-from decalogue.scoring import GroupScore
+from decalogue.model.scoring import GroupScore
 from decalogue.session import Session
 from decalogue.tui.display import (
     BAR_FULL,

@@ -16,7 +16,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
-from decalogue.assessment import Evidence
+from decalogue.model.assessment import Evidence
 from decalogue.tui.display import literal
 
 CANCEL = Binding(

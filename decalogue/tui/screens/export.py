@@ -1,4 +1,4 @@
-"""Export: pick a format and a path; the same `exports.export` as the CLI, in a worker."""
+"""Export: pick a format and a path; the same `reports.export` as the CLI, in a worker."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static
 
-from decalogue import exports
+from decalogue import reports
 from decalogue.errors import DecalogueError
 from decalogue.session import Session
 from decalogue.tui.display import literal
@@ -52,11 +52,11 @@ class ExportScreen(ModalScreen[None]):
         self._suggested = ""
 
     def _suggest(self, fmt: str) -> str:
-        return _shown(self.folder / exports.default_file_name(fmt, self.session.assessment))
+        return _shown(self.folder / reports.default_file_name(fmt, self.session.assessment))
 
     def compose(self) -> ComposeResult:
         options = [
-            (f"{name}: {exports.DESCRIPTIONS.get(name, '')}", name) for name in exports.FORMATS
+            (f"{name}: {reports.DESCRIPTIONS.get(name, '')}", name) for name in reports.FORMATS
         ]
         self._suggested = self._suggest("json")
         with Vertical(classes="dialog-box export-box"):
@@ -95,7 +95,7 @@ class ExportScreen(ModalScreen[None]):
     def _export(self, fmt: str, path: Path) -> None:
         session = self.session
         try:
-            written = exports.export(
+            written = reports.export(
                 fmt,
                 session.checklist,
                 session.assessment,

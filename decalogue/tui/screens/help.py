@@ -11,7 +11,7 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from decalogue.checklist import Checklist
+from decalogue.model.checklist import Checklist
 from decalogue.tui.display import (
     GLYPH_ANSWERED,
     GLYPH_FLAG,

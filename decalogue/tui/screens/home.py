@@ -19,10 +19,12 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
-from decalogue import store
-from decalogue.assessment import next_period, validate_period
 from decalogue.errors import DecalogueError, display_path
+from decalogue.model.assessment import carry_forward, next_period, validate_period
 from decalogue.session import Session
+from decalogue.storage import store
+from decalogue.storage.checklists import find_checklist
+from decalogue.storage.workspace import Summary
 from decalogue.tui.display import GLYPH_FLAG, assemble, figure, literal, safe_line, shorten, when
 from decalogue.tui.screens.dialogs import ConfirmDialog, TextPrompt
 
@@ -50,7 +52,7 @@ COLUMNS: tuple[tuple[str, str], ...] = (
 )
 
 
-def _sort_key(column: str, summary: store.Summary) -> tuple[int, object]:
+def _sort_key(column: str, summary: Summary) -> tuple[int, object]:
     if summary.error:
         return (1, summary.path.name)
     value: object = {
@@ -65,7 +67,7 @@ def _sort_key(column: str, summary: store.Summary) -> tuple[int, object]:
     return (0, value)
 
 
-def _short_error(summary: store.Summary) -> str:
+def _short_error(summary: Summary) -> str:
     """The problem without the folder (the row names the file): short and stable."""
     text = summary.error or ""
     for shown in (str(summary.path), display_path(summary.path)):
@@ -130,7 +132,7 @@ class HomeScreen(Screen[None]):
 
     @dataclass
     class Listed(Message):
-        summaries: list[store.Summary]
+        summaries: list[Summary]
 
     @dataclass
     class Opened(Message):
@@ -158,7 +160,7 @@ class HomeScreen(Screen[None]):
 
     def __init__(self) -> None:
         super().__init__()
-        self.summaries: list[store.Summary] = []
+        self.summaries: list[Summary] = []
         self.sort_column = "updated"
         self.sort_reverse = True
         self._last_trashed: Path | None = None
@@ -249,7 +251,7 @@ class HomeScreen(Screen[None]):
             table.focus()
 
     @staticmethod
-    def _cells(summary: store.Summary) -> list[Text]:
+    def _cells(summary: Summary) -> list[Text]:
         if summary.error:
             return [
                 Text("⚠ unreadable", style="bold"),
@@ -285,7 +287,7 @@ class HomeScreen(Screen[None]):
             return None
         return Path(str(key.value)) if key.value is not None else None
 
-    def _current_summary(self) -> store.Summary | None:
+    def _current_summary(self) -> Summary | None:
         path = self.current_path()
         summary = next((s for s in self.summaries if s.path == path), None)
         if summary is None:
@@ -416,14 +418,14 @@ class HomeScreen(Screen[None]):
     def _carry(self, path: Path, period: str) -> None:
         try:
             previous = store.read(path).assessment
-            checklist = self.dapp.checklist_override or store.find_checklist(previous.checklist)
+            checklist = self.dapp.checklist_override or find_checklist(previous.checklist)
             if checklist is None:
                 raise DecalogueError(
                     f"{path.name}: its checklist {previous.checklist.id} is not bundled; "
                     "start decalogue with --checklist"
                 )
             user = self.dapp.user or (previous.assessors[0].name if previous.assessors else "")
-            new = store.carry_forward(previous, checklist, period, user or "unknown")
+            new = carry_forward(previous, checklist, period, user or "unknown")
             created = self.dapp.workspace.create(new)
         except DecalogueError as error:
             self.post_message(self.Failed(str(error)))

@@ -22,9 +22,9 @@ from textual.screen import Screen
 from textual.widgets import Button, Footer, Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
-from decalogue import countries, store
-from decalogue.assessment import validate_period
 from decalogue.errors import DecalogueError
+from decalogue.model import countries
+from decalogue.model.assessment import new_assessment, validate_period
 from decalogue.tui.display import literal
 
 if TYPE_CHECKING:
@@ -258,7 +258,7 @@ class NewAssessmentScreen(Screen[Path | None]):
     ) -> None:
         try:
             checklist = self.dapp.load_cached(checklist_path)
-            assessment = store.new_assessment(
+            assessment = new_assessment(
                 checklist, code, period, country_name=name, assessor=assessor or None
             )
             stored = self.dapp.workspace.create(assessment)

@@ -20,9 +20,9 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Digits, Footer, Static
 
+from decalogue.analysis.workshop import ItemSpread, Workshop
 from decalogue.tui.display import Part, assemble
 from decalogue.tui.screens.workshop import Decision, rule_decision
-from decalogue.workshop import ItemSpread, Workshop
 
 
 def clock() -> float:

@@ -13,7 +13,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static, TextArea
 from textual.widgets.text_area import Selection
 
-from decalogue.sources import Document
+from decalogue.model.sources import Document
 from decalogue.tui.display import assemble, safe
 
 OPEN, CLOSE = "▶▶ ", " ◀◀"

@@ -1,7 +1,7 @@
 """The workshop screen: the groups' answers, most disputed first, and the room's consensus.
 
 A trainer opens the groups' files (a folder, or files selected on the home
-screen). `decalogue.workshop` sets the answers side by side and ranks the
+screen). `decalogue.analysis.workshop` sets the answers side by side and ranks the
 items; this screen shows them with each group's level, the median and the
 spread, and lets the trainer decide item by item: accept the proposed level,
 pick another, mark N/A, or leave the item open. Undecided items follow the
@@ -29,13 +29,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
-from decalogue import store
-from decalogue.assessment import Answer, Assessment
-from decalogue.checklist import Checklist
-from decalogue.errors import AssessmentError, DecalogueError, Problem, display_path
-from decalogue.tui.display import Part, assemble, safe, safe_line, shorten
-from decalogue.tui.tables import fill_table
-from decalogue.workshop import (
+from decalogue.analysis.workshop import (
     Group,
     ItemSpread,
     Workshop,
@@ -48,6 +42,14 @@ from decalogue.workshop import (
     is_consensus,
     make_groups,
 )
+from decalogue.errors import AssessmentError, DecalogueError, Problem, display_path
+from decalogue.model.assessment import Answer, Assessment
+from decalogue.model.checklist import Checklist
+from decalogue.storage import store
+from decalogue.storage.assessment_file import check_against
+from decalogue.storage.checklists import find_checklist
+from decalogue.tui.display import Part, assemble, safe, safe_line, shorten
+from decalogue.tui.tables import fill_table
 
 if TYPE_CHECKING:
     from decalogue.tui.app import DecalogueApp
@@ -96,14 +98,14 @@ def read_groups(paths: Sequence[Path], override: Checklist | None) -> Gathered:
     )
     check_groups(groups)
     ref = stored[0].assessment.checklist
-    checklist = override if override is not None else store.find_checklist(ref)
+    checklist = override if override is not None else find_checklist(ref)
     if checklist is None:
         raise WorkshopError(
             f"{display_path(stored[0].path)}: its checklist {ref.id} {ref.version} is not "
             "bundled; start decalogue with --checklist PATH"
         )
     for entry in stored:
-        problems.extend(store.check_against(entry.assessment, checklist, display_path(entry.path)))
+        problems.extend(check_against(entry.assessment, checklist, display_path(entry.path)))
     if problems:
         raise AssessmentError(problems)
     return Gathered(groups, checklist, notes)

@@ -16,8 +16,8 @@ from textual.message import Message
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
-from decalogue.checklist import Checklist, Section
-from decalogue.scoring import ScoreBoard
+from decalogue.model.checklist import Checklist, Section
+from decalogue.model.scoring import ScoreBoard
 from decalogue.tui.display import GLYPH_FLAG, answer_short, figure, progress, safe_line
 from decalogue.tui.filtering import ItemFilter
 

@@ -11,9 +11,9 @@ from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.widgets import Static
 
-from decalogue.assessment import Response
-from decalogue.checklist import Checklist
-from decalogue.scoring import ItemScore
+from decalogue.model.assessment import Response
+from decalogue.model.checklist import Checklist
+from decalogue.model.scoring import ItemScore
 from decalogue.tui.display import (
     GLYPH_FLAG,
     GLYPH_TARGET,

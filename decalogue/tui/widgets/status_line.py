@@ -7,9 +7,9 @@ from typing import Literal
 from textual.content import Content
 from textual.widgets import Static
 
-from decalogue.assessment import Assessment
-from decalogue.checklist import Checklist
-from decalogue.scoring import GroupScore
+from decalogue.model.assessment import Assessment
+from decalogue.model.checklist import Checklist
+from decalogue.model.scoring import GroupScore
 from decalogue.tui.display import assemble, figure
 
 SaveState = Literal["saved", "unsaved", "saving", "error"]

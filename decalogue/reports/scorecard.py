@@ -17,11 +17,11 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from decalogue import __version__
-from decalogue.assessment import Assessment, Response, now
-from decalogue.checklist import Checklist, Reference, Source
-from decalogue.schemas import SCHEMA_BASE
-from decalogue.scoring import GroupScore, ItemScore, ScoreBoard
-from decalogue.sources import bundled_seeds
+from decalogue.model.assessment import Assessment, Response, now
+from decalogue.model.checklist import Checklist, Reference, Source
+from decalogue.model.scoring import GroupScore, ItemScore, ScoreBoard
+from decalogue.model.sources import bundled_seeds
+from decalogue.reports.schemas import SCHEMA_BASE
 
 #: Raise when a field changes meaning or disappears; adding fields keeps the version.
 SCORECARD_VERSION: Literal[1] = 1

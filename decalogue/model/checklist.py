@@ -22,9 +22,8 @@ from typing import Annotated, Any
 import tomli
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
 
-from decalogue.errors import ChecklistError, Problem, decode_utf8, display_path
-from decalogue.resources import DEFAULT_CHECKLIST_ID, bundled_checklist_paths
-from decalogue.sources import Document, SourceId, bundled_seeds, read_document
+from decalogue.errors import ChecklistError, Problem, decode_utf8
+from decalogue.model.sources import Document, SourceId, bundled_seeds, read_document
 
 #: Larger checklists are refused before parsing: a national action plan of
 #: 10,000 items is about 5 MB of TOML, so this leaves room without letting a
@@ -247,28 +246,6 @@ class Checklist(_Model):
 # --------------------------------------------------------------------------- loading
 
 
-def resolve_checklist(ref: str | Path | None) -> Path:
-    """A bundled checklist's id (or None for the default), or a path to a TOML file."""
-    if ref is None:
-        ref = DEFAULT_CHECKLIST_ID
-    candidate = Path(ref)
-    if candidate.suffix == ".toml" or candidate.exists() or "/" in str(ref):
-        return candidate
-    for path in bundled_checklist_paths():
-        if path.stem == str(ref):
-            return path
-    known = ", ".join(path.stem for path in bundled_checklist_paths()) or "none"
-    raise ChecklistError(
-        [
-            Problem(
-                str(ref),
-                f"no bundled checklist with this id (bundled: {known}); "
-                "give a path to a .toml file instead",
-            )
-        ]
-    )
-
-
 @contextmanager
 def collector_paused() -> Iterator[None]:
     """Pause the cycle collector while a checklist is built.
@@ -285,40 +262,6 @@ def collector_paused() -> Iterator[None]:
         yield
     finally:
         gc.enable()
-
-
-def load_checklist(ref: str | Path | None = None) -> Checklist:
-    """Load and validate a checklist, or raise ChecklistError listing every problem."""
-    path = resolve_checklist(ref)
-    shown = display_path(path)
-    try:
-        size = path.stat().st_size
-        if size > MAX_CHECKLIST_BYTES:
-            raise ChecklistError(
-                [
-                    Problem(
-                        shown,
-                        f"file is {size:,} bytes; checklists are limited to "
-                        f"{MAX_CHECKLIST_BYTES:,} bytes (split it into several checklists)",
-                    )
-                ]
-            )
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise ChecklistError([Problem(shown, "no such file")]) from None
-    except IsADirectoryError:
-        raise ChecklistError([Problem(shown, "is a folder, not a checklist file")]) from None
-    except OSError as error:
-        raise ChecklistError([Problem(shown, f"cannot read: {error.strerror}")]) from None
-    from decalogue import checklist_cache  # imports this module
-
-    with collector_paused():
-        cached = checklist_cache.lookup(data, origin=shown, base_dir=path.parent)
-        if cached is not None:
-            return cached
-        checklist = parse_checklist(data, origin=shown, base_dir=path.parent)
-        checklist_cache.store(data, checklist)
-    return checklist
 
 
 def parse_checklist(data: bytes | str, *, origin: str, base_dir: Path | None = None) -> Checklist:

@@ -11,15 +11,15 @@ from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
-from decalogue.assessment import Assessment, now
-from decalogue.checklist import Checklist
 from decalogue.errors import DecalogueError
-from decalogue.exports.csv_io import render_csv
-from decalogue.exports.files import ExportError, write_file
-from decalogue.exports.html import render_html
-from decalogue.exports.markdown import render_markdown
-from decalogue.exports.scorecard import build_scorecard
-from decalogue.scoring import ScoreBoard
+from decalogue.model.assessment import Assessment, now
+from decalogue.model.checklist import Checklist
+from decalogue.model.scoring import ScoreBoard
+from decalogue.reports.csv_io import render_csv
+from decalogue.reports.html import render_html
+from decalogue.reports.markdown import render_markdown
+from decalogue.reports.scorecard import build_scorecard
+from decalogue.storage.atomic import ExportError, write_file
 
 Renderer = Callable[[Checklist, Assessment, ScoreBoard, "datetime | None"], str]
 

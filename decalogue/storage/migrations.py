@@ -16,9 +16,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from decalogue.assessment import SCHEMA_VERSION, now
-from decalogue.countries import lookup
 from decalogue.errors import AssessmentError, Problem
+from decalogue.model.assessment import SCHEMA_VERSION, now
+from decalogue.model.countries import lookup
 
 Raw = dict[str, Any]
 

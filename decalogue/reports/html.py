@@ -11,9 +11,10 @@ from collections.abc import Iterable
 from datetime import datetime
 from html import escape
 
-from decalogue.assessment import Assessment
-from decalogue.checklist import Checklist
-from decalogue.exports.scorecard import (
+from decalogue.model.assessment import Assessment
+from decalogue.model.checklist import Checklist
+from decalogue.model.scoring import ScoreBoard
+from decalogue.reports.scorecard import (
     Figures,
     ItemInfo,
     Scorecard,
@@ -26,7 +27,6 @@ from decalogue.exports.scorecard import (
     target_text,
     timestamp,
 )
-from decalogue.scoring import ScoreBoard
 
 STYLE = """
 :root { --ink: #1a1a1a; --muted: #5a5a5a; --line: #d0d0d0; --bar: #2f6690; --track: #e8e8e8;

@@ -10,9 +10,10 @@ import re
 from collections.abc import Callable, Iterable
 from datetime import datetime
 
-from decalogue.assessment import Assessment
-from decalogue.checklist import Checklist
-from decalogue.exports.scorecard import (
+from decalogue.model.assessment import Assessment
+from decalogue.model.checklist import Checklist
+from decalogue.model.scoring import ScoreBoard
+from decalogue.reports.scorecard import (
     Figures,
     ItemInfo,
     Scorecard,
@@ -25,7 +26,6 @@ from decalogue.exports.scorecard import (
     target_text,
     timestamp,
 )
-from decalogue.scoring import ScoreBoard
 
 BAR_WIDTH = 20
 _EIGHTHS = " ▏▎▍▌▋▊▉"

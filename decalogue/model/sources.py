@@ -10,8 +10,8 @@ import tomli
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from decalogue.errors import ChecklistError, Problem, display_path
+from decalogue.model.textmatch import NormalisedText
 from decalogue.resources import seeds_dir
-from decalogue.textmatch import NormalisedText
 
 SourceId = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=80)]
 

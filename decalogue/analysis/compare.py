@@ -22,10 +22,10 @@ from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
-from decalogue.assessment import Assessment, ChecklistRef
-from decalogue.checklist import Checklist
 from decalogue.errors import DecalogueError
-from decalogue.scoring import OVERALL, GroupScore, ItemScore, ScoreBoard
+from decalogue.model.assessment import Assessment, ChecklistRef
+from decalogue.model.checklist import Checklist
+from decalogue.model.scoring import OVERALL, GroupScore, ItemScore, ScoreBoard
 
 #: Bump when the JSON documents written by `comparison_document` / `trend_document` change.
 COMPARISON_VERSION = 1

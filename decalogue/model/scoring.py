@@ -26,8 +26,8 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from decalogue.assessment import Response
-from decalogue.checklist import Checklist, Item, Pillar, Section
+from decalogue.model.assessment import Response
+from decalogue.model.checklist import Checklist, Item, Pillar, Section
 
 
 @dataclass(frozen=True)

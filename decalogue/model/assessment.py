@@ -15,10 +15,11 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from decalogue.checklist import Checklist
-from decalogue.countries import is_user_assigned, lookup
+from decalogue.errors import DecalogueError
+from decalogue.model.checklist import Checklist
+from decalogue.model.countries import is_user_assigned, lookup
 
-#: Bump when the file format changes; `decalogue.migrations` upgrades older files.
+#: Bump when the file format changes; `decalogue.storage.migrations` upgrades older files.
 SCHEMA_VERSION: Literal[1] = 1
 
 #: A note longer than this is refused: it keeps files and screens responsive.
@@ -282,3 +283,77 @@ def _plain(value: Any) -> Any:
     if isinstance(value, BaseModel):
         return value.model_dump(mode="json")
     return value
+
+
+# --------------------------------------------------------------------------- new assessments
+
+
+def country(code: str, name: str | None = None) -> CountryRef:
+    code = code.strip().upper()
+    known = lookup(code) if len(code) == 2 else None
+    if known is not None:
+        return CountryRef(code=code, name=(name or "").strip() or known.name)
+    if len(code) == 2 and code.isalpha() and is_user_assigned(code):
+        if not (name or "").strip():
+            raise DecalogueError(
+                f"country {code}: a user-assigned code (for an example or training country) "
+                "needs a name (--country-name on the command line), e.g. Exampleland"
+            )
+        return CountryRef(code=code, name=(name or "").strip())
+    raise DecalogueError(
+        f"country {code!r}: not an ISO 3166-1 alpha-2 code (e.g. AT, FR, XX for an example country)"
+    )
+
+
+def _period(value: str) -> str:
+    try:
+        return validate_period(value)
+    except ValueError as error:
+        raise DecalogueError(f"period {value!r}: {error}") from None
+
+
+def new_assessment(
+    checklist: Checklist,
+    country_code: str,
+    period: str,
+    *,
+    country_name: str | None = None,
+    assessor: str | None = None,
+    title: str = "",
+) -> Assessment:
+    assessors = [Assessor(name=assessor.strip())] if assessor and assessor.strip() else []
+    return Assessment(
+        title=title.strip(),
+        checklist=checklist_ref(checklist),
+        country=country(country_code, country_name),
+        period=_period(period),
+        assessors=assessors,
+    )
+
+
+def carry_forward(
+    previous: Assessment, checklist: Checklist, period: str | None, by: str
+) -> Assessment:
+    """Next period's assessment: last answers kept, every one marked for review."""
+    new_period = _period(period) if period else next_period(previous.period)
+    at = now()
+    responses = {
+        item_id: response.model_copy(update={"flagged": True})
+        for item_id, response in previous.responses.items()
+        if item_id in checklist.item_index and not response.is_empty()
+    }
+    title = previous.title.replace(previous.period, new_period) if previous.title else ""
+    return Assessment(
+        title=title,
+        checklist=checklist_ref(checklist),
+        country=previous.country,
+        period=new_period,
+        assessors=list(previous.assessors),
+        created=at,
+        updated=at,
+        carried_from=previous.id,
+        responses=responses,
+        history=[
+            Change(at=at, by=by, field="carried_forward", old=previous.period, new=new_period)
+        ],
+    )

@@ -23,7 +23,6 @@ import hashlib
 import marshal
 import os
 import sys
-import tempfile
 import types
 import typing
 from collections.abc import Callable
@@ -35,11 +34,12 @@ from typing import Any
 import pydantic
 from pydantic import BaseModel
 
-from decalogue import checklist as checklist_module
-from decalogue import sources, textmatch
-from decalogue.checklist import Checklist
 from decalogue.errors import Problem
+from decalogue.model import checklist as checklist_module
+from decalogue.model import sources, textmatch
+from decalogue.model.checklist import Checklist
 from decalogue.paths import APP_NAME
+from decalogue.storage.atomic import atomic_write
 
 #: Checklists smaller than this are validated every time (a few milliseconds).
 MIN_BYTES = 256 * 1024
@@ -129,14 +129,7 @@ def store(data: bytes, checklist: Checklist) -> None:
     )
     with suppress(OSError):
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        handle, temp = tempfile.mkstemp(prefix=".", suffix=".tmp", dir=path.parent)
-        try:
-            with os.fdopen(handle, "wb") as stream:
-                stream.write(payload)
-            Path(temp).replace(path)
-        except BaseException:
-            Path(temp).unlink(missing_ok=True)
-            raise
+        atomic_write(path, payload, durable=False)
         _prune(path.parent)
 
 

@@ -16,19 +16,19 @@ SCHEMA_BASE = "https://decalogue.invalid/schema/"
 
 
 def _checklist() -> type[BaseModel]:
-    from decalogue.checklist import Checklist
+    from decalogue.model.checklist import Checklist
 
     return Checklist
 
 
 def _assessment() -> type[BaseModel]:
-    from decalogue.assessment import Assessment
+    from decalogue.model.assessment import Assessment
 
     return Assessment
 
 
 def _scorecard() -> type[BaseModel]:
-    from decalogue.exports.scorecard import Scorecard
+    from decalogue.reports.scorecard import Scorecard
 
     return Scorecard
 

@@ -24,10 +24,10 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
-from decalogue.assessment import Answer, Assessment, Change, Evidence, Response
-from decalogue.checklist import Checklist, Scale
 from decalogue.errors import FileProblems, Problem, display_path
-from decalogue.scoring import ScoreBoard
+from decalogue.model.assessment import Answer, Assessment, Change, Evidence, Response
+from decalogue.model.checklist import Checklist, Scale
+from decalogue.model.scoring import ScoreBoard
 
 if TYPE_CHECKING:
     from decalogue.session import Session

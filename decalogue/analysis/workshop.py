@@ -32,7 +32,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from decalogue.assessment import (
+from decalogue.errors import DecalogueError, display_path
+from decalogue.model.assessment import (
     MAX_TEXT,
     Assessment,
     Assessor,
@@ -42,8 +43,7 @@ from decalogue.assessment import (
     checklist_ref,
     now,
 )
-from decalogue.checklist import Checklist
-from decalogue.errors import DecalogueError, display_path
+from decalogue.model.checklist import Checklist
 
 #: Evidence entries a response may hold (the Assessment model's limit).
 MAX_EVIDENCE = 200

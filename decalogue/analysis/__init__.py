@@ -1,0 +1,1 @@
+"""Comparing assessments and building a workshop consensus."""

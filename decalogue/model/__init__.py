@@ -1,0 +1,1 @@
+"""What an assessment is: checklists, answers, scores. Pure: no disk writes, no UI."""

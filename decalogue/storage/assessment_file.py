@@ -1,0 +1,351 @@
+"""The assessment file format: bytes on disk <-> Assessment, with located errors.
+
+Parsing names every problem with its line, column and field path; `dumps` writes
+the one canonical form (sorted responses, indented UTF-8 JSON) so diffs stay small.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from decalogue.errors import (
+    AssessmentError,
+    Problem,
+    decode_utf8,
+    display_path,
+)
+from decalogue.model.assessment import (
+    SCHEMA_VERSION,
+    Assessment,
+)
+from decalogue.model.checklist import Checklist
+from decalogue.storage import migrations
+
+#: Larger files are refused before reading: 10,000 answered items with notes
+#: and evidence come to a few MB, so this leaves ample room.
+MAX_ASSESSMENT_BYTES = 64 * 1024 * 1024
+
+#: Deeper JSON is refused: a real assessment nests 6 levels, the JSON parser gives up near
+#: 1,000 and values nested much deeper than this could be read but not written back.
+MAX_DEPTH = 64
+
+
+# --------------------------------------------------------------------------- parsing
+
+
+def fingerprint(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def parse_assessment(data: bytes, origin: str) -> Assessment:
+    """Bytes of an assessment file -> Assessment, or AssessmentError naming every problem."""
+    text = decode_utf8(data, origin, AssessmentError)
+    try:
+        raw = json.loads(text, parse_constant=_reject_constant, object_pairs_hook=_unique_keys)
+    except json.JSONDecodeError as error:
+        raise AssessmentError(
+            [Problem(origin, f"JSON syntax: {error.msg}", error.lineno, error.colno)]
+        ) from None
+    except _DuplicateKey as error:
+        offset, key = _first_duplicate(text) or (None, error.key)
+        raise AssessmentError(
+            [
+                Problem(
+                    origin,
+                    f"duplicate key {_shown_key(key)!r}: given twice in one object; keep one "
+                    "(the other value would be lost)",
+                    *_line_column(text, offset),
+                )
+            ]
+        ) from None
+    except ValueError as error:
+        where = _line_column(text, _first_bad_number(text))
+        reason = error if isinstance(error, _NotJson) else "a number too long to read"
+        raise AssessmentError([Problem(origin, f"JSON syntax: {reason}", *where)]) from None
+    except RecursionError:
+        raise AssessmentError([_too_deep_problem(origin)]) from None
+    deep = _too_deep(raw)
+    if deep is not None:
+        raise AssessmentError([_too_deep_problem(origin, text, deep[:3])])
+    if not isinstance(raw, dict):
+        raise AssessmentError(
+            [Problem(origin, "not an assessment: the file must hold one JSON object {...}")]
+        )
+    version = raw.get("schema_version")
+    if isinstance(version, bool) or not isinstance(version, int):
+        raise AssessmentError(
+            [
+                Problem(
+                    origin,
+                    "missing or invalid: an assessment file has a whole-number schema_version",
+                    *_locate(text, ("schema_version",)),
+                    field="schema_version",
+                )
+            ]
+        )
+    if version > SCHEMA_VERSION:
+        raise AssessmentError(
+            [
+                Problem(
+                    origin,
+                    f"written by a newer decalogue (schema {version}; this one reads up to "
+                    f"{SCHEMA_VERSION}); upgrade decalogue to open it",
+                    *_locate(text, ("schema_version",)),
+                    field="schema_version",
+                )
+            ]
+        )
+    if version < SCHEMA_VERSION:
+        raw = migrations.upgrade(raw, version, origin)
+    try:
+        return Assessment.model_validate(raw)
+    except ValidationError as error:
+        raise AssessmentError(_schema_problems(error, text, origin)) from None
+
+
+def _too_deep(raw: Any) -> tuple[int | str, ...] | None:
+    """The path to a value nested deeper than MAX_DEPTH, if any (iterative: no recursion).
+
+    Only containers are stacked, each with a link to its parent's, so a large file costs
+    little more than one pass over its values.
+    """
+    Link = tuple[Any, int | str] | None  # (parent's link, key) back to the root
+    stack: list[tuple[Any, int, Link]] = [(raw, 0, None)]
+    while stack:
+        node, depth, link = stack.pop()
+        if depth > MAX_DEPTH:
+            path: list[int | str] = []
+            while link is not None:
+                link, key = link
+                path.append(key)
+            return tuple(reversed(path))
+        pairs = node.items() if isinstance(node, dict) else enumerate(node)
+        for key, value in pairs:
+            if isinstance(value, (dict, list)):
+                stack.append((value, depth + 1, (link, key)))
+    return None
+
+
+def _too_deep_problem(origin: str, text: str = "", loc: tuple[int | str, ...] = ()) -> Problem:
+    message = f"JSON nested too deeply (over {MAX_DEPTH} levels); an assessment needs about 6"
+    return Problem(origin, message, *_locate(text, loc), field=_field_path(loc) or None)
+
+
+class _DuplicateKey(ValueError):
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """JSON objects as dicts, refusing a key given twice: a pasted block would lose a value."""
+    result = dict(pairs)
+    if len(result) != len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise _DuplicateKey(key)
+            seen.add(key)
+    return result
+
+
+_STRINGS = json.JSONDecoder()
+_TOKEN = re.compile(r'[ \t\n\r]*(?:([{\[])|([}\]])|(")|(,)|(:)|([^ \t\n\r{}\[\]",:]+))')
+
+
+def _first_duplicate(text: str) -> tuple[int, str] | None:
+    """Offset and key of the first key given twice in one object, in reading order.
+
+    Called only after `json.loads` found one, so the text is valid JSON up to there; the
+    walk is iterative, so it copes with any nesting.
+    """
+    keys: list[set[str] | None] = []  # per open object its keys so far; None for arrays
+    expect_key = False
+    position = 0
+    while (match := _TOKEN.match(text, position)) is not None and match.end() > position:
+        opener, closer, quote, comma, _colon, _word = match.groups()
+        position = match.end()
+        if opener:
+            keys.append(set() if opener == "{" else None)
+            expect_key = opener == "{"
+        elif closer:
+            if keys:
+                keys.pop()
+            expect_key = False
+        elif comma:
+            expect_key = bool(keys) and keys[-1] is not None
+        elif quote:
+            start = position - 1
+            try:
+                value, position = _STRINGS.raw_decode(text, start)
+            except ValueError:
+                return None
+            seen = keys[-1] if keys else None
+            if expect_key and seen is not None:
+                if value in seen:
+                    return start, value
+                seen.add(value)
+            expect_key = False
+    return None
+
+
+def _first_bad_number(text: str) -> int | None:
+    """Offset of the first NaN, Infinity or number too long to read, which `json.loads` refused."""
+    position = 0
+    while (match := _TOKEN.match(text, position)) is not None and match.end() > position:
+        position = match.end()
+        try:
+            if match.group(3):
+                _, position = _STRINGS.raw_decode(text, position - 1)
+            elif match.group(6):
+                json.loads(match.group(6), parse_constant=_reject_constant)
+        except ValueError:
+            return match.start(6) if match.group(6) else None
+    return None
+
+
+def _line_column(text: str, offset: int | None) -> tuple[int | None, int | None]:
+    if offset is None:
+        return None, None
+    line_start = text.rfind("\n", 0, offset) + 1
+    return text.count("\n", 0, offset) + 1, offset - line_start + 1
+
+
+class _NotJson(ValueError):
+    pass
+
+
+def _reject_constant(name: str) -> Any:
+    raise _NotJson(f"{name} is not a number JSON allows")
+
+
+_OWNERS = {"responses": "item", "assessors": "assessor", "history": "history entry"}
+
+
+#: A file with more problems reports only the first ones (locating each one scans the file).
+MAX_PROBLEMS = 50
+
+
+def _schema_problems(error: ValidationError, text: str, origin: str) -> list[Problem]:
+    problems = []
+    details = error.errors(include_url=False)
+    for detail in details[:MAX_PROBLEMS]:
+        loc = tuple(detail["loc"])
+        if detail["type"] == "extra_forbidden":
+            message = f"unknown field {loc[-1]!r}; check its spelling"
+        elif detail["type"] == "missing":
+            message = "required field is missing"
+        else:
+            message = detail["msg"].removeprefix("Value error, ")
+            value = detail.get("input")
+            if isinstance(value, (str, int, float, bool)) and not isinstance(value, dict):
+                shown = repr(value) if len(repr(value)) <= 60 else repr(value)[:57] + "..."
+                message += f" (got {shown})"
+        owner = None
+        if len(loc) > 1 and loc[0] in _OWNERS:
+            ident = loc[1]
+            shown_id = ident + 1 if isinstance(ident, int) else _shown_key(ident)
+            owner = f"{_OWNERS[str(loc[0])]} {shown_id}"
+        line, column = _locate(text, loc)
+        problems.append(Problem(origin, message, line, column, field=_field_path(loc), owner=owner))
+    if len(details) > MAX_PROBLEMS:
+        more = len(details) - MAX_PROBLEMS
+        problems.append(Problem(origin, f"and {more:,} more problems; fix these first"))
+    return problems
+
+
+def _field_path(loc: tuple[int | str, ...]) -> str:
+    path = ""
+    for part in loc:
+        if isinstance(part, int):
+            path += f"[{part}]"
+        else:
+            path += f".{_shown_key(part)}" if path else _shown_key(part)
+    return path
+
+
+def _shown_key(key: str) -> str:
+    """A key as a message may show it: a hand-edited file's keys can hold terminal escapes."""
+    shown = key if key.isprintable() else repr(key)[1:-1]
+    return shown if len(shown) <= 60 else shown[:57] + "..."
+
+
+def _locate(text: str, loc: tuple[int | str, ...]) -> tuple[int | None, int | None]:
+    """The line and column of the innermost key of `loc` that can be found by its name."""
+    position, found = 0, None
+    for part in loc:
+        if isinstance(part, int):
+            break  # list entries have no key to search for
+        key = json.dumps(part, ensure_ascii=False)
+        match = re.compile(re.escape(key) + r"\s*:").search(text, position)
+        if match is None:
+            break
+        position = found = match.start()
+    if found is None:
+        return None, None
+    line_start = text.rfind("\n", 0, found) + 1
+    return text.count("\n", 0, found) + 1, found - line_start + 1
+
+
+def dumps(assessment: Assessment) -> bytes:
+    """The file's bytes: UTF-8 JSON, indented, responses by item id, so diffs stay small.
+
+    Pydantic's serialiser writes the same bytes as `json.dumps(indent=2,
+    ensure_ascii=False)` of `model_dump(mode="json")`, five times faster (the
+    stdlib's indented encoder is pure Python): most of an autosave's time.
+    """
+    ordered = assessment.model_copy(
+        update={"responses": dict(sorted(assessment.responses.items()))}
+    )
+    return (ordered.model_dump_json(indent=2) + "\n").encode("utf-8")
+
+
+def check_against(assessment: Assessment, checklist: Checklist, origin: str) -> list[Problem]:
+    """Levels and targets the checklist's scale does not have (they would break the scores)."""
+    problems = []
+    scale = checklist.scale.by_value
+    top = checklist.scale.max_level
+    for item_id, response in assessment.responses.items():
+        if item_id not in checklist.item_index:
+            continue
+        for name in ("level", "target"):
+            value = getattr(response, name)
+            if value is not None and value not in scale:
+                problems.append(
+                    Problem(
+                        origin,
+                        f"level {value} is not on the checklist's scale (0-{top})",
+                        field=f"responses.{item_id}.{name}",
+                        owner=f"item {item_id}",
+                    )
+                )
+    return problems
+
+
+def read_bytes(path: Path) -> bytes:
+    shown = display_path(path)
+    try:
+        size = path.stat().st_size
+        if size > MAX_ASSESSMENT_BYTES:
+            raise AssessmentError(
+                [
+                    Problem(
+                        shown,
+                        f"file is {size:,} bytes; assessments are limited to "
+                        f"{MAX_ASSESSMENT_BYTES:,} bytes",
+                    )
+                ]
+            )
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise AssessmentError([Problem(shown, "no such file")]) from None
+    except IsADirectoryError:
+        raise AssessmentError([Problem(shown, "is a folder, not an assessment file")]) from None
+    except OSError as error:
+        raise AssessmentError([Problem(shown, f"cannot read: {error.strerror}")]) from None

@@ -1,0 +1,234 @@
+"""Saving and loading one assessment file safely.
+
+An assessment is days of an official's work, so every write is atomic (see
+`storage.atomic`), keeps the previous version as `<name>.bak`, is readable only by
+its owner, and is refused when the file on disk is no longer the version that was
+loaded: two windows or two programs never silently overwrite each other. A file
+that cannot be parsed is never written over.
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+import stat
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass
+from pathlib import Path
+
+from decalogue.errors import (
+    DecalogueError,
+    display_path,
+)
+from decalogue.model.assessment import (
+    Assessment,
+)
+from decalogue.storage.assessment_file import (
+    MAX_ASSESSMENT_BYTES,
+    dumps,
+    fingerprint,
+    parse_assessment,
+    read_bytes,
+)
+from decalogue.storage.atomic import atomic_write, move_into_place, why, write_temp
+
+#: How long a save waits for another program's save of the same file.
+LOCK_TIMEOUT = 10.0
+
+
+class SaveError(DecalogueError):
+    """A write failed (disk full, permission, read-only folder); the old file is intact."""
+
+
+class ConflictError(DecalogueError):
+    """The file on disk is not the version that was loaded; nothing was written."""
+
+
+# --------------------------------------------------------------------------- files
+
+
+@dataclass(frozen=True)
+class Stored:
+    """An assessment as loaded, with the fingerprint that later saves check against."""
+
+    path: Path
+    assessment: Assessment
+    fingerprint: str
+    """sha256 of the bytes on disk."""
+
+
+def read(path: Path) -> Stored:
+    data = read_bytes(path)
+    return Stored(path, parse_assessment(data, display_path(path)), fingerprint(data))
+
+
+def create(path: Path, assessment: Assessment) -> Stored:
+    """Write a new file; never overwrites an existing one (ConflictError)."""
+    return Stored(path, assessment, save(path, assessment, None))
+
+
+def save(path: Path, assessment: Assessment, expected: str | None) -> str:
+    """Write `assessment` to `path` if the file is still the version `expected`; new fingerprint.
+
+    `expected` is None only for a file that must not exist yet.
+    """
+    return save_bytes(path, dumps(assessment), expected)
+
+
+def save_bytes(path: Path, data: bytes, expected: str | None) -> str:
+    """`save` for bytes already produced by `dumps` (a session serialises under its lock)."""
+    shown = display_path(path)
+    if len(data) > MAX_ASSESSMENT_BYTES:
+        raise SaveError(
+            f"{shown}: not saved: the assessment would be {len(data):,} bytes, over the "
+            f"limit of {MAX_ASSESSMENT_BYTES:,}; the file on disk is unchanged"
+        )
+    if _special(path):
+        # Reading it could block (a pipe, a terminal) and the rename would replace it (as
+        # root, -o /dev/stdout would replace the device for everyone).
+        raise SaveError(
+            f"{shown}: not saved: not a regular file (a device or pipe); save to a file"
+        )
+    try:
+        with file_lock(path):
+            _remove_leftovers(path)
+            current = _current_bytes(path)
+            if expected is None and current is not None:
+                raise ConflictError(
+                    f"{shown}: already exists; nothing was written (choose another file name)"
+                )
+            if expected is not None and current is not None and fingerprint(current) != expected:
+                raise ConflictError(
+                    f"{shown}: changed on disk since it was opened (another window or program "
+                    "saved it); nothing was written: reload to take that version, or "
+                    "overwrite it with yours"
+                )
+            # A file deleted since it was opened is written again: the user's edits are the
+            # only copy left, and there is nothing on disk to overwrite.
+            # The new version goes to disk before the backup is touched: a full disk fails
+            # here, and the previous .bak survives.
+            temp = write_temp(path, data)
+            try:
+                if current is not None:
+                    _keep_backup(path, current)
+            except BaseException:
+                with suppress(OSError):
+                    temp.unlink()
+                raise
+            move_into_place(temp, path)
+    except OSError as error:
+        raise SaveError(
+            f"{shown}: not saved: {why(error)}; the file on disk is unchanged"
+        ) from None
+    return fingerprint(data)
+
+
+def _special(path: Path) -> bool:
+    """A device, pipe or socket (after following links); folders are reported elsewhere."""
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return False
+    return not (stat.S_ISREG(mode) or stat.S_ISDIR(mode))
+
+
+def backup_path(path: Path) -> Path:
+    return path.with_name(path.name + ".bak")
+
+
+def lock_path(path: Path) -> Path:
+    return path.with_name(f".{path.name}.lock")
+
+
+def _current_bytes(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        return None
+
+
+def _remove_leftovers(path: Path) -> None:
+    """Delete temp files of earlier saves of `path` that a crash or kill left behind.
+
+    Called under the file's lock: no other save of this file is running, so every
+    such temp file is an orphan.
+    """
+    pattern = f".{glob.escape(path.name)}.*.tmp"
+    for leftover in path.parent.glob(pattern):
+        with suppress(OSError):
+            leftover.unlink()
+
+
+def _keep_backup(path: Path, current: bytes) -> None:
+    """Make the version on disk the `.bak`: a second name (hard link) for the same file.
+
+    Nothing is copied or flushed: the file's data is already on disk, and the rename
+    becomes durable with the folder's fsync after the new version is moved in. That
+    halves the fsyncs of a save (an autosave). File systems without hard links get a copy.
+    """
+    link = path.with_name(f".{path.name}.{os.urandom(4).hex()}.tmp")
+    try:
+        os.link(path, link)
+    except OSError:
+        atomic_write(backup_path(path), current)
+        return
+    try:
+        link.replace(backup_path(path))
+    except BaseException:
+        with suppress(OSError):
+            link.unlink()
+        raise
+
+
+@contextmanager
+def file_lock(path: Path) -> Iterator[None]:
+    """An exclusive lock on the sidecar `.<name>.lock`, shared by every decalogue process."""
+    lock = lock_path(path)
+    handle = os.open(lock, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        deadline = time.monotonic() + LOCK_TIMEOUT
+        while not _try_lock(handle):
+            if time.monotonic() > deadline:
+                raise SaveError(
+                    f"{display_path(path)}: another program is saving this file "
+                    f"(lock {lock.name} is held); nothing was written, try again"
+                )
+            time.sleep(0.05)
+        try:
+            yield
+        finally:
+            _unlock(handle)
+    finally:
+        os.close(handle)
+
+
+if sys.platform == "win32":
+    import msvcrt
+
+    def _try_lock(handle: int) -> bool:
+        try:
+            msvcrt.locking(handle, msvcrt.LK_NBLCK, 1)
+        except OSError:
+            return False
+        return True
+
+    def _unlock(handle: int) -> None:
+        with suppress(OSError):
+            os.lseek(handle, 0, os.SEEK_SET)
+            msvcrt.locking(handle, msvcrt.LK_UNLCK, 1)
+
+else:
+    import fcntl
+
+    def _try_lock(handle: int) -> bool:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return False
+        return True
+
+    def _unlock(handle: int) -> None:
+        fcntl.flock(handle, fcntl.LOCK_UN)
