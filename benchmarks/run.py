@@ -35,6 +35,7 @@ FIGURES = {
     4: "autosave",
     5: "scale",
     3: "keystroke",
+    7: "relaunch",
 }
 
 
@@ -53,7 +54,7 @@ def build_parser() -> argparse.ArgumentParser:
         type=lambda text: {int(n) for n in text.split(",")},
         default=set(FIGURES),
         metavar="N,N",
-        help="figures to run (1-6; 1 and 6 always run together)",
+        help="figures to run (1-7; 1 and 6 always run together)",
     )
     parser.add_argument(
         "--sizes",
