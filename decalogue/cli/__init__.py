@@ -25,6 +25,7 @@ COMMAND_MODULES = (
     "assessment_commands",
     "checklist_commands",
     "export_commands",
+    "fill_commands",
     "schema_commands",
     "workshop_commands",
     "serve_commands",
