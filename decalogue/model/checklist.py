@@ -58,6 +58,8 @@ class Meta(_Model):
     attribution: Text = ""
     """Authors, and the sources to credit."""
     licence: Line | None = None
+    changelog: Text = Field(default="", exclude_if=lambda text: not text)
+    """What changed in each version; left out of the content hash while empty."""
 
 
 class Level(_Model):
