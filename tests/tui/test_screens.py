@@ -298,6 +298,29 @@ async def test_bundled_checklist_scoring(make_app: AppFactory, workspace: Path) 
     assert len(store.read(path).assessment.responses) == 10
 
 
+async def test_an_assessment_of_the_bundled_1_0_0_opens_with_the_drift_shown(
+    make_app: AppFactory, workspace: Path
+) -> None:
+    from decalogue.model.assessment import Answer
+    from decalogue.storage.checklists import load_checklist
+
+    old = load_checklist(
+        Path(__file__).parent.parent / "fixtures" / "osce-national-action-1.0.0.toml"
+    )
+    path = write_assessment(
+        workspace, old, answers={"LF-04": Answer(level=3), "AP-13": Answer(level=2)}
+    )
+    app = make_app(open_path=path, checklist=None, checklists=None)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_assess(pilot)
+        assert screen.session is not None
+        assert screen.session.checklist.meta.version == "1.1.0"
+        shown = [(n.title, n.message) for n in app._notifications]
+        assert any(title == "Checklist changed" for title, _ in shown), shown
+        assert any("AP-13" in message and "kept in the file" in message for _, message in shown)
+        await pilot.press("ctrl+q")
+
+
 async def test_large_checklist_fills_sections_lazily(
     make_app: AppFactory, tmp_path: Path, workspace: Path
 ) -> None:
