@@ -26,8 +26,7 @@ from decalogue.tui.commands import ScreenActions
 from decalogue.tui.screens.assess import AssessScreen
 from decalogue.tui.screens.dialogs import ChoiceDialog, ConfirmDialog
 from decalogue.tui.screens.home import HomeScreen
-
-THEMES = ("textual-dark", "textual-light")
+from decalogue.tui.themes import HIGH_CONTRAST, THEMES
 
 
 def display_folder(path: Path) -> str:
@@ -68,7 +67,7 @@ class DecalogueApp(App[None]):
             "Theme",
             id="app.theme",
             show=False,
-            tooltip="Switch between the light and the dark theme",
+            tooltip="Switch between the dark, the light and the high-contrast theme",
         ),
     ]
 
@@ -101,6 +100,7 @@ class DecalogueApp(App[None]):
         self._open_path = open_path
         self._explore_only = explore
         self._loaded: dict[Path, Checklist] = {}
+        self.register_theme(HIGH_CONTRAST)
         self.theme = theme or os.environ.get("DECALOGUE_THEME", THEMES[0])
         self.stop_signals: tuple[signal.Signals, ...] = ()
         """Signals that save open work and quit (set by the CLI; tests leave them alone)."""
@@ -195,7 +195,8 @@ class DecalogueApp(App[None]):
         self.push_screen(HelpScreen(checklist))
 
     def action_toggle_theme(self) -> None:
-        self.theme = THEMES[1] if self.theme == THEMES[0] else THEMES[0]
+        position = THEMES.index(self.theme) if self.theme in THEMES else -1
+        self.theme = THEMES[(position + 1) % len(THEMES)]
 
     def _stop_on_signal(self) -> None:
         """A closed terminal or a shutdown: no one is there to answer a dialog, so save and go."""
