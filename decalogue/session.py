@@ -24,10 +24,12 @@ from decalogue.model.assessment import (
     Change,
     ChecklistRef,
     Evidence,
+    Status,
     checklist_ref,
     now,
 )
 from decalogue.model.checklist import Checklist
+from decalogue.model.readiness import Readiness, readiness
 from decalogue.model.scoring import ScoreBoard
 from decalogue.storage import store
 from decalogue.storage.assessment_file import check_against, dumps
@@ -148,7 +150,7 @@ class Session:
         return self._apply(item_id, "answer", answer)
 
     def set_field(self, item_id: str, field: str, value: Any) -> Change | None:
-        """Change target, notes, evidence, flagged or finding of one item."""
+        """Change target, notes, evidence, flagged, finding or carried of one item."""
         self._check_item(item_id)
         if field not in FIELDS:
             raise DecalogueError(
@@ -159,6 +161,34 @@ class Session:
         if field == "evidence":
             value = [e if isinstance(e, Evidence) else Evidence.model_validate(e) for e in value]
         return self._apply(item_id, field, value)
+
+    def confirm(self, item_id: str) -> Change | None:
+        """Confirm a carried-forward answer as this period's; None if it was not carried."""
+        return self.set_field(item_id, "carried", False)
+
+    def readiness(self) -> Readiness:
+        """What stands between the assessment and "final" (the core's readiness check)."""
+        with self._lock:
+            return readiness(self.checklist, self.assessment)
+
+    def set_status(self, status: Status, *, force: bool = False) -> Change | None:
+        """Move to draft, review or final; "final" needs the readiness check to pass.
+
+        `force=True` moves to final anyway (the reports then still list what was open).
+        Raises DecalogueError naming what blocks "final"; nothing changes then.
+        """
+        with self._lock:
+            if status == "final" and not force:
+                check = readiness(self.checklist, self.assessment)
+                if not check.ready:
+                    raise DecalogueError(
+                        f"{display_path(self.path)}: {check.summary()}; nothing changed "
+                        "(see `decalogue check`, or --force to mark it final anyway)"
+                    )
+            change = self.assessment.set_status(status, self.user)
+            if change is not None:
+                self._edits += 1
+            return change
 
     def _apply(self, item_id: str, field: str, value: Any) -> Change | None:
         with self._lock:

@@ -18,11 +18,11 @@ from decalogue.storage import assessment_file, store
 from decalogue.storage.assessment_file import dumps, parse_assessment
 
 FIXTURES = Path(__file__).parent / "fixtures"
-V1 = FIXTURES / "assessment-v1.json"
+CURRENT = FIXTURES / "assessment-v2.json"  # the current format
 
 
 def fixture_json() -> dict[str, object]:
-    data: dict[str, object] = json.loads(V1.read_text(encoding="utf-8"))
+    data: dict[str, object] = json.loads(CURRENT.read_text(encoding="utf-8"))
     return data
 
 
@@ -110,19 +110,38 @@ def test_version_0_is_upgraded_in_memory() -> None:
     assert assessment.history[-1].field == "schema_version"
 
 
+def test_a_version_1_file_opens_as_a_draft() -> None:
+    assessment = parse_assessment((FIXTURES / "assessment-v1.json").read_bytes(), "v1.json")
+    assert (assessment.schema_version, assessment.status) == (SCHEMA_VERSION, "draft")
+    assert assessment.carried_items() == []  # not carried forward: nothing marked carried
+
+
+def test_a_version_1_carried_file_marks_its_unchanged_answers_carried() -> None:
+    """Schema 1 flagged every carried answer; schema 2 marks them carried instead.
+
+    A-01 was answered again after the carry (its history says so): it is this period's own.
+    The review flags are kept as they were, since the file cannot tell which were real.
+    """
+    data = (FIXTURES / "assessment-v1-carried.json").read_bytes()
+    assessment = parse_assessment(data, "v1-carried.json")
+    assert assessment.carried_items() == ["A-02", "A-03", "B-01"]
+    assert assessment.carried_from_period == "2025"
+    assert all(r.flagged for r in assessment.responses.values())
+
+
 def test_oversized_files_are_refused_before_reading(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(assessment_file, "MAX_ASSESSMENT_BYTES", 100)
     with pytest.raises(AssessmentError, match="assessments are limited to 100 bytes"):
-        store.read(V1)
+        store.read(CURRENT)
 
 
 def test_dumps_is_stable_indented_utf8_with_a_trailing_newline() -> None:
-    assessment = parse_assessment(V1.read_bytes(), "v1.json")
+    assessment = parse_assessment(CURRENT.read_bytes(), "v1.json")
     data = dumps(assessment)
-    assert data == V1.read_bytes()  # the committed fixture is exactly what dumps writes
-    assert data.endswith(b"}\n") and data.startswith(b'{\n  "schema_version": 1,')
+    assert data == CURRENT.read_bytes()  # the committed fixture is exactly what dumps writes
+    assert data.endswith(b"}\n") and data.startswith(b'{\n  "schema_version": 2,')
     assessment.apply("A-00", "notes", "Ünïcode stays readable", "tester")
     again = dumps(assessment)
     assert "Ünïcode stays readable".encode() in again
@@ -241,7 +260,7 @@ def test_cli_new_list_and_validate(tmp_path: Path) -> None:
 def test_cli_errors_are_one_line_with_exit_code_1(
     tmp_path: Path, args: list[str], says: str
 ) -> None:
-    shutil.copyfile(V1, tmp_path / "fixture.json")
+    shutil.copyfile(CURRENT, tmp_path / "fixture.json")
     before = (tmp_path / "fixture.json").read_bytes()
     result = run(*args, workspace=tmp_path / "ws", cwd=tmp_path)
     assert result.returncode == 1

@@ -31,7 +31,7 @@ def mini() -> Checklist:
 @pytest.fixture
 def path(tmp_path: Path) -> Path:
     target = tmp_path / "XX-2025.json"
-    shutil.copyfile(FIXTURES / "assessment-v1.json", target)
+    shutil.copyfile(FIXTURES / "assessment-v2.json", target)
     return target
 
 
@@ -231,7 +231,7 @@ def test_drift_keeps_answers_of_removed_items_in_the_file_and_reports_them(
     assert not session.dirty
     assert (
         on_disk(path)["checklist"]
-        == json.loads((FIXTURES / "assessment-v1.json").read_text())["checklist"]
+        == json.loads((FIXTURES / "assessment-v2.json").read_text())["checklist"]
     )  # opening changed nothing
     session.set_answer("A-04", Answer(level=2))
     session.save()
@@ -305,7 +305,7 @@ def test_an_older_file_is_upgraded_in_memory_and_rewritten_only_on_save(
     assert path.read_bytes() == original  # opening never writes
     session.set_answer("A-02", Answer(level=1))
     session.save()
-    assert on_disk(path)["schema_version"] == 1
+    assert on_disk(path)["schema_version"] == 2
     assert store.backup_path(path).read_bytes() == original
     upgraded = store.read(path).assessment
-    assert [(c.field, c.old, c.new) for c in upgraded.history[:1]] == [("schema_version", 0, 1)]
+    assert [(c.field, c.old, c.new) for c in upgraded.history[:1]] == [("schema_version", 0, 2)]

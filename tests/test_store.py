@@ -43,7 +43,7 @@ def mini() -> Checklist:
 @pytest.fixture
 def saved(tmp_path: Path) -> store.Stored:
     path = tmp_path / "XX-2025.json"
-    shutil.copyfile(FIXTURES / "assessment-v1.json", path)
+    shutil.copyfile(FIXTURES / "assessment-v2.json", path)
     return store.read(path)
 
 
@@ -237,7 +237,7 @@ def test_new_assessment_names_countries_and_checks_codes_and_periods(mini: Check
         new_assessment(mini, "AT", "2025-2024")
 
 
-def test_carry_forward_keeps_answers_and_evidence_and_flags_every_item(
+def test_carry_forward_keeps_answers_and_evidence_and_marks_every_item_carried(
     saved: store.Stored, mini: Checklist
 ) -> None:
     previous = saved.assessment
@@ -247,7 +247,12 @@ def test_carry_forward_keeps_answers_and_evidence_and_flags_every_item(
     assert carried.id != previous.id and carried.carried_from == previous.id
     assert "ZZ-99" not in carried.responses
     assert set(carried.responses) == {"A-01", "A-02", "A-03", "B-01"}
-    assert all(response.flagged for response in carried.responses.values())
+    assert all(response.carried for response in carried.responses.values())
+    # The review flags are last period's own, not a mark of carrying: still told apart.
+    assert {i: r.flagged for i, r in carried.responses.items()} == {
+        i: previous.responses[i].flagged for i in carried.responses
+    }
+    assert carried.carried_from_period == "2025"
     a02 = carried.responses["A-02"]
     assert (a02.level, a02.target) == (2, 4)
     assert a02.evidence == [
@@ -334,3 +339,33 @@ def test_find_checklist_finds_the_bundled_one_by_id() -> None:
     found = find_checklist(ref)
     assert found is not None and found.meta.id == bundled.meta.id
     assert find_checklist(ref.model_copy(update={"id": "no-such-checklist"})) is None
+
+
+def test_a_changed_or_confirmed_answer_is_no_longer_carried(
+    saved: store.Stored, mini: Checklist
+) -> None:
+    carried = carry_forward(saved.assessment, mini, None, by="Example Assessor")
+    assert carried.carried_items() == ["A-01", "A-02", "A-03", "B-01"]
+    carried.apply("A-01", "answer", Answer(level=2), "Reviewer")  # changed: this period's own
+    change = carried.apply("A-02", "carried", False, "Reviewer")  # confirmed as it was
+    assert change is not None and (change.field, change.old, change.new) == ("carried", True, False)
+    carried.apply("B-01", "notes", "a note is not a review of the level", "Reviewer")
+    assert carried.carried_items() == ["A-03", "B-01"]
+    assert carried.responses["A-02"].level == 2  # confirming keeps the answer
+
+
+def test_status_moves_are_recorded_with_who_and_when(saved: store.Stored) -> None:
+    assessment = saved.assessment
+    assert (assessment.status, assessment.status_by, assessment.status_at) == ("draft", "", None)
+    change = assessment.set_status("review", "Head of Unit")
+    assert change is not None and (change.item, change.field, change.old, change.new) == (
+        None,
+        "status",
+        "draft",
+        "review",
+    )
+    assert (assessment.status, assessment.status_by) == ("review", "Head of Unit")
+    assert assessment.status_at == change.at
+    assert assessment.set_status("review", "Someone") is None  # no move, no entry
+    with pytest.raises(ValueError, match="unknown status"):
+        assessment.set_status("approved", "x")  # type: ignore[arg-type]

@@ -2,7 +2,7 @@
 
 The fixtures in tests/fixtures/hardening/ are committed and never rewritten:
 `schema-0.json` is the draft layout (country as a bare code, N/A as the level
-"na"), `schema-2.json` comes from a future decalogue with fields this one does
+"na"), `schema-3.json` comes from a future decalogue with fields this one does
 not know. Every way of opening a file is tried on a copy, and the copy's bytes
 and modification time are compared before and after.
 """
@@ -26,7 +26,7 @@ from decalogue.storage.workspace import Workspace
 
 FIXTURES = Path(__file__).parent / "fixtures" / "hardening"
 OLD = FIXTURES / "schema-0.json"
-NEWER = FIXTURES / "schema-2.json"
+NEWER = FIXTURES / "schema-3.json"
 
 
 @dataclass(frozen=True)
@@ -69,8 +69,8 @@ def decalogue(*args: str, workspace: Path) -> subprocess.CompletedProcess[str]:
 
 def test_the_fixtures_are_what_they_claim() -> None:
     assert b'"schema_version": 0' in OLD.read_bytes()
-    assert b'"schema_version": 2' in NEWER.read_bytes()
-    assert SCHEMA_VERSION == 1, "a new schema version needs a new fixture and migration test"
+    assert b'"schema_version": 3' in NEWER.read_bytes()
+    assert SCHEMA_VERSION == 2, "a new schema version needs a new fixture and migration test"
 
 
 def test_an_old_file_opens_upgraded_in_memory_and_is_not_written(tmp_path: Path) -> None:
@@ -199,7 +199,7 @@ def test_a_save_over_a_file_a_newer_decalogue_wrote_is_refused(tmp_path: Path) -
 @pytest.mark.parametrize("version", ["-1", "0.5", "true", '"1"', "null", "99999999999999999999"])
 def test_impossible_versions_are_refused_with_the_field(tmp_path: Path, version: str) -> None:
     path = tmp_path / "odd.json"
-    text = NEWER.read_text().replace('"schema_version": 2', f'"schema_version": {version}')
+    text = NEWER.read_text().replace('"schema_version": 3', f'"schema_version": {version}')
     path.write_text(text)
     before = Untouched.of(path)
     with pytest.raises(AssessmentError) as raised:

@@ -25,7 +25,8 @@ def register(subparsers: Any) -> None:
         description=(
             "Create an assessment file in the workspace (or at -o FILE) and print its path. "
             "With --from, the previous assessment's answers, targets, notes and evidence are "
-            "carried forward and every carried item is marked for review."
+            "carried forward, each marked as carried until someone confirms or changes it "
+            "(`decalogue confirm`, or c on the item in the workbench)."
         ),
         epilog=(
             "examples:\n"

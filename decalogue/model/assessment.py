@@ -20,7 +20,8 @@ from decalogue.model.checklist import Checklist
 from decalogue.model.countries import is_user_assigned, lookup
 
 #: Bump when the file format changes; `decalogue.storage.migrations` upgrades older files.
-SCHEMA_VERSION: Literal[1] = 1
+#: 2: the assessment's status (draft, in review, final) and carried-forward answers.
+SCHEMA_VERSION: Literal[2] = 2
 
 #: A note longer than this is refused: it keeps files and screens responsive.
 MAX_TEXT = 100_000
@@ -127,6 +128,8 @@ class Response(_Model):
     evidence: Annotated[list[Evidence], Field(max_length=200)] = []
     flagged: bool = False
     """Marked for a colleague's review."""
+    carried: bool = False
+    """Carried forward from the previous period and not yet confirmed or changed."""
     finding: LongText = ""
     """Finding or recommendation for the report."""
     changed_by: ShortText = ""
@@ -161,7 +164,13 @@ class Change(_Model):
 
 
 #: The fields of a Response that `Assessment.apply` may change, besides the answer.
-EDITABLE = ("target", "notes", "evidence", "flagged", "finding")
+#: Setting `carried` to False is how a carried-forward answer is confirmed.
+EDITABLE = ("target", "notes", "evidence", "flagged", "finding", "carried")
+
+#: Where an assessment stands: a draft, in review, or final (what may be handed in).
+Status = Literal["draft", "review", "final"]
+STATUSES: tuple[Status, ...] = ("draft", "review", "final")
+STATUS_LABELS: dict[Status, str] = {"draft": "Draft", "review": "In review", "final": "Final"}
 
 
 class Answer(BaseModel):
@@ -189,7 +198,7 @@ class Answer(BaseModel):
 class Assessment(_Model):
     """A whole assessment file."""
 
-    schema_version: Literal[1] = SCHEMA_VERSION
+    schema_version: Literal[2] = SCHEMA_VERSION
     id: Annotated[str, Field(min_length=1, max_length=64)] = Field(
         default_factory=lambda: uuid.uuid4().hex
     )
@@ -201,8 +210,16 @@ class Assessment(_Model):
     assessors: list[Assessor] = []
     created: datetime = Field(default_factory=now)
     updated: datetime = Field(default_factory=now)
+    status: Status = "draft"
+    """draft, review (in review) or final; every move is recorded in the history."""
+    status_by: ShortText = ""
+    """Who moved the assessment to its status; empty for a draft never moved."""
+    status_at: datetime | None = None
+    """When the status was last moved."""
     carried_from: ShortText = ""
     """The id of the assessment this one was carried forward from."""
+    carried_from_period: ShortText = ""
+    """The period of the assessment this one was carried forward from."""
     responses: dict[ItemKey, Response] = {}
     history: list[Change] = []
 
@@ -233,11 +250,13 @@ class Assessment(_Model):
         if field == "answer":
             assert isinstance(value, Answer)
             old: Any = Answer.of(current).describe()
+            # A changed answer is this period's own: it is no longer the carried one.
             updated = current.model_copy(
                 update={
                     "level": value.level,
                     "not_applicable": value.na_reason is not None,
                     "na_reason": value.na_reason or "",
+                    "carried": False,
                 }
             )
             new: Any = value.describe()
@@ -258,6 +277,27 @@ class Assessment(_Model):
         self.history.append(change)
         self.updated = at
         return change
+
+    def set_status(self, status: Status, by: str, at: datetime | None = None) -> Change | None:
+        """Move the assessment to draft, review or final, recorded; None if it is there already.
+
+        Whether it may become final is the readiness check's question
+        (`decalogue.model.readiness`), asked by the caller before this move.
+        """
+        if status not in STATUSES:
+            raise ValueError(f"unknown status {status!r} (one of {', '.join(STATUSES)})")
+        if status == self.status:
+            return None
+        at = at or now()
+        change = Change(at=at, by=by, field="status", old=self.status, new=status)
+        self.status, self.status_by, self.status_at = status, by, at
+        self.history.append(change)
+        self.updated = at
+        return change
+
+    def carried_items(self) -> list[str]:
+        """Items whose answer was carried forward and is not yet confirmed or changed."""
+        return sorted(i for i, r in self.responses.items() if r.carried)
 
     def orphaned(self, checklist: Checklist) -> list[str]:
         """Answered items the checklist no longer has: kept in the file, reported, not scored."""
@@ -334,11 +374,15 @@ def new_assessment(
 def carry_forward(
     previous: Assessment, checklist: Checklist, period: str | None, by: str
 ) -> Assessment:
-    """Next period's assessment: last answers kept, every one marked for review."""
+    """Next period's assessment: last answers kept, each marked as carried until confirmed.
+
+    The carried mark is its own state, not a review flag, so the review flags of the
+    previous period stay as they were and can still be told apart.
+    """
     new_period = _period(period) if period else next_period(previous.period)
     at = now()
     responses = {
-        item_id: response.model_copy(update={"flagged": True})
+        item_id: response.model_copy(update={"carried": True})
         for item_id, response in previous.responses.items()
         if item_id in checklist.item_index and not response.is_empty()
     }
@@ -352,6 +396,7 @@ def carry_forward(
         created=at,
         updated=at,
         carried_from=previous.id,
+        carried_from_period=previous.period,
         responses=responses,
         history=[
             Change(at=at, by=by, field="carried_forward", old=previous.period, new=new_period)

@@ -11,9 +11,14 @@ The rules (also in the README):
 - Unanswered items are not zero either: they show up as coverage, the share of
   items answered (a level or N/A).
 - Gap to target: an item's gap is target minus level in levels (never below
-  zero). A group's target score is rolled up like its score, with each answered
-  item counted at max(level, target); the group's gap is target score minus
-  score, in percentage points. Top gaps rank items by weight x gap.
+  zero), and only exists where a target is set. A group's target score is
+  rolled up like its score, with each answered item counted at max(level,
+  target); a group where no answered item has a target has no target score
+  and no gap ("target not set"), never a gap of zero. The group's gap is target
+  score minus score, in percentage points. Top gaps rank items by weight x gap.
+- Carried answers: a group counts the answers in it that were carried forward
+  from the previous period and not yet confirmed, so every score can say how
+  much of it rests on them.
 
 `ScoreBoard` keeps the roll-ups and refreshes only the path of a changed item
 (item, its section, its pillar, the overall), so a keystroke on a checklist of
@@ -42,6 +47,8 @@ class ItemScore:
     gap: int
     """Levels between the answer and the target; 0 when met, unset or unanswered."""
     flagged: bool
+    carried: bool = False
+    """The answer was carried forward and is not yet confirmed or changed."""
 
     @property
     def answered(self) -> bool:
@@ -67,6 +74,10 @@ class GroupScore:
     below_target: int
     levels: Mapping[int, int] = field(default_factory=dict)
     """How many items sit at each level."""
+    carried: int = 0
+    """Answers (a level or N/A) carried forward and not yet confirmed or changed."""
+    targeted: int = 0
+    """Items answered with a level that have a target; 0 means "target not set"."""
 
     @property
     def unanswered(self) -> int:
@@ -100,6 +111,7 @@ def score_item(item: Item, response: Response | None, max_level: int) -> ItemSco
         target=response.target,
         gap=gap,
         flagged=response.flagged,
+        carried=response.carried and response.answered,
     )
 
 
@@ -120,18 +132,21 @@ def _section_score(
         for s in items
         if s.level is not None
     ]
+    targeted = sum(1 for s in items if s.level is not None and s.target is not None)
     levels = Counter(s.level for s in items if s.level is not None)
     return GroupScore(
         id=section_id,
         title=title,
         score=_weighted((s.weight, s.score) for s in items),
-        target_score=_weighted(target_pairs),
+        target_score=_weighted(target_pairs) if targeted else None,
         total=len(items),
         answered=sum(1 for s in items if s.level is not None),
         not_applicable=sum(1 for s in items if s.not_applicable),
         flagged=sum(1 for s in items if s.flagged),
         below_target=sum(1 for s in items if s.gap > 0),
         levels=dict(levels),
+        carried=sum(1 for s in items if s.carried),
+        targeted=targeted,
     )
 
 
@@ -139,17 +154,22 @@ def _combine(group_id: str, title: str, parts: list[tuple[float, GroupScore]]) -
     levels: Counter[int] = Counter()
     for _, part in parts:
         levels.update(part.levels)
+    targeted = sum(p.targeted for _, p in parts)
+    # A scored part without targets counts at its own score, as its items would.
+    target_pairs = [(w, p.score if p.target_score is None else p.target_score) for w, p in parts]
     return GroupScore(
         id=group_id,
         title=title,
         score=_weighted((w, p.score) for w, p in parts),
-        target_score=_weighted((w, p.target_score) for w, p in parts),
+        target_score=_weighted(target_pairs) if targeted else None,
         total=sum(p.total for _, p in parts),
         answered=sum(p.answered for _, p in parts),
         not_applicable=sum(p.not_applicable for _, p in parts),
         flagged=sum(p.flagged for _, p in parts),
         below_target=sum(p.below_target for _, p in parts),
         levels=dict(levels),
+        carried=sum(p.carried for _, p in parts),
+        targeted=targeted,
     )
 
 

@@ -160,7 +160,7 @@ async def test_delete_is_confirmed_and_undone(
         assert rows[0][0] == "Exampleland (XX)"
 
 
-async def test_carry_forward_opens_next_period_flagged(
+async def test_carry_forward_opens_next_period_carried(
     make_app: AppFactory, workspace: Path, scored_file: Path
 ) -> None:
     app = make_app()
@@ -173,7 +173,7 @@ async def test_carry_forward_opens_next_period_flagged(
         screen = await open_assess(pilot)
         assert screen.session is not None
         assert screen.session.assessment.period == "2026"
-        assert screen.session.assessment.responses["PR-01"].flagged
+        assert screen.session.assessment.responses["PR-01"].carried
         assert "Exampleland (XX) · 2026" in status(screen)
     assert (workspace / "XX-2026.json").exists()
 

@@ -405,8 +405,8 @@ class HomeScreen(Screen[None]):
 
         self.app.push_screen(
             TextPrompt(
-                f"Carry {summary.title} forward: answers are kept and flagged for review. "
-                "New period:",
+                f"Carry {summary.title} forward: answers are kept, marked carried until "
+                "confirmed. New period:",
                 next_period(summary.period),
                 check=check,
                 ok="Carry forward",
