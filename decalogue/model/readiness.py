@@ -10,17 +10,20 @@ its target, and on no open review flag.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
 
 from decalogue.model.assessment import Assessment
 from decalogue.model.checklist import Checklist
+
+#: The kinds of open point, in the order the check lists them.
+PointKey = Literal["unanswered", "carried", "flagged", "no_evidence", "no_target"]
 
 
 @dataclass(frozen=True)
 class OpenPoint:
     """One kind of open point and the items it concerns, in checklist order."""
 
-    key: str
-    """unanswered, carried, flagged, no_evidence or no_target."""
+    key: PointKey
     label: str
     """What the items lack, in words: "carried forward from 2025, not yet confirmed"."""
     remedy: str

@@ -46,13 +46,16 @@ COLUMNS = (
     "na_reason",
     "target",
     "flagged",
+    "carried",
     "notes",
     "finding",
     "evidence",
     "score",
 )
 #: Columns written for reading only; the import accepts them and ignores their values.
-READ_ONLY = frozenset({"pillar", "section", "title", "level_label", "score"})
+#: `carried` says whether the answer is last period's, not yet confirmed (confirm it in the
+#: workbench or with `decalogue confirm`; changing the level in the CSV confirms it too).
+READ_ONLY = frozenset({"pillar", "section", "title", "level_label", "carried", "score"})
 
 _FORMULA_START = frozenset("=+-@\t\r")
 _YES = frozenset({"yes", "y", "true", "1", "x"})
@@ -191,6 +194,7 @@ def render_csv(
             "na_reason": response.na_reason if response.not_applicable else "",
             "target": "" if response.target is None else str(response.target),
             "flagged": "yes" if response.flagged else "no",
+            "carried": "yes" if response.carried and response.answered else "no",
             "notes": response.notes,
             "finding": response.finding,
             "evidence": format_evidence(response.evidence),

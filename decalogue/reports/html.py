@@ -7,69 +7,32 @@ is HTML-escaped, so a note cannot become markup.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from html import escape
 
 from decalogue.model.assessment import Assessment
 from decalogue.model.checklist import Checklist
 from decalogue.model.scoring import ScoreBoard
-from decalogue.reports.scorecard import (
-    Figures,
-    ItemInfo,
-    Scorecard,
+from decalogue.reports.html_style import CSP, STAMP_STYLE, STYLE
+from decalogue.reports.scorecard import Scorecard, build_scorecard, printable
+from decalogue.reports.scorecard_parts import Figures, ItemInfo, PillarFigures, SectionFigures
+from decalogue.reports.wording import (
     answer_text,
     assessor_text,
-    build_scorecard,
+    carried_count,
+    carried_share,
+    gap_points,
     percent,
     points,
-    printable,
+    readiness_text,
+    status_text,
+    status_word,
+    target_coverage,
+    target_percent,
     target_text,
     timestamp,
 )
-
-STYLE = """
-:root { --ink: #1a1a1a; --muted: #5a5a5a; --line: #d0d0d0; --bar: #2f6690; --track: #e8e8e8;
-  --target: #c0392b; }
-* { box-sizing: border-box; }
-body { font: 15px/1.5 Georgia, "Times New Roman", serif; color: var(--ink); margin: 0 auto;
-  max-width: 60rem; padding: 2rem 1.5rem; }
-h1 { font-size: 1.7rem; margin: 0 0 .5rem; }
-h2 { font-size: 1.3rem; margin: 2rem 0 .6rem; border-bottom: 1px solid var(--line); }
-h3 { font-size: 1.05rem; margin: 1.2rem 0 .3rem; }
-table { border-collapse: collapse; width: 100%; margin: .4rem 0 1rem; }
-th, td { text-align: left; vertical-align: top; padding: .3rem .5rem;
-  border-bottom: 1px solid var(--line); }
-th { font-weight: bold; font-size: .9rem; color: var(--muted); }
-td.num, th.num { text-align: right; white-space: nowrap; }
-dl.meta { display: grid; grid-template-columns: max-content 1fr; gap: .15rem 1rem; margin: 0; }
-dl.meta dt { font-weight: bold; }
-dl.meta dd { margin: 0; }
-.id { font-family: "DejaVu Sans Mono", Menlo, Consolas, monospace; font-size: .9em;
-  white-space: nowrap; }
-.text { white-space: pre-wrap; margin: .3rem 0; }
-.muted { color: var(--muted); }
-.summary { display: flex; flex-wrap: wrap; gap: .8rem; margin: .6rem 0; }
-.figure { border: 1px solid var(--line); padding: .5rem .8rem; min-width: 9rem; }
-.figure b { display: block; font-size: 1.4rem; }
-svg { display: block; }
-svg.chart { max-width: 100%; height: auto; }
-svg text { font: 12px sans-serif; fill: var(--ink); }
-.bar-track { fill: var(--track); }
-.bar-fill { fill: var(--bar); }
-.bar-target { stroke: var(--target); stroke-width: 2; }
-@media print {
-  @page { margin: 15mm; }
-  body { font-size: 10.5pt; max-width: none; padding: 0; }
-  h2 { break-after: avoid; }
-  tr, .figure, svg, section.item { break-inside: avoid; }
-  * { print-color-adjust: exact; -webkit-print-color-adjust: exact; }
-  a { color: inherit; text-decoration: none; }
-  a[href]::after { content: " (" attr(href) ")"; font-size: .85em; }
-}
-"""
-
-CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'none'"
 
 
 def e(text: object) -> str:
@@ -154,21 +117,32 @@ def _table(header: Iterable[str], rows: Iterable[Iterable[str]], numeric: set[in
 
 def _figures_table(kind: str, rows: list[Figures]) -> str:
     return _table(
-        (kind, "Score", "", "Coverage", "Target", "Gap (points)", "Flagged"),
+        (kind, "Score", "", "Coverage", "Target", "Gap (points)", "Carried", "Flagged"),
         (
             (
                 f'<span class="id">{e(r.id)}</span> {e(r.title)}',
                 e(percent(r.score)),
                 svg_bar(r.score, r.target_score),
                 f"{r.coverage:.0f}%",
-                e(percent(r.target_score)),
-                e(points(r.gap_points)),
+                e(target_percent(r)),
+                e(gap_points(r)),
+                e(carried_count(r)),
                 str(r.flagged),
             )
             for r in rows
         ),
-        numeric={1, 3, 4, 5, 6},
+        numeric={1, 3, 4, 5, 6, 7},
     )
+
+
+def _summaries(rows: Sequence[PillarFigures | SectionFigures]) -> str:
+    """Each group's summary from the checklist, under the table of its scores."""
+    lines = [
+        f'<li><span class="id">{e(r.id)}</span>: {e(r.summary)}</li>'
+        for r in rows
+        if r.summary.strip()
+    ]
+    return f'<ul class="summaries">{"".join(lines)}</ul>' if lines else ""
 
 
 def _text(text: str) -> str:
@@ -204,10 +178,24 @@ def html_report(card: Scorecard) -> str:
     add(f'<meta name="generator" content="decalogue {e(card.generator.version)}">')
     add(f"<title>{e(card.title)}</title>")
     add(f"<style>{STYLE}</style>")
+    stamped = card.status.state != "final"
+    if stamped:
+        add(f"<style>{STAMP_STYLE.replace('STAMP', status_word(card))}</style>")
     add("</head>")
     add("<body>")
+    if stamped:
+        add(f'<div class="watermark" aria-hidden="true">{e(status_word(card))}</div>')
     add("<header>")
     add(f"<h1>{e(card.title)}</h1>")
+    add(
+        f'<p class="status status-{card.status.state}"><b>{e(status_word(card))}</b> · '
+        f"Status: {e(status_text(card))}.</p>"
+    )
+    if card.carried.count:
+        add(
+            f'<p class="carried"><b>{e(card.carried.statement)}.</b> The scores below rest on '
+            "them as far as each table's Carried column says.</p>"
+        )
     assessors = "; ".join(assessor_text(a) for a in card.assessors) or "not recorded"
     meta = [
         ("Country", f"{card.country.name} ({card.country.code})"),
@@ -215,45 +203,57 @@ def html_report(card: Scorecard) -> str:
         ("Assessors", assessors),
         ("Checklist", f"{card.checklist.title}, version {card.checklist.version}"),
         ("Date", f"{timestamp(card.generated_at)}, by decalogue {card.generator.version}"),
+        ("Readiness", readiness_text(card)),
     ]
     add('<dl class="meta">')
     for key, value in meta:
         add(f"<dt>{e(key)}</dt><dd>{e(value)}</dd>")
     add("</dl>")
     add("</header>")
+    add(_caveats(card))
 
     add('<section id="summary"><h2>Summary</h2>')
     add('<div class="summary">')
     figures = [
         ("Overall score", percent(overall.score)),
-        ("Target score", percent(overall.target_score)),
+        ("Target score", target_percent(overall)),
         ("Coverage", f"{overall.coverage:.1f}%"),
         ("Answered", str(overall.answered)),
         ("Not applicable", str(overall.not_applicable)),
         ("Unanswered", str(overall.unanswered)),
+        ("Carried, not reviewed", str(overall.carried)),
         ("Flagged", str(overall.flagged)),
         ("Below target", str(overall.below_target)),
     ]
     for name, value in figures:
         add(f'<div class="figure"><b>{e(value)}</b>{e(name)}</div>')
     add("</div>")
-    add(
-        f'<p class="muted">{overall.total} items; the gap to target is '
-        f"{e(points(overall.gap_points))} percentage points. "
-        "The red tick on a bar marks the target score.</p>"
-    )
+    carried = carried_share(overall, card)
+    if carried:
+        add(f'<p class="carried">Overall score: {e(carried)}.</p>')
+    if overall.target_score is None:
+        target = f"{overall.total} items; {e(target_percent(overall))}: no gap is shown. "
+    else:
+        target = (
+            f"{overall.total} items; the gap to target is {e(points(overall.gap_points))} "
+            f"percentage points ({e(target_coverage(overall))}). "
+        )
+    add(f'<p class="muted">{target}The red tick on a bar marks the target score.</p>')
     add(svg_chart(list(card.pillars)))
     add("</section>")
 
     add('<section id="pillars"><h2>Scores by pillar</h2>')
     add(_figures_table("Pillar", list(card.pillars)))
+    add(_summaries(list(card.pillars)))
     add("</section>")
 
     add('<section id="sections"><h2>Scores by section</h2>')
     sections = {s.id: s for s in card.sections}
     for pillar in card.pillars:
         add(f'<h3><span class="id">{e(pillar.id)}</span> {e(pillar.title)}</h3>')
-        add(_figures_table("Section", [sections[s] for s in pillar.sections]))
+        rows = [sections[s] for s in pillar.sections]
+        add(_figures_table("Section", list(rows)))
+        add(_summaries(rows))
     add("</section>")
 
     add('<section id="gaps"><h2>Top gaps to target</h2>')
@@ -330,13 +330,14 @@ def html_report(card: Scorecard) -> str:
     add("</section>")
 
     add('<section id="items"><h2>All items</h2>')
+    add("<p>Each item's question as the assessor answered it; guidance is in the appendix.</p>")
     add(
         _table(
-            ("Item", "Title", "Answer", "Target", "Flagged", "Score"),
+            ("Item", "Title and question", "Answer", "Target", "Flagged", "Score"),
             (
                 (
                     f'<span class="id">{e(i.id)}</span>',
-                    e(i.title),
+                    f'<b>{e(i.title)}</b><div class="question">{e(i.question)}</div>',
                     e(answer_text(i)),
                     e(target_text(i)),
                     "yes" if i.flagged else "",
@@ -406,9 +407,34 @@ def html_report(card: Scorecard) -> str:
         "</span>.</p>"
     )
     add("</section>")
+    guided = [item for item in card.items if item.guidance.strip()]
+    if guided:
+        add('<section id="guidance"><h2>Appendix: guidance per item</h2>')
+        for item in guided:
+            add('<section class="item">')
+            add(f'<h3><span class="id">{e(item.id)}</span> {e(item.title)}</h3>')
+            add(_text(item.guidance))
+            add("</section>")
+        add("</section>")
     add("</body>")
     add("</html>")
     return "\n".join(out) + "\n"
+
+
+def _caveats(card: Scorecard) -> str:
+    """The checklist's own account of what it is and what it cannot claim, before any score."""
+    checklist = card.checklist
+    if not (checklist.description.strip() or checklist.limits.strip()):
+        return ""
+    parts = [
+        '<section id="caveats" class="caveats"><h2>Read this first: what the scores measure</h2>'
+    ]
+    if checklist.description.strip():
+        parts.append(_text(checklist.description))
+    if checklist.limits.strip():
+        parts.append(f"<p><b>Limits of this checklist.</b></p>{_text(checklist.limits)}")
+    parts.append("</section>")
+    return "".join(parts)
 
 
 def _notes_and_evidence(item: ItemInfo) -> str:

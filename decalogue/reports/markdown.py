@@ -13,16 +13,20 @@ from datetime import datetime
 from decalogue.model.assessment import Assessment
 from decalogue.model.checklist import Checklist
 from decalogue.model.scoring import ScoreBoard
-from decalogue.reports.scorecard import (
-    Figures,
-    ItemInfo,
-    Scorecard,
+from decalogue.reports.scorecard import Scorecard, build_scorecard, printable
+from decalogue.reports.scorecard_parts import Figures, ItemInfo
+from decalogue.reports.wording import (
     answer_text,
     assessor_text,
-    build_scorecard,
+    carried_count,
+    carried_share,
+    gap_points,
     percent,
-    points,
-    printable,
+    readiness_text,
+    status_text,
+    status_word,
+    target_coverage,
+    target_percent,
     target_text,
     timestamp,
 )
@@ -95,13 +99,14 @@ def _figure_row(name: str, figures: Figures) -> list[str]:
         name,
         bar(figures.score),
         f"{figures.coverage:.0f}%",
-        percent(figures.target_score),
-        points(figures.gap_points),
+        target_percent(figures),
+        gap_points(figures),
+        carried_count(figures),
         str(figures.flagged),
     ]
 
 
-_FIGURE_HEADER = ("{}", "Score", "Coverage", "Target", "Gap (points)", "Flagged")
+_FIGURE_HEADER = ("{}", "Score", "Coverage", "Target", "Gap (points)", "Carried", "Flagged")
 
 
 def render_markdown(
@@ -121,6 +126,14 @@ def markdown_report(card: Scorecard) -> str:
 
     add(f"# {inline(card.title)}")
     add("")
+    add(f"> **{status_word(card)}.** Status: {inline(status_text(card))}.")
+    if card.carried.count:
+        add(">")
+        add(
+            f"> **{inline(card.carried.statement)}.** The scores below rest on them "
+            "as far as each table's Carried column says."
+        )
+    add("")
     assessors = "; ".join(assessor_text(a) for a in card.assessors) or "not recorded"
     for key, value in [
         ("Country", f"{card.country.name} ({card.country.code})"),
@@ -128,22 +141,23 @@ def markdown_report(card: Scorecard) -> str:
         ("Assessors", assessors),
         ("Checklist", f"{card.checklist.title}, version {card.checklist.version}"),
         ("Date", f"{timestamp(card.generated_at)}, by decalogue {card.generator.version}"),
+        ("Readiness", readiness_text(card)),
     ]:
         add(f"- **{key}:** {inline(value)}")
     add("")
+    _caveats(card, add)
 
     add("## Summary")
     add("")
+    carried = carried_share(overall, card)
     summary = [
-        ("Overall score", bar(overall.score)),
-        (
-            "Target score",
-            f"{percent(overall.target_score)} (gap {points(overall.gap_points)} points)",
-        ),
+        ("Overall score", bar(overall.score) + (f" ({inline(carried)})" if carried else "")),
+        ("Target score", _target_summary(overall)),
         ("Coverage", f"{overall.coverage:.1f}% of {overall.total} items"),
         ("Answered with a level", str(overall.answered)),
         ("Not applicable", str(overall.not_applicable)),
         ("Unanswered", str(overall.unanswered)),
+        ("Carried forward, not yet reviewed", str(overall.carried)),
         ("Flagged for review", str(overall.flagged)),
         ("Below target", str(overall.below_target)),
     ]
@@ -158,6 +172,10 @@ def markdown_report(card: Scorecard) -> str:
             (_figure_row(f"**{inline(p.id)}** {inline(p.title)}", p) for p in card.pillars),
         )
     )
+    add("")
+    for pillar in card.pillars:
+        if pillar.summary.strip():
+            add(f"- **{inline(pillar.id)}:** {inline(pillar.summary)}")
     add("")
 
     add("## Scores by section")
@@ -175,6 +193,11 @@ def markdown_report(card: Scorecard) -> str:
                 ),
             )
         )
+        summaries = [s for s in pillar.sections if sections[s].summary.strip()]
+        if summaries:
+            add("")
+            for s in summaries:
+                add(f"- **{inline(s)}:** {inline(sections[s].summary)}")
     add("")
 
     add("## Top gaps to target")
@@ -254,13 +277,15 @@ def markdown_report(card: Scorecard) -> str:
 
     add("## All items")
     add("")
+    add("Each item's question as the assessor answered it; guidance is in the appendix.")
+    add("")
     out.extend(
         _table(
-            ("Item", "Title", "Answer", "Target", "Flagged", "Score"),
+            ("Item", "Title and question", "Answer", "Target", "Flagged", "Score"),
             (
                 (
                     f"**{inline(i.id)}**",
-                    inline(i.title),
+                    f"**{inline(i.title)}**<br>{cell(i.question)}",
                     inline(answer_text(i)),
                     inline(target_text(i)),
                     "yes" if i.flagged else "",
@@ -330,7 +355,40 @@ def markdown_report(card: Scorecard) -> str:
         f"content hash `{card.checklist.hash}`."
     )
     add("")
+    guided = [item for item in card.items if item.guidance.strip()]
+    if guided:
+        add("## Appendix: guidance per item")
+        for item in guided:
+            add("")
+            add(f"### {inline(item.id)} {inline(item.title)}")
+            add("")
+            add(block(item.guidance))
+        add("")
     return "\n".join(out)
+
+
+def _target_summary(overall: Figures) -> str:
+    if overall.target_score is None:
+        return target_percent(overall)
+    return (
+        f"{percent(overall.target_score)} (gap {gap_points(overall)} points; "
+        f"{target_coverage(overall)})"
+    )
+
+
+def _caveats(card: Scorecard, add: Callable[[str], None]) -> None:
+    """The checklist's own account of what it is and what it cannot claim, before any score."""
+    checklist = card.checklist
+    if not (checklist.description.strip() or checklist.limits.strip()):
+        return
+    add("## Read this first: what the scores measure")
+    add("")
+    if checklist.description.strip():
+        add(block(checklist.description))
+        add("")
+    if checklist.limits.strip():
+        add(f"**Limits of this checklist.** {block(checklist.limits)}")
+        add("")
 
 
 def _notes_and_evidence(item: ItemInfo, add: Callable[[str], None]) -> None:

@@ -1,4 +1,11 @@
-"""The JSON Schemas decalogue publishes for its file formats."""
+"""The JSON Schemas decalogue publishes for its file formats.
+
+Each schema's `$id` is the name of a file shipped inside the package
+(`decalogue/data/schemas/`), versioned where the format is: an identifier that
+names something a reader can actually find, never a web address that does not
+exist. `decalogue schema KIND` prints the same text; a test keeps the shipped
+files equal to what the models generate.
+"""
 
 from __future__ import annotations
 
@@ -12,7 +19,17 @@ from typing import Any
 
 from pydantic import BaseModel
 
-SCHEMA_BASE = "https://decalogue.invalid/schema/"
+#: Format name -> the file name of its schema, which is also the schema's `$id`.
+SCHEMA_FILES = {
+    "checklist": "decalogue-checklist.schema.json",
+    "assessment": "decalogue-assessment-2.schema.json",
+    "scorecard": "decalogue-scorecard-1.schema.json",
+}
+
+
+def schema_id(kind: str) -> str:
+    """The `$id` of a format's schema: the name of the file shipped with decalogue."""
+    return SCHEMA_FILES[kind]
 
 
 def _checklist() -> type[BaseModel]:
@@ -47,7 +64,7 @@ def json_schema(kind: str) -> dict[str, Any]:
     _describe_fields(model, schema)
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "$id": f"{SCHEMA_BASE}{kind}.json",
+        "$id": schema_id(kind),
         **schema,
     }
 

@@ -12,20 +12,46 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
 from decalogue import __version__
-from decalogue.model.assessment import Assessment, Response, now
+from decalogue.model.assessment import STATUS_LABELS, Assessment, Response, now
 from decalogue.model.checklist import Checklist, Reference, Source
+from decalogue.model.readiness import Readiness, carried_phrase, readiness
 from decalogue.model.scoring import GroupScore, ItemScore, ScoreBoard
 from decalogue.model.sources import bundled_seeds
-from decalogue.reports.schemas import SCHEMA_BASE
+from decalogue.reports.schemas import schema_id
+from decalogue.reports.scorecard_parts import (
+    AssessorInfo,
+    CarriedInfo,
+    ChecklistInfo,
+    CountryInfo,
+    EvidenceInfo,
+    Figures,
+    FlagInfo,
+    GapInfo,
+    Generator,
+    ItemInfo,
+    LevelCount,
+    LevelInfo,
+    OpenPointInfo,
+    OrphanInfo,
+    PillarFigures,
+    ReadinessInfo,
+    ReferenceInfo,
+    ScaleInfo,
+    SectionFigures,
+    SourceInfo,
+    StatusInfo,
+    _Model,
+    rounded,
+)
 
 #: Raise when a field changes meaning or disappears; adding fields keeps the version.
 SCORECARD_VERSION: Literal[1] = 1
-SCORECARD_SCHEMA_ID = f"{SCHEMA_BASE}scorecard.json"
+SCORECARD_SCHEMA_ID = schema_id("scorecard")
 
 #: How many gaps the scorecard lists; the per-item entries hold all of them.
 TOP_GAPS = 10
@@ -39,8 +65,10 @@ SCORING_RULES = (
     "answered with a level or N/A). A group with nothing scored has no score (null). An item's "
     "gap is its target level minus its level (never below zero). A group's target score is "
     "rolled up like its score with each answered item counted at the higher of its level and its "
-    "target; its gap is target score minus score, in percentage points. Top gaps rank items by "
-    "weight times gap."
+    "target; its gap is target score minus score, in percentage points. A group where no "
+    "answered item has a target has no target score and no gap (target not set). Top gaps rank "
+    "items by weight times gap. Percentages and percentage points are rounded to one decimal "
+    "once; a gap is the difference of the rounded figures."
 )
 
 _RAW_IN_JSON = re.compile(r"[\x7f-\x9f]")
@@ -65,217 +93,65 @@ def _picture(match: re.Match[str]) -> str:
     return "\u2421" if code == 0x7F else "\ufffd"
 
 
-Percent = Annotated[float, Field(ge=0, le=100)]
-Count = Annotated[int, Field(ge=0)]
-
-
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class Generator(_Model):
-    name: Literal["decalogue"]
-    version: str
-    """The decalogue version that wrote this scorecard."""
-
-
-class CountryInfo(_Model):
-    code: Annotated[str, Field(pattern=r"^[A-Z]{2}$")]
-    """ISO 3166-1 alpha-2; user-assigned codes (XA-XZ, QM-QZ, AA, ZZ) name fictional countries."""
-    name: str
-
-
-class AssessorInfo(_Model):
-    name: str
-    organisation: str
-    role: str
-
-
-class LevelInfo(_Model):
-    value: Count
-    label: str
-    description: str
-
-
-class ScaleInfo(_Model):
-    levels: list[LevelInfo]
-    """From 0 upwards; the highest is the full score (100%)."""
-    max_level: Count
-    not_applicable_label: str
-    """How the checklist names 'does not apply here'."""
-
-
-class ChecklistInfo(_Model):
-    id: str
-    title: str
-    version: str
-    hash: str
-    """Content hash of the checklist the scores were computed with."""
-    language: str
-    scale: ScaleInfo
-    answered_version: str
-    """The checklist version the assessment file says it answers."""
-    answered_hash: str
-    """The checklist hash the assessment file records; differs from `hash` after drift."""
-
-
-class LevelCount(_Model):
-    value: Count
-    label: str
-    count: Count
-
-
-class Figures(_Model):
-    """The figures of a section, a pillar or the whole assessment."""
-
-    id: str
-    title: str
-    score: Percent | None
-    """Weighted score in percent; null when nothing in the group is answered with a level."""
-    target_score: Percent | None
-    """The score the group would have with every answered item at its target."""
-    gap_points: Annotated[float, Field(ge=0)] | None
-    """Target score minus score, in percentage points."""
-    coverage: Percent
-    """Share of items answered with a level or N/A."""
-    total: Count
-    answered: Count
-    """Items answered with a level."""
-    not_applicable: Count
-    unanswered: Count
-    flagged: Count
-    below_target: Count
-    levels: list[LevelCount]
-    """How many items sit at each level of the scale."""
-
-
-class SectionFigures(Figures):
-    pillar: str
-    """The id of the pillar the section belongs to."""
-    weight: float
-
-
-class PillarFigures(Figures):
-    weight: float
-    sections: list[str]
-    """The ids of its sections, in checklist order."""
-
-
-class EvidenceInfo(_Model):
-    description: str
-    link: str
-    document: str
-
-
-class ReferenceInfo(_Model):
-    source: str
-    """The source id, as listed in `sources`."""
-    title: str
-    date: str
-    """As printed in the source; empty when none is printed."""
-    quote: str
-    """Verbatim from the source; empty when the source is cited by locator."""
-    locator: str
-
-
-class ItemInfo(_Model):
-    id: str
-    title: str
-    question: str
-    pillar: str
-    section: str
-    weight: float
-    status: Literal["level", "not_applicable", "unanswered"]
-    level: Count | None
-    level_label: str
-    """The label of the level, the N/A label, or empty when unanswered."""
-    not_applicable: bool
-    na_reason: str
-    score: Percent | None
-    target: Count | None
-    target_label: str
-    gap: Count
-    """Levels between the answer and the target; 0 when met, unset or unanswered."""
-    weighted_gap: Annotated[float, Field(ge=0)]
-    flagged: bool
-    finding: str
-    """Finding or recommendation."""
-    notes: str
-    evidence: list[EvidenceInfo]
-    changed_by: str
-    changed_at: datetime | None
-    references: list[ReferenceInfo]
-
-
-class GapInfo(_Model):
-    item: str
-    title: str
-    level: Count | None
-    target: Count | None
-    gap: Count
-    weight: float
-    weighted_gap: float
-
-
-class FlagInfo(_Model):
-    item: str
-    title: str
-
-
-class SourceInfo(_Model):
-    id: str
-    title: str
-    date: str
-    publisher: str
-    kind: str
-    url: str
-    cited_by: list[str]
-    """Item ids that cite it."""
-
-
-class OrphanInfo(_Model):
-    """An answer kept in the file for an item the checklist no longer has; not scored."""
-
-    item: str
-    level: Count | None
-    not_applicable: bool
-    na_reason: str
-    target: Count | None
-    flagged: bool
-    notes: str
-    finding: str
-
-
 class Scorecard(_Model):
-    """A scorecard: the figures of one assessment, readable without decalogue."""
+    """A scorecard: the figures of one assessment, readable without decalogue.
+
+    Percentages and percentage points are rounded to one decimal; weighted gaps to two.
+    """
 
     model_config = ConfigDict(populate_by_name=True)
 
     schema_uri: str = Field(alias="$schema")
-    """The JSON Schema this document follows (`decalogue schema scorecard` prints it)."""
+    """The file name of the JSON Schema this document follows, as shipped with decalogue
+    (`decalogue schema scorecard` prints it)."""
     scorecard_version: Literal[1]
+    """The version of this format; raised when a field changes meaning or disappears."""
     generator: Generator
+    """The program that wrote the scorecard."""
     generated_at: datetime
+    """When the scorecard was written."""
     assessment_id: str
+    """The assessment's stable id."""
     title: str
+    """The assessment's title, else country and period."""
+    status: StatusInfo
+    """Draft, in review or final, and who moved it when: read it before any figure."""
+    readiness: ReadinessInfo
+    """What stood between the assessment and final when the scorecard was written."""
+    carried: CarriedInfo
+    """Answers carried forward from the previous period and not yet confirmed."""
     country: CountryInfo
+    """The country assessed."""
     period: str
     """A year (2025), years (2024-2025) or a date range (2025-01-01/2025-06-30)."""
     assessors: list[AssessorInfo]
+    """Who filled it in."""
     created: datetime
+    """When the assessment was started."""
     updated: datetime
+    """When the assessment was last changed."""
     carried_from: str
+    """The id of the assessment this one was carried forward from; empty when none."""
     checklist: ChecklistInfo
+    """The checklist answered, with its scale and its caveats (description and limits)."""
     scoring_rules: str
+    """How the figures are computed, in words."""
     overall: Figures
+    """The figures of the whole assessment."""
     pillars: list[PillarFigures]
+    """The figures of each pillar, in checklist order, with the pillar's summary."""
     sections: list[SectionFigures]
+    """The figures of each section, in checklist order, with the section's summary."""
     items: list[ItemInfo]
+    """Every item of the checklist, answered or not, in checklist order."""
     top_gaps: list[GapInfo]
     """Largest weighted gaps to target first, at most ten."""
     flagged: list[FlagInfo]
+    """Items flagged for review."""
     sources: list[SourceInfo]
+    """The sources the items cite."""
     orphaned: list[OrphanInfo]
+    """Answers to items the checklist no longer has: kept, not scored."""
 
     def to_json(self) -> str:
         text = self.model_dump_json(by_alias=True, indent=2) + "\n"
@@ -296,6 +172,7 @@ def build_scorecard(
     scale = checklist.scale
     items = [_item(checklist, assessment, board, item_id) for item_id in checklist.item_index]
     titles = {item.id: item.title for item in checklist.items}
+    check = readiness(checklist, assessment)
     return Scorecard(
         schema_uri=SCORECARD_SCHEMA_ID,
         scorecard_version=SCORECARD_VERSION,
@@ -303,6 +180,14 @@ def build_scorecard(
         generated_at=generated_at or now(),
         assessment_id=assessment.id,
         title=assessment.display_title(),
+        status=StatusInfo(
+            state=assessment.status,
+            label=STATUS_LABELS[assessment.status],
+            changed_by=assessment.status_by,
+            changed_at=assessment.status_at,
+        ),
+        readiness=_readiness(check),
+        carried=_carried(assessment, check),
         country=CountryInfo(code=assessment.country.code, name=assessment.country.name),
         period=assessment.period,
         assessors=[
@@ -318,6 +203,8 @@ def build_scorecard(
             version=checklist.meta.version,
             hash=checklist.content_hash,
             language=checklist.meta.language,
+            description=checklist.meta.description,
+            limits=checklist.meta.limits,
             scale=ScaleInfo(
                 levels=[
                     LevelInfo(value=lv.value, label=lv.label, description=lv.description)
@@ -336,6 +223,7 @@ def build_scorecard(
                 **_figures(checklist, board.pillars[p.id]).model_dump(),
                 weight=p.weight,
                 sections=[s.id for s in p.sections],
+                summary=p.summary,
             )
             for p in checklist.pillars
         ],
@@ -344,6 +232,7 @@ def build_scorecard(
                 **_figures(checklist, board.sections[s.id]).model_dump(),
                 pillar=p.id,
                 weight=s.weight,
+                summary=s.summary,
             )
             for p in checklist.pillars
             for s in p.sections
@@ -356,20 +245,51 @@ def build_scorecard(
     )
 
 
+def _readiness(check: Readiness) -> ReadinessInfo:
+    return ReadinessInfo(
+        ready=check.ready,
+        summary=check.summary(),
+        open=[
+            OpenPointInfo(key=p.key, label=p.label, count=p.count, items=list(p.items))
+            for p in check.points
+        ],
+    )
+
+
+def _carried(assessment: Assessment, check: Readiness) -> CarriedInfo:
+    items = check.point("carried").items
+    count = len(items)
+    statement = ""
+    if count:
+        noun = "answer" if count == 1 else "answers"
+        statement = f"{count} {noun} {carried_phrase(assessment)}, not yet reviewed"
+    return CarriedInfo(
+        from_period=assessment.carried_from_period,
+        from_assessment=assessment.carried_from,
+        count=count,
+        items=list(items),
+        statement=statement,
+    )
+
+
 def _figures(checklist: Checklist, group: GroupScore) -> Figures:
+    score, target = rounded(group.score), rounded(group.target_score)
+    gap = None if score is None or target is None else rounded(max(0.0, target - score))
     return Figures(
         id=group.id,
         title=group.title,
-        score=group.score,
-        target_score=group.target_score,
-        gap_points=group.gap,
-        coverage=group.coverage,
+        score=score,
+        target_score=target,
+        gap_points=gap,
+        coverage=rounded(group.coverage),
         total=group.total,
         answered=group.answered,
         not_applicable=group.not_applicable,
         unanswered=group.unanswered,
         flagged=group.flagged,
         below_target=group.below_target,
+        targeted=group.targeted,
+        carried=group.carried,
         levels=[
             LevelCount(value=lv.value, label=lv.label, count=group.levels.get(lv.value, 0))
             for lv in sorted(checklist.scale.levels, key=lambda lv: lv.value)
@@ -396,6 +316,7 @@ def _item(
         id=item.id,
         title=item.title,
         question=item.question,
+        guidance=item.guidance,
         pillar=place.pillar.id,
         section=place.section.id,
         weight=item.weight,
@@ -404,12 +325,13 @@ def _item(
         level_label=label,
         not_applicable=scored.not_applicable,
         na_reason=response.na_reason if scored.not_applicable else "",
-        score=scored.score,
+        score=rounded(scored.score),
         target=scored.target,
         target_label="" if scored.target is None else scale.label(scored.target),
         gap=scored.gap,
-        weighted_gap=scored.weighted_gap,
+        weighted_gap=round(scored.weighted_gap, 2),
         flagged=scored.flagged,
+        carried=scored.carried,
         finding=response.finding,
         notes=response.notes,
         evidence=[
@@ -441,7 +363,7 @@ def _gap(scored: ItemScore, title: str) -> GapInfo:
         target=scored.target,
         gap=scored.gap,
         weight=scored.weight,
-        weighted_gap=scored.weighted_gap,
+        weighted_gap=round(scored.weighted_gap, 2),
     )
 
 
@@ -497,36 +419,3 @@ def _orphan(item_id: str, response: Response) -> OrphanInfo:
         notes=response.notes,
         finding=response.finding,
     )
-
-
-# --------------------------------------------------------------------------- wording for reports
-
-
-def percent(value: float | None) -> str:
-    """A score as a reader sees it; no score is not zero, so it says so."""
-    return "no score" if value is None else f"{value:.1f}%"
-
-
-def points(value: float | None) -> str:
-    return "–" if value is None else f"{value:.1f}"
-
-
-def assessor_text(assessor: AssessorInfo) -> str:
-    extra = ", ".join(part for part in (assessor.organisation, assessor.role) if part)
-    return f"{assessor.name} ({extra})" if extra else assessor.name
-
-
-def answer_text(item: ItemInfo) -> str:
-    if item.status == "not_applicable":
-        return item.level_label
-    if item.level is None:
-        return "unanswered"
-    return f"{item.level} ({item.level_label})"
-
-
-def target_text(item: ItemInfo) -> str:
-    return "–" if item.target is None else f"{item.target} ({item.target_label})"
-
-
-def timestamp(value: datetime) -> str:
-    return value.strftime("%Y-%m-%d %H:%M %Z").strip()

@@ -1,0 +1,121 @@
+"""How the scorecard's figures and states read in a report, shared by Markdown and HTML.
+
+One wording for each thing a minister must not misread: no score is not zero,
+a target not set is not a gap of zero, a carried answer is last period's, a
+draft is a draft.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from decalogue.reports.scorecard import Scorecard
+from decalogue.reports.scorecard_parts import AssessorInfo, Figures, ItemInfo
+
+#: What a report says where no target is set, instead of a gap of zero.
+TARGET_NOT_SET = "target not set"
+
+
+def percent(value: float | None) -> str:
+    """A score as a reader sees it; no score is not zero, so it says so."""
+    return "no score" if value is None else f"{value:.1f}%"
+
+
+def points(value: float | None) -> str:
+    return "–" if value is None else f"{value:.1f}"
+
+
+def target_percent(figures: Figures) -> str:
+    """A group's target score, or "target not set" when no answered item has a target."""
+    if figures.target_score is None:
+        return TARGET_NOT_SET if figures.answered else "–"
+    return percent(figures.target_score)
+
+
+def gap_points(figures: Figures) -> str:
+    """A group's gap in points; only where a target is set."""
+    return "–" if figures.gap_points is None else points(figures.gap_points)
+
+
+def assessor_text(assessor: AssessorInfo) -> str:
+    extra = ", ".join(part for part in (assessor.organisation, assessor.role) if part)
+    return f"{assessor.name} ({extra})" if extra else assessor.name
+
+
+def answer_text(item: ItemInfo) -> str:
+    text = _answer(item)
+    return f"{text}, carried" if item.carried else text
+
+
+def _answer(item: ItemInfo) -> str:
+    if item.status == "not_applicable":
+        return item.level_label
+    if item.level is None:
+        return "unanswered"
+    return f"{item.level} ({item.level_label})"
+
+
+def target_text(item: ItemInfo) -> str:
+    return TARGET_NOT_SET if item.target is None else f"{item.target} ({item.target_label})"
+
+
+def timestamp(value: datetime) -> str:
+    return value.strftime("%Y-%m-%d %H:%M %Z").strip()
+
+
+def status_word(card: Scorecard) -> str:
+    """The status as a stamp: DRAFT, IN REVIEW or FINAL."""
+    return card.status.label.upper()
+
+
+def status_text(card: Scorecard) -> str:
+    """The status in a sentence, with who moved it when and what was still open."""
+    status = card.status
+    text = status.label
+    if status.changed_at is not None:
+        text += f" since {timestamp(status.changed_at)}, by {status.changed_by or 'unknown'}"
+    if status.state == "draft":
+        text += " (not reviewed; the figures may still change)"
+    elif status.state == "review":
+        text += " (under review; the figures may still change)"
+    elif not card.readiness.ready:
+        text += f"; marked final although the readiness check was not met ({_open(card)})"
+    return text
+
+
+def readiness_text(card: Scorecard) -> str:
+    if card.readiness.ready:
+        return "nothing stands between this assessment and final"
+    return f"not ready for final: {_open(card)}"
+
+
+def _open(card: Scorecard) -> str:
+    parts = []
+    for point in card.readiness.open:
+        if point.count:
+            noun = "item" if point.count == 1 else "items"
+            parts.append(f"{point.count} {noun} {point.label}")
+    return "; ".join(parts)
+
+
+def carried_share(figures: Figures, card: Scorecard) -> str:
+    """How much of a score rests on carried answers: "" when none does."""
+    if not figures.carried:
+        return ""
+    answers = figures.answered + figures.not_applicable
+    period = card.carried.from_period or "the previous period"
+    return f"{figures.carried} of {answers} answers carried forward from {period}, not yet reviewed"
+
+
+def carried_count(figures: Figures) -> str:
+    """A table cell: how many answers behind the score are carried ("" when none)."""
+    if not figures.carried:
+        return "0"
+    return f"{figures.carried} of {figures.answered + figures.not_applicable}"
+
+
+def target_coverage(figures: Figures) -> str:
+    """ "targets set for 3 of 12 answered items" """
+    if figures.target_score is None:
+        return TARGET_NOT_SET
+    return f"targets set for {figures.targeted} of {figures.answered} items answered with a level"
