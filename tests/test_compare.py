@@ -12,18 +12,17 @@ from pathlib import Path
 import pytest
 
 from decalogue.analysis.compare import (
-    COMPARISON_VERSION,
     ChangeKind,
     ComparisonError,
     Subject,
     compare,
-    comparison_document,
     period_key,
     trend,
 )
 from decalogue.model.assessment import Answer, Assessment, new_assessment
 from decalogue.model.checklist import Checklist, parse_checklist
 from decalogue.model.scoring import ScoreBoard
+from decalogue.reports.comparison import COMPARISON_VERSION, comparison_document
 from decalogue.storage import store
 
 MINI = """\

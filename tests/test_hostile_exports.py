@@ -23,10 +23,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 import re
-import select
-import subprocess
 import sys
 from html.parser import HTMLParser
 from pathlib import Path
@@ -38,6 +35,7 @@ from decalogue.model.assessment import Answer, Assessment, Assessor, Evidence, n
 from decalogue.model.checklist import Checklist, parse_checklist
 from decalogue.model.scoring import ScoreBoard
 from decalogue.storage import store
+from tests.helpers import run_in_terminal
 
 MARKUP = "[bold]BOLD[/bold] [link=https://evil.example]LINK[/link] [@click=app.quit]QUIT[/]"
 ANSI = "\x1b[31mRED\x1b[0m \x1b]8;;https://evil.example\x07OSC8\x1b]8;;\x07 \x1b]52;c;ZXZpbA==\x07"
@@ -300,40 +298,13 @@ def test_reports_show_where_control_characters_were(rendered: dict[str, str], fm
 )
 def test_the_cli_export_to_a_terminal_sends_no_control_character(tmp_path: Path, fmt: str) -> None:
     """`decalogue export FILE --format F` in a terminal: no escape sequence reaches it."""
-    import pty
-
     checklist_path = tmp_path / "hostile.toml"
     checklist_path.write_text(hostile_toml(), encoding="utf-8")
     path = tmp_path / "XX-2025.json"
     store.create(path, hostile_assessment(hostile_checklist()))
-    leader, follower = pty.openpty()
     command = [sys.executable, "-m", "decalogue", "export", str(path), "--format", fmt]
-    process = subprocess.Popen(
-        [*command, "--checklist", str(checklist_path)],
-        stdin=subprocess.DEVNULL,
-        stdout=follower,
-        stderr=follower,
-        close_fds=True,
-    )
-    os.close(follower)
-    output = b""
-    try:
-        while True:
-            ready, _, _ = select.select([leader], [], [], 30)
-            if not ready:
-                break
-            try:
-                chunk = os.read(leader, 65536)
-            except OSError:  # the other end closed (EIO on Linux)
-                break
-            if not chunk:
-                break
-            output += chunk
-    finally:
-        process.wait(timeout=60)
-        os.close(leader)
-    assert process.returncode == 0, output[-500:]
-    text = re.sub(r"\r+\n", "\n", output.decode("utf-8", "replace"))  # the terminal's own CRs
+    returncode, text = run_in_terminal([*command, "--checklist", str(checklist_path)])
+    assert returncode == 0, text[-500:]
     assert "RED" in text
     found = sorted({f"U+{ord(c):04X}" for c in RAW_CONTROL.findall(text)})
     assert found == [], f"export --format {fmt} sent {found} to the terminal"

@@ -12,7 +12,8 @@ from decalogue import reports
 from decalogue.model.assessment import Answer, Assessment, Evidence
 from decalogue.model.checklist import Checklist
 from decalogue.model.scoring import ScoreBoard
-from decalogue.reports.markdown import bar, inline
+from decalogue.reports.markdown import bar
+from decalogue.reports.text import inline
 from decalogue.reports.wording import percent, points
 from tests.test_exports import (
     GENERATED,

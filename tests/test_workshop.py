@@ -19,9 +19,9 @@ from decalogue.analysis.workshop import (
     consensus_level,
     group_name,
     make_groups,
-    workshop_document,
 )
 from decalogue.model.assessment import Evidence
+from decalogue.reports.workshop import workshop_document
 from decalogue.storage import store
 from tests.test_compare import MINI, assess, mini, mini_v2, run
 

@@ -20,15 +20,11 @@ from dataclasses import dataclass, field
 from enum import Enum
 from itertools import pairwise
 from pathlib import Path
-from typing import Any
 
 from decalogue.errors import DecalogueError
 from decalogue.model.assessment import Assessment, ChecklistRef
 from decalogue.model.checklist import Checklist
 from decalogue.model.scoring import OVERALL, GroupScore, ItemScore, ScoreBoard
-
-#: Bump when the JSON documents written by `comparison_document` / `trend_document` change.
-COMPARISON_VERSION = 1
 
 #: How many items the summary names as top improvements and top regressions.
 TOP = 5
@@ -490,116 +486,3 @@ def trend(subjects: Sequence[Subject]) -> Trend:
     )
     country = ordered[-1].assessment.country
     return Trend(checklist_id, country.code, country.name, tuple(ordered), labels, rows)
-
-
-# --------------------------------------------------------------------------- documents
-
-
-def _answer_json(answer: ItemScore | None, checklist: Checklist) -> dict[str, Any] | None:
-    if answer is None:
-        return None
-    if answer.not_applicable:
-        return {
-            "state": "not_applicable",
-            "level": None,
-            "label": checklist.scale.not_applicable.label,
-        }
-    if answer.level is None:
-        return {"state": "unanswered", "level": None, "label": None}
-    return {
-        "state": "answered",
-        "level": answer.level,
-        "label": checklist.scale.label(answer.level),
-    }
-
-
-def _round(value: float | None) -> float | None:
-    return None if value is None else round(value, 2)
-
-
-def _subject_json(subject: Subject, label: str) -> dict[str, Any]:
-    a = subject.assessment
-    return {
-        "label": label,
-        "file": subject.path or None,
-        "id": a.id,
-        "title": a.title,
-        "country": {"code": a.country.code, "name": a.country.name},
-        "period": a.period,
-        "checklist_version": subject.version,
-    }
-
-
-def comparison_document(comparison: Comparison) -> dict[str, Any]:
-    """The comparison as a JSON-ready, versioned document (`comparison_version`)."""
-    subjects = comparison.subjects
-
-    def item(change: ItemChange) -> dict[str, Any]:
-        return {
-            "id": change.item_id,
-            "title": change.title,
-            "pillar": change.pillar_id,
-            "section": change.section_id,
-            "answers": [
-                _answer_json(a, s.checklist) for a, s in zip(change.answers, subjects, strict=True)
-            ],
-            "change": change.kind.value if change.kind else None,
-            "delta": change.delta,
-            "present_in": [comparison.labels[i] for i in change.present_in],
-        }
-
-    return {
-        "comparison_version": COMPARISON_VERSION,
-        "kind": "comparison",
-        "checklist": {"id": comparison.checklist_id, "versions": list(comparison.versions)},
-        "assessments": [
-            _subject_json(s, label) for s, label in zip(subjects, comparison.labels, strict=True)
-        ],
-        "items": [item(c) for c in comparison.items],
-        "items_not_in_every_version": [item(c) for c in comparison.unshared],
-        "scores": [
-            {
-                "id": g.id,
-                "kind": g.kind,
-                "title": g.title,
-                "scores": [_round(v) for v in g.values],
-                "coverage": [_round(s.coverage) if s else None for s in g.scores],
-                "change": _round(g.delta),
-                "same_items": g.same_items,
-            }
-            for g in comparison.groups
-        ],
-        "summary": {
-            "counts": {kind.value: n for kind, n in comparison.counts.items()},
-            "top_improvements": [c.item_id for c in comparison.top_improvements],
-            "top_regressions": [c.item_id for c in comparison.top_regressions],
-        },
-    }
-
-
-def trend_document(result: Trend) -> dict[str, Any]:
-    """The trend as a JSON-ready, versioned document."""
-    return {
-        "comparison_version": COMPARISON_VERSION,
-        "kind": "trend",
-        "checklist": {
-            "id": result.checklist_id,
-            "versions": [s.version for s in result.subjects],
-        },
-        "country": {"code": result.country_code, "name": result.country_name},
-        "periods": [
-            _subject_json(s, label)
-            for s, label in zip(result.subjects, result.periods, strict=True)
-        ],
-        "scores": [
-            {
-                "id": row.id,
-                "kind": row.kind,
-                "title": row.title,
-                "values": [_round(v) for v in row.values],
-                "coverage": [_round(v) for v in row.coverage],
-                "change": _round(row.change),
-            }
-            for row in result.rows
-        ],
-    }

@@ -461,52 +461,6 @@ def build_consensus(
     )
 
 
-# --------------------------------------------------------------------------- documents
-
-#: Bump when the JSON document of `workshop_document` changes (shared with compare's).
-COMPARISON_VERSION = 1
-
-
-def _answer_json(answer: GroupAnswer) -> dict[str, Any]:
-    state = (
-        "not_applicable"
-        if answer.not_applicable
-        else "answered"
-        if answer.answered
-        else "unanswered"
-    )
-    return {"group": answer.group, "state": state, "level": answer.level, "notes": answer.notes}
-
-
-def workshop_document(workshop: Workshop) -> dict[str, Any]:
-    """The aggregate as a JSON-ready, versioned document, items in divergence order."""
-    meta = workshop.checklist.meta
-    return {
-        "comparison_version": COMPARISON_VERSION,
-        "kind": "workshop",
-        "checklist": {"id": meta.id, "versions": [meta.version]},
-        "groups": [
-            {"name": g.name, "file": g.path or None, "id": g.assessment.id} for g in workshop.groups
-        ],
-        "items": [
-            {
-                "rank": rank,
-                "id": item.item_id,
-                "title": item.title,
-                "median": item.median,
-                "spread": item.spread,
-                "iqr": item.iqr,
-                "distinct": item.distinct,
-                "not_applicable": item.not_applicable,
-                "unanswered": item.unanswered,
-                "conflict": item.conflict,
-                "answers": [_answer_json(a) for a in item.answers],
-            }
-            for rank, item in enumerate(workshop.ranking, start=1)
-        ],
-    }
-
-
 # --------------------------------------------------------------------------- files
 
 

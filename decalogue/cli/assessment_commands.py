@@ -7,10 +7,12 @@ from pathlib import Path
 from typing import Any
 
 from decalogue.cli import add_workspace_option
+from decalogue.cli.output import emit
 from decalogue.errors import AssessmentError, DecalogueError, Problem, display_path
 from decalogue.model.assessment import Assessor, carry_forward, new_assessment
 from decalogue.model.checklist import Checklist
 from decalogue.model.scoring import ScoreBoard
+from decalogue.reports.listing import render_list
 from decalogue.session import default_user
 from decalogue.storage import store
 from decalogue.storage.assessment_file import check_against
@@ -135,10 +137,6 @@ def new_command(args: argparse.Namespace) -> int:
     return 0
 
 
-def _percent(value: float | None) -> str:
-    return "-" if value is None else f"{value:.0f}%"
-
-
 def list_command(args: argparse.Namespace) -> int:
     workspace = Workspace.resolve(getattr(args, "workspace", None))
     summaries = workspace.summaries()
@@ -149,48 +147,7 @@ def list_command(args: argparse.Namespace) -> int:
             "(or run `decalogue` for the workbench)"
         )
         return 0
-    header = (
-        "FILE",
-        "COUNTRY",
-        "PERIOD",
-        "CHECKLIST",
-        "ANSWERED",
-        "COVERAGE",
-        "OVERALL",
-        "FLAGGED",
-        "UPDATED",
-    )
-    rows: list[tuple[str, ...]] = []
-    errors: list[tuple[str, str]] = []
-    for summary in summaries:
-        if summary.error is not None:
-            errors.append((summary.path.name, summary.error))
-            continue
-        total = str(summary.total) if summary.total else "?"
-        rows.append(
-            (
-                summary.path.name,
-                f"{summary.country_code} {summary.country_name}",
-                summary.period,
-                f"{summary.checklist_id} {summary.checklist_version}",
-                f"{summary.answered}/{total}",
-                f"{summary.coverage:.0f}%" if summary.total else "-",
-                _percent(summary.overall),
-                str(summary.flagged),
-                f"{summary.updated:%Y-%m-%d %H:%M}" if summary.updated else "",
-            )
-        )
-    table = [header, *rows]
-    widths = [max(len(row[column]) for row in table) for column in range(len(header))]
-    right = {4, 5, 6, 7}
-    for row in table:
-        cells = [
-            cell.rjust(width) if index in right else cell.ljust(width)
-            for index, (cell, width) in enumerate(zip(row, widths, strict=True))
-        ]
-        print("  ".join(cells).rstrip())
-    for name, error in errors:
-        print(f"{name}: unreadable: {error}")
+    emit(render_list(summaries))
     return 0
 
 

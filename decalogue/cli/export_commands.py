@@ -9,9 +9,9 @@ from pathlib import Path
 from typing import Any
 
 from decalogue import reports
+from decalogue.cli.output import emit
 from decalogue.errors import DecalogueError, display_path
 from decalogue.reports.csv_io import import_csv
-from decalogue.reports.scorecard import printable
 from decalogue.session import Session
 
 
@@ -100,14 +100,7 @@ def export_command(args: argparse.Namespace) -> int:
     session = Session.open(args.file, args.checklist)
     if args.output is None:
         text = reports.render(fmt, session.checklist, session.assessment, session.board)
-        if sys.stdout.isatty():
-            # A terminal would act on control characters in notes; a file or pipe gets the
-            # exact text (the CSV must round-trip), a person reading gets them made visible.
-            text = printable(text)
-        # Bytes, not text: the export is UTF-8 whatever the terminal's encoding is.
-        sys.stdout.flush()
-        sys.stdout.buffer.write(text.encode("utf-8"))
-        sys.stdout.buffer.flush()
+        emit(text, end_line=False)
         return 0
     written = reports.export(
         fmt,

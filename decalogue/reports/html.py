@@ -15,8 +15,9 @@ from decalogue.model.assessment import Assessment
 from decalogue.model.checklist import Checklist
 from decalogue.model.scoring import ScoreBoard
 from decalogue.reports.html_style import CSP, STAMP_STYLE, STYLE
-from decalogue.reports.scorecard import Scorecard, build_scorecard, printable
+from decalogue.reports.scorecard import Scorecard, build_scorecard
 from decalogue.reports.scorecard_parts import Figures, ItemInfo, PillarFigures, SectionFigures
+from decalogue.reports.text import printable
 from decalogue.reports.wording import (
     answer_text,
     assessor_text,

@@ -6,15 +6,15 @@ table cell, start a heading, a list or a quote, or make a link or raw HTML.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable
 from datetime import datetime
 
 from decalogue.model.assessment import Assessment
 from decalogue.model.checklist import Checklist
 from decalogue.model.scoring import ScoreBoard
-from decalogue.reports.scorecard import Scorecard, build_scorecard, printable
+from decalogue.reports.scorecard import Scorecard, build_scorecard
 from decalogue.reports.scorecard_parts import Figures, ItemInfo
+from decalogue.reports.text import block, cell, inline, starts_line
 from decalogue.reports.wording import (
     answer_text,
     assessor_text,
@@ -33,48 +33,6 @@ from decalogue.reports.wording import (
 
 BAR_WIDTH = 20
 _EIGHTHS = " ▏▎▍▌▋▊▉"
-
-_INLINE = re.compile(r"([\\`*_\[\]<>|~])")
-_ENTITY = re.compile(r"&(?=#?[A-Za-z0-9]+;)")
-_LINE_START = re.compile(r"^(\s*)([#+\-=]|\d+[.)])")
-
-
-def inline(text: str) -> str:
-    """Escape text for use inside a line of Markdown (a table cell, after a heading's #)."""
-    text = " ".join(printable(text).split())
-    text = _INLINE.sub(r"\\\1", text)
-    return _ENTITY.sub(r"\\&", text)
-
-
-def starts_line(text: str) -> str:
-    """Escape text that opens a line or a list item, where #, -, + and 1. mean structure."""
-    return _escape_start(inline(text))
-
-
-def _escape_start(line: str) -> str:
-    match = _LINE_START.match(line)
-    if not match:
-        return line
-    marker = match.group(2)
-    if marker[0].isdigit():
-        return line[: match.end() - 1] + "\\" + line[match.end() - 1 :]
-    return line[: match.start(2)] + "\\" + line[match.start(2) :]
-
-
-def cell(text: str) -> str:
-    """Escape text for a table cell; line breaks become <br>."""
-    lines = [inline(line) for line in printable(text).splitlines() if line.strip()]
-    return "<br>".join(lines)
-
-
-def block(text: str) -> str:
-    """Escape multi-line text as paragraphs; single line breaks are kept as hard breaks."""
-    paragraphs = []
-    for chunk in re.split(r"\n\s*\n", printable(text).strip()):
-        lines = [starts_line(line) for line in chunk.splitlines() if line.strip()]
-        if lines:
-            paragraphs.append("  \n".join(lines))
-    return "\n\n".join(paragraphs)
 
 
 def bar(score: float | None) -> str:

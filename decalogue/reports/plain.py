@@ -12,7 +12,7 @@ from __future__ import annotations
 from decalogue.model.assessment import Assessment, Response
 from decalogue.model.checklist import Checklist, Item
 from decalogue.model.scoring import GroupScore, ScoreBoard
-from decalogue.reports.scorecard import printable
+from decalogue.reports.text import printable
 
 
 def answer_words(checklist: Checklist, response: Response | None) -> str:

@@ -10,7 +10,6 @@ show the same numbers.
 
 from __future__ import annotations
 
-import re
 from datetime import datetime
 from typing import Literal
 
@@ -48,6 +47,7 @@ from decalogue.reports.scorecard_parts import (
     _Model,
     rounded,
 )
+from decalogue.reports.text import json_safe
 
 #: Raise when a field changes meaning or disappears; adding fields keeps the version.
 SCORECARD_VERSION: Literal[1] = 1
@@ -70,27 +70,6 @@ SCORING_RULES = (
     "items by weight times gap. Percentages and percentage points are rounded to one decimal "
     "once; a gap is the difference of the rounded figures."
 )
-
-_RAW_IN_JSON = re.compile(r"[\x7f-\x9f]")
-_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")
-_LINE_BREAK = re.compile(r"\r\n?|[\x0b\x0c]")
-
-
-def printable(text: str) -> str:
-    """Text for a report, with control characters made visible, so `cat report.md` is safe.
-
-    A terminal acts on ESC, BEL, BS or a bare CR (recolour, retitle, rewrite a line); reports
-    show them as Unicode control pictures instead (ESC as U+241B). CR LF, CR, vertical tab and
-    form feed (line breaks pasted from word processors) become line feeds.
-    """
-    return _CONTROL.sub(_picture, _LINE_BREAK.sub("\n", text))
-
-
-def _picture(match: re.Match[str]) -> str:
-    code = ord(match.group())
-    if code < 0x20:
-        return chr(0x2400 + code)
-    return "\u2421" if code == 0x7F else "\ufffd"
 
 
 class Scorecard(_Model):
@@ -154,10 +133,8 @@ class Scorecard(_Model):
     """Answers to items the checklist no longer has: kept, not scored."""
 
     def to_json(self) -> str:
-        text = self.model_dump_json(by_alias=True, indent=2) + "\n"
-        # JSON escapes C0 controls but leaves DEL and C1 (0x9b is CSI) raw, which a terminal
-        # showing the file would act on; escaped, the strings read back the same.
-        return _RAW_IN_JSON.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
+        # Escaped, the strings read back the same; a terminal showing the file acts on none.
+        return json_safe(self.model_dump_json(by_alias=True, indent=2) + "\n")
 
 
 # --------------------------------------------------------------------------- building

@@ -13,17 +13,13 @@ from textual.content import Content
 from decalogue.model.assessment import Response
 from decalogue.model.checklist import Scale
 from decalogue.model.scoring import GroupScore, ItemScore
+from decalogue.reports.text import visible
 
 GLYPH_ANSWERED = "●"
 GLYPH_UNANSWERED = "○"
 GLYPH_NA = "⊘"
 GLYPH_FLAG = "⚑"
 GLYPH_TARGET = "◎"
-
-#: Control characters as the Unicode "control pictures" (␛ for ESC...): shown, never obeyed.
-_CONTROLS = {code: 0x2400 + code for code in range(0x20) if chr(code) not in "\n\t"}
-_CONTROLS.update({0x7F: 0x2421, **dict.fromkeys(range(128, 160), 65533)})
-_CONTROLS[ord("\t")] = ord(" ")
 
 BAR_FULL = "█"
 BAR_EMPTY = "░"
@@ -32,10 +28,11 @@ BAR_EMPTY = "░"
 def safe(text: str) -> str:
     """Text from a checklist, a file or a user, with control characters made visible.
 
-    Markup is already harmless (text is never parsed as markup); this keeps escape
-    sequences, bells and carriage returns from reaching the terminal.
+    Markup is already harmless (text is never parsed as markup); `visible` (the one
+    control-character policy, shared with the CLI and the reports) keeps escape sequences,
+    bells and carriage returns from reaching the terminal; a tab becomes one space.
     """
-    return text.translate(_CONTROLS)
+    return visible(text).replace("\t", " ")
 
 
 def safe_line(text: str) -> str:

@@ -1,0 +1,373 @@
+"""Comparisons and trends as a terminal table, Markdown, JSON or CSV.
+
+`decalogue compare` and `decalogue trend` print these; the figures all come from
+`analysis.compare`. Text from files and checklists is made `printable` in the
+table, escaped in Markdown (a country's name cannot make a link or raw HTML),
+and kept exact in JSON and CSV.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from decalogue.analysis.compare import (
+    Comparison,
+    GroupChange,
+    ItemChange,
+    Subject,
+    Trend,
+    change_text,
+)
+from decalogue.model.checklist import Checklist
+from decalogue.model.scoring import ItemScore
+from decalogue.reports import tables
+from decalogue.reports.text import cut, inline, json_safe, printable, starts_line
+
+#: Bump when the JSON documents of comparisons, trends and workshops change.
+COMPARISON_VERSION = 1
+
+FORMATS = ("table", "md", "json", "csv")
+TITLE_WIDTH = 44
+
+_DEPTH = {"overall": 0, "pillar": 1, "section": 2}
+
+
+def to_json(document: dict[str, Any]) -> str:
+    """A document as indented JSON, safe to show in a terminal, reading back the same."""
+    return json_safe(json.dumps(document, indent=2, ensure_ascii=False))
+
+
+def level(answer: ItemScore | None, na_label: str) -> str:
+    if answer is None:
+        return "absent"
+    if answer.not_applicable:
+        return na_label
+    return "-" if answer.level is None else str(answer.level)
+
+
+def _csv_level(answer: ItemScore | None, na_label: str) -> str:
+    """Spreadsheet cells: a number, the N/A label, empty when unanswered."""
+    if answer is None:
+        return "not in version"
+    if answer.not_applicable:
+        return na_label
+    return "" if answer.level is None else str(answer.level)
+
+
+def group_name(kind: str, id: str, title: str, markdown: bool) -> str:
+    """A score row's name: indented by depth in a table, pillars in bold in Markdown."""
+    name = "Overall" if kind == "overall" else f"{id} {cut(title, 40)}"
+    if markdown:
+        name = inline(name)
+        return f"**{name}**" if _DEPTH[kind] < 2 else name
+    return "  " * _DEPTH[kind] + name
+
+
+def _indent(group: GroupChange, markdown: bool) -> str:
+    name = group_name(group.kind, group.id, group.title, markdown)
+    return name if markdown or group.same_items else name + " *"
+
+
+def _describe(subject: Subject) -> str:
+    a = subject.assessment
+    where = f" ({subject.path})" if subject.path else ""
+    return (
+        f"{a.country.name} ({a.country.code}) {a.period}, {a.checklist.id} {subject.version}{where}"
+    )
+
+
+# --------------------------------------------------------------------------- compare
+
+
+def _item_rows(result: Comparison, items: Sequence[ItemChange], markdown: bool) -> list[list[str]]:
+    na = result.scale_checklist.scale.not_applicable.label
+    escape = inline if markdown else printable
+    return [
+        [
+            escape(c.item_id),
+            escape(cut(c.title, TITLE_WIDTH)),
+            *(escape(level(a, na)) for a in c.answers),
+            change_text(c),
+        ]
+        for c in items
+    ]
+
+
+def _group_rows(result: Comparison, markdown: bool) -> list[list[str]]:
+    return [
+        [_indent(g, markdown), *(tables.score(v) for v in g.values), tables.change(g.delta)]
+        for g in result.groups
+    ]
+
+
+def _summary_lines(result: Comparison) -> list[str]:
+    counts = ", ".join(f"{n} {kind.value}" for kind, n in result.counts.items() if n)
+    lines = [f"Summary ({result.labels[0]} → {result.labels[-1]}): {counts or 'no items'}."]
+    for heading, items in (
+        ("Top improvements", result.top_improvements),
+        ("Top regressions", result.top_regressions),
+    ):
+        named = "; ".join(
+            f"{c.item_id} {cut(c.title, 30)} ({level(c.answers[0], 'N/A')} → "
+            f"{level(c.answers[-1], 'N/A')})"
+            for c in items
+        )
+        lines.append(f"{heading}: {named or 'none'}.")
+    return lines
+
+
+def _comparison_csv(result: Comparison) -> str:
+    na = result.scale_checklist.scale.not_applicable.label
+    rows = []
+    for change in (*result.items, *result.unshared):
+        cells = [_csv_level(a, na) for a in change.answers]
+        rows.append(
+            [
+                change.item_id,
+                change.pillar_id,
+                change.section_id,
+                change.title,
+                *cells,
+                change.kind.value if change.kind else "not in every version",
+                "" if change.delta is None else change.delta,
+            ]
+        )
+    headers = ["item", "pillar", "section", "title", *result.labels, "change", "delta"]
+    return tables.csv_text(headers, rows)
+
+
+def render_comparison(result: Comparison, fmt: str) -> str:
+    """The comparison in `fmt` (one of FORMATS)."""
+    if fmt == "json":
+        return to_json(comparison_document(result))
+    if fmt == "csv":
+        return _comparison_csv(result)
+    markdown = fmt == "md"
+    labels = [cut(label, 18) for label in result.labels]
+    if markdown:
+        labels = [inline(label) for label in labels]
+    item_headers = ["ITEM", "TITLE", *labels, "CHANGE"]
+    score_headers = ["SCORES (0-100)", *labels, "CHANGE"]
+    right = set(range(2, 2 + len(labels)))
+    score_right = set(range(1, 1 + len(labels)))
+    legend = tables.scale_legend(result.scale_checklist)
+    items = _item_rows(result, result.items, markdown)
+    unshared = _item_rows(result, result.unshared, markdown)
+    if markdown:
+        parts = [
+            f"## Comparison of {len(result.subjects)} assessments of "
+            + inline(result.checklist_id),
+            "\n".join(
+                f"- **{inline(label)}**: {inline(_describe(s))}"
+                for label, s in zip(result.labels, result.subjects, strict=True)
+            ),
+            "### Scores",
+            tables.markdown(score_headers, _group_rows(result, True), score_right),
+            "### Items",
+            tables.markdown(item_headers, items, right),
+            starts_line(legend),
+            "### Summary",
+            "\n".join(f"- {inline(line)}" for line in _summary_lines(result)),
+        ]
+        if result.unshared:
+            parts += [
+                "### Items not in every checklist version",
+                tables.markdown(item_headers, unshared, right),
+            ]
+        return "\n\n".join(parts) + "\n"
+    head = [f"Comparing {len(result.subjects)} assessments of {result.checklist_id}:"]
+    head += [
+        f"  {label}: {_describe(s)}"
+        for label, s in zip(result.labels, result.subjects, strict=True)
+    ]
+    if result.mixed_versions:
+        head.append(
+            f"  Checklist versions differ: items compared on the {len(result.items)} they share; "
+            f"{len(result.unshared)} listed apart."
+        )
+    parts = [
+        "\n".join(head),
+        tables.aligned(score_headers, _group_rows(result, False), score_right),
+        tables.aligned(item_headers, items, right),
+        legend,
+        "\n".join(_summary_lines(result)),
+    ]
+    if any(not g.same_items for g in result.groups):
+        parts.insert(2, "* the versions put different items in this group")
+    if result.unshared:
+        parts.append(
+            "Items not in every checklist version (not compared):\n"
+            + tables.aligned(item_headers, unshared, right)
+        )
+    return printable("\n\n".join(parts) + "\n")
+
+
+# --------------------------------------------------------------------------- trend
+
+
+def _trend_csv(result: Trend) -> str:
+    rows = [
+        [
+            r.id,
+            r.kind,
+            r.title,
+            *("" if v is None else round(v, 2) for v in r.values),
+            "" if r.change is None else round(r.change, 2),
+        ]
+        for r in result.rows
+    ]
+    return tables.csv_text(["id", "kind", "title", *result.periods, "change"], rows)
+
+
+def render_trend(result: Trend, fmt: str) -> str:
+    """One country's scores across periods in `fmt` (one of FORMATS)."""
+    if fmt == "json":
+        return to_json(trend_document(result))
+    if fmt == "csv":
+        return _trend_csv(result)
+    markdown = fmt == "md"
+    periods = list(result.periods)
+    rows = [
+        [
+            group_name(row.kind, row.id, row.title, markdown),
+            *(tables.score(v) for v in row.values),
+            tables.change(row.change),
+        ]
+        for row in result.rows
+    ]
+    shown = [inline(p) for p in periods] if markdown else periods
+    headers = ["SCORES (0-100)", *shown, "CHANGE"]
+    right = set(range(1, 1 + len(periods)))
+    title = (
+        f"Trend of {result.country_name} ({result.country_code}), {result.checklist_id}: "
+        f"{len(periods)} period(s), {periods[0]} to {periods[-1]}"
+    )
+    files = [
+        f"{p}: {s.path or s.assessment.display_title()}"
+        for p, s in zip(periods, result.subjects, strict=True)
+    ]
+    if markdown:
+        listed = "\n".join(f"- {inline(f)}" for f in files)
+        return (
+            "\n\n".join([f"## {inline(title)}", listed, tables.markdown(headers, rows, right)])
+            + "\n"
+        )
+    listed = "\n".join(f"  {f}" for f in files)
+    return printable(
+        "\n\n".join([title + "\n" + listed, tables.aligned(headers, rows, right)]) + "\n"
+    )
+
+
+# --------------------------------------------------------------------------- JSON documents
+
+
+def _answer_json(answer: ItemScore | None, checklist: Checklist) -> dict[str, Any] | None:
+    if answer is None:
+        return None
+    if answer.not_applicable:
+        return {
+            "state": "not_applicable",
+            "level": None,
+            "label": checklist.scale.not_applicable.label,
+        }
+    if answer.level is None:
+        return {"state": "unanswered", "level": None, "label": None}
+    return {
+        "state": "answered",
+        "level": answer.level,
+        "label": checklist.scale.label(answer.level),
+    }
+
+
+def _round(value: float | None) -> float | None:
+    return None if value is None else round(value, 2)
+
+
+def _subject_json(subject: Subject, label: str) -> dict[str, Any]:
+    a = subject.assessment
+    return {
+        "label": label,
+        "file": subject.path or None,
+        "id": a.id,
+        "title": a.title,
+        "country": {"code": a.country.code, "name": a.country.name},
+        "period": a.period,
+        "checklist_version": subject.version,
+    }
+
+
+def comparison_document(comparison: Comparison) -> dict[str, Any]:
+    """The comparison as a JSON-ready, versioned document (`comparison_version`)."""
+    subjects = comparison.subjects
+
+    def item(change: ItemChange) -> dict[str, Any]:
+        return {
+            "id": change.item_id,
+            "title": change.title,
+            "pillar": change.pillar_id,
+            "section": change.section_id,
+            "answers": [
+                _answer_json(a, s.checklist) for a, s in zip(change.answers, subjects, strict=True)
+            ],
+            "change": change.kind.value if change.kind else None,
+            "delta": change.delta,
+            "present_in": [comparison.labels[i] for i in change.present_in],
+        }
+
+    return {
+        "comparison_version": COMPARISON_VERSION,
+        "kind": "comparison",
+        "checklist": {"id": comparison.checklist_id, "versions": list(comparison.versions)},
+        "assessments": [
+            _subject_json(s, label) for s, label in zip(subjects, comparison.labels, strict=True)
+        ],
+        "items": [item(c) for c in comparison.items],
+        "items_not_in_every_version": [item(c) for c in comparison.unshared],
+        "scores": [
+            {
+                "id": g.id,
+                "kind": g.kind,
+                "title": g.title,
+                "scores": [_round(v) for v in g.values],
+                "coverage": [_round(s.coverage) if s else None for s in g.scores],
+                "change": _round(g.delta),
+                "same_items": g.same_items,
+            }
+            for g in comparison.groups
+        ],
+        "summary": {
+            "counts": {kind.value: n for kind, n in comparison.counts.items()},
+            "top_improvements": [c.item_id for c in comparison.top_improvements],
+            "top_regressions": [c.item_id for c in comparison.top_regressions],
+        },
+    }
+
+
+def trend_document(result: Trend) -> dict[str, Any]:
+    """The trend as a JSON-ready, versioned document."""
+    return {
+        "comparison_version": COMPARISON_VERSION,
+        "kind": "trend",
+        "checklist": {
+            "id": result.checklist_id,
+            "versions": [s.version for s in result.subjects],
+        },
+        "country": {"code": result.country_code, "name": result.country_name},
+        "periods": [
+            _subject_json(s, label)
+            for s, label in zip(result.subjects, result.periods, strict=True)
+        ],
+        "scores": [
+            {
+                "id": row.id,
+                "kind": row.kind,
+                "title": row.title,
+                "values": [_round(v) for v in row.values],
+                "coverage": [_round(v) for v in row.coverage],
+                "change": _round(row.change),
+            }
+            for row in result.rows
+        ],
+    }
