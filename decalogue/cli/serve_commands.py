@@ -67,7 +67,7 @@ def run_workshop(args: argparse.Namespace) -> int:
     from decalogue.tui.screens.workshop import WorkshopScreen, read_groups
 
     app = create_app(getattr(args, "workspace", None), checklist=args.checklist)
-    read_groups(paths, app.checklist_override)  # refuse bad files before the screen opens
+    read_groups(paths, app.context.checklist_override)  # refuse bad files before the screen opens
 
     async def open_workshop(pilot: Pilot[object]) -> None:
         await pilot.app.push_screen(WorkshopScreen(paths))

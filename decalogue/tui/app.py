@@ -23,18 +23,11 @@ from decalogue.session import Session
 from decalogue.storage.checklists import load_checklist
 from decalogue.storage.workspace import Workspace
 from decalogue.tui.commands import ScreenActions
+from decalogue.tui.context import Context, Unsaved
 from decalogue.tui.screens.assess import AssessScreen
 from decalogue.tui.screens.dialogs import ChoiceDialog, ConfirmDialog
 from decalogue.tui.screens.home import HomeScreen
 from decalogue.tui.themes import HIGH_CONTRAST, THEMES
-
-
-def display_folder(path: Path) -> str:
-    """A folder as a user reads it: `~/...` below the home folder."""
-    try:
-        return "~/" + str(path.resolve().relative_to(Path.home().resolve()))
-    except (ValueError, OSError, RuntimeError):
-        return str(path)
 
 
 class DecalogueApp(App[None]):
@@ -91,12 +84,17 @@ class DecalogueApp(App[None]):
         theme: str | None = None,
     ) -> None:
         super().__init__()
-        self.workspace = workspace
-        self.workspace_label = display_folder(workspace.root)
-        self.user = user
-        self.checklist_override = checklist
-        """The checklist given with --checklist; None: each file's own (bundled) one."""
-        self.checklists = list(checklists) if checklists is not None else bundled_checklist_paths()
+        self.context = Context(
+            workspace=workspace,
+            user=user,
+            checklist_override=checklist,
+            checklists=list(checklists) if checklists is not None else bundled_checklist_paths(),
+            load_checklist=self.load_cached,
+            open_session=self.open_session,
+            leave_assess=self.leave_assess,
+            explore=self.explore,
+        )
+        """What the screens use of this app (they never import it)."""
         self._open_path = open_path
         self._explore_only = explore
         self._loaded: dict[Path, Checklist] = {}
@@ -123,7 +121,7 @@ class DecalogueApp(App[None]):
     def open_session(self, session: Session) -> None:
         self.push_screen(AssessScreen(session.checklist, session))
 
-    def leave_assess(self, screen: AssessScreen) -> None:
+    def leave_assess(self, screen: Unsaved) -> None:
         """Back from an assessment: saved first; asks before dropping unsaved work."""
         if not any(isinstance(s, HomeScreen) for s in self.screen_stack):
             return
@@ -147,7 +145,7 @@ class DecalogueApp(App[None]):
 
     def explore(self) -> None:
         """Browse a bundled checklist (asks which when there are several)."""
-        paths = self.checklists
+        paths = self.context.checklists
         if not paths:
             self.notify("No checklist is bundled.", severity="error")
             return

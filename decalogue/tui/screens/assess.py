@@ -17,7 +17,7 @@ import tempfile
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -33,15 +33,13 @@ from decalogue.model.assessment import Answer, Evidence
 from decalogue.model.checklist import Checklist
 from decalogue.session import Session
 from decalogue.storage import store
+from decalogue.tui.context import Context, app_context
 from decalogue.tui.display import GLYPH_TARGET
 from decalogue.tui.filtering import ItemFilter
 from decalogue.tui.screens.dialogs import ChoiceDialog, EvidenceDialog, TextEditor, TextPrompt
 from decalogue.tui.widgets.checklist_tree import ChecklistTree
 from decalogue.tui.widgets.item_detail import ItemDetail
 from decalogue.tui.widgets.status_line import SaveState, StatusLine
-
-if TYPE_CHECKING:
-    from decalogue.tui.app import DecalogueApp
 
 #: Seconds after the last change before the autosave runs.
 AUTOSAVE_DELAY = 0.8
@@ -193,11 +191,8 @@ class AssessScreen(Screen[None]):
         ]
 
     @property
-    def dapp(self) -> DecalogueApp:
-        from decalogue.tui.app import DecalogueApp
-
-        assert isinstance(self.app, DecalogueApp)
-        return self.app
+    def context(self) -> Context:
+        return app_context(self.app)
 
     def compose(self) -> ComposeResult:
         yield self.status
@@ -498,7 +493,7 @@ class AssessScreen(Screen[None]):
             self.checklist_tree.rebuild(ItemFilter(), keep=keep)
             self.checklist_tree.focus()
             return
-        self.dapp.leave_assess(self)
+        self.context.leave_assess(self)
 
     def action_source(self) -> None:
         item_id = self.checklist_tree.current_item
@@ -532,7 +527,7 @@ class AssessScreen(Screen[None]):
         assert self.session is not None
         from decalogue.tui.screens.export import ExportScreen
 
-        self.app.push_screen(ExportScreen(self.session, self.dapp.workspace.root))
+        self.app.push_screen(ExportScreen(self.session, self.context.workspace.root))
 
     # -- saving
 
@@ -633,7 +628,7 @@ class AssessScreen(Screen[None]):
             else:
                 copy = session.assessment.model_copy(deep=True)
                 copy.id = uuid.uuid4().hex
-                stored = self.dapp.workspace.create(copy)
+                stored = self.context.workspace.create(copy)
                 self.session = Session.from_stored(stored, self.checklist, session.user)
                 self.notify(f"Your version is saved as {stored.path.name}.", markup=False)
         except DecalogueError as error:

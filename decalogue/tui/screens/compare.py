@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
 from rich.text import Text
 from textual import on, work
@@ -45,11 +45,9 @@ from decalogue.model.scoring import ItemScore
 from decalogue.storage import store
 from decalogue.storage.assessment_file import check_against
 from decalogue.storage.checklists import find_checklist
+from decalogue.tui.context import Context, app_context
 from decalogue.tui.display import Part, assemble, bar, figure, safe_line, shorten
 from decalogue.tui.tables import fill_table
-
-if TYPE_CHECKING:
-    from decalogue.tui.app import DecalogueApp
 
 #: Sparkline steps, lowest to highest; a score of 0 is the lowest step, not a gap.
 SPARKS = "▁▂▃▄▅▆▇█"
@@ -214,11 +212,8 @@ class CompareScreen(Screen[None]):
         self.changed_only = False
 
     @property
-    def dapp(self) -> DecalogueApp:
-        from decalogue.tui.app import DecalogueApp
-
-        assert isinstance(self.app, DecalogueApp)
-        return self.app
+    def context(self) -> Context:
+        return app_context(self.app)
 
     def compose(self) -> ComposeResult:
         yield Static(Content(f"Compare · reading {len(self.paths)} files…"), id="compare-title")
@@ -235,7 +230,7 @@ class CompareScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.query_one(TabbedContent).hide_tab("trend")
-        self._load(self.paths, self.dapp.checklist_override)
+        self._load(self.paths, self.context.checklist_override)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "tab" and parameters == ("trend",):

@@ -71,7 +71,6 @@ class HelpScreen(Screen[None]):
         self.checklist = checklist
 
     def compose(self) -> ComposeResult:
-        from decalogue.tui.app import DecalogueApp
         from decalogue.tui.screens.assess import AssessScreen
         from decalogue.tui.screens.home import HomeScreen
 
@@ -94,7 +93,7 @@ class HelpScreen(Screen[None]):
         )
         table(
             "Everywhere",
-            [*_keys(DecalogueApp.BINDINGS), ("ctrl+p", "Command palette: every action by name")],
+            [*_keys(self.app.BINDINGS), ("ctrl+p", "Command palette: every action by name")],
         )
         parts.extend([("Status glyphs", "bold underline"), "\n  ", GLYPHS, "\n\n"])
         if self.checklist is not None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
 from rich.text import Text
 from textual import on, work
@@ -25,11 +25,9 @@ from decalogue.session import Session
 from decalogue.storage import store
 from decalogue.storage.checklists import find_checklist
 from decalogue.storage.workspace import Summary
+from decalogue.tui.context import Context, app_context
 from decalogue.tui.display import GLYPH_FLAG, assemble, figure, literal, safe_line, shorten, when
 from decalogue.tui.screens.dialogs import ConfirmDialog, TextPrompt
-
-if TYPE_CHECKING:
-    from decalogue.tui.app import DecalogueApp
 
 #: Marks a row selected for compare or workshop (issue 5).
 GLYPH_SELECTED = "✔"
@@ -170,11 +168,8 @@ class HomeScreen(Screen[None]):
         """Assessments marked with space for compare or workshop, shown with GLYPH_SELECTED."""
 
     @property
-    def dapp(self) -> DecalogueApp:
-        from decalogue.tui.app import DecalogueApp
-
-        assert isinstance(self.app, DecalogueApp)
-        return self.app
+    def context(self) -> Context:
+        return app_context(self.app)
 
     def compose(self) -> ComposeResult:
         yield Static(Content(""), id="home-title")
@@ -199,7 +194,7 @@ class HomeScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="listing")
     def _list_workspace(self) -> None:
         try:
-            summaries = self.dapp.workspace.summaries()
+            summaries = self.context.workspace.summaries()
         except DecalogueError as error:
             self.post_message(self.Failed(str(error)))
         except OSError as error:
@@ -328,7 +323,7 @@ class HomeScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="open")
     def _open(self, path: Path) -> None:
         try:
-            session = Session.open(path, self.dapp.checklist_override, self.dapp.user)
+            session = Session.open(path, self.context.checklist_override, self.context.user)
         except DecalogueError as error:
             self.post_message(self.Failed(str(error)))
         else:
@@ -336,7 +331,7 @@ class HomeScreen(Screen[None]):
 
     @on(Opened)
     def _opened(self, event: Opened) -> None:
-        self.dapp.open_session(event.session)
+        self.context.open_session(event.session)
 
     @on(Failed)
     def _failed(self, event: Failed) -> None:
@@ -381,7 +376,7 @@ class HomeScreen(Screen[None]):
     def _import(self, path: Path) -> None:
         try:
             stored = store.read(path)
-            created = self.dapp.workspace.create(stored.assessment)
+            created = self.context.workspace.create(stored.assessment)
         except DecalogueError as error:
             self.post_message(self.Failed(str(error)))
         else:
@@ -418,15 +413,15 @@ class HomeScreen(Screen[None]):
     def _carry(self, path: Path, period: str) -> None:
         try:
             previous = store.read(path).assessment
-            checklist = self.dapp.checklist_override or find_checklist(previous.checklist)
+            checklist = self.context.checklist_override or find_checklist(previous.checklist)
             if checklist is None:
                 raise DecalogueError(
                     f"{path.name}: its checklist {previous.checklist.id} is not bundled; "
                     "start decalogue with --checklist"
                 )
-            user = self.dapp.user or (previous.assessors[0].name if previous.assessors else "")
+            user = self.context.user or (previous.assessors[0].name if previous.assessors else "")
             new = carry_forward(previous, checklist, period, user or "unknown")
-            created = self.dapp.workspace.create(new)
+            created = self.context.workspace.create(new)
         except DecalogueError as error:
             self.post_message(self.Failed(str(error)))
         else:
@@ -465,7 +460,7 @@ class HomeScreen(Screen[None]):
     @work(thread=True, group="files")
     def _delete(self, path: Path, name: str) -> None:
         try:
-            trashed = self.dapp.workspace.delete(path)
+            trashed = self.context.workspace.delete(path)
         except DecalogueError as error:
             self.post_message(self.Failed(str(error)))
         else:
@@ -484,11 +479,11 @@ class HomeScreen(Screen[None]):
     def _restore(self, trashed: Path | None) -> None:
         try:
             if trashed is None or not trashed.exists():
-                found = self.dapp.workspace.trashed()
+                found = self.context.workspace.trashed()
                 if not found:
                     raise DecalogueError("the trash is empty: nothing to restore")
                 trashed = found[0]
-            path = self.dapp.workspace.restore(trashed)
+            path = self.context.workspace.restore(trashed)
         except DecalogueError as error:
             self.post_message(self.Failed(str(error)))
         else:
@@ -504,7 +499,7 @@ class HomeScreen(Screen[None]):
     # -- explore
 
     def action_explore(self) -> None:
-        self.dapp.explore()
+        self.context.explore()
 
     # -- selection, compare and workshop (issue 5)
 
@@ -512,7 +507,7 @@ class HomeScreen(Screen[None]):
         parts: list[str | tuple[str, str]] = [
             ("decalogue", "bold"),
             " · workspace ",
-            self.dapp.workspace_label,
+            self.context.workspace_label,
         ]
         if self.selected:
             parts.append(
@@ -573,7 +568,7 @@ class HomeScreen(Screen[None]):
             TextPrompt(
                 "Workshop: the folder of the groups' assessment files "
                 "(or select files with space first)",
-                str(self.dapp.workspace.root),
+                str(self.context.workspace.root),
                 check=check,
                 ok="Open workshop",
             ),

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -25,10 +25,8 @@ from textual.widgets.option_list import Option
 from decalogue.errors import DecalogueError
 from decalogue.model import countries
 from decalogue.model.assessment import new_assessment, validate_period
+from decalogue.tui.context import Context, app_context
 from decalogue.tui.display import literal
-
-if TYPE_CHECKING:
-    from decalogue.tui.app import DecalogueApp
 
 #: How many type-ahead matches the picker lists.
 MATCHES = 6
@@ -63,14 +61,11 @@ class NewAssessmentScreen(Screen[Path | None]):
         """The chosen code: a known country's, or a user-assigned one (which needs a name)."""
 
     @property
-    def dapp(self) -> DecalogueApp:
-        from decalogue.tui.app import DecalogueApp
-
-        assert isinstance(self.app, DecalogueApp)
-        return self.app
+    def context(self) -> Context:
+        return app_context(self.app)
 
     def compose(self) -> ComposeResult:
-        options = [(path.stem, str(path)) for path in self.dapp.checklists]
+        options = [(path.stem, str(path)) for path in self.context.checklists]
         with VerticalScroll(id="new-form"):
             yield Static(Content.styled("New assessment", "bold"), id="new-title")
             yield Label("Country (name or ISO code; OSCE participating States first)")
@@ -91,7 +86,9 @@ class NewAssessmentScreen(Screen[Path | None]):
                 id="checklist",
             )
             yield Label("Assessor (optional: your name; recorded with every change)")
-            yield Input(placeholder="e.g. A. Official", id="assessor", value=self.dapp.user or "")
+            yield Input(
+                placeholder="e.g. A. Official", id="assessor", value=self.context.user or ""
+            )
             with Horizontal(classes="form-buttons"):
                 yield Button("Create", variant="primary", id="create", disabled=True)
                 yield Button("Cancel", id="cancel")
@@ -189,7 +186,7 @@ class NewAssessmentScreen(Screen[Path | None]):
                 validate_period(period)
             except ValueError as error:
                 problems["period"] = str(error)
-        if not self.dapp.checklists:
+        if not self.context.checklists:
             problems["checklist"] = "no checklist available"
         return problems
 
@@ -257,11 +254,11 @@ class NewAssessmentScreen(Screen[Path | None]):
         self, checklist_path: Path, code: str, name: str | None, period: str, assessor: str
     ) -> None:
         try:
-            checklist = self.dapp.load_cached(checklist_path)
+            checklist = self.context.load_checklist(checklist_path)
             assessment = new_assessment(
                 checklist, code, period, country_name=name, assessor=assessor or None
             )
-            stored = self.dapp.workspace.create(assessment)
+            stored = self.context.workspace.create(assessment)
         except DecalogueError as error:
             self.post_message(self.Failed(str(error)))
         else:

@@ -1,0 +1,67 @@
+"""What a screen needs from the running app, as one small object instead of the app itself.
+
+Screens read the workspace, the user, the checklists and the app-level moves
+(open an assessment, leave one, explore a checklist) from `Context`; they never
+import `tui.app`, so the app and its screens do not import each other.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+from textual.app import App
+
+from decalogue.model.checklist import Checklist
+from decalogue.session import Session
+from decalogue.storage.workspace import Workspace
+
+
+class Unsaved(Protocol):
+    """A screen holding work that `flush` saves; it says why not, or None when saved."""
+
+    def flush(self) -> str | None: ...
+
+
+def display_folder(path: Path) -> str:
+    """A folder as a user reads it: `~/...` below the home folder."""
+    try:
+        return "~/" + str(path.resolve().relative_to(Path.home().resolve()))
+    except (ValueError, OSError, RuntimeError):
+        return str(path)
+
+
+@dataclass
+class Context:
+    """The workspace, the user and the checklists of this run, and the app-level moves."""
+
+    workspace: Workspace
+    user: str | None
+    """The name given with --user; None: ask the session's default."""
+    checklist_override: Checklist | None
+    """The checklist given with --checklist; None: each file's own (bundled) one."""
+    checklists: Sequence[Path]
+    """The checklists offered for new assessments and for exploring."""
+    load_checklist: Callable[[Path], Checklist]
+    """A checklist by path, loaded once per run (safe to call from workers)."""
+    open_session: Callable[[Session], None]
+    """Show an opened assessment in the assess screen."""
+    leave_assess: Callable[[Unsaved], None]
+    """Back from an assessment, saved first (asks before dropping unsaved work)."""
+    explore: Callable[[], None]
+    """Browse a checklist without an assessment."""
+    workspace_label: str = field(init=False)
+    """The workspace folder as a user reads it."""
+
+    def __post_init__(self) -> None:
+        self.workspace_label = display_folder(self.workspace.root)
+
+
+def app_context(app: App[Any]) -> Context:
+    """The running app's Context (the app keeps it as `context`)."""
+    context = getattr(app, "context", None)
+    if not isinstance(context, Context):
+        raise TypeError(f"{type(app).__name__} holds no decalogue Context")
+    return context
