@@ -39,3 +39,16 @@ def bundled_checklist_paths() -> list[Path]:
 
 
 DEFAULT_CHECKLIST_ID = "osce-national-action"
+
+
+#: Format name -> the file name of its schema, which is also the schema's `$id`.
+SCHEMA_FILES = {
+    "checklist": "decalogue-checklist.schema.json",
+    "assessment": "decalogue-assessment-2.schema.json",
+    "scorecard": "decalogue-scorecard-1.schema.json",
+}
+
+
+def schema_id(kind: str) -> str:
+    """The `$id` of a format's schema: the name of the file shipped with decalogue."""
+    return SCHEMA_FILES[kind]

@@ -19,17 +19,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-#: Format name -> the file name of its schema, which is also the schema's `$id`.
-SCHEMA_FILES = {
-    "checklist": "decalogue-checklist.schema.json",
-    "assessment": "decalogue-assessment-2.schema.json",
-    "scorecard": "decalogue-scorecard-1.schema.json",
-}
-
-
-def schema_id(kind: str) -> str:
-    """The `$id` of a format's schema: the name of the file shipped with decalogue."""
-    return SCHEMA_FILES[kind]
+from decalogue.resources import schema_id
 
 
 def _checklist() -> type[BaseModel]:

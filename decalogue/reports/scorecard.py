@@ -21,7 +21,6 @@ from decalogue.model.checklist import Checklist, Reference, Source
 from decalogue.model.readiness import Readiness, carried_phrase, readiness
 from decalogue.model.scoring import GroupScore, ItemScore, ScoreBoard
 from decalogue.model.sources import bundled_seeds
-from decalogue.reports.schemas import schema_id
 from decalogue.reports.scorecard_parts import (
     AssessorInfo,
     CarriedInfo,
@@ -48,6 +47,7 @@ from decalogue.reports.scorecard_parts import (
     rounded,
 )
 from decalogue.reports.text import json_safe
+from decalogue.resources import schema_id
 
 #: Raise when a field changes meaning or disappears; adding fields keeps the version.
 SCORECARD_VERSION: Literal[1] = 1
