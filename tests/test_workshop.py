@@ -254,6 +254,22 @@ def test_cli_merge_never_overwrites_without_force(room: Path) -> None:
     assert (room / "consensus.json.bak").read_text(encoding="utf-8") == "keep me"
 
 
+def test_cli_merge_force_keeps_the_consensus_id_as_the_workshop_screen_does(room: Path) -> None:
+    """Writing a consensus again updates that assessment; it does not become another one."""
+    merge = ["merge", "groups", "-o", "consensus.json", "--checklist", "mini.toml"]
+    first = run(*merge, cwd=room)
+    assert first.returncode == 0, first.stderr
+    before = store.read(room / "consensus.json").assessment
+    again = run(*merge, "--force", cwd=room)
+    assert again.returncode == 0, again.stderr
+    after = store.read(room / "consensus.json").assessment
+    assert after.id == before.id
+    other = store.create(room / "other.json", assess(mini(), {}, title="Not a consensus"))
+    replaced = run(*merge[:3], "other.json", *merge[4:], "--force", cwd=room)
+    assert replaced.returncode == 0, replaced.stderr
+    assert store.read(room / "other.json").assessment.id != other.assessment.id
+
+
 def test_cli_merge_output_inside_the_folder_is_not_a_group(room: Path) -> None:
     first = run(
         "merge", "groups", "-o", "groups/consensus.json", "--checklist", "mini.toml", cwd=room

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import statistics
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -35,6 +35,7 @@ from typing import Any
 from decalogue.errors import DecalogueError, display_path
 from decalogue.model.assessment import (
     MAX_TEXT,
+    Answer,
     Assessment,
     Assessor,
     Change,
@@ -287,14 +288,71 @@ def aggregate(groups: Sequence[Group], checklist: Checklist) -> Workshop:
 # --------------------------------------------------------------------------- consensus
 
 
-def consensus_level(levels: Sequence[int]) -> int | None:
-    """The lower median when all levels are within one of each other; else None."""
+def lower_median(levels: Sequence[int]) -> int | None:
+    """The lower of the two middle levels (the middle one for an odd count); None for none.
+
+    With an even split between two neighbouring levels the lower one is taken, so the
+    consensus never claims more than half the room saw.
+    """
     if not levels:
         return None
     ordered = sorted(levels)
-    if ordered[-1] - ordered[0] > 1:
-        return None
     return ordered[(len(ordered) - 1) // 2]
+
+
+def consensus_level(levels: Sequence[int]) -> int | None:
+    """The lower median when all levels are within one of each other; else None."""
+    if not levels or max(levels) - min(levels) > 1:
+        return None
+    return lower_median(levels)
+
+
+@dataclass(frozen=True)
+class Decision:
+    """What the consensus says for one item: a level, N/A, or open (unanswered, flagged)."""
+
+    kind: str
+    """"level", "na" or "open"."""
+    level: int | None = None
+    reason: str = ""
+    by_trainer: bool = False
+
+
+def rule_decision(item: ItemSpread) -> Decision:
+    """The consensus rule for one item: what the consensus holds unless the trainer decides.
+
+    `build_consensus` applies it to every item; the workshop screen shows it and lets the
+    trainer decide otherwise (`apply_decisions`).
+    """
+    if item.conflict:
+        return Decision("open")
+    if item.levels:
+        return Decision("level", consensus_level(item.levels))
+    if item.not_applicable:
+        return Decision("na", reason="N/A for every answering group")
+    return Decision("open", reason="no group answered")
+
+
+def apply_decisions(
+    consensus: Assessment,
+    workshop: Workshop,
+    decisions: Mapping[str, Decision],
+    by: str,
+) -> None:
+    """Record the trainer's decisions on a consensus built by the rule (history keeps them)."""
+    for item in workshop.items:
+        decision = decisions.get(item.item_id)
+        if decision is None or decision == rule_decision(item):
+            continue
+        if decision.kind == "level":
+            consensus.apply(item.item_id, "answer", Answer(level=decision.level), by)
+            consensus.apply(item.item_id, "flagged", False, by)
+        elif decision.kind == "na":
+            consensus.apply(item.item_id, "answer", Answer(na_reason=decision.reason), by)
+            consensus.apply(item.item_id, "flagged", False, by)
+        else:
+            consensus.apply(item.item_id, "answer", Answer(), by)
+            consensus.apply(item.item_id, "flagged", True, by)
 
 
 @dataclass(frozen=True)
@@ -378,8 +436,14 @@ def build_consensus(
     assessor: str = "",
     at: datetime | None = None,
     workshop: Workshop | None = None,
+    previous: Assessment | None = None,
 ) -> Consensus:
-    """A new assessment from the groups' answers, by the rule in the module docstring."""
+    """A new assessment from the groups' answers, by the rule in the module docstring.
+
+    `previous` is the file's assessment when a consensus file is written again (`merge
+    --force`, the workshop screen's second save): if it is a consensus, its id is kept, so
+    the file stays one assessment across saves; any other assessment is replaced by a new one.
+    """
     workshop = workshop or aggregate(groups, checklist)
     _one_country_and_period(groups)
     at = at or now()
@@ -400,12 +464,11 @@ def build_consensus(
             "target": _target(answers),
             "flagged": item.conflict,
         }
-        if item.conflict:
-            pass  # left unanswered and flagged; listed in `conflicts`
-        elif item.levels:
-            fields["level"] = consensus_level(item.levels)
+        decision = rule_decision(item)
+        if decision.kind == "level":
+            fields["level"] = decision.level
             agreed.append(item.item_id)
-        elif item.not_applicable:
+        elif decision.kind == "na":
             fields["not_applicable"] = True
             fields["na_reason"] = (
                 _attributed(
@@ -419,13 +482,15 @@ def build_consensus(
                 or "N/A for every group"
             )
             not_applicable.append(item.item_id)
-        else:
+        elif not item.conflict:  # a conflict is left unanswered, flagged, in `conflicts`
             unanswered.append(item.item_id)
         response = Response.model_validate({**fields, "changed_by": by, "changed_at": at})
         if not response.is_empty():
             responses[item.item_id] = response
     conflicts = tuple(Conflict(item, _conflict_reason(item)) for item in workshop.conflicts)
+    same = {"id": previous.id} if previous is not None and is_consensus(previous) else {}
     assessment = Assessment(
+        **same,
         title=title.strip() or f"Consensus of {len(groups)} groups",
         checklist=checklist_ref(checklist),
         country=first.country,

@@ -27,6 +27,7 @@ from decalogue.analysis.workshop import (
 )
 from decalogue.cli.output import emit
 from decalogue.errors import AssessmentError, DecalogueError, Problem, display_path
+from decalogue.model.assessment import Assessment
 from decalogue.model.checklist import Checklist
 from decalogue.reports.comparison import FORMATS, render_comparison, render_trend
 from decalogue.reports.workshop import render_merge, render_workshop
@@ -279,10 +280,21 @@ def run_merge(args: argparse.Namespace) -> int:
     groups, checklist = _groups_and_checklist(args, output)
     if len(groups) < 2:
         _warn("only one group file: the consensus is that group's answers")
-    result = build_consensus(groups, checklist, title=args.title, assessor=args.assessor)
+    previous = _previous(output) if exists else None
+    result = build_consensus(
+        groups, checklist, title=args.title, assessor=args.assessor, previous=previous
+    )
     if exists:
         store.save(output, result.assessment, fingerprint(read_bytes(output)))
     else:
         store.create(output, result.assessment)
     emit(render_merge(result, shown))
     return 0
+
+
+def _previous(output: Path) -> Assessment | None:
+    """The assessment --force replaces (a consensus keeps its id); None if it is unreadable."""
+    try:
+        return store.read(output).assessment
+    except DecalogueError:
+        return None

@@ -20,9 +20,8 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Digits, Footer, Static
 
-from decalogue.analysis.workshop import ItemSpread, Workshop
+from decalogue.analysis.workshop import Decision, ItemSpread, Workshop, rule_decision
 from decalogue.tui.display import Part, assemble
-from decalogue.tui.screens.workshop import Decision, rule_decision
 
 
 def clock() -> float:

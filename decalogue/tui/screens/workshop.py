@@ -17,7 +17,7 @@ import getpass
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
 from rich.text import Text
 from textual import on, work
@@ -30,29 +30,29 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
 from decalogue.analysis.workshop import (
+    Decision,
     Group,
     ItemSpread,
     Workshop,
     WorkshopError,
     aggregate,
+    apply_decisions,
     build_consensus,
     check_groups,
-    consensus_level,
     expand_paths,
     is_consensus,
+    lower_median,
     make_groups,
+    rule_decision,
 )
 from decalogue.errors import AssessmentError, DecalogueError, Problem, display_path
-from decalogue.model.assessment import Answer, Assessment
 from decalogue.model.checklist import Checklist
 from decalogue.storage import store
 from decalogue.storage.assessment_file import check_against
 from decalogue.storage.checklists import find_checklist
+from decalogue.tui.context import Context, app_context
 from decalogue.tui.display import Part, assemble, safe, safe_line, shorten
 from decalogue.tui.tables import fill_table
-
-if TYPE_CHECKING:
-    from decalogue.tui.app import DecalogueApp
 
 TITLE = 44
 NAME = 10
@@ -114,35 +114,6 @@ def read_groups(paths: Sequence[Path], override: Checklist | None) -> Gathered:
 # --------------------------------------------------------------------------- decisions
 
 
-@dataclass(frozen=True)
-class Decision:
-    """What the consensus says for one item: a level, N/A, or open (unanswered, flagged)."""
-
-    kind: str
-    """"level", "na" or "open"."""
-    level: int | None = None
-    reason: str = ""
-    by_trainer: bool = False
-
-
-def rule_decision(item: ItemSpread) -> Decision:
-    """What `build_consensus` does with the item when the trainer does not decide."""
-    if item.conflict:
-        return Decision("open")
-    if item.levels:
-        return Decision("level", consensus_level(item.levels))
-    if item.not_applicable:
-        return Decision("na", reason="N/A for every answering group")
-    return Decision("open", reason="no group answered")
-
-
-def proposed_level(item: ItemSpread) -> int | None:
-    """The lower median of the levels given: the rule's level, also offered for a conflict."""
-    if not item.levels:
-        return None
-    return item.levels[(len(item.levels) - 1) // 2]
-
-
 def decision_text(decision: Decision, na_label: str) -> str:
     """For the table: "= 2", "✎ 3", "⊘ N/A", "≠ open" (trainer's decisions carry ✎)."""
     mark = "✎ " if decision.by_trainer else ""
@@ -159,28 +130,6 @@ def answer_text(level: int | None, not_applicable: bool, na_label: str) -> str:
     if not_applicable:
         return f"⊘ {na_label}"
     return "○ –" if level is None else f"● {level}"
-
-
-def apply_decisions(
-    consensus: Assessment,
-    workshop: Workshop,
-    decisions: dict[str, Decision],
-    by: str,
-) -> None:
-    """Record the trainer's decisions on a consensus built by the rule (history keeps them)."""
-    for item in workshop.items:
-        decision = decisions.get(item.item_id)
-        if decision is None or decision == rule_decision(item):
-            continue
-        if decision.kind == "level":
-            consensus.apply(item.item_id, "answer", Answer(level=decision.level), by)
-            consensus.apply(item.item_id, "flagged", False, by)
-        elif decision.kind == "na":
-            consensus.apply(item.item_id, "answer", Answer(na_reason=decision.reason), by)
-            consensus.apply(item.item_id, "flagged", False, by)
-        else:
-            consensus.apply(item.item_id, "answer", Answer(), by)
-            consensus.apply(item.item_id, "flagged", True, by)
 
 
 def _login() -> str:
@@ -274,11 +223,8 @@ class WorkshopScreen(Screen[None]):
         self._unsaved = False
 
     @property
-    def dapp(self) -> DecalogueApp:
-        from decalogue.tui.app import DecalogueApp
-
-        assert isinstance(self.app, DecalogueApp)
-        return self.app
+    def context(self) -> Context:
+        return app_context(self.app)
 
     def compose(self) -> ComposeResult:
         shown = ", ".join(p.name or str(p) for p in self.paths)
@@ -292,7 +238,7 @@ class WorkshopScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self._load(self.paths, self.dapp.checklist_override)
+        self._load(self.paths, self.context.checklist_override)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in {"back"}:
@@ -456,7 +402,7 @@ class WorkshopScreen(Screen[None]):
             verdict = f"⊘ {na} for every answering group"
         else:
             verdict = "– no group answered"
-        proposal = proposed_level(item)
+        proposal = lower_median(item.levels)
         offer = f" · a accepts {proposal}" if proposal is not None else ""
         decision = self.decision(item)
         parts += [("Consensus: ", "bold"), self._decision_words(decision, checklist), "\n"]
@@ -520,7 +466,7 @@ class WorkshopScreen(Screen[None]):
         item = self.current()
         if item is None:
             return
-        level = proposed_level(item)
+        level = lower_median(item.levels)  # the rule's level, offered for a conflict too
         if level is not None:
             self._decide(Decision("level", level, by_trainer=True))
         elif item.not_applicable:
@@ -593,7 +539,7 @@ class WorkshopScreen(Screen[None]):
             return
         from decalogue.tui.screens.dialogs import TextPrompt
 
-        root = self.dapp.workspace.root
+        root = self.context.workspace.root
         first = workshop.groups[0].assessment
         stem = f"{first.country.code}-{first.period}-consensus"
         suggestion = next(
@@ -626,7 +572,7 @@ class WorkshopScreen(Screen[None]):
         self.app.push_screen(
             TextPrompt(
                 f"Save the consensus (a new assessment file; relative names go to the "
-                f"workspace {self.dapp.workspace_label})",
+                f"workspace {self.context.workspace_label})",
                 suggestion,
                 check=check,
                 ok="Save",
@@ -638,15 +584,18 @@ class WorkshopScreen(Screen[None]):
     def _save(self, path: Path, expected: str | None) -> None:
         workshop = self.workshop
         assert workshop is not None
-        user = self.dapp.user or _login()
+        user = self.context.user or _login()
         try:
+            # Saving again: the core keeps the file's identity, so it stays one assessment.
+            previous = store.read(path).assessment if expected is not None else None
             result = build_consensus(
-                self.groups, workshop.checklist, assessor=user, workshop=workshop
+                self.groups,
+                workshop.checklist,
+                assessor=user,
+                workshop=workshop,
+                previous=previous,
             )
             consensus = result.assessment
-            if expected is not None:
-                # Saving again: keep the file's identity, so it stays one assessment.
-                consensus.id = store.read(path).assessment.id
             apply_decisions(consensus, workshop, dict(self.decisions), user)
             if expected is None:
                 fingerprint = store.create(path, consensus).fingerprint
