@@ -276,13 +276,17 @@ class AssessScreen(Screen[None]):
             )
 
     @on(ChecklistTree.ItemHighlighted)
-    def _highlighted(self, event: ChecklistTree.ItemHighlighted) -> None:
-        if event.item_id is None and event.group_id is not None:
+    def _highlighted(self) -> None:
+        # The tree's cursor now, not the message's: after a rebuild or a jump a message
+        # can be a step behind, and the pane must show the item a key would change.
+        node = self.checklist_tree.cursor_node
+        ref = node.data if node is not None else None
+        if ref is not None and ref.kind != "item":
             # A pillar or section: its summary says what it is drawn from (and, for the
             # bundled Decalogue pillar, that its themes are not the official ten points).
-            self.detail.show_group(event.group_id)
+            self.detail.show_group(ref.id)
             return
-        self._show_detail(event.item_id)
+        self._show_detail(ref.id if ref is not None else None)
 
     @on(ChecklistTree.ItemChosen)
     def _chosen(self, event: ChecklistTree.ItemChosen) -> None:
@@ -471,9 +475,10 @@ class AssessScreen(Screen[None]):
 
     @on(Input.Changed, "#filter")
     def _filter_changed(self, event: Input.Changed) -> None:
-        self.checklist_tree.rebuild(
-            ItemFilter.parse(event.value), keep=self.checklist_tree.current_item
-        )
+        item_filter = ItemFilter.parse(event.value)
+        if item_filter == self.checklist_tree.item_filter:
+            return  # already shown (escape rebuilt the tree before this message came)
+        self.checklist_tree.rebuild(item_filter, keep=self.checklist_tree.current_item)
         if self.session is None:
             self._refresh_status()
 

@@ -79,6 +79,9 @@ class ChecklistTree(Tree[NodeRef]):
         if item_filter is not None:
             self.item_filter = item_filter
         self.clear()
+        # clear() keeps the old cursor node, so the next build put the cursor back on
+        # the old *row* (another item) without saying so: start from no cursor.
+        self.move_cursor(None)
         self._items.clear()
         self._sections.clear()
         self._pillars.clear()
@@ -122,8 +125,16 @@ class ChecklistTree(Tree[NodeRef]):
         target = keep if keep in self._items else None
         if target is None and self._items:
             target = next(iter(self._items))
-        if target is not None:
-            self.call_after_refresh(self.select_item, target)
+        # At once, not after the next frame: a key pressed meanwhile must find the cursor
+        # on the item the detail pane is about to show.
+        if target is None or not self.select_item(target):
+            self.post_message(self.ItemHighlighted(None))
+        else:
+            self.call_after_refresh(self._scroll_to_cursor)
+
+    def _scroll_to_cursor(self) -> None:
+        if self.cursor_node is not None:
+            self.scroll_to_node(self.cursor_node, animate=False)
 
     def _fill(self, section_node: TreeNode[NodeRef], ids: list[str]) -> None:
         for item_id in ids:
