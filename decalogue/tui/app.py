@@ -14,6 +14,7 @@ from typing import ClassVar
 from textual import on, work
 from textual.app import App
 from textual.binding import Binding, BindingType
+from textual.driver import Driver
 from textual.message import Message
 
 from decalogue.errors import DecalogueError
@@ -27,7 +28,11 @@ from decalogue.tui.context import Context, Unsaved
 from decalogue.tui.screens.assess import AssessScreen
 from decalogue.tui.screens.dialogs import ChoiceDialog, ConfirmDialog
 from decalogue.tui.screens.home import HomeScreen
+from decalogue.tui.terminal import lost, safe_driver
 from decalogue.tui.themes import HIGH_CONTRAST, THEMES
+
+#: Seconds between two looks at whether the terminal is still there.
+TERMINAL_CHECK = 0.5
 
 
 class DecalogueApp(App[None]):
@@ -102,12 +107,18 @@ class DecalogueApp(App[None]):
         self.theme = theme or os.environ.get("DECALOGUE_THEME", THEMES[0])
         self.stop_signals: tuple[signal.Signals, ...] = ()
         """Signals that save open work and quit (set by the CLI; tests leave them alone)."""
+        self._stopping = False
+
+    def get_driver_class(self) -> type[Driver]:
+        return safe_driver(super().get_driver_class())
 
     def on_mount(self) -> None:
         loop = asyncio.get_running_loop()
         for stop in self.stop_signals:
             with suppress(NotImplementedError, RuntimeError, ValueError):
                 loop.add_signal_handler(stop, self._stop_on_signal)
+        if hasattr(self._driver, "lost"):
+            self.set_interval(TERMINAL_CHECK, self._check_terminal, name="terminal-check")
         if self._explore_only is not None:
             self.push_screen(AssessScreen(self._explore_only))
             return
@@ -196,22 +207,28 @@ class DecalogueApp(App[None]):
         position = THEMES.index(self.theme) if self.theme in THEMES else -1
         self.theme = THEMES[(position + 1) % len(THEMES)]
 
+    def _check_terminal(self) -> None:
+        if lost(self._driver):
+            self._stop_on_signal()
+
+    def _save_all(self) -> list[str]:
+        """Keep the text of open editors, then save every open assessment; the errors."""
+        screens = [screen for screen in self.screen_stack if isinstance(screen, AssessScreen)]
+        for screen in screens:
+            screen.commit_editor()
+        return [error for screen in screens for error in [screen.flush()] if error is not None]
+
     def _stop_on_signal(self) -> None:
         """A closed terminal or a shutdown: no one is there to answer a dialog, so save and go."""
-        for screen in self.screen_stack:
-            if isinstance(screen, AssessScreen):
-                screen.flush()
+        if self._stopping:
+            return
+        self._stopping = True
+        self._save_all()
         self.exit()
 
     async def action_quit(self) -> None:
         """Save every open assessment first; ask before quitting with unsaved work."""
-        errors = [
-            error
-            for screen in self.screen_stack
-            if isinstance(screen, AssessScreen)
-            for error in [screen.flush()]
-            if error is not None
-        ]
+        errors = self._save_all()
         if not errors:
             self.exit()
             return

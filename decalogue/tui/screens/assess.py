@@ -14,17 +14,19 @@ import os
 import shlex
 import subprocess
 import tempfile
+import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import ClassVar
+from typing import ClassVar, TypeVar
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.screen import Screen
+from textual.screen import ModalScreen, Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Input
 
@@ -41,8 +43,13 @@ from decalogue.tui.widgets.checklist_tree import ChecklistTree
 from decalogue.tui.widgets.item_detail import ItemDetail
 from decalogue.tui.widgets.status_line import SaveState, StatusLine
 
+T = TypeVar("T")
+
 #: Seconds after the last change before the autosave runs.
 AUTOSAVE_DELAY = 0.8
+
+#: However fast a person types, a change is saved within about this many seconds.
+AUTOSAVE_MAX_WAIT = 3.0
 
 #: Actions that change the assessment: hidden in explore mode.
 SCORING_ACTIONS = frozenset(
@@ -174,6 +181,9 @@ class AssessScreen(Screen[None]):
             id="filter",
         )
         self._timer: Timer | None = None
+        self._unsaved_since: float | None = None
+        """When the oldest change not yet being saved was made (monotonic seconds)."""
+        self._commit: Callable[[], None] | None = None
         self._detail_pending: str | None = None
         self._saving = False
         self._state: SaveState = "saved"
@@ -362,15 +372,13 @@ class AssessScreen(Screen[None]):
             if reason:
                 self._change(item_id, "answer", Answer(na_reason=reason))
 
-        self.app.push_screen(
-            TextPrompt(
-                f"{item_id}: why does it not apply? ({label})",
-                response.na_reason if response else "",
-                placeholder="the reason, e.g. no such institution exists in this country",
-                ok=f"Mark {label}",
-            ),
-            done,
+        prompt = TextPrompt(
+            f"{item_id}: why does it not apply? ({label})",
+            response.na_reason if response else "",
+            placeholder="the reason, e.g. no such institution exists in this country",
+            ok=f"Mark {label}",
         )
+        self._open_editor(prompt, prompt.typed, done)
 
     def action_target(self) -> None:
         item_id = self._current()
@@ -401,7 +409,8 @@ class AssessScreen(Screen[None]):
             if new is not None:
                 self._change(item_id, field, new)
 
-        self.app.push_screen(TextEditor(f"{item_id}: {title}", text), done)
+        editor = TextEditor(f"{item_id}: {title}", text)
+        self._open_editor(editor, editor.typed, done)
 
     def action_edit_notes(self) -> None:
         self._edit_text("notes", "notes")
@@ -419,7 +428,28 @@ class AssessScreen(Screen[None]):
             if evidence is not None:
                 self._change(item_id, "evidence", evidence)
 
-        self.app.push_screen(EvidenceDialog(response.evidence if response else []), done)
+        dialog = EvidenceDialog(response.evidence if response else [])
+        self._open_editor(dialog, dialog.typed, done)
+
+    def _open_editor(
+        self,
+        dialog: ModalScreen[T | None],
+        typed: Callable[[], T | None],
+        done: Callable[[T | None], None],
+    ) -> None:
+        """Show a dialog in which text is typed; `commit_editor` keeps that text on exit."""
+
+        def finish(value: T | None) -> None:
+            self._commit = None
+            done(value)
+
+        self._commit = lambda: finish(typed())
+        self.app.push_screen(dialog, finish)
+
+    def commit_editor(self) -> None:
+        """Keep what an open editor holds, as if it were closed now (quit, lost terminal)."""
+        if self._commit is not None:
+            self._commit()
 
     def action_edit_notes_external(self) -> None:
         item_id = self._current()
@@ -537,18 +567,24 @@ class AssessScreen(Screen[None]):
     # -- saving
 
     def _schedule_save(self) -> None:
+        """Save after a pause in typing, and at the latest AUTOSAVE_MAX_WAIT after a change."""
         if self._timer is not None:
             self._timer.stop()
-        self._timer = self.set_timer(AUTOSAVE_DELAY, self._autosave)
+        now = time.monotonic()
+        if self._unsaved_since is None:
+            self._unsaved_since = now
+        left = self._unsaved_since + AUTOSAVE_MAX_WAIT - now
+        self._timer = self.set_timer(max(0.0, min(AUTOSAVE_DELAY, left)), self._autosave)
 
     def _autosave(self) -> None:
         self._timer = None
         if self.session is None or not self.session.dirty:
             return
-        if self._saving:
-            self._schedule_save()
+        if self._saving:  # look again soon: the change waits for the save under way
+            self._timer = self.set_timer(0.1, self._autosave)
             return
         self._saving = True
+        self._unsaved_since = None
         self._state = "saving"
         self._refresh_status()
         self._save_in_background()
@@ -595,6 +631,7 @@ class AssessScreen(Screen[None]):
         if self._timer is not None:
             self._timer.stop()
             self._timer = None
+        self._unsaved_since = None
         if self.session is None or not self.session.dirty:
             return None
         try:

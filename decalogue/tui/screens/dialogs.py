@@ -96,12 +96,16 @@ class TextPrompt(ModalScreen[str | None]):
         self.query_one("#ok", Button).disabled = problem is not None
         return problem is None
 
+    def typed(self) -> str | None:
+        """What OK would give now: the text if it is valid, else None."""
+        text = self.query_one(Input).value
+        return text.strip() if self.check(text) is None else None
+
     @on(Input.Submitted)
     @on(Button.Pressed, "#ok")
     def _accept(self) -> None:
-        text = self.query_one(Input).value
-        if self._validate(text):
-            self.dismiss(text.strip())
+        if self._validate(self.query_one(Input).value):
+            self.dismiss(self.typed())
 
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:
@@ -134,8 +138,12 @@ class TextEditor(ModalScreen[str | None]):
         area.focus()
         area.move_cursor(area.document.end)
 
+    def typed(self) -> str:
+        """What closing would keep now."""
+        return self.query_one(TextArea).text
+
     def action_save(self) -> None:
-        self.dismiss(self.query_one(TextArea).text)
+        self.dismiss(self.typed())
 
     def action_cancel(self) -> None:
         self.dismiss(None)
@@ -215,21 +223,31 @@ class EvidenceDialog(ModalScreen[list[Evidence] | None]):
         if not self.evidence:
             listing.add_option(Option(literal("none yet"), disabled=True))
 
+    def _being_typed(self) -> Evidence | None:
+        description = self.query_one("#ev-description", Input).value.strip()
+        if not description:
+            return None
+        return Evidence(
+            description=description,
+            link=self.query_one("#ev-link", Input).value.strip(),
+            document=self.query_one("#ev-document", Input).value.strip(),
+        )
+
+    def typed(self) -> list[Evidence]:
+        """The evidence with the one being typed added (quitting keeps it)."""
+        extra = self._being_typed()
+        return [*self.evidence, extra] if extra is not None else list(self.evidence)
+
     @on(Input.Submitted)
     @on(Button.Pressed, "#add")
     def _add(self) -> None:
         description = self.query_one("#ev-description", Input)
-        if not description.value.strip():
+        evidence = self._being_typed()
+        if evidence is None:
             self.notify("Describe the evidence first.", severity="warning")
             description.focus()
             return
-        self.evidence.append(
-            Evidence(
-                description=description.value.strip(),
-                link=self.query_one("#ev-link", Input).value.strip(),
-                document=self.query_one("#ev-document", Input).value.strip(),
-            )
-        )
+        self.evidence.append(evidence)
         for field in self.query(Input):
             field.value = ""
         description.focus()
