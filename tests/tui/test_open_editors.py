@@ -4,40 +4,34 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
+from decalogue.model.assessment import Response
 from decalogue.storage import store
 from tests.tui.conftest import AppFactory
 from tests.tui.test_assess import SIZE, open_assess
 
 
-async def test_quit_keeps_an_na_reason_being_typed(make_app: AppFactory, scored_file: Path) -> None:
+def evidence(response: Response) -> list[str]:
+    return [e.description for e in response.evidence]
+
+
+@pytest.mark.parametrize(
+    ("keys", "kept", "expected"),
+    [
+        (["n", *"No such office"], lambda r: r.na_reason, "No such office"),
+        (["r", *"Fund the shelters"], lambda r: r.finding, "Fund the shelters"),
+        (["v", *"Law 1", "enter", *"Decree 7"], evidence, ["Law 1", "Decree 7"]),
+        (["n"], lambda r: (r.level, r.not_applicable), (3, False)),  # no reason: nothing
+    ],
+    ids=["na-reason", "finding", "evidence", "empty-na-reason"],
+)
+async def test_quit_keeps_what_an_open_editor_holds(
+    make_app: AppFactory, scored_file: Path, keys: list[str], kept: object, expected: object
+) -> None:
     app = make_app(open_path=scored_file)
     async with app.run_test(size=SIZE) as pilot:
         await open_assess(pilot)
-        await pilot.press("n", *"No such office", "ctrl+q")
-    assert store.read(scored_file).assessment.responses["PR-01"].na_reason == "No such office"
-
-
-async def test_quit_keeps_a_finding_being_typed(make_app: AppFactory, scored_file: Path) -> None:
-    app = make_app(open_path=scored_file)
-    async with app.run_test(size=SIZE) as pilot:
-        await open_assess(pilot)
-        await pilot.press("r", *"Fund the shelters", "ctrl+q")
-    assert store.read(scored_file).assessment.responses["PR-01"].finding == "Fund the shelters"
-
-
-async def test_quit_keeps_evidence_being_typed(make_app: AppFactory, scored_file: Path) -> None:
-    app = make_app(open_path=scored_file)
-    async with app.run_test(size=SIZE) as pilot:
-        await open_assess(pilot)
-        await pilot.press("v", *"Law 1", "enter", *"Decree 7", "ctrl+q")
-    evidence = store.read(scored_file).assessment.responses["PR-01"].evidence
-    assert [e.description for e in evidence] == ["Law 1", "Decree 7"]
-
-
-async def test_an_empty_na_reason_is_not_kept(make_app: AppFactory, scored_file: Path) -> None:
-    app = make_app(open_path=scored_file)
-    async with app.run_test(size=SIZE) as pilot:
-        await open_assess(pilot)
-        await pilot.press("n", "ctrl+q")
-    response = store.read(scored_file).assessment.responses["PR-01"]
-    assert response.level == 3 and not response.not_applicable
+        await pilot.press(*keys, "ctrl+q")
+    assert callable(kept)
+    assert kept(store.read(scored_file).assessment.responses["PR-01"]) == expected
