@@ -26,7 +26,9 @@ from decalogue.storage.workspace import Workspace
 from decalogue.tui.commands import ScreenActions
 from decalogue.tui.context import Context, Unsaved
 from decalogue.tui.screens.assess import AssessScreen
+from decalogue.tui.screens.browse import ChecklistScreen
 from decalogue.tui.screens.dialogs import ChoiceDialog, ConfirmDialog
+from decalogue.tui.screens.explore import ExploreScreen
 from decalogue.tui.screens.home import HomeScreen
 from decalogue.tui.terminal import lost, safe_driver
 from decalogue.tui.themes import HIGH_CONTRAST, THEMES
@@ -120,7 +122,7 @@ class DecalogueApp(App[None]):
         if hasattr(self._driver, "lost"):
             self.set_interval(TERMINAL_CHECK, self._check_terminal, name="terminal-check")
         if self._explore_only is not None:
-            self.push_screen(AssessScreen(self._explore_only))
+            self.push_screen(ExploreScreen(self._explore_only))
             return
         home = HomeScreen()
         self.push_screen(home)
@@ -130,7 +132,7 @@ class DecalogueApp(App[None]):
     # -- screens
 
     def open_session(self, session: Session) -> None:
-        self.push_screen(AssessScreen(session.checklist, session))
+        self.push_screen(AssessScreen(session))
 
     def leave_assess(self, screen: Unsaved) -> None:
         """Back from an assessment: saved first; asks before dropping unsaved work."""
@@ -186,7 +188,7 @@ class DecalogueApp(App[None]):
 
     @on(ChecklistLoaded)
     def _checklist_loaded(self, event: ChecklistLoaded) -> None:
-        self.push_screen(AssessScreen(event.checklist))
+        self.push_screen(ExploreScreen(event.checklist))
 
     @on(LoadFailed)
     def _load_failed(self, event: LoadFailed) -> None:
@@ -200,7 +202,7 @@ class DecalogueApp(App[None]):
         if isinstance(self.screen, HelpScreen):
             self.pop_screen()
             return
-        checklist = self.screen.checklist if isinstance(self.screen, AssessScreen) else None
+        checklist = self.screen.checklist if isinstance(self.screen, ChecklistScreen) else None
         self.push_screen(HelpScreen(checklist))
 
     def action_toggle_theme(self) -> None:

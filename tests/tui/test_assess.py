@@ -13,7 +13,9 @@ from decalogue.model.checklist import Checklist
 from decalogue.storage import store
 from decalogue.tui.app import DecalogueApp
 from decalogue.tui.screens.assess import AssessScreen
+from decalogue.tui.screens.browse import ChecklistScreen
 from decalogue.tui.screens.dialogs import ChoiceDialog, ConfirmDialog, TextEditor, TextPrompt
+from decalogue.tui.screens.explore import ExploreScreen
 from tests.tui.conftest import AppFactory, write_assessment
 
 SIZE = (120, 40)
@@ -36,15 +38,15 @@ async def open_assess(pilot: Pilot[None]) -> AssessScreen:
     raise AssertionError(f"assess screen not shown; screen is {pilot.app.screen}")
 
 
-def plain(screen: AssessScreen) -> str:
+def plain(screen: ChecklistScreen) -> str:
     return str(screen.detail._body.visual)
 
 
-def tree_line(screen: AssessScreen, item_id: str) -> str:
+def tree_line(screen: ChecklistScreen, item_id: str) -> str:
     return screen.checklist_tree._items[item_id].label.plain
 
 
-def status(screen: AssessScreen) -> str:
+def status(screen: ChecklistScreen) -> str:
     return str(screen.status.visual)
 
 
@@ -366,9 +368,10 @@ async def test_explore_mode_browses_without_scoring(make_app: AppFactory) -> Non
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         screen = app.screen
-        assert isinstance(screen, AssessScreen) and screen.session is None
+        assert isinstance(screen, ExploreScreen)
+        assert not hasattr(screen, "session")
         await pilot.press("3", "n", "f")
-        assert isinstance(app.screen, AssessScreen)
+        assert app.screen is screen  # no dialog: the scoring keys do nothing here
         assert "Explore · Exampleland test checklist · v1.0.0 · 7 items" in status(screen)
         assert tree_line(screen, "PR-01").startswith("PR-01 Shelter")
         await pilot.press("slash", *"children", "enter")
@@ -407,7 +410,7 @@ async def test_a_pillar_or_section_line_shows_its_summary(make_app: AppFactory) 
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         screen = app.screen
-        assert isinstance(screen, AssessScreen)
+        assert isinstance(screen, ExploreScreen)
         tree = screen.checklist_tree
         pillar_line = next(
             index

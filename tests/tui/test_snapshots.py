@@ -14,7 +14,7 @@ from textual.pilot import Pilot
 from textual.widgets import Input
 
 from decalogue.model.checklist import Checklist
-from decalogue.tui.screens.assess import AssessScreen
+from decalogue.tui.screens.explore import ExploreScreen
 from tests.tui.conftest import CHECKLIST, AppFactory, write_assessment
 from tests.tui.test_assess import open_assess, settle
 
@@ -131,6 +131,6 @@ def test_explore(snap_compare: Compare, make_app: AppFactory, size: tuple[int, i
 
     async def run(pilot: Pilot[None]) -> None:
         await steps("j")(pilot)
-        assert isinstance(pilot.app.screen, AssessScreen)
+        assert isinstance(pilot.app.screen, ExploreScreen)
 
     assert snap_compare(app, terminal_size=size, run_before=run)

@@ -1,15 +1,13 @@
-"""The main screen: the checklist tree on the left, the highlighted item on the right.
+"""The assess screen: the checklist tree and the highlighted item, scored in a session.
 
-With a session it scores an assessment; without one (explore mode) it only
-browses the checklist. A keystroke changes the session in memory, relabels
-three tree nodes, the detail pane and the header, and (re)starts the autosave
-timer; the save itself runs in a thread worker that only posts messages.
+A keystroke changes the session in memory, relabels three tree nodes, the
+detail pane and the header, and (re)starts the autosave timer; the save itself
+runs in a thread worker that only posts messages.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import gc
 import os
 import shlex
 import subprocess
@@ -22,26 +20,20 @@ from pathlib import Path
 from typing import ClassVar, TypeVar
 
 from textual import on, work
-from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.screen import ModalScreen, Screen
+from textual.screen import ModalScreen
 from textual.timer import Timer
-from textual.widgets import Footer, Input
 
 from decalogue.errors import DecalogueError
 from decalogue.model.assessment import Answer, Evidence
-from decalogue.model.checklist import Checklist
 from decalogue.session import Session
 from decalogue.storage import store
-from decalogue.tui.context import Context, app_context
 from decalogue.tui.display import GLYPH_TARGET
-from decalogue.tui.filtering import ItemFilter
+from decalogue.tui.screens.browse import BACK, FILTER, SOURCE, ChecklistScreen
 from decalogue.tui.screens.dialogs import ChoiceDialog, EvidenceDialog, TextEditor, TextPrompt
 from decalogue.tui.widgets.checklist_tree import ChecklistTree
-from decalogue.tui.widgets.item_detail import ItemDetail
-from decalogue.tui.widgets.status_line import SaveState, StatusLine
+from decalogue.tui.widgets.status_line import SaveState
 
 T = TypeVar("T")
 
@@ -50,25 +42,6 @@ AUTOSAVE_DELAY = 0.8
 
 #: However fast a person types, a change is saved within about this many seconds.
 AUTOSAVE_MAX_WAIT = 3.0
-
-#: Actions that change the assessment: hidden in explore mode.
-SCORING_ACTIONS = frozenset(
-    {
-        "score",
-        "not_applicable",
-        "clear",
-        "flag",
-        "target",
-        "next_unanswered",
-        "previous_unanswered",
-        "edit_notes",
-        "edit_notes_external",
-        "edit_finding",
-        "edit_evidence",
-        "dashboard",
-        "export",
-    }
-)
 
 
 def _digit(n: int) -> Binding:
@@ -83,8 +56,8 @@ def _digit(n: int) -> Binding:
     )
 
 
-class AssessScreen(Screen[None]):
-    """Score (or, in explore mode, browse) a checklist item by item."""
+class AssessScreen(ChecklistScreen):
+    """Score a checklist item by item; every change is saved."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         *(_digit(n) for n in range(10)),
@@ -116,7 +89,7 @@ class AssessScreen(Screen[None]):
             key_display="[",
             show=False,
         ),
-        Binding("slash", "filter", "Filter", id="assess.filter", tooltip="Filter the tree"),
+        FILTER,
         Binding("e", "edit_notes", "Notes", id="assess.notes", tooltip="Edit the notes"),
         Binding(
             "ctrl+e",
@@ -142,17 +115,10 @@ class AssessScreen(Screen[None]):
             tooltip="Add or delete evidence",
             show=False,
         ),
-        Binding("s", "source", "Source", id="assess.source", tooltip="View the cited source"),
+        SOURCE,
         Binding("d", "dashboard", "Dashboard", id="assess.dashboard", tooltip="Scores and gaps"),
         Binding("x", "export", "Export", id="assess.export", tooltip="Export the assessment"),
-        Binding(
-            "escape",
-            "back",
-            "Back",
-            id="assess.back",
-            tooltip="Clear the filter or go home",
-            show=False,
-        ),
+        BACK,
     ]
 
     @dataclass
@@ -166,20 +132,10 @@ class AssessScreen(Screen[None]):
         error: str
         conflict: bool
 
-    def __init__(self, checklist: Checklist, session: Session | None = None) -> None:
-        super().__init__()
-        self.checklist = checklist
+    def __init__(self, session: Session) -> None:
+        super().__init__(session.checklist, session.board)
         self.session = session
-        self.explore = session is None
         self._show_scale_in_footer()
-        board = session.board if session is not None else None
-        self.checklist_tree = ChecklistTree(checklist, board, id="tree")
-        self.detail = ItemDetail(checklist, explore=self.explore, id="detail")
-        self.status = StatusLine(id="status")
-        self.filter_input = Input(
-            placeholder="filter: words, unanswered, flagged, na, tag:X, pillar:X",
-            id="filter",
-        )
         self._timer: Timer | None = None
         self._unsaved_since: float | None = None
         """When the oldest change not yet being saved was made (monotonic seconds)."""
@@ -188,8 +144,7 @@ class AssessScreen(Screen[None]):
         self._saving = False
         self._state: SaveState = "saved"
         self._error = ""
-        if session is not None:
-            self.sub_title = f"{session.assessment.display_title()}"
+        self.sub_title = session.assessment.display_title()
 
     def _show_scale_in_footer(self) -> None:
         """The footer says "0-4" for a 0-4 scale: one entry for all the digit keys."""
@@ -200,65 +155,36 @@ class AssessScreen(Screen[None]):
             for binding in self._bindings.key_to_bindings.get("0", [])
         ]
 
-    @property
-    def context(self) -> Context:
-        return app_context(self.app)
-
-    def compose(self) -> ComposeResult:
-        yield self.status
-        with Horizontal(id="assess-body"):
-            with Vertical(id="tree-pane"):
-                yield self.filter_input
-                yield self.checklist_tree
-            yield self.detail
-        yield Footer()
-
     def on_mount(self) -> None:
-        self.filter_input.display = False
-        self.checklist_tree.rebuild()
-        self.checklist_tree.focus()
-        self._refresh_status()
-        # The checklist, the answers and the widgets live as long as the screen: once
-        # shown, the cycle collector need not walk them again (full collections of a
-        # 1,000-item heap took up to 0.3 s, in the middle of keystrokes).
-        self.call_after_refresh(gc.freeze)
-        if self.session is not None:
-            if self.session.drift:
-                self.notify(
-                    "The checklist has changed since these answers were given; answers to "
-                    "items it still has are kept, and the file will record the new version.",
-                    title="Checklist changed",
-                    severity="warning",
-                    markup=False,
-                )
-            if self.session.orphaned:
-                self.notify(
-                    f"{len(self.session.orphaned)} answered items are no longer in the checklist "
-                    f"({', '.join(self.session.orphaned[:5])}); they are kept in the file.",
-                    severity="warning",
-                    markup=False,
-                )
-
-    def on_unmount(self) -> None:
-        gc.unfreeze()  # what this screen held can be collected again
+        super().on_mount()
+        if self.session.drift:
+            self.notify(
+                "The checklist has changed since these answers were given; answers to "
+                "items it still has are kept, and the file will record the new version.",
+                title="Checklist changed",
+                severity="warning",
+                markup=False,
+            )
+        if self.session.orphaned:
+            self.notify(
+                f"{len(self.session.orphaned)} answered items are no longer in the checklist "
+                f"({', '.join(self.session.orphaned[:5])}); they are kept in the file.",
+                severity="warning",
+                markup=False,
+            )
 
     # -- what is shown
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if self.explore and action in SCORING_ACTIONS:
-            return False
         if action == "score" and parameters:
             level = parameters[0]
             return isinstance(level, int) and level in self.checklist.scale.by_value
         return True
 
     def _refresh_status(self) -> None:
-        if self.session is None:
-            self.status.show_checklist(self.checklist, self.checklist_tree.matched)
-        else:
-            self.status.show_assessment(
-                self.session.assessment, self.session.board.overall, self._state, self._error
-            )
+        self.status.show_assessment(
+            self.session.assessment, self.session.board.overall, self._state, self._error
+        )
 
     def _show_detail_next_frame(self, item_id: str) -> None:
         """Repaint the detail pane one frame after what the key changed.
@@ -276,8 +202,8 @@ class AssessScreen(Screen[None]):
             self._show_detail(item_id)
 
     def _show_detail(self, item_id: str | None) -> None:
-        if self.session is None or item_id is None:
-            self.detail.show(item_id, None, None)
+        if item_id is None:
+            self.detail.show(None, None, None)
         else:
             self.detail.show(
                 item_id,
@@ -285,34 +211,9 @@ class AssessScreen(Screen[None]):
                 self.session.board.items[item_id],
             )
 
-    @on(ChecklistTree.ItemHighlighted)
-    def _highlighted(self) -> None:
-        # The tree's cursor now, not the message's: after a rebuild or a jump a message
-        # can be a step behind, and the pane must show the item a key would change.
-        node = self.checklist_tree.cursor_node
-        ref = node.data if node is not None else None
-        if ref is not None and ref.kind != "item":
-            # A pillar or section: its summary says what it is drawn from (and, for the
-            # bundled Decalogue pillar, that its themes are not the official ten points).
-            self.detail.show_group(ref.id)
-            return
-        self._show_detail(ref.id if ref is not None else None)
-
     @on(ChecklistTree.ItemChosen)
-    def _chosen(self, event: ChecklistTree.ItemChosen) -> None:
-        if not self.explore:
-            self.action_edit_notes()
-
-    def go_to(self, item_id: str) -> None:
-        """Show an item (from the dashboard): clears a filter that hides it."""
-        if not self.checklist_tree.shown(item_id):
-            self.filter_input.value = ""
-            self.filter_input.display = False
-            self.checklist_tree.rebuild(ItemFilter(), keep=item_id)
-        else:
-            self.checklist_tree.select_item(item_id)
-        self.checklist_tree.focus()
-        self._show_detail(item_id)
+    def _chosen(self) -> None:
+        self.action_edit_notes()
 
     # -- editing
 
@@ -324,7 +225,6 @@ class AssessScreen(Screen[None]):
 
     def _change(self, item_id: str, field: str, value: object) -> None:
         """Every edit goes through here: session, three tree labels, detail, header, timer."""
-        assert self.session is not None
         try:
             if field == "answer":
                 assert isinstance(value, Answer)
@@ -357,13 +257,13 @@ class AssessScreen(Screen[None]):
 
     def action_flag(self) -> None:
         item_id = self._current()
-        if item_id is not None and self.session is not None:
+        if item_id is not None:
             response = self.session.assessment.responses.get(item_id)
             self._change(item_id, "flagged", not (response and response.flagged))
 
     def action_not_applicable(self) -> None:
         item_id = self._current()
-        if item_id is None or self.session is None:
+        if item_id is None:
             return
         response = self.session.assessment.responses.get(item_id)
         label = self.checklist.scale.not_applicable.label
@@ -382,7 +282,7 @@ class AssessScreen(Screen[None]):
 
     def action_target(self) -> None:
         item_id = self._current()
-        if item_id is None or self.session is None:
+        if item_id is None:
             return
         response = self.session.assessment.responses.get(item_id)
         options = [
@@ -400,7 +300,7 @@ class AssessScreen(Screen[None]):
 
     def _edit_text(self, field: str, title: str) -> None:
         item_id = self._current()
-        if item_id is None or self.session is None:
+        if item_id is None:
             return
         response = self.session.assessment.responses.get(item_id)
         text = str(getattr(response, field)) if response else ""
@@ -420,7 +320,7 @@ class AssessScreen(Screen[None]):
 
     def action_edit_evidence(self) -> None:
         item_id = self._current()
-        if item_id is None or self.session is None:
+        if item_id is None:
             return
         response = self.session.assessment.responses.get(item_id)
 
@@ -453,7 +353,7 @@ class AssessScreen(Screen[None]):
 
     def action_edit_notes_external(self) -> None:
         item_id = self._current()
-        if item_id is None or self.session is None:
+        if item_id is None:
             return
         response = self.session.assessment.responses.get(item_id)
         editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
@@ -476,7 +376,6 @@ class AssessScreen(Screen[None]):
     # -- navigation
 
     def _jump(self, step: int) -> None:
-        assert self.session is not None
         items = self.checklist.items
         board = self.session.board
         current = self.checklist_tree.current_item
@@ -499,57 +398,10 @@ class AssessScreen(Screen[None]):
     def action_previous_unanswered(self) -> None:
         self._jump(-1)
 
-    def action_filter(self) -> None:
-        self.filter_input.display = True
-        self.filter_input.focus()
-
-    @on(Input.Changed, "#filter")
-    def _filter_changed(self, event: Input.Changed) -> None:
-        item_filter = ItemFilter.parse(event.value)
-        if item_filter == self.checklist_tree.item_filter:
-            return  # already shown (escape rebuilt the tree before this message came)
-        self.checklist_tree.rebuild(item_filter, keep=self.checklist_tree.current_item)
-        if self.session is None:
-            self._refresh_status()
-
-    @on(Input.Submitted, "#filter")
-    def _filter_done(self) -> None:
-        if not self.filter_input.value.strip():
-            self.filter_input.display = False
-        self.checklist_tree.focus()
-        if self.checklist_tree.matched == 0:
-            self.notify("No item matches this filter.", severity="warning")
-
-    def action_back(self) -> None:
-        if self.filter_input.display:
-            keep = self.checklist_tree.current_item
-            self.filter_input.value = ""
-            self.filter_input.display = False
-            self.checklist_tree.rebuild(ItemFilter(), keep=keep)
-            self.checklist_tree.focus()
-            return
+    def leave(self) -> None:
         self.context.leave_assess(self)
 
-    def action_source(self) -> None:
-        item_id = self.checklist_tree.current_item
-        if item_id is None:
-            self.notify("Move to an item first (down or j).", severity="warning")
-            return
-        item = self.checklist.item_index[item_id]
-        for ref in item.refs:
-            document = self.checklist.document(ref.source)
-            if ref.quote and document is not None:
-                from decalogue.tui.screens.source import SourceScreen
-
-                source = self.checklist.source_index[ref.source]
-                self.app.push_screen(
-                    SourceScreen(self.checklist.source_label(source), document, ref.quote)
-                )
-                return
-        self.notify("This item cites no source text to show.", severity="warning")
-
     def action_dashboard(self) -> None:
-        assert self.session is not None
         from decalogue.tui.screens.dashboard import DashboardScreen
 
         def done(item_id: str | None) -> None:
@@ -559,7 +411,6 @@ class AssessScreen(Screen[None]):
         self.app.push_screen(DashboardScreen(self.session), done)
 
     def action_export(self) -> None:
-        assert self.session is not None
         from decalogue.tui.screens.export import ExportScreen
 
         self.app.push_screen(ExportScreen(self.session, self.context.workspace.root))
@@ -578,7 +429,7 @@ class AssessScreen(Screen[None]):
 
     def _autosave(self) -> None:
         self._timer = None
-        if self.session is None or not self.session.dirty:
+        if not self.session.dirty:
             return
         if self._saving:  # look again soon: the change waits for the save under way
             self._timer = self.set_timer(0.1, self._autosave)
@@ -591,7 +442,6 @@ class AssessScreen(Screen[None]):
 
     @work(thread=True, group="autosave")
     def _save_in_background(self) -> None:
-        assert self.session is not None
         try:
             self.session.save()
         except store.ConflictError as error:
@@ -606,7 +456,6 @@ class AssessScreen(Screen[None]):
     @on(Saved)
     def _saved(self) -> None:
         self._saving = False
-        assert self.session is not None
         if self.session.dirty:
             self._state, self._error = "unsaved", ""
             self._schedule_save()
@@ -632,7 +481,7 @@ class AssessScreen(Screen[None]):
             self._timer.stop()
             self._timer = None
         self._unsaved_since = None
-        if self.session is None or not self.session.dirty:
+        if not self.session.dirty:
             return None
         try:
             self.session.save()
@@ -660,7 +509,6 @@ class AssessScreen(Screen[None]):
         )
 
     def _apply_conflict_choice(self, choice: str) -> None:
-        assert self.session is not None
         session = self.session
         try:
             if choice == "overwrite":
@@ -676,7 +524,6 @@ class AssessScreen(Screen[None]):
         except DecalogueError as error:
             self._show_save_error(str(error))
             return
-        assert self.session is not None
         self.checklist_tree.board = self.session.board
         self.checklist_tree.rebuild(keep=self.checklist_tree.current_item)
         self._state, self._error = "saved", ""
