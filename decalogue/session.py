@@ -17,6 +17,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from decalogue.errors import AssessmentError, DecalogueError, Problem, display_path
+from decalogue.model.actions import Action
 from decalogue.model.assessment import (
     EDITABLE,
     Answer,
@@ -160,6 +161,8 @@ class Session:
             self._check_level(item_id, value)
         if field == "evidence":
             value = [e if isinstance(e, Evidence) else Evidence.model_validate(e) for e in value]
+        if field == "actions":
+            value = [a if isinstance(a, Action) else Action.model_validate(a) for a in value]
         return self._apply(item_id, field, value)
 
     def confirm(self, item_id: str) -> Change | None:

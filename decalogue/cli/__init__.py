@@ -26,6 +26,7 @@ COMMAND_MODULES = (
     "checklist_commands",
     "export_commands",
     "fill_commands",
+    "plan_commands",
     "schema_commands",
     "status_commands",
     "workshop_commands",

@@ -16,6 +16,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from decalogue.errors import DecalogueError
+from decalogue.model.actions import Action
 from decalogue.model.checklist import Checklist
 from decalogue.model.countries import is_user_assigned, lookup
 
@@ -132,6 +133,8 @@ class Response(_Model):
     """Carried forward from the previous period and not yet confirmed or changed."""
     finding: LongText = ""
     """Finding or recommendation for the report."""
+    actions: Annotated[list[Action], Field(max_length=100)] = []
+    """The item's part of the action plan."""
     changed_by: ShortText = ""
     changed_at: datetime | None = None
 
@@ -165,7 +168,7 @@ class Change(_Model):
 
 #: The fields of a Response that `Assessment.apply` may change, besides the answer.
 #: Setting `carried` to False is how a carried-forward answer is confirmed.
-EDITABLE = ("target", "notes", "evidence", "flagged", "finding", "carried")
+EDITABLE = ("target", "notes", "evidence", "flagged", "finding", "carried", "actions")
 
 #: Where an assessment stands: a draft, in review, or final (what may be handed in).
 Status = Literal["draft", "review", "final"]

@@ -1,0 +1,102 @@
+"""`decalogue plan`: the action plan of an assessment, out as a table or file, and back from CSV."""
+
+from __future__ import annotations
+
+import argparse
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from decalogue.analysis.plan import ORDERS, ordered, plan_entries, select
+from decalogue.errors import DecalogueError, display_path
+from decalogue.model.actions import STATUSES
+from decalogue.reports import plan as render
+from decalogue.reports.plan_csv import read_plan_file
+from decalogue.session import Session
+from decalogue.storage.atomic import write_file
+
+EPILOG = """\
+examples:
+  decalogue plan XX-2025.json                          every action, by deadline
+  decalogue plan XX-2025.json --overdue --owner justice
+  decalogue plan XX-2025.json --format csv -o plan.csv  edit it in a spreadsheet, then:
+  decalogue plan XX-2025.json --csv plan.csv --dry-run  see what would change
+  decalogue plan XX-2025.json --csv plan.csv            apply it (all rows or none)
+"""
+
+
+def register(subparsers: Any) -> None:
+    plan = subparsers.add_parser(
+        "plan",
+        help="list an assessment's actions (owner, deadline, status), or apply an edited CSV",
+        description=(
+            "The action plan: every action on the assessment's items, with the institution "
+            "responsible, the deadline, the status and the gap it closes. Overdue means open "
+            "(planned or in progress) with the deadline passed."
+        ),
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    plan.add_argument("file", type=Path, help="the assessment (.json)")
+    plan.add_argument("--format", "-f", choices=("table", "md", "csv", "json"), default="table")
+    plan.add_argument("-o", "--output", type=Path, metavar="OUT", help="write to this file")
+    plan.add_argument("--owner", metavar="TEXT", help="only institutions whose name contains TEXT")
+    plan.add_argument("--status", choices=STATUSES, help="only actions with this status")
+    plan.add_argument("--overdue", action="store_true", help="only overdue actions")
+    plan.add_argument("--sort", choices=ORDERS, default="deadline", help="order (default deadline)")
+    plan.add_argument(
+        "--as-of", metavar="DATE", type=date.fromisoformat, help="count overdue as of this date"
+    )
+    plan.add_argument("--csv", type=Path, metavar="CSV", help="apply an edited plan CSV")
+    plan.add_argument("--dry-run", action="store_true", help="with --csv: say what would change")
+    plan.add_argument("--checklist", metavar="ID_OR_PATH", help="the checklist, if not found")
+    plan.add_argument("--user", metavar="NAME", help="your name, for the history")
+    plan.set_defaults(handler=plan_command)
+
+
+def plan_command(args: argparse.Namespace) -> int:
+    session = Session.open(args.file, args.checklist, user=args.user)
+    if args.csv is not None:
+        return _apply(session, args)
+    today = args.as_of or date.today()
+    entries = plan_entries(session.checklist, session.assessment, today)
+    entries = ordered(
+        select(entries, owner=args.owner, status=args.status, overdue=args.overdue), args.sort
+    )
+    if args.format == "csv":
+        text = render.render_csv(entries)
+    elif args.format == "json":
+        text = render.render_json(entries, today)
+    elif args.format == "md":
+        text = render.render_markdown(entries, today)
+    else:
+        text = render.render_table(entries, today) + "\n"
+    if args.output is None:
+        print(text, end="")
+    else:
+        write_file(args.output, text)
+        print(f"Wrote {display_path(args.output)} ({len(entries)} actions).")
+    return 0
+
+
+def _apply(session: Session, args: argparse.Namespace) -> int:
+    result = read_plan_file(args.csv, session.checklist, session.assessment)
+    for edit in result.edits:
+        for said in edit.said:
+            print(f"{edit.item_id}: {said}")
+    if result.untouched:
+        print(f"{result.untouched} actions not in the CSV are left as they are.")
+    if not result.edits:
+        print("Nothing to change.")
+        return 0
+    if args.dry_run:
+        print(f"Dry run: {len(result.edits)} items would change; nothing was written.")
+        return 0
+    for edit in result.edits:
+        try:
+            session.set_field(edit.item_id, "actions", edit.actions)
+        except DecalogueError as error:
+            raise DecalogueError(f"{display_path(args.csv)}: {error}; nothing was saved") from None
+    session.save()
+    print(f"Saved {display_path(session.path)}: actions of {len(result.edits)} items changed.")
+    return 0

@@ -1,0 +1,74 @@
+"""Actions: what a country will do about an item, by whom, by when, and how far it got.
+
+An item's actions are its part of the national action plan (owner, deadline,
+status, progress, budget line, and the gap it closes). They live on the item's
+response and change through `Assessment.apply`, so every edit is in the history.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+#: The states of an action, in the order a plan lists them.
+STATUSES = ("planned", "in_progress", "done", "dropped")
+Status = Literal["planned", "in_progress", "done", "dropped"]
+
+#: How the statuses read in reports.
+STATUS_WORDS = {
+    "planned": "planned",
+    "in_progress": "in progress",
+    "done": "done",
+    "dropped": "dropped",
+}
+
+Level = Annotated[int, Field(ge=0, le=100)]
+
+
+def new_action_id() -> str:
+    return uuid.uuid4().hex[:8]
+
+
+class Action(BaseModel):
+    """One step of the action plan, attached to one item."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]{1,40}$")] = Field(
+        default_factory=new_action_id
+    )
+    """Stable within the assessment; CSV round trips match rows on it."""
+    what: Annotated[str, Field(min_length=1, max_length=5_000)]
+    """What will be done."""
+    owner: Annotated[str, Field(max_length=300)] = ""
+    """The responsible institution: a ministry, an agency or an NGO."""
+    deadline: date | None = None
+    status: Status = "planned"
+    progress: Annotated[str, Field(max_length=20_000)] = ""
+    """Progress notes."""
+    budget: Annotated[str, Field(max_length=300)] = ""
+    """An optional budget line (its name or reference, not a sum the app adds up)."""
+    from_level: Level | None = None
+    """The level the gap starts from (usually the item's level when the action was set)."""
+    to_level: Level | None = None
+    """The level the action should bring the item to (usually its target)."""
+    carried_from: Annotated[str, Field(max_length=40)] = ""
+    """The period of the assessment this action was carried forward from, if any."""
+
+    @model_validator(mode="after")
+    def _gap_goes_up(self) -> Action:
+        low, high = self.from_level, self.to_level
+        if low is not None and high is not None and high < low:
+            raise ValueError("an action closes a gap upwards: to_level below from_level")
+        return self
+
+    @property
+    def open(self) -> bool:
+        return self.status in ("planned", "in_progress")
+
+    def overdue(self, today: date) -> bool:
+        """Open with its deadline past (a deadline today is not overdue yet)."""
+        return self.open and self.deadline is not None and self.deadline < today
