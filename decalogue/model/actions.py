@@ -72,3 +72,16 @@ class Action(BaseModel):
     def overdue(self, today: date) -> bool:
         """Open with its deadline past (a deadline today is not overdue yet)."""
         return self.open and self.deadline is not None and self.deadline < today
+
+
+def carry_actions(actions: list[Action], period: str) -> list[Action]:
+    """Into the next period: open actions go on, done ones stay on record, dropped ones end.
+
+    Each keeps its id (so progress can be followed across periods) and says which
+    period it came from.
+    """
+    return [
+        action.model_copy(update={"carried_from": action.carried_from or period})
+        for action in actions
+        if action.status != "dropped"
+    ]

@@ -16,7 +16,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from decalogue.errors import DecalogueError
-from decalogue.model.actions import Action
+from decalogue.model.actions import Action, carry_actions
 from decalogue.model.checklist import Checklist
 from decalogue.model.countries import is_user_assigned, lookup
 
@@ -385,7 +385,9 @@ def carry_forward(
     new_period = _period(period) if period else next_period(previous.period)
     at = now()
     responses = {
-        item_id: response.model_copy(update={"carried": True})
+        item_id: response.model_copy(
+            update={"carried": True, "actions": carry_actions(response.actions, previous.period)}
+        )
         for item_id, response in previous.responses.items()
         if item_id in checklist.item_index and not response.is_empty()
     }

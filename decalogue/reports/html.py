@@ -11,10 +11,13 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from html import escape
 
+from decalogue.analysis.plan import tallies
 from decalogue.model.assessment import Assessment
 from decalogue.model.checklist import Checklist
 from decalogue.model.scoring import ScoreBoard
 from decalogue.reports.html_style import CSP, STAMP_STYLE, STYLE
+from decalogue.reports.plan import card_entries, deadline_text, gap_text, plan_date
+from decalogue.reports.plan import status_text as action_status
 from decalogue.reports.scorecard import Scorecard, build_scorecard
 from decalogue.reports.scorecard_parts import Figures, ItemInfo, PillarFigures, SectionFigures
 from decalogue.reports.text import printable
@@ -313,6 +316,8 @@ def html_report(card: Scorecard) -> str:
         add("</section>")
     add("</section>")
 
+    add(_plan(card))
+
     add('<section id="not-applicable"><h2>Not applicable</h2>')
     not_applicable = [item for item in card.items if item.not_applicable]
     if not_applicable:
@@ -456,3 +461,46 @@ def _notes_and_evidence(item: ItemInfo) -> str:
         parts.append("</ul>")
     parts.append("</section>")
     return "".join(parts)
+
+
+def _plan(card: Scorecard) -> str:
+    """The "Action plan" section: counts by pillar and institution, then each action."""
+    entries = card_entries(card)
+    parts = ['<section id="action-plan"><h2>Action plan</h2>']
+    if not entries:
+        parts.append("<p>No actions are recorded in this assessment.</p></section>")
+        return "\n".join(parts)
+    overdue = sum(1 for entry in entries if entry.overdue)
+    parts.append(
+        f"<p>{len(entries)} actions; {overdue} overdue on {plan_date(card).isoformat()} "
+        "(open, with the deadline passed).</p>"
+    )
+    for title, by, column in (
+        ("By pillar", "pillar", "Pillar"),
+        ("By institution", "owner", "Institution"),
+    ):
+        counts = [
+            [e(t.title), str(t.total), str(t.open), str(t.overdue), str(t.done)]
+            for t in tallies(entries, by)  # type: ignore[arg-type]
+        ]
+        parts.append(f"<h3>{title}</h3>")
+        parts.append(_table([column, "Actions", "Open", "Overdue", "Done"], counts, {1, 2, 3, 4}))
+    rows = [
+        [
+            e(deadline_text(entry)),
+            f"<strong>{e(action_status(entry))}</strong>"
+            if entry.overdue
+            else e(action_status(entry)),
+            f"{e(entry.item_id)} {e(entry.item_title)}",
+            e(entry.action.owner or "-"),
+            e(gap_text(entry)),
+            e(entry.action.what),
+            e(entry.action.progress),
+        ]
+        for entry in entries
+    ]
+    parts.append("<h3>Actions by deadline</h3>")
+    headers = ["Deadline", "Status", "Item", "Institution", "Gap", "Action", "Progress"]
+    parts.append(_table(headers, rows, set()))
+    parts.append("</section>")
+    return "\n".join(parts)

@@ -12,6 +12,8 @@ from datetime import datetime
 from decalogue.model.assessment import Assessment
 from decalogue.model.checklist import Checklist
 from decalogue.model.scoring import ScoreBoard
+from decalogue.reports.plan import card_entries, plan_date
+from decalogue.reports.plan import render_markdown as plan_markdown
 from decalogue.reports.scorecard import Scorecard, build_scorecard
 from decalogue.reports.scorecard_parts import Figures, ItemInfo
 from decalogue.reports.text import block, cell, inline, starts_line
@@ -215,6 +217,8 @@ def markdown_report(card: Scorecard) -> str:
         add("")
         add(block(item.finding))
     add("")
+
+    add(plan_markdown(card_entries(card), plan_date(card), heading="##"))
 
     add("## Not applicable")
     add("")

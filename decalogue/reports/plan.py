@@ -12,9 +12,10 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from decalogue.analysis.plan import PlanEntry, Tally, tallies
-from decalogue.model.actions import STATUS_WORDS
+from decalogue.analysis.plan import PlanEntry, Tally, ordered, tallies
+from decalogue.model.actions import STATUS_WORDS, Action
 from decalogue.reports import tables, text
+from decalogue.reports.scorecard import Scorecard
 
 #: The CSV's columns, in order; `plan_csv` reads the same names.
 CSV_COLUMNS = (
@@ -31,17 +32,17 @@ CSV_COLUMNS = (
 )
 
 
-def _deadline(entry: PlanEntry) -> str:
+def deadline_text(entry: PlanEntry) -> str:
     deadline = entry.action.deadline
     return deadline.isoformat() if deadline else "no deadline"
 
 
-def _status(entry: PlanEntry) -> str:
+def status_text(entry: PlanEntry) -> str:
     words = STATUS_WORDS[entry.action.status]
     return f"{words}, OVERDUE" if entry.overdue else words
 
 
-def _gap(entry: PlanEntry) -> str:
+def gap_text(entry: PlanEntry) -> str:
     low, high = entry.action.from_level, entry.action.to_level
     if low is None and high is None:
         return ""
@@ -54,11 +55,11 @@ def render_table(entries: Sequence[PlanEntry], today: date) -> str:
     headers = ("DEADLINE", "STATUS", "ITEM", "INSTITUTION", "GAP", "WHAT")
     rows = [
         (
-            _deadline(e),
-            _status(e),
+            deadline_text(e),
+            status_text(e),
             e.item_id,
             text.cut(e.action.owner or "-", 30),
-            _gap(e),
+            gap_text(e),
             text.cut(e.action.what, 60),
         )
         for e in entries
@@ -94,11 +95,11 @@ def render_markdown(entries: Sequence[PlanEntry], today: date, *, heading: str =
     lines += [f"{heading}# Actions by deadline", ""]
     rows = [
         [
-            _deadline(e),
-            _status(e),
+            deadline_text(e),
+            status_text(e),
             f"{e.item_id} {text.cell(e.item_title)}",
             text.cell(e.action.owner or "-"),
-            _gap(e),
+            gap_text(e),
             text.cell(e.action.what),
             text.cell(e.action.progress),
         ]
@@ -154,3 +155,28 @@ def render_json(entries: Sequence[PlanEntry], today: date) -> str:
         "by_institution": [t.__dict__ for t in tallies(entries, "owner")],
     }
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+def card_entries(card: Scorecard) -> list[PlanEntry]:
+    """The plan as a scorecard holds it (actions on items), in deadline order."""
+    pillars = {p.id: p.title for p in card.pillars}
+    entries = [
+        PlanEntry(
+            item_id=item.id,
+            item_title=item.title,
+            pillar_id=item.pillar,
+            pillar_title=pillars.get(item.pillar, ""),
+            position=position,
+            action=Action.model_validate(info.model_dump(exclude={"overdue"})),
+            level=item.level,
+            target=item.target,
+            overdue=info.overdue,
+        )
+        for position, item in enumerate(card.items)
+        for info in item.actions
+    ]
+    return ordered(entries, "deadline")
+
+
+def plan_date(card: Scorecard) -> date:
+    return card.action_plan.as_of if card.action_plan else card.generated_at.date()

@@ -10,18 +10,21 @@ show the same numbers.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Literal
 
 from pydantic import ConfigDict, Field
 
 from decalogue import __version__
+from decalogue.analysis.plan import Tally, plan_entries, tallies
+from decalogue.model.actions import Action
 from decalogue.model.assessment import STATUS_LABELS, Assessment, Response, now
 from decalogue.model.checklist import Checklist, Reference, Source
 from decalogue.model.readiness import Readiness, carried_phrase, readiness
 from decalogue.model.scoring import GroupScore, ItemScore, ScoreBoard
 from decalogue.model.sources import bundled_seeds
 from decalogue.reports.scorecard_parts import (
+    ActionInfo,
     AssessorInfo,
     CarriedInfo,
     ChecklistInfo,
@@ -37,6 +40,8 @@ from decalogue.reports.scorecard_parts import (
     OpenPointInfo,
     OrphanInfo,
     PillarFigures,
+    PlanCount,
+    PlanInfo,
     ReadinessInfo,
     ReferenceInfo,
     ScaleInfo,
@@ -50,7 +55,7 @@ from decalogue.reports.text import json_safe
 from decalogue.resources import schema_id
 
 #: Raise when a field changes meaning or disappears; adding fields keeps the version.
-SCORECARD_VERSION: Literal[1] = 1
+SCORECARD_VERSION: Literal[2] = 2
 SCORECARD_SCHEMA_ID = schema_id("scorecard")
 
 #: How many gaps the scorecard lists; the per-item entries hold all of them.
@@ -83,8 +88,9 @@ class Scorecard(_Model):
     schema_uri: str = Field(alias="$schema")
     """The file name of the JSON Schema this document follows, as shipped with decalogue
     (`decalogue schema scorecard` prints it)."""
-    scorecard_version: Literal[1]
-    """The version of this format; raised when a field changes meaning or disappears."""
+    scorecard_version: Literal[1, 2]
+    """The version of this format; raised when a field changes meaning or disappears.
+    Version 2 added the action plan (`action_plan` and each item's `actions`)."""
     generator: Generator
     """The program that wrote the scorecard."""
     generated_at: datetime
@@ -131,6 +137,8 @@ class Scorecard(_Model):
     """The sources the items cite."""
     orphaned: list[OrphanInfo]
     """Answers to items the checklist no longer has: kept, not scored."""
+    action_plan: PlanInfo | None = None
+    """The action plan in figures (version 2; null in version 1)."""
 
     def to_json(self) -> str:
         # Escaped, the strings read back the same; a terminal showing the file acts on none.
@@ -147,14 +155,18 @@ def build_scorecard(
     generated_at: datetime | None = None,
 ) -> Scorecard:
     scale = checklist.scale
-    items = [_item(checklist, assessment, board, item_id) for item_id in checklist.item_index]
+    generated_at = generated_at or now()
+    today = generated_at.date()
+    items = [
+        _item(checklist, assessment, board, item_id, today) for item_id in checklist.item_index
+    ]
     titles = {item.id: item.title for item in checklist.items}
     check = readiness(checklist, assessment)
     return Scorecard(
         schema_uri=SCORECARD_SCHEMA_ID,
         scorecard_version=SCORECARD_VERSION,
         generator=Generator(name="decalogue", version=__version__),
-        generated_at=generated_at or now(),
+        generated_at=generated_at,
         assessment_id=assessment.id,
         title=assessment.display_title(),
         status=StatusInfo(
@@ -219,6 +231,7 @@ def build_scorecard(
         flagged=[FlagInfo(item=i, title=titles[i]) for i in board.flagged()],
         sources=_sources(checklist),
         orphaned=[_orphan(i, assessment.responses[i]) for i in assessment.orphaned(checklist)],
+        action_plan=_plan(checklist, assessment, today),
     )
 
 
@@ -275,7 +288,7 @@ def _figures(checklist: Checklist, group: GroupScore) -> Figures:
 
 
 def _item(
-    checklist: Checklist, assessment: Assessment, board: ScoreBoard, item_id: str
+    checklist: Checklist, assessment: Assessment, board: ScoreBoard, item_id: str, today: date
 ) -> ItemInfo:
     item = checklist.item_index[item_id]
     place = checklist.places[item_id]
@@ -318,6 +331,7 @@ def _item(
         changed_by=response.changed_by,
         changed_at=response.changed_at,
         references=[_reference(checklist, ref) for ref in item.refs],
+        actions=[_action(action, today) for action in response.actions],
     )
 
 
@@ -395,4 +409,23 @@ def _orphan(item_id: str, response: Response) -> OrphanInfo:
         flagged=response.flagged,
         notes=response.notes,
         finding=response.finding,
+    )
+
+
+def _action(action: Action, today: date) -> ActionInfo:
+    return ActionInfo(**action.model_dump(), overdue=action.overdue(today))
+
+
+def _plan_counts(counts: list[Tally]) -> list[PlanCount]:
+    return [PlanCount(**tally.__dict__) for tally in counts]
+
+
+def _plan(checklist: Checklist, assessment: Assessment, today: date) -> PlanInfo:
+    entries = plan_entries(checklist, assessment, today)
+    return PlanInfo(
+        as_of=today,
+        total=len(entries),
+        overdue=sum(1 for e in entries if e.overdue),
+        by_pillar=_plan_counts(tallies(entries, "pillar")),
+        by_institution=_plan_counts(tallies(entries, "owner")),
     )

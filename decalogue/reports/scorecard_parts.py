@@ -9,7 +9,7 @@ is computed from the rounded values, so the figures a reader sees add up.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -238,6 +238,67 @@ class ReferenceInfo(_Model):
     """Chapter, paragraph or page of a source cited without a quote; empty otherwise."""
 
 
+class ActionInfo(_Model):
+    """One action of the action plan, on the item it belongs to."""
+
+    id: str
+    """Stable within the assessment, and across periods when carried forward."""
+    what: str
+    """What will be done."""
+    owner: str
+    """The responsible institution; empty when none is named."""
+    deadline: date | None
+    """The deadline; null when none is set."""
+    status: Literal["planned", "in_progress", "done", "dropped"]
+    """Where the action stands."""
+    overdue: bool
+    """Open (planned or in progress) with the deadline before the scorecard's date."""
+    progress: str
+    """Progress notes."""
+    budget: str
+    """The budget line it is paid from; empty when none is named."""
+    from_level: Count | None
+    """The level the gap starts from; null when not stated."""
+    to_level: Count | None
+    """The level the action should bring the item to; null when not stated."""
+    carried_from: str
+    """The period the action was carried forward from; empty when set in this period."""
+
+
+class PlanCount(_Model):
+    """The actions of one pillar or one institution, counted."""
+
+    key: str
+    """The pillar id, or the institution's name."""
+    title: str
+    """The pillar's title, or the institution's name."""
+    total: Count
+    """Every action of the group."""
+    open: Count
+    """Planned or in progress."""
+    overdue: Count
+    """Open with the deadline passed."""
+    done: Count
+    """Done."""
+    dropped: Count
+    """Dropped."""
+
+
+class PlanInfo(_Model):
+    """The action plan in figures; the actions themselves are on their items."""
+
+    as_of: date
+    """The date overdue is counted against (the day the scorecard was written)."""
+    total: Count
+    """Every action of the assessment."""
+    overdue: Count
+    """Open actions whose deadline has passed."""
+    by_pillar: list[PlanCount]
+    """Counts per pillar, in checklist order."""
+    by_institution: list[PlanCount]
+    """Counts per responsible institution, by name."""
+
+
 class ItemInfo(_Model):
     id: str
     """The item's stable id, e.g. LF-01."""
@@ -290,6 +351,8 @@ class ItemInfo(_Model):
     """When the answer was last changed; null when never changed."""
     references: list[ReferenceInfo]
     """Where the item comes from in its sources."""
+    actions: list[ActionInfo] = []
+    """The item's actions (scorecard version 2; absent from version 1)."""
 
 
 class GapInfo(_Model):
