@@ -8,6 +8,9 @@ import shutil
 import tempfile
 from pathlib import Path
 
+#: Fixtures of a throw-away PostgreSQL server (cluster, pg_url).
+pytest_plugins = ("tests.postgres",)
+
 _SANDBOX = Path(tempfile.mkdtemp(prefix="decalogue-tests-"))
 atexit.register(shutil.rmtree, _SANDBOX, ignore_errors=True)
 # Set at import, before any test or subprocess runs: the workspace and checklist cache a

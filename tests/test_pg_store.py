@@ -13,7 +13,7 @@ from decalogue.storage.assessment_file import dumps
 from decalogue.storage.checklists import load_checklist
 from decalogue.storage.pg import documents, schema
 from decalogue.storage.pg.connection import StoreError
-from tests.postgres import Cluster, cluster, pg_url  # noqa: F401  (fixtures)
+from tests.postgres import Cluster
 
 
 def _checklist_text() -> documents.ChecklistText:
@@ -88,7 +88,7 @@ def test_pushing_a_different_version_needs_replace(pg_url: str) -> None:
 def test_unreachable_server_and_unknown_role_get_one_clear_line(cluster: Cluster) -> None:
     with pytest.raises(StoreError, match="cannot be reached"):
         documents.listing("postgresql://nobody@/none?host=/nonexistent-socket-dir")
-    with pytest.raises(StoreError, match="role .* does not exist"):
+    with pytest.raises(StoreError, match=r"role .* does not exist"):
         documents.listing(cluster.url(user="no_such_role"))
     with pytest.raises(StoreError, match="does not exist; create it"):
         documents.listing(cluster.url("no_such_database"))

@@ -1,4 +1,4 @@
-"""The action plan: actions on items, `decalogue plan`, its CSV round trip, reports, carry forward."""
+"""The action plan: actions on items, `decalogue plan` and its CSV, reports, carry forward."""
 
 from __future__ import annotations
 

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TextIO
 
+from decalogue.cli.sessions import open_session
 from decalogue.errors import DecalogueError, display_path
 from decalogue.model.assessment import Answer, Evidence
 from decalogue.model.checklist import Item
@@ -74,13 +75,8 @@ def _common(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _open(args: argparse.Namespace) -> Session:
-    user = args.user or os.environ.get("DECALOGUE_USER") or None
-    return Session.open(args.file, args.checklist, user=user)
-
-
 def show_command(args: argparse.Namespace) -> int:
-    session = _open(args)
+    session = open_session(args)
     checklist, assessment = session.checklist, session.assessment
     if args.item is None:
         lines = summary_lines(checklist, assessment, session.board)
@@ -311,7 +307,7 @@ def _walk(session: Session, args: argparse.Namespace) -> tuple[list[Item], int]:
 
 
 def fill_command(args: argparse.Namespace) -> int:
-    session = _open(args)
+    session = open_session(args)
     items, start = _walk(session, args)
     bold = bool(args.color) and "NO_COLOR" not in os.environ
 

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from decalogue.analysis.plan import ORDERS, ordered, plan_entries, select
+from decalogue.cli.sessions import open_session
 from decalogue.errors import DecalogueError, display_path
 from decalogue.model.actions import STATUSES
 from decalogue.reports import plan as render
@@ -55,7 +56,7 @@ def register(subparsers: Any) -> None:
 
 
 def plan_command(args: argparse.Namespace) -> int:
-    session = Session.open(args.file, args.checklist, user=args.user)
+    session = open_session(args)
     if args.csv is not None:
         return _apply(session, args)
     today = args.as_of or date.today()
