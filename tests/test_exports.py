@@ -204,7 +204,7 @@ def test_scorecard_json_validates_against_the_published_schema(which: str) -> No
     errors = sorted(validator().iter_errors(data), key=str)
     assert not errors, errors[0]
     assert data["$schema"] == SCORECARD_SCHEMA_ID == json_schema("scorecard")["$id"]
-    assert data["scorecard_version"] == 1
+    assert data["scorecard_version"] == 2
 
 
 def test_schema_rejects_a_scorecard_with_a_score_out_of_range() -> None:

@@ -148,6 +148,16 @@ class Scorecard(_Model):
 # --------------------------------------------------------------------------- building
 
 
+def render_json(
+    checklist: Checklist,
+    assessment: Assessment,
+    board: ScoreBoard,
+    generated_at: datetime | None = None,
+) -> str:
+    """The scorecard as JSON text (the `json` export format)."""
+    return build_scorecard(checklist, assessment, board, generated_at).to_json()
+
+
 def build_scorecard(
     checklist: Checklist,
     assessment: Assessment,
