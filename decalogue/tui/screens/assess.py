@@ -26,6 +26,7 @@ from textual.screen import ModalScreen
 from textual.timer import Timer
 
 from decalogue.errors import DecalogueError
+from decalogue.model.actions import Action
 from decalogue.model.assessment import Answer, Evidence
 from decalogue.session import Session
 from decalogue.storage import store
@@ -113,6 +114,22 @@ class AssessScreen(ChecklistScreen):
             "Evidence",
             id="assess.evidence",
             tooltip="Add or delete evidence",
+            show=False,
+        ),
+        Binding(
+            "a",
+            "edit_actions",
+            "Actions",
+            id="assess.actions",
+            tooltip="Add or change the item's actions (action plan)",
+            show=False,
+        ),
+        Binding(
+            "p",
+            "plan",
+            "Plan",
+            id="assess.plan",
+            tooltip="The action plan: every action by deadline",
             show=False,
         ),
         SOURCE,
@@ -400,6 +417,37 @@ class AssessScreen(ChecklistScreen):
 
     def leave(self) -> None:
         self.context.leave_assess(self)
+
+    def action_edit_actions(self) -> None:
+        from decalogue.analysis.plan import owners
+        from decalogue.tui.screens.actions import ActionsDialog
+
+        item_id = self._current()
+        if item_id is None:
+            return
+        response = self.session.assessment.responses.get(item_id)
+
+        def done(actions: list[Action] | None) -> None:
+            if actions is not None:
+                self._change(item_id, "actions", actions)
+
+        dialog = ActionsDialog(
+            item_id,
+            response.actions if response else [],
+            owners(self.session.assessment),
+            level=None if response is None or response.not_applicable else response.level,
+            target=response.target if response else None,
+        )
+        self._open_editor(dialog, dialog.typed, done)
+
+    def action_plan(self) -> None:
+        from decalogue.tui.screens.plan import PlanScreen
+
+        def done(item_id: str | None) -> None:
+            if item_id:
+                self.go_to(item_id)
+
+        self.app.push_screen(PlanScreen(self.session), done)
 
     def action_dashboard(self) -> None:
         from decalogue.tui.screens.dashboard import DashboardScreen
