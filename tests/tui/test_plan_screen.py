@@ -42,7 +42,8 @@ async def test_actions_added_in_the_dialog_are_saved_and_listed_by_deadline(
         # Done with a filled-in form keeps that action too.
         await pilot.press("escape")
         await settle(pilot)
-        assert app.screen is screen
+        back: object = app.screen
+        assert back is screen
         await pilot.press("p")
         await settle(pilot)
         assert isinstance(app.screen, PlanScreen)
@@ -52,7 +53,8 @@ async def test_actions_added_in_the_dialog_are_saved_and_listed_by_deadline(
         assert rows[0][1] == "planned, OVERDUE" and rows[1][1] == "planned"
         await pilot.press("enter")
         await settle(pilot)
-        assert app.screen is screen and screen.checklist_tree.current_item == item
+        shown: object = app.screen
+        assert shown is screen and screen.checklist_tree.current_item == item
         await pilot.press("ctrl+q")
         await settle(pilot)
     saved = store.read(scored_file).assessment.responses[item or ""].actions
