@@ -111,7 +111,9 @@ def test_cells_that_a_spreadsheet_would_run_are_quoted_and_unquoted_on_import(
     # In evidence a carriage return is written as \r, which no spreadsheet runs.
     assert row["evidence"].startswith("\\rcmd" if start == "\r" else "'" + start)
     fresh = empty_assessment(checklist)
-    apply_edits(read_edits(text, "x.csv", checklist, fresh), assessment_applier(fresh, "t"))
+    apply_edits(
+        read_edits(text, "x.csv", checklist, fresh, force=True), assessment_applier(fresh, "t")
+    )
     response = fresh.responses["A-01"]
     assert response.notes == dangerous
     assert response.finding == f"{start}1+1"
@@ -175,7 +177,7 @@ def test_import_recreates_every_field_in_a_fresh_assessment() -> None:
     checklist = small_checklist()
     source = filled_assessment(checklist)
     fresh = empty_assessment(checklist)
-    edits = read_edits(export_csv(checklist, source), "x.csv", checklist, fresh)
+    edits = read_edits(export_csv(checklist, source), "x.csv", checklist, fresh, force=True)
     changes = apply_edits(edits, assessment_applier(fresh, "Importer"))
     assert {c.by for c in changes} == {"Importer"}
     assert len(fresh.history) == len(changes) > 0
@@ -418,8 +420,9 @@ def test_cli_import_applies_edits_and_reports_how_many_items_changed(
     no_traceback(result)
     assert result.returncode == 0, result.stderr.decode()
     out = result.stdout.decode()
-    assert "A-01: flagged  (row 2)" in out
-    assert "C-02: answer, notes  (row 6)" in out
+    assert "A-01 flagged: no → yes  (row 2)" in out
+    assert "C-02 answer: unanswered → 3  (row 6)" in out
+    assert "C-02 notes: '' → 'Ünïcode, \"quotes\", commas and a second line'  (row 6)" in out
     assert out.strip().endswith("edited.csv: 2 items changed; saved XX-2025.json")
     saved = store.read(path).assessment
     assert saved.responses["C-02"].level == 3
@@ -524,7 +527,9 @@ def test_csv_export_then_import_round_trips_every_field(source: Assessment) -> N
     assert read_edits(data, "p.csv", checklist, source) == []
     # ... and into an empty one recreates every field exactly.
     fresh = empty_assessment(checklist)
-    apply_edits(read_edits(data, "p.csv", checklist, fresh), assessment_applier(fresh, "i"))
+    apply_edits(
+        read_edits(data, "p.csv", checklist, fresh, force=True), assessment_applier(fresh, "i")
+    )
     assert comparable(fresh) == comparable(source)
 
 
@@ -538,5 +543,7 @@ def test_csv_round_trips_random_assessments_of_the_bundled_checklist(source: Ass
     data = export_csv(checklist, source).encode("utf-8")
     assert read_edits(data, "p.csv", checklist, source) == []
     fresh = empty_assessment(checklist)
-    apply_edits(read_edits(data, "p.csv", checklist, fresh), assessment_applier(fresh, "i"))
+    apply_edits(
+        read_edits(data, "p.csv", checklist, fresh, force=True), assessment_applier(fresh, "i")
+    )
     assert comparable(fresh) == comparable(source)

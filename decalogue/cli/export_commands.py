@@ -11,6 +11,7 @@ from typing import Any
 from decalogue import reports
 from decalogue.cli.output import emit
 from decalogue.errors import DecalogueError, display_path
+from decalogue.reports.csv_checks import change_line
 from decalogue.reports.csv_io import import_csv
 from decalogue.session import Session
 
@@ -69,7 +70,14 @@ def register(subparsers: Any) -> None:
         help="who made the edits, for the history (default: the first assessor, else your login)",
     )
     load.add_argument(
-        "--dry-run", action="store_true", help="check and list the changes without saving"
+        "--dry-run",
+        action="store_true",
+        help="check and list every change (old → new) without saving",
+    )
+    load.add_argument(
+        "--force",
+        action="store_true",
+        help="import a CSV exported from another assessment (its country, period or id differ)",
     )
     _checklist_option(load)
     load.set_defaults(handler=import_command)
@@ -123,11 +131,13 @@ def _same_file(a: Path, b: Path) -> bool:
 
 def import_command(args: argparse.Namespace) -> int:
     session = Session.open(args.file, args.checklist, user=args.by)
-    result = import_csv(session, args.csv, dry_run=args.dry_run)
+    result = import_csv(session, args.csv, dry_run=args.dry_run, force=args.force)
     shown_csv = display_path(args.csv)
     shown_file = display_path(args.file)
-    for edit in result.edits:
-        print(f"  {edit.item_id}: {', '.join(edit.changes)}  (row {edit.row})")
+    for difference in result.differences:
+        print(printable(change_line(difference)))
+    for warning in result.warnings:
+        print(printable(f"warning: {warning}"), file=sys.stderr)
     count = result.items_changed
     items = f"{count} item{'s' if count != 1 else ''}"
     if not result.edits:

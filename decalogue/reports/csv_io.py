@@ -28,6 +28,14 @@ from decalogue.errors import FileProblems, Problem, display_path
 from decalogue.model.assessment import Answer, Assessment, Change, Evidence, Response
 from decalogue.model.checklist import Checklist, Scale
 from decalogue.model.scoring import ScoreBoard
+from decalogue.reports.csv_checks import (
+    IDENTITY,
+    Difference,
+    differences,
+    identity_of,
+    identity_problems,
+    spreadsheet_warnings,
+)
 
 if TYPE_CHECKING:
     from decalogue.session import Session
@@ -51,11 +59,13 @@ COLUMNS = (
     "finding",
     "evidence",
     "score",
+    *IDENTITY,
 )
-#: Columns written for reading only; the import accepts them and ignores their values.
+#: Columns written for reading only; the import accepts them and ignores their values
+#: (the identity columns are checked against the assessment, `csv_checks`).
 #: `carried` says whether the answer is last period's, not yet confirmed (confirm it in the
 #: workbench or with `decalogue confirm`; changing the level in the CSV confirms it too).
-READ_ONLY = frozenset({"pillar", "section", "title", "level_label", "carried", "score"})
+READ_ONLY = frozenset({"pillar", "section", "title", "level_label", "carried", "score", *IDENTITY})
 
 _FORMULA_START = frozenset("=+-@\t\r")
 _YES = frozenset({"yes", "y", "true", "1", "x"})
@@ -174,6 +184,7 @@ def render_csv(
     writer = csv.writer(buffer)
     writer.writerow(COLUMNS)
     scale = checklist.scale
+    identity = identity_of(assessment)
     for pillar, section, item in checklist.walk():
         response = assessment.responses.get(item.id) or Response()
         scored = board.items[item.id]
@@ -199,6 +210,7 @@ def render_csv(
             "finding": response.finding,
             "evidence": format_evidence(response.evidence),
             "score": _number(scored.score),
+            **identity,
         }
         writer.writerow([protect(row[column]) for column in COLUMNS])
     return buffer.getvalue()
@@ -237,9 +249,18 @@ class _Row:
 
 
 def read_edits(
-    data: bytes | str, origin: str, checklist: Checklist, assessment: Assessment
+    data: bytes | str,
+    origin: str,
+    checklist: Checklist,
+    assessment: Assessment,
+    *,
+    force: bool = False,
+    target: str = "the assessment",
 ) -> list[RowEdit]:
-    """Check every row of an edited CSV; the edits that change something, or CsvImportError."""
+    """Check every row of an edited CSV; the edits that change something, or CsvImportError.
+
+    A CSV of another assessment (its identity columns) is refused unless `force`.
+    """
     text = _decode(data, origin)
     problems: list[Problem] = []
     rows = _records(text, origin, problems)
@@ -251,6 +272,19 @@ def read_edits(
     columns = _check_header(header, rows, origin, problems)
     if problems:
         raise CsvImportError(problems)
+    if not force:
+        found = {
+            name: {
+                unprotect(record[index]).strip()
+                for record in rows[1:]
+                if len(record) > index and record[index].strip()
+            }
+            for index, name in enumerate(header)
+            if name in IDENTITY
+        }
+        problems.extend(identity_problems(found, assessment, origin, target))
+        if problems:
+            raise CsvImportError(problems)
     edits: list[RowEdit] = []
     seen: dict[str, int] = {}
     for number, record in enumerate(rows[1:], start=2):
@@ -527,7 +561,14 @@ def session_applier(session: Session) -> Applier:
     return apply
 
 
-def read_edits_file(path: Path, checklist: Checklist, assessment: Assessment) -> list[RowEdit]:
+def read_edits_file(
+    path: Path,
+    checklist: Checklist,
+    assessment: Assessment,
+    *,
+    force: bool = False,
+    target: str = "the assessment",
+) -> list[RowEdit]:
     shown = display_path(path)
     try:
         data = path.read_bytes()
@@ -537,7 +578,7 @@ def read_edits_file(path: Path, checklist: Checklist, assessment: Assessment) ->
         raise CsvImportError([Problem(shown, "is a folder, not a CSV file")]) from None
     except OSError as error:
         raise CsvImportError([Problem(shown, f"cannot read: {error.strerror}")]) from None
-    return read_edits(data, shown, checklist, assessment)
+    return read_edits(data, shown, checklist, assessment, force=force, target=target)
 
 
 @dataclass(frozen=True)
@@ -545,21 +586,34 @@ class ImportResult:
     edits: list[RowEdit]
     changes: list[Change]
     saved: bool
+    differences: list[Difference] = field(default_factory=list)
+    """Every changed field, old and new, as it was before the import."""
+    warnings: list[str] = field(default_factory=list)
+    """Cells that look rewritten by a spreadsheet."""
 
     @property
     def items_changed(self) -> int:
         return len({edit.item_id for edit in self.edits if edit.changes})
 
 
-def import_csv(session: Session, csv_path: Path, *, dry_run: bool = False) -> ImportResult:
+def import_csv(
+    session: Session, csv_path: Path, *, dry_run: bool = False, force: bool = False
+) -> ImportResult:
     """Check an edited CSV, apply it to an open session and save it (unless `dry_run`).
 
-    Raises CsvImportError (nothing applied) or the store's SaveError / ConflictError
-    (the file on disk unchanged).
+    Raises CsvImportError (nothing applied; also for a CSV of another assessment unless
+    `force`) or the store's SaveError / ConflictError (the file on disk unchanged).
     """
-    edits = read_edits_file(csv_path, session.checklist, session.assessment)
+    target = display_path(session.path) if session.path else "the assessment"
+    edits = read_edits_file(
+        csv_path, session.checklist, session.assessment, force=force, target=target
+    )
+    found = differences(
+        [(e.row, e.item_id, e.changes) for e in edits], session.assessment.responses
+    )
+    warnings = spreadsheet_warnings(found, display_path(csv_path))
     if dry_run or not edits:
-        return ImportResult(edits, [], saved=False)
+        return ImportResult(edits, [], False, found, warnings)
     changes = apply_edits(edits, session_applier(session))
     saved = session.save()
-    return ImportResult(edits, changes, saved)
+    return ImportResult(edits, changes, saved, found, warnings)
