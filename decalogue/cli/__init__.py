@@ -30,6 +30,7 @@ COMMAND_MODULES = (
     "schema_commands",
     "status_commands",
     "workshop_commands",
+    "matrix_commands",
     "serve_commands",
 )
 

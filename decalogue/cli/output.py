@@ -2,12 +2,27 @@
 
 from __future__ import annotations
 
+import argparse
 import sys
 
 from decalogue.reports.text import printable
 
+#: UTF-8's byte-order mark: Excel reads a CSV as UTF-8 only when the file starts with it.
+BOM = "\ufeff"
 
-def emit(text: str, *, end_line: bool = True) -> None:
+
+def add_excel_option(parser: argparse.ArgumentParser) -> None:
+    """`--excel` (or `--bom`) for a command that writes CSV."""
+    parser.add_argument(
+        "--excel",
+        "--bom",
+        dest="excel",
+        action="store_true",
+        help="start the CSV with a UTF-8 byte-order mark, so Excel shows §, — and ü as written",
+    )
+
+
+def emit(text: str, *, end_line: bool = True, bom: bool = False) -> None:
     """Write `text` to standard output as UTF-8 (with a final line break if `end_line`).
 
     A terminal would act on control characters (retitle the window, clear the screen,
@@ -19,6 +34,8 @@ def emit(text: str, *, end_line: bool = True) -> None:
         text += "\n"
     if sys.stdout.isatty():
         text = printable(text)
+    if bom:
+        text = BOM + text
     sys.stdout.flush()
     sys.stdout.buffer.write(text.encode("utf-8"))
     sys.stdout.buffer.flush()

@@ -1,0 +1,67 @@
+"""`decalogue matrix`: many States' assessments, one row each, one column per pillar or section."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from decalogue.analysis.compare import Subject
+from decalogue.analysis.matrix import By, Order, matrix
+from decalogue.analysis.workshop import expand_paths
+from decalogue.cli.output import add_excel_option, emit
+from decalogue.cli.workshop_commands import _checklists, _fit, _read_all, _shown
+from decalogue.reports.matrix import FORMATS, render_matrix
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "matrix",
+        help="States x pillars: one row per assessment, scores, coverage and rank",
+        description=(
+            "One row per assessment (country, period, title): the overall score, each "
+            "pillar's (or section's) score, the coverage and the rank by overall score among "
+            "the assessments of the same period. Folders stand for every *.json in them. The "
+            "table fits 100 columns (it wraps into blocks); csv is for spreadsheets."
+        ),
+    )
+    parser.add_argument("paths", nargs="+", type=Path, metavar="FILE_OR_FOLDER")
+    parser.add_argument(
+        "--by",
+        choices=[b.value for b in By],
+        default=By.PILLAR.value,
+        help="one column per pillar (default) or per section",
+    )
+    parser.add_argument("--period", metavar="P", help="only the assessments of this period")
+    parser.add_argument(
+        "--sort",
+        choices=[o.value for o in Order],
+        default=Order.COUNTRY.value,
+        help="country (then period, default) or rank (newest period first)",
+    )
+    parser.add_argument(
+        "--format",
+        choices=FORMATS,
+        default="table",
+        help="table (for the terminal, default), csv, json, md (Markdown)",
+    )
+    parser.add_argument(
+        "--checklist",
+        action="append",
+        default=[],
+        metavar="ID|PATH",
+        help="the checklist the files answer, when it is not bundled (repeat for versions)",
+    )
+    add_excel_option(parser)
+    parser.set_defaults(handler=run_matrix)
+
+
+def run_matrix(args: argparse.Namespace) -> int:
+    stored = _read_all(expand_paths(list(args.paths)))
+    fitted = _fit(stored, _checklists(args))
+    subjects = [
+        Subject(e.assessment, c, _shown(e.path)) for e, c in zip(stored, fitted, strict=True)
+    ]
+    result = matrix(subjects, By(args.by), args.period, Order(args.sort))
+    emit(render_matrix(result, args.format), bom=args.excel and args.format == "csv")
+    return 0
