@@ -219,7 +219,7 @@ def test_cli_new_list_and_validate(tmp_path: Path) -> None:
     listed = run("list", workspace=workspace, cwd=tmp_path)
     assert listed.returncode == 0, listed.stderr
     lines = listed.stdout.splitlines()
-    assert lines[0].split()[:3] == ["FILE", "COUNTRY", "PERIOD"]
+    assert lines[0].split()[:4] == ["FILE", "TITLE", "COUNTRY", "PERIOD"]
     assert lines[1].split()[:5] == [
         "XX-2025.json",
         "XX",

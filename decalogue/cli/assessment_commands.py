@@ -7,12 +7,12 @@ from pathlib import Path
 from typing import Any
 
 from decalogue.cli import add_workspace_option
-from decalogue.cli.output import emit
+from decalogue.cli.output import add_excel_option, emit
 from decalogue.errors import AssessmentError, DecalogueError, Problem, display_path
 from decalogue.model.assessment import Assessor, carry_forward, new_assessment
 from decalogue.model.checklist import Checklist
 from decalogue.model.scoring import ScoreBoard
-from decalogue.reports.listing import render_list
+from decalogue.reports.listing import FORMATS, render_listing
 from decalogue.session import default_user
 from decalogue.storage import store
 from decalogue.storage.assessment_file import check_against
@@ -67,8 +67,18 @@ def register(subparsers: Any) -> None:
     listing = subparsers.add_parser(
         "list",
         help="the assessments in the workspace",
-        description="List the workspace's assessments: country, period, progress and score.",
+        description=(
+            "List the workspace's assessments: title, country, period, progress and score, "
+            "as a table, CSV (for spreadsheets) or JSON."
+        ),
     )
+    listing.add_argument(
+        "--format",
+        choices=FORMATS,
+        default="table",
+        help="table (for the terminal, default), csv, json",
+    )
+    add_excel_option(listing)
     add_workspace_option(listing)
     listing.set_defaults(handler=list_command)
 
@@ -140,14 +150,14 @@ def new_command(args: argparse.Namespace) -> int:
 def list_command(args: argparse.Namespace) -> int:
     workspace = Workspace.resolve(getattr(args, "workspace", None))
     summaries = workspace.summaries()
-    if not summaries:
+    if not summaries and args.format == "table":
         print(f"No assessments in {workspace.root} yet.")
         print(
             "Start one: decalogue new --country XX --country-name Exampleland --period 2025 "
             "(or run `decalogue` for the workbench)"
         )
         return 0
-    emit(render_list(summaries))
+    emit(render_listing(summaries, args.format), bom=args.excel and args.format == "csv")
     return 0
 
 

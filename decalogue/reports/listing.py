@@ -1,20 +1,30 @@
-"""The workspace as `decalogue list` prints it: one aligned line per assessment file.
+"""The workspace as `decalogue list` prints it: a table, CSV or JSON, one entry per file.
 
 File names, countries and periods come from files anyone may have written, so
-every cell is made `printable`: a title cannot retitle the window or clear the
-screen.
+every table cell is made `printable`: a title cannot retitle the window or clear
+the screen. The title column tells a workshop's groups apart (four groups of one
+country and period would otherwise read as four identical lines).
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
+from typing import Any
 
 from decalogue.reports import tables
-from decalogue.reports.text import one_line, printable
+from decalogue.reports.csv_io import protect
+from decalogue.reports.text import cut, json_safe, one_line, printable
 from decalogue.storage.workspace import Summary
+
+FORMATS = ("table", "csv", "json")
+
+#: Widest title in the table.
+TITLE_WIDTH = 28
 
 HEADERS = (
     "FILE",
+    "TITLE",
     "COUNTRY",
     "PERIOD",
     "CHECKLIST",
@@ -34,6 +44,7 @@ def _row(summary: Summary) -> list[str]:
     total = str(summary.total) if summary.total else "?"
     cells = [
         summary.path.name,
+        cut(summary.own_title, TITLE_WIDTH),
         f"{summary.country_code} {summary.country_name}",
         summary.period,
         f"{summary.checklist_id} {summary.checklist_version}",
@@ -49,6 +60,71 @@ def _row(summary: Summary) -> list[str]:
 def render_list(summaries: Sequence[Summary]) -> str:
     """The table of readable files, then one line per unreadable file and why."""
     rows = [_row(s) for s in summaries if s.error is None]
-    lines = [tables.aligned(HEADERS, rows, {4, 5, 6, 7}, rule=False)]
+    lines = [tables.aligned(HEADERS, rows, {5, 6, 7, 8}, rule=False)]
     lines += [f"{s.path.name}: unreadable: {s.error}" for s in summaries if s.error is not None]
     return printable("\n".join(lines))
+
+
+CSV_HEADERS = (
+    "file",
+    "title",
+    "country_code",
+    "country_name",
+    "period",
+    "checklist",
+    "checklist_version",
+    "answered",
+    "total",
+    "coverage",
+    "overall",
+    "flagged",
+    "updated",
+    "assessment_id",
+    "error",
+)
+
+
+def _entry(summary: Summary) -> dict[str, Any]:
+    readable = summary.error is None
+    return {
+        "file": summary.path.name,
+        "title": summary.own_title,
+        "country_code": summary.country_code,
+        "country_name": summary.country_name,
+        "period": summary.period,
+        "checklist": summary.checklist_id,
+        "checklist_version": summary.checklist_version,
+        "answered": summary.answered if readable else None,
+        "total": summary.total or None,
+        "coverage": round(summary.coverage, 1) if readable and summary.total else None,
+        "overall": None if summary.overall is None else round(summary.overall, 1),
+        "flagged": summary.flagged if readable else None,
+        "updated": summary.updated.isoformat() if summary.updated else None,
+        "assessment_id": summary.id,
+        "error": summary.error,
+    }
+
+
+def render_list_csv(summaries: Sequence[Summary]) -> str:
+    """Every file, unreadable ones too (with the reason in `error`); numbers as plain numbers."""
+    rows = [
+        [
+            "" if value is None else protect(value) if isinstance(value, str) else value
+            for value in _entry(summary).values()
+        ]
+        for summary in summaries
+    ]
+    return tables.csv_text(CSV_HEADERS, rows)
+
+
+def render_list_json(summaries: Sequence[Summary]) -> str:
+    document = {"assessments": [_entry(summary) for summary in summaries]}
+    return json_safe(json.dumps(document, indent=2, ensure_ascii=False))
+
+
+def render_listing(summaries: Sequence[Summary], fmt: str) -> str:
+    if fmt == "csv":
+        return render_list_csv(summaries)
+    if fmt == "json":
+        return render_list_json(summaries)
+    return render_list(summaries)

@@ -59,6 +59,8 @@ class Summary:
     flagged: int
     updated: datetime | None
     error: str | None
+    own_title: str = ""
+    """The assessment's own title ("" when it has none and `title` is country and period)."""
 
 
 def _unreadable(path: Path, error: str) -> Summary:
@@ -143,6 +145,7 @@ class Workspace:
                     flagged=flagged,
                     updated=assessment.updated,
                     error=None,
+                    own_title=assessment.title,
                 )
             )
         return result
