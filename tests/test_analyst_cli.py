@@ -83,3 +83,72 @@ def test_excel_gets_a_byte_order_mark_and_the_text_reads_back(
         assert code == 0, err
         assert out.startswith(BOM) and out.count(BOM) == 1
         assert "Grüppe D — §1" in out.decode("utf-8-sig")
+
+
+# --------------------------------------------------------------------------- compare and trend
+
+
+def country_files(folder: Path) -> dict[str, Path]:
+    """Exampleland 2024 and 2025 (better), and Otherland 2025 (better still) of one checklist."""
+    checklist = load_checklist()
+    folder.mkdir(parents=True, exist_ok=True)
+    item = checklist.items[0].id
+    paths = {}
+    for key, (code, name, period, level) in {
+        "xx24": ("XX", "Exampleland", "2024", 1),
+        "xx25": ("XX", "Exampleland", "2025", 2),
+        "xy25": ("XY", "Otherland", "2025", 3),
+    }.items():
+        assessment = new_assessment(checklist, code, period, country_name=name)
+        assessment.apply(item, "answer", Answer(level=level), "test")
+        paths[key] = folder / f"{code}-{period}.json"
+        store.create(paths[key], assessment)
+    return paths
+
+
+def test_two_countries_differ_one_country_improves(
+    tmp_path: Path, capsysbinary: pytest.CaptureFixture[bytes]
+) -> None:
+    paths = country_files(tmp_path / "ws")
+    code, out, err = run(capsysbinary, "compare", paths["xx25"], paths["xy25"])
+    assert code == 0, err
+    text = out.decode()
+    assert "▲ higher +1" in text and "Differences (" in text and "Most higher in" in text
+    assert "improved" not in text and "newly answered" not in text
+    assert "Top improvements" not in text
+    code, out, _ = run(capsysbinary, "compare", paths["xx25"], paths["xy25"], "--format", "csv")
+    assert "difference" in out.decode().splitlines()[0] and "improved" not in out.decode()
+    code, out, _ = run(capsysbinary, "compare", paths["xx25"], paths["xy25"], "--format", "json")
+    assert json.loads(out)["across_countries"] is True
+
+    code, out, err = run(capsysbinary, "compare", paths["xx24"], paths["xx25"])
+    assert code == 0, err
+    text = out.decode()
+    assert "▲ improved +1" in text and "Top improvements" in text and "higher" not in text
+
+
+def test_compare_and_trend_take_folders_and_trend_a_country(
+    tmp_path: Path, capsysbinary: pytest.CaptureFixture[bytes]
+) -> None:
+    paths = country_files(tmp_path / "ws")
+    code, out, err = run(capsysbinary, "compare", tmp_path / "ws", "--format", "json")
+    assert code == 0, err
+    assert len(json.loads(out)["assessments"]) == 3
+
+    only_xx = tmp_path / "xx"
+    only_xx.mkdir()
+    for key in ("xx25", "xx24"):
+        (only_xx / paths[key].name).write_bytes(paths[key].read_bytes())
+    code, out, err = run(capsysbinary, "trend", only_xx, "--format", "json")
+    assert code == 0, err
+    assert [p["period"] for p in json.loads(out)["periods"]] == ["2024", "2025"]
+
+    # A country code finds that country's assessments in the workspace, and only those.
+    code, out, err = run(
+        capsysbinary, "trend", "xx", "--workspace", tmp_path / "ws", "--format", "json"
+    )
+    assert code == 0, err
+    document = json.loads(out)
+    assert [p["period"] for p in document["periods"]] == ["2024", "2025"]
+    code, out, err = run(capsysbinary, "trend", "QQ", "--workspace", tmp_path / "ws")
+    assert code == 1 and "no assessment of QQ in the workspace" in err and out == b""

@@ -62,11 +62,32 @@ _SIGNS = {
 }
 
 
-def change_text(change: ItemChange) -> str:
-    """A change in words and a sign, never colour alone: "▲ improved +2", "= unchanged"."""
+#: The words for two different countries side by side: a difference, not a change over time.
+_DIFFERENCES = {
+    ChangeKind.IMPROVED: "higher",
+    ChangeKind.REGRESSED: "lower",
+    ChangeKind.UNCHANGED: "same",
+    ChangeKind.NEWLY_ANSWERED: "answered only in the last",
+    ChangeKind.NO_LONGER_ANSWERED: "answered only in the first",
+    ChangeKind.NOW_NA: "N/A only in the last",
+    ChangeKind.NO_LONGER_NA: "N/A only in the first",
+}
+
+
+def kind_word(kind: ChangeKind, across_countries: bool = False) -> str:
+    """The change's word; between different countries, the difference's ("higher", "lower")."""
+    return _DIFFERENCES[kind] if across_countries else kind.value
+
+
+def change_text(change: ItemChange, across_countries: bool = False) -> str:
+    """A change in words and a sign, never colour alone: "▲ improved +2", "= unchanged".
+
+    Between two countries it reads as a difference ("▲ higher +2"): one country did not
+    improve on another.
+    """
     if change.kind is None:
         return "not in every version"
-    text = f"{change.kind.sign} {change.kind.value}"
+    text = f"{change.kind.sign} {kind_word(change.kind, across_countries)}"
     if change.delta and change.kind in (ChangeKind.IMPROVED, ChangeKind.REGRESSED):
         text += f" {change.delta:+d}"
     return text
@@ -272,6 +293,11 @@ class Comparison:
     @property
     def mixed_versions(self) -> bool:
         return len(set(self.versions)) > 1
+
+    @property
+    def across_countries(self) -> bool:
+        """Different countries side by side: their differences are not improvements."""
+        return len({s.assessment.country.code for s in self.subjects}) > 1
 
     @property
     def scale_checklist(self) -> Checklist:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import functools
+import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -25,7 +26,8 @@ from decalogue.analysis.workshop import (
     is_consensus,
     make_groups,
 )
-from decalogue.cli.output import emit
+from decalogue.cli import add_workspace_option
+from decalogue.cli.output import add_excel_option, emit
 from decalogue.errors import AssessmentError, DecalogueError, Problem, display_path
 from decalogue.model.assessment import Assessment
 from decalogue.model.checklist import Checklist
@@ -34,6 +36,10 @@ from decalogue.reports.workshop import render_merge, render_workshop
 from decalogue.storage import store
 from decalogue.storage.assessment_file import check_against, fingerprint, read_bytes
 from decalogue.storage.checklists import find_checklist, load_checklist
+from decalogue.storage.workspace import Workspace
+
+#: A country code given to `trend` instead of files.
+COUNTRY_CODE = re.compile(r"[A-Za-z]{2}")
 
 
 def register(subparsers: Any) -> None:
@@ -49,9 +55,10 @@ def register(subparsers: Any) -> None:
             "items they share; the others are listed."
         ),
     )
-    comparing.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    comparing.add_argument("files", nargs="+", type=Path, metavar="FILE_OR_FOLDER")
     _add_format(comparing)
     _add_checklist(comparing)
+    add_excel_option(comparing)
     comparing.set_defaults(handler=run_compare)
 
     trending = subparsers.add_parser(
@@ -59,12 +66,15 @@ def register(subparsers: Any) -> None:
         help="one country's scores across periods",
         description=(
             "Overall, pillar and section scores of one country's assessments, one column per "
-            "period, in time order."
+            "period, in time order. Give files, folders, or a country code (e.g. XX) for every "
+            "assessment of that country in the workspace."
         ),
     )
-    trending.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    trending.add_argument("files", nargs="+", type=Path, metavar="FILE_FOLDER_OR_COUNTRY")
     _add_format(trending)
     _add_checklist(trending)
+    add_excel_option(trending)
+    add_workspace_option(trending)
     trending.set_defaults(handler=run_trend)
 
     aggregating = subparsers.add_parser(
@@ -205,19 +215,39 @@ def _subjects(args: argparse.Namespace) -> list[Subject]:
 
 
 def run_compare(args: argparse.Namespace) -> int:
+    args.files = expand_paths(args.files)
     if len(args.files) < 2:
         raise DecalogueError("compare: give at least two assessment files")
     result = compare(_subjects(args))
-    emit(render_comparison(result, args.format))
+    emit(render_comparison(result, args.format), bom=args.excel and args.format == "csv")
     return 0
 
 
 # --------------------------------------------------------------------------- trend
 
 
+def trend_paths(arguments: Sequence[Path], workspace: Path | None) -> list[Path]:
+    """Files as given, folders as their *.json, a country code as its workspace assessments."""
+    paths: list[Path] = []
+    for argument in arguments:
+        code = str(argument)
+        if not argument.exists() and COUNTRY_CODE.fullmatch(code):
+            found = Workspace.resolve(workspace).of_country(code.upper())
+            if not found:
+                raise DecalogueError(
+                    f"trend {code}: no assessment of {code.upper()} in the workspace "
+                    f"{_shown(Workspace.resolve(workspace).root)} (give files or --workspace DIR)"
+                )
+            paths.extend(found)
+        else:
+            paths.extend(expand_paths([argument]))
+    return paths
+
+
 def run_trend(args: argparse.Namespace) -> int:
+    args.files = trend_paths(args.files, getattr(args, "workspace", None))
     result = trend(_subjects(args))
-    emit(render_trend(result, args.format))
+    emit(render_trend(result, args.format), bom=args.excel and args.format == "csv")
     return 0
 
 

@@ -19,6 +19,7 @@ from decalogue.analysis.compare import (
     Subject,
     Trend,
     change_text,
+    kind_word,
 )
 from decalogue.model.checklist import Checklist
 from decalogue.model.scoring import ItemScore
@@ -89,7 +90,7 @@ def _item_rows(result: Comparison, items: Sequence[ItemChange], markdown: bool) 
             escape(c.item_id),
             escape(cut(c.title, TITLE_WIDTH)),
             *(escape(level(a, na)) for a in c.answers),
-            change_text(c),
+            change_text(c, result.across_countries),
         ]
         for c in items
     ]
@@ -103,11 +104,17 @@ def _group_rows(result: Comparison, markdown: bool) -> list[list[str]]:
 
 
 def _summary_lines(result: Comparison) -> list[str]:
-    counts = ", ".join(f"{n} {kind.value}" for kind, n in result.counts.items() if n)
-    lines = [f"Summary ({result.labels[0]} → {result.labels[-1]}): {counts or 'no items'}."]
-    for heading, items in (
-        ("Top improvements", result.top_improvements),
-        ("Top regressions", result.top_regressions),
+    across = result.across_countries
+    counts = ", ".join(f"{n} {kind_word(kind, across)}" for kind, n in result.counts.items() if n)
+    first, last = result.labels[0], result.labels[-1]
+    if across:
+        lines = [f"Differences ({last} against {first}): {counts or 'no items'}."]
+        headings = (f"Most higher in {last}", f"Most lower in {last}")
+    else:
+        lines = [f"Summary ({first} → {last}): {counts or 'no items'}."]
+        headings = ("Top improvements", "Top regressions")
+    for heading, items in zip(
+        headings, (result.top_improvements, result.top_regressions), strict=True
     ):
         named = "; ".join(
             f"{c.item_id} {cut(c.title, 30)} ({level(c.answers[0], 'N/A')} → "
@@ -130,11 +137,14 @@ def _comparison_csv(result: Comparison) -> str:
                 change.section_id,
                 change.title,
                 *cells,
-                change.kind.value if change.kind else "not in every version",
+                kind_word(change.kind, result.across_countries)
+                if change.kind
+                else "not in every version",
                 "" if change.delta is None else change.delta,
             ]
         )
-    headers = ["item", "pillar", "section", "title", *result.labels, "change", "delta"]
+    word = "difference" if result.across_countries else "change"
+    headers = ["item", "pillar", "section", "title", *result.labels, word, "delta"]
     return tables.csv_text(headers, rows)
 
 
@@ -319,6 +329,7 @@ def comparison_document(comparison: Comparison) -> dict[str, Any]:
     return {
         "comparison_version": COMPARISON_VERSION,
         "kind": "comparison",
+        "across_countries": comparison.across_countries,
         "checklist": {"id": comparison.checklist_id, "versions": list(comparison.versions)},
         "assessments": [
             _subject_json(s, label) for s, label in zip(subjects, comparison.labels, strict=True)

@@ -98,6 +98,15 @@ class Workspace:
             if not path.name.startswith(".") and path.is_file()
         )
 
+    def of_country(self, code: str) -> list[Path]:
+        """The readable assessment files of one country (ISO code), in file-name order."""
+        found = []
+        for path in self.files():
+            with suppress(DecalogueError):
+                if read(path).assessment.country.code == code:
+                    found.append(path)
+        return found
+
     def summaries(self) -> list[Summary]:
         checklists: dict[tuple[str, str], Checklist | None] = {}
         result = []

@@ -36,6 +36,7 @@ from decalogue.analysis.compare import (
     TrendRow,
     change_text,
     compare,
+    kind_word,
     trend,
     unique_labels,
 )
@@ -310,13 +311,21 @@ class CompareScreen(Screen[None]):
                 + "\n"
             )
         parts += ["\n", ("Items", "bold underline"), "\n"]
-        counted = [f"{kind.sign} {n} {kind.value}" for kind, n in result.counts.items() if n]
+        across = result.across_countries
+        counted = [
+            f"{kind.sign} {n} {kind_word(kind, across)}" for kind, n in result.counts.items() if n
+        ]
         parts.append(" · ".join(counted) or "no items")
         parts.append("\n")
         na = result.scale_checklist.scale.not_applicable.label
-        for heading, items in (
-            ("Top improvements", result.top_improvements),
-            ("Top regressions", result.top_regressions),
+        last = result.labels[-1]
+        headings = (
+            (f"Most higher in {last}", f"Most lower in {last}")
+            if across
+            else ("Top improvements", "Top regressions")
+        )
+        for heading, items in zip(
+            headings, (result.top_improvements, result.top_regressions), strict=True
         ):
             parts += ["\n", (heading, "bold underline"), "\n"]
             if not items:
@@ -368,7 +377,7 @@ class CompareScreen(Screen[None]):
                     Text(safe_line(change.item_id)),
                     Text(shorten(change.title, TITLE)),
                     *(Text(level_text(a, na), justify="right") for a in change.answers),
-                    Text(change_text(change)),
+                    Text(change_text(change, result.across_countries)),
                 ],
             )
             for change in (*changes, *result.unshared)
