@@ -152,3 +152,22 @@ def test_compare_and_trend_take_folders_and_trend_a_country(
     assert [p["period"] for p in document["periods"]] == ["2024", "2025"]
     code, out, err = run(capsysbinary, "trend", "QQ", "--workspace", tmp_path / "ws")
     assert code == 1 and "no assessment of QQ in the workspace" in err and out == b""
+
+
+def test_export_csv_for_excel_to_stdout_and_to_a_file(
+    workspace: Path, tmp_path: Path, capsysbinary: pytest.CaptureFixture[bytes]
+) -> None:
+    group = workspace / "g3.json"
+    code, out, err = run(capsysbinary, "export", group, "--format", "csv", "--excel")
+    assert code == 0, err
+    assert out.startswith(BOM) and out.count(BOM) == 1
+    code, out, err = run(capsysbinary, "export", group, "--format", "csv")
+    assert not out.startswith(BOM)
+    target = tmp_path / "items.csv"
+    code, out, err = run(capsysbinary, "export", group, "-o", target, "--bom")
+    assert code == 0, err
+    assert target.read_bytes().startswith(BOM) and target.read_bytes().count(BOM) == 1
+    # The import reads it back: the byte-order mark is not part of the first column's name.
+    code, out, err = run(capsysbinary, "import", group, "--csv", target, "--dry-run")
+    assert code == 0, err
+    assert "no changes" in out.decode()

@@ -9,10 +9,11 @@ from pathlib import Path
 from typing import Any
 
 from decalogue import reports
-from decalogue.cli.output import emit
+from decalogue.cli.output import add_excel_option, emit
 from decalogue.errors import DecalogueError, display_path
 from decalogue.reports.csv_checks import change_line
 from decalogue.reports.csv_io import import_csv
+from decalogue.reports.text import printable
 from decalogue.session import Session
 
 
@@ -47,6 +48,7 @@ def register(subparsers: Any) -> None:
         help="create the output's missing folders (otherwise a missing folder is an error)",
     )
     _checklist_option(export)
+    add_excel_option(export)
     export.set_defaults(handler=export_command)
 
     load = subparsers.add_parser(
@@ -108,7 +110,7 @@ def export_command(args: argparse.Namespace) -> int:
     session = Session.open(args.file, args.checklist)
     if args.output is None:
         text = reports.render(fmt, session.checklist, session.assessment, session.board)
-        emit(text, end_line=False)
+        emit(text, end_line=False, bom=args.excel and fmt == "csv")
         return 0
     written = reports.export(
         fmt,
@@ -117,6 +119,7 @@ def export_command(args: argparse.Namespace) -> int:
         session.board,
         args.output,
         create_parents=args.parents,
+        bom=args.excel,
     )
     print(f"{display_path(written)}: {fmt} export of {display_path(args.file)}", file=sys.stderr)
     return 0

@@ -5,10 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 
+from decalogue.reports.tables import BOM
 from decalogue.reports.text import printable
-
-#: UTF-8's byte-order mark: Excel reads a CSV as UTF-8 only when the file starts with it.
-BOM = "\ufeff"
 
 
 def add_excel_option(parser: argparse.ArgumentParser) -> None:

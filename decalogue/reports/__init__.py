@@ -83,9 +83,17 @@ def export(
     *,
     generated_at: datetime | None = None,
     create_parents: bool = False,
+    bom: bool = False,
 ) -> Path:
-    """Render and write atomically; raises ExportError (nothing written) when it cannot."""
+    """Render and write atomically; raises ExportError (nothing written) when it cannot.
+
+    `bom` starts a CSV with UTF-8's byte-order mark, for Excel.
+    """
     text = render(fmt, checklist, assessment, board, generated_at)
+    if bom and fmt == "csv":
+        from decalogue.reports.tables import BOM
+
+        text = BOM + text
     return write_file(out_path, text, create_parents=create_parents)
 
 

@@ -15,6 +15,9 @@ from typing import Any
 
 from decalogue.model.checklist import Checklist
 
+#: UTF-8's byte-order mark: Excel reads a CSV as UTF-8 only when the file starts with it.
+BOM = "\ufeff"
+
 
 def aligned(
     headers: Sequence[str],
