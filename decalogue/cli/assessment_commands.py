@@ -149,7 +149,7 @@ def new_command(args: argparse.Namespace) -> int:
 
 def list_command(args: argparse.Namespace) -> int:
     workspace = Workspace.resolve(getattr(args, "workspace", None))
-    summaries = workspace.summaries()
+    summaries = workspace.summaries(scorecards=True)
     if not summaries and args.format == "table":
         print(f"No assessments in {workspace.root} yet.")
         print(
@@ -163,9 +163,10 @@ def list_command(args: argparse.Namespace) -> int:
 
 def describe_assessment(path: Path) -> str:
     """One line for `decalogue validate`: what the file is and how far it has got."""
-    stored = store.read(path)
+    stored = store.read_input(path)
     assessment = stored.assessment
-    what = f"assessment {assessment.country.code} {assessment.period}"
+    kind = "scorecard" if stored.scorecard else "assessment"
+    what = f"{kind} {assessment.country.code} {assessment.period}"
     checklist = find_checklist(assessment.checklist)
     if checklist is None:
         answered = sum(1 for r in assessment.responses.values() if r.answered)

@@ -57,7 +57,7 @@ def register(subparsers: Any) -> None:
 
 
 def run_matrix(args: argparse.Namespace) -> int:
-    stored = _read_all(expand_paths(list(args.paths)))
+    stored = _read_all(expand_paths(list(args.paths)), scorecards=True)
     fitted = _fit(stored, _checklists(args))
     subjects = [
         Subject(e.assessment, c, _shown(e.path)) for e, c in zip(stored, fitted, strict=True)

@@ -145,13 +145,18 @@ def _add_checklist(parser: argparse.ArgumentParser) -> None:
 # --------------------------------------------------------------------------- loading
 
 
-def _read_all(paths: Sequence[Path]) -> list[store.Stored]:
-    """Every file read, or one error listing the problems of every unreadable one."""
+def _read_all(paths: Sequence[Path], *, scorecards: bool = False) -> list[store.Stored]:
+    """Every file read, or one error listing the problems of every unreadable one.
+
+    `scorecards`: a scorecard is read as the assessment it was exported from (commands that
+    only read: compare, trend, matrix); otherwise it is refused.
+    """
+    read = store.read_input if scorecards else store.read
     problems: list[Problem] = []
     stored = []
     for path in paths:
         try:
-            stored.append(store.read(path))
+            stored.append(read(path))
         except AssessmentError as error:
             problems.extend(error.problems)
     if problems:
@@ -203,7 +208,7 @@ def _fit(stored: Sequence[store.Stored], cache: ChecklistCache) -> list[Checklis
 
 
 def _subjects(args: argparse.Namespace) -> list[Subject]:
-    stored = _read_all(args.files)
+    stored = _read_all(args.files, scorecards=True)
     checklists = _fit(stored, _checklists(args))
     return [
         Subject(entry.assessment, checklist, _shown(entry.path))

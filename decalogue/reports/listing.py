@@ -44,7 +44,7 @@ def _row(summary: Summary) -> list[str]:
     total = str(summary.total) if summary.total else "?"
     cells = [
         summary.path.name,
-        cut(summary.own_title, TITLE_WIDTH),
+        cut(("[scorecard] " if summary.scorecard else "") + summary.own_title, TITLE_WIDTH),
         f"{summary.country_code} {summary.country_name}",
         summary.period,
         f"{summary.checklist_id} {summary.checklist_version}",
@@ -67,6 +67,7 @@ def render_list(summaries: Sequence[Summary]) -> str:
 
 CSV_HEADERS = (
     "file",
+    "kind",
     "title",
     "country_code",
     "country_name",
@@ -88,6 +89,7 @@ def _entry(summary: Summary) -> dict[str, Any]:
     readable = summary.error is None
     return {
         "file": summary.path.name,
+        "kind": "scorecard" if summary.scorecard else "assessment",
         "title": summary.own_title,
         "country_code": summary.country_code,
         "country_name": summary.country_name,

@@ -26,6 +26,7 @@ from decalogue.model.assessment import (
 )
 from decalogue.model.checklist import Checklist
 from decalogue.storage import migrations
+from decalogue.storage.scorecard_input import assessment_from_scorecard, is_scorecard
 
 #: Larger files are refused before reading: 10,000 answered items with notes
 #: and evidence come to a few MB, so this leaves ample room.
@@ -44,7 +45,34 @@ def fingerprint(data: bytes) -> str:
 
 
 def parse_assessment(data: bytes, origin: str) -> Assessment:
-    """Bytes of an assessment file -> Assessment, or AssessmentError naming every problem."""
+    """Bytes of an assessment file -> Assessment, or AssessmentError naming every problem.
+
+    A scorecard is refused with a line that says what it is: it is an output.
+    """
+    text, raw = _load(data, origin)
+    if is_scorecard(raw):
+        raise AssessmentError(
+            [
+                Problem(
+                    origin,
+                    "a scorecard (an export, read-only): open or change the assessment file it "
+                    "was exported from; compare, trend, matrix, list and validate read scorecards",
+                )
+            ]
+        )
+    return _validate(raw, text, origin)
+
+
+def parse_input(data: bytes, origin: str) -> tuple[Assessment, bool]:
+    """An assessment file or a scorecard, for reading only: (assessment, is it a scorecard)."""
+    text, raw = _load(data, origin)
+    if is_scorecard(raw):
+        return assessment_from_scorecard(raw, origin), True
+    return _validate(raw, text, origin), False
+
+
+def _load(data: bytes, origin: str) -> tuple[str, Any]:
+    """The text and the parsed JSON object, or AssessmentError at the place of the fault."""
     text = decode_utf8(data, origin, AssessmentError)
     try:
         raw = json.loads(text, parse_constant=_reject_constant, object_pairs_hook=_unique_keys)
@@ -77,6 +105,10 @@ def parse_assessment(data: bytes, origin: str) -> Assessment:
         raise AssessmentError(
             [Problem(origin, "not an assessment: the file must hold one JSON object {...}")]
         )
+    return text, raw
+
+
+def _validate(raw: dict[str, Any], text: str, origin: str) -> Assessment:
     version = raw.get("schema_version")
     if isinstance(version, bool) or not isinstance(version, int):
         raise AssessmentError(

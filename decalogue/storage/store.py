@@ -31,6 +31,7 @@ from decalogue.storage.assessment_file import (
     dumps,
     fingerprint,
     parse_assessment,
+    parse_input,
     read_bytes,
 )
 from decalogue.storage.atomic import atomic_write, move_into_place, why, write_temp
@@ -58,11 +59,20 @@ class Stored:
     assessment: Assessment
     fingerprint: str
     """sha256 of the bytes on disk."""
+    scorecard: bool = False
+    """Read from a scorecard (an export): for reading only, never saved back."""
 
 
 def read(path: Path) -> Stored:
     data = read_bytes(path)
     return Stored(path, parse_assessment(data, display_path(path)), fingerprint(data))
+
+
+def read_input(path: Path) -> Stored:
+    """An assessment file or a scorecard, for the commands that only read."""
+    data = read_bytes(path)
+    assessment, scorecard = parse_input(data, display_path(path))
+    return Stored(path, assessment, fingerprint(data), scorecard)
 
 
 def create(path: Path, assessment: Assessment) -> Stored:

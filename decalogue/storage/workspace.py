@@ -31,6 +31,7 @@ from decalogue.storage.store import (
     file_lock,
     lock_path,
     read,
+    read_input,
 )
 
 TRASH = ".trash"
@@ -61,6 +62,8 @@ class Summary:
     error: str | None
     own_title: str = ""
     """The assessment's own title ("" when it has none and `title` is country and period)."""
+    scorecard: bool = False
+    """The file is a scorecard (an export, read-only), listed with `scorecards=True`."""
 
 
 def _unreadable(path: Path, error: str) -> Summary:
@@ -103,16 +106,17 @@ class Workspace:
         found = []
         for path in self.files():
             with suppress(DecalogueError):
-                if read(path).assessment.country.code == code:
+                if read_input(path).assessment.country.code == code:
                     found.append(path)
         return found
 
-    def summaries(self) -> list[Summary]:
+    def summaries(self, *, scorecards: bool = False) -> list[Summary]:
+        """One line per file; scorecards are listed (as such) only when `scorecards`."""
         checklists: dict[tuple[str, str], Checklist | None] = {}
         result = []
         for path in self.files():
             try:
-                stored = read(path)
+                stored = read_input(path) if scorecards else read(path)
             except DecalogueError as error:
                 result.append(_unreadable(path, str(error).splitlines()[0]))
                 continue
@@ -155,6 +159,7 @@ class Workspace:
                     updated=assessment.updated,
                     error=None,
                     own_title=assessment.title,
+                    scorecard=stored.scorecard,
                 )
             )
         return result
