@@ -10,7 +10,13 @@ from decalogue.analysis.compare import Subject
 from decalogue.analysis.matrix import By, Order, matrix
 from decalogue.analysis.workshop import expand_paths
 from decalogue.cli.output import add_excel_option, emit
-from decalogue.cli.workshop_commands import _checklists, _fit, _read_all, _shown
+from decalogue.cli.workshop_commands import (
+    _add_checklist,
+    _checklists,
+    _fit,
+    _read_all,
+    _shown,
+)
 from decalogue.reports.matrix import FORMATS, render_matrix
 
 
@@ -45,13 +51,7 @@ def register(subparsers: Any) -> None:
         default="table",
         help="table (for the terminal, default), csv, json, md (Markdown)",
     )
-    parser.add_argument(
-        "--checklist",
-        action="append",
-        default=[],
-        metavar="ID|PATH",
-        help="the checklist the files answer, when it is not bundled (repeat for versions)",
-    )
+    _add_checklist(parser)
     add_excel_option(parser)
     parser.set_defaults(handler=run_matrix)
 
