@@ -254,7 +254,7 @@ def test_csv_round_trips_the_hostile_text(rendered: dict[str, str]) -> None:
 
     checklist = hostile_checklist()
     assessment = hostile_assessment(checklist)
-    edits = read_edits(rendered["csv"], "hostile.csv", checklist, assessment)
+    edits = read_edits(rendered["csv"], "hostile.csv", checklist, assessment, force=True)
     assert edits == []
 
 

@@ -155,7 +155,11 @@ async def test_two_countries_side_by_side_have_no_trend(
         screen = await open_compare(pilot, paths)
         columns = screen.query_one("#compare-items", DataTable).columns.values()
         assert [str(c.label) for c in columns][2:4] == ["XX", "XY"]
-        assert cells(screen, "#compare-items", "PR-01")[2:] == ["2", "4", "▲ improved +2"]
+        assert cells(screen, "#compare-items", "PR-01")[2:] == [
+            "2",
+            "4",
+            "▲ higher +2",
+        ]  # a difference
         assert screen.trend is None
         await pilot.press("4")
         assert screen.query_one(TabbedContent).active == "summary"
