@@ -65,7 +65,7 @@ class _Status(_Read):
 
 
 class _Scorecard(_Read):
-    scorecard_version: Literal[1]
+    scorecard_version: Literal[1, 2]
     assessment_id: str
     title: str = ""
     status: _Status = _Status()
