@@ -1,7 +1,7 @@
 """`decalogue workshop` and `decalogue serve`: the trainer's screen, and the app in browsers.
 
 `workshop` opens the workshop screen on the groups' files (the app is built by
-`create_app`, as everywhere). `serve` hands the work to `decalogue.serve`;
+`create_app`, as everywhere). `serve` hands the work to `decalogue.serve.server`;
 textual is imported only by the command that runs the app here.
 """
 
@@ -40,10 +40,12 @@ def register(subparsers: Any) -> None:
         "serve",
         help="serve the workbench to browsers (a workshop without terminals)",
         description=(
-            "Serve the workbench to web browsers with textual-serve: every browser that opens "
-            "the address gets its own app on the workspace. Loopback only by default; "
-            "--host 0.0.0.0 opens it to the network, without any login. Ctrl+C stops the "
-            "server and every app it started. Needs: pip install 'decalogue[serve]'."
+            "Serve the workbench to web browsers: every browser that opens a link gets its own "
+            "app on the workspace. Each link carries a token and a role: the facilitator's "
+            "(the whole workbench), the viewer's (read only, for the projector) and one per "
+            "--group (that group's assessment only). Loopback only by default; --host 0.0.0.0 "
+            "opens it to the room's network. Ctrl+C stops the server and every app it started. "
+            "Needs: pip install 'decalogue[serve]'."
         ),
     )
     serving.add_argument(
@@ -52,7 +54,26 @@ def register(subparsers: Any) -> None:
     serving.add_argument(
         "--port", type=int, default=8000, help="port (default: 8000; 0 picks a free one)"
     )
-    add_workspace_option(serving)
+    serving.add_argument(
+        "--group",
+        action="append",
+        default=[],
+        metavar='"NAME=FILE.json"',
+        help="a group's link, to that one assessment in the workspace (repeat for each group)",
+    )
+    serving.add_argument(
+        "--token",
+        metavar="VALUE",
+        help="the facilitator's token (22+ characters), so the links stay the same at every "
+        "start; default: a new random token",
+    )
+    serving.add_argument(
+        "--max-sessions",
+        type=int,
+        default=None,
+        metavar="N",
+        help="browser sessions at once, all links together (default: 40)",
+    )
     serving.set_defaults(handler=run_serve)
 
 
@@ -77,12 +98,25 @@ def run_workshop(args: argparse.Namespace) -> int:
 
 
 def run_serve(args: argparse.Namespace) -> int:
-    from decalogue.serve import require_textual_serve, serve
+    from decalogue.serve.limits import DEFAULT_MAX_SESSIONS
+    from decalogue.serve.roles import parse_group
+    from decalogue.serve.server import require_textual_serve, serve
     from decalogue.storage.workspace import Workspace
 
     require_textual_serve()
     if not 0 <= args.port <= 65535:
         raise DecalogueError(f"--port {args.port}: give a port from 1 to 65535 (0: any free one)")
+    sessions = DEFAULT_MAX_SESSIONS if args.max_sessions is None else args.max_sessions
+    if not 1 <= sessions <= 1000:
+        raise DecalogueError(f"--max-sessions {sessions}: give a number from 1 to 1000")
+    groups = [parse_group(text) for text in args.group]
     workspace = Workspace.resolve(getattr(args, "workspace", None))
-    serve(args.host, args.port, workspace.root.resolve())
+    serve(
+        args.host,
+        args.port,
+        workspace.root.resolve(),
+        groups=groups,
+        token=args.token,
+        max_sessions=sessions,
+    )
     return 0
