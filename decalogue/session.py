@@ -261,6 +261,17 @@ class Session:
         self.assessment.updated = at
         self.drift = False
 
+    def save_recovery(self, folder: Path) -> Path:
+        """The answers as they are, in a new file in `folder`, when the file itself cannot
+        be saved and no one is there to choose (a browser tab closed): nothing is lost."""
+        stamp = now().strftime("%Y%m%dT%H%M%SZ")
+        folder.mkdir(mode=0o700, exist_ok=True)
+        with self._lock:
+            copy = self.assessment.model_copy(deep=True)
+        path = folder / f"{self.path.stem}-{stamp}.json"
+        store.create(path, copy)
+        return path
+
     def reload(self) -> None:
         """Re-read the file, dropping unsaved edits (the user took the file's version)."""
         with self._write_lock, self._lock:

@@ -72,11 +72,21 @@ class Screen:
         return "\n".join("".join(row).rstrip() for row in self.rows)
 
 
+PAGE_WEBSOCKET = re.compile(r'data-session-websocket-url="([^"]+)"')
+
+
+def origin_of(url: str) -> str:
+    """`http://host:port` of a link."""
+    scheme, rest = url.split("://", 1)
+    return f"{scheme}://{rest.split('/', 1)[0].split('?', 1)[0]}"
+
+
 class Browser:
-    """One session: a websocket to the server, and the screen it draws."""
+    """One session: the page (with its token, which sets the cookie), its websocket, and
+    the screen it draws; as a browser does it, the websocket carries the page's Origin."""
 
     def __init__(self, url: str, width: int = 100, height: int = 30) -> None:
-        self.url, self.width, self.height = url.rstrip("/"), width, height
+        self.url, self.width, self.height = url, width, height
         self.screen = Screen(width, height)
         self.closed = False
         self._http: aiohttp.ClientSession | None = None
@@ -84,10 +94,15 @@ class Browser:
         self._reader: asyncio.Task[None] | None = None
 
     async def open(self) -> Browser:
-        self._http = aiohttp.ClientSession()
-        ws_url = self.url.replace("http://", "ws://") + "/ws"
+        self._http = aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True))
+        async with self._http.get(self.url) as response:
+            response.raise_for_status()
+            found = PAGE_WEBSOCKET.search(await response.text())
+        assert found is not None, "the page names no websocket"
         self._ws = await self._http.ws_connect(
-            ws_url, params={"width": str(self.width), "height": str(self.height)}
+            found.group(1),
+            params={"width": str(self.width), "height": str(self.height)},
+            origin=origin_of(self.url),
         )
         await self._ws.send_str(
             json.dumps(["resize", {"width": self.width, "height": self.height}])

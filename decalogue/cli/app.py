@@ -70,9 +70,12 @@ def run(app: DecalogueApp) -> None:
 
 
 def run_home(args: argparse.Namespace) -> int:
+    """The home screen; served to a browser, the role and name `decalogue serve` set."""
+    from decalogue.serve.roles import from_environment, user_from_environment
     from decalogue.tui.app import create_app
 
-    run(create_app(_workspace(args)))
+    served = from_environment()
+    run(create_app(_workspace(args), served=served, user=user_from_environment()))
     return 0
 
 

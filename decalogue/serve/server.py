@@ -22,7 +22,6 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from decalogue.storage import store
 from decalogue.errors import DecalogueError, display_path
 from decalogue.serve import limits
 from decalogue.serve.auth import (
@@ -47,6 +46,7 @@ from decalogue.serve.processes import (
     exits,
 )
 from decalogue.serve.roles import GroupOption, Role, workspace_file
+from decalogue.storage import store
 
 INSTALL_HINT = (
     "decalogue serve needs textual-serve, which is not installed: pip install 'decalogue[serve]'"

@@ -9,17 +9,19 @@ from collections.abc import Sequence
 from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from textual import on, work
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.driver import Driver
 from textual.message import Message
+from textual.screen import Screen
 
 from decalogue.errors import DecalogueError
 from decalogue.model.checklist import Checklist
 from decalogue.resources import bundled_checklist_paths
+from decalogue.serve.roles import Role, Served, workspace_file
 from decalogue.session import Session
 from decalogue.storage.checklists import load_checklist
 from decalogue.storage.workspace import Workspace
@@ -31,6 +33,7 @@ from decalogue.tui.screens.dialogs import ChoiceDialog, ConfirmDialog
 from decalogue.tui.screens.explore import ExploreScreen
 from decalogue.tui.screens.home import HomeScreen
 from decalogue.tui.terminal import lost, safe_driver
+from decalogue.tui.served import NOT_HERE, ServedNotice, screen_allowed
 from decalogue.tui.themes import HIGH_CONTRAST, THEMES
 
 #: Seconds between two looks at whether the terminal is still there.
@@ -79,6 +82,14 @@ class DecalogueApp(App[None]):
     class LoadFailed(Message):
         error: str
 
+    @dataclass
+    class GroupOpened(Message):
+        session: Session
+
+    @dataclass
+    class GroupFailed(Message):
+        error: str
+
     def __init__(
         self,
         workspace: Workspace,
@@ -89,6 +100,7 @@ class DecalogueApp(App[None]):
         open_path: Path | None = None,
         explore: Checklist | None = None,
         theme: str | None = None,
+        served: Served | None = None,
     ) -> None:
         super().__init__()
         self.context = Context(
@@ -100,8 +112,16 @@ class DecalogueApp(App[None]):
             open_session=self.open_session,
             leave_assess=self.leave_assess,
             explore=self.explore,
+            served=served,
         )
         """What the screens use of this app (they never import it)."""
+        self.served = served
+        """The role of a session served to a browser (`decalogue serve`); None in a terminal."""
+        self.group_file = (
+            workspace_file(workspace.root, served.file)
+            if served is not None and served.role is Role.GROUP and served.file
+            else None
+        )
         self._open_path = open_path
         self._explore_only = explore
         self._loaded: dict[Path, Checklist] = {}
@@ -124,6 +144,9 @@ class DecalogueApp(App[None]):
         if self._explore_only is not None:
             self.push_screen(ExploreScreen(self._explore_only))
             return
+        if self.group_file is not None:
+            self._open_group(self.group_file)
+            return
         home = HomeScreen()
         self.push_screen(home)
         if self._open_path is not None:
@@ -131,8 +154,44 @@ class DecalogueApp(App[None]):
 
     # -- screens
 
+    def push_screen(self, screen: Any, *args: Any, **kwargs: Any) -> Any:
+        """Every screen, however asked for, passes the served role's check first."""
+        if isinstance(screen, Screen) and not screen_allowed(self.served, screen, self.group_file):
+            self.notify(NOT_HERE, severity="warning")
+            done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+            done.set_result(None)
+            return done
+        return super().push_screen(screen, *args, **kwargs)
+
     def open_session(self, session: Session) -> None:
+        if self.served is not None and self.served.role is Role.VIEWER:
+            from decalogue.tui.screens.dashboard import DashboardScreen
+
+            self.push_screen(DashboardScreen(session))
+            return
         self.push_screen(AssessScreen(session))
+
+    @work(thread=True, group="load")
+    def _open_group(self, path: Path) -> None:
+        """A group's link: its one assessment, and no home screen behind it."""
+        try:
+            session = Session.open(path, self.context.checklist_override, self.context.user)
+        except DecalogueError as error:
+            self.post_message(self.GroupFailed(str(error)))
+        else:
+            self.post_message(self.GroupOpened(session))
+
+    @on(GroupOpened)
+    def _group_opened(self, event: GroupOpened) -> None:
+        self.open_session(event.session)
+
+    @on(GroupFailed)
+    def _group_failed(self, event: GroupFailed) -> None:
+        self.push_screen(
+            ServedNotice(
+                f"This link's assessment cannot be opened; tell the facilitator.\n\n{event.error}"
+            )
+        )
 
     def leave_assess(self, screen: Unsaved) -> None:
         """Back from an assessment: saved first; asks before dropping unsaved work."""
@@ -221,11 +280,19 @@ class DecalogueApp(App[None]):
         return [error for screen in screens for error in [screen.flush()] if error is not None]
 
     def _stop_on_signal(self) -> None:
-        """A closed terminal or a shutdown: no one is there to answer a dialog, so save and go."""
+        """A closed terminal or a shutdown: no one is there to answer a dialog, so save and go.
+
+        What cannot be saved (the file changed meanwhile, the disk refused) goes to a
+        recovery copy in the workspace's recovery folder, which the home screen shows.
+        """
         if self._stopping:
             return
         self._stopping = True
         self._save_all()
+        for screen in self.screen_stack:
+            if isinstance(screen, AssessScreen) and screen.session.dirty:
+                with suppress(DecalogueError, OSError):
+                    screen.session.save_recovery(self.context.workspace.recovery)
         self.exit()
 
     async def action_quit(self) -> None:
@@ -261,12 +328,14 @@ def create_app(
     user: str | None = None,
     checklists: Sequence[Path] | None = None,
     theme: str | None = None,
+    served: Served | None = None,
 ) -> DecalogueApp:
     """The app for the CLI and the tests.
 
     `open_path` opens an assessment at once; `explore_mode` (with `explore`, a checklist
     id, path or None for the default) browses a checklist without an assessment;
-    `checklist` forces the checklist assessments are opened with. Raises DecalogueError
+    `checklist` forces the checklist assessments are opened with; `served` restricts the
+    app to what a browser link's role may do (`decalogue serve`). Raises DecalogueError
     (one line per problem) before anything is shown when a checklist cannot be loaded.
     """
     ws = Workspace.resolve(workspace)
@@ -282,6 +351,7 @@ def create_app(
         open_path=open_path,
         explore=browse,
         theme=theme,
+        served=served,
     )
 
 

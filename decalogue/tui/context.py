@@ -15,6 +15,7 @@ from typing import Any, Protocol
 from textual.app import App
 
 from decalogue.model.checklist import Checklist
+from decalogue.roles import Served
 from decalogue.session import Session
 from decalogue.storage.workspace import Workspace
 
@@ -52,6 +53,8 @@ class Context:
     """Back from an assessment, saved first (asks before dropping unsaved work)."""
     explore: Callable[[], None]
     """Browse a checklist without an assessment."""
+    served: Served | None = None
+    """The role of a session served to a browser (`decalogue serve`); None in a terminal."""
     workspace_label: str = field(init=False)
     """The workspace folder as a user reads it."""
 

@@ -33,6 +33,7 @@ from decalogue.storage import store
 from decalogue.tui.display import GLYPH_TARGET
 from decalogue.tui.screens.browse import BACK, FILTER, SOURCE, ChecklistScreen
 from decalogue.tui.screens.dialogs import ChoiceDialog, EvidenceDialog, TextEditor, TextPrompt
+from decalogue.tui.served import action_allowed
 from decalogue.tui.widgets.checklist_tree import ChecklistTree
 from decalogue.tui.widgets.status_line import SaveState
 
@@ -193,6 +194,8 @@ class AssessScreen(ChecklistScreen):
     # -- what is shown
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if not action_allowed(self.context.served, "assess", action):
+            return False
         if action == "score" and parameters:
             level = parameters[0]
             return isinstance(level, int) and level in self.checklist.scale.by_value

@@ -1,7 +1,13 @@
-"""Export: pick a format and a path; the same `reports.export` as the CLI, in a worker."""
+"""Export: pick a format and a path; the same `reports.export` as the CLI, in a worker.
+
+Served to a browser (`decalogue serve`), no path is typed: the file goes to the
+browser as a download, or into the workspace's exports folder, under the name
+`reports.default_file_name` gives it.
+"""
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
@@ -17,8 +23,17 @@ from textual.widgets import Button, Input, Label, Select, Static
 
 from decalogue import reports
 from decalogue.errors import DecalogueError
+from decalogue.serve.roles import inside
 from decalogue.session import Session
+from decalogue.tui.context import app_context
 from decalogue.tui.display import literal
+from decalogue.tui.served import paths_fixed
+
+#: Where a served session's export goes (no path is typed there).
+DESTINATIONS = [
+    ("Download to this browser", "download"),
+    ("Save in the workspace's exports folder", "workspace"),
+]
 
 
 def _shown(path: Path) -> str:
@@ -45,11 +60,24 @@ class ExportScreen(ModalScreen[None]):
     class Failed(Message):
         error: str
 
+    @dataclass
+    class Rendered(Message):
+        """A served export's text, to hand to the browser as a download."""
+
+        text: str
+        name: str
+
     def __init__(self, session: Session, folder: Path) -> None:
         super().__init__(classes="dialog")
         self.session = session
+        self.root = folder
         self.folder = folder / "exports"
         self._suggested = ""
+
+    @property
+    def fixed(self) -> bool:
+        """No typed path: this app is served to a browser."""
+        return paths_fixed(app_context(self.app).served)
 
     def _suggest(self, fmt: str) -> str:
         return _shown(self.folder / reports.default_file_name(fmt, self.session.assessment))
@@ -63,8 +91,12 @@ class ExportScreen(ModalScreen[None]):
             yield Label(Content.styled("Export", "bold"), classes="dialog-title")
             yield Label("Format")
             yield Select(options, value="json", allow_blank=False, id="format")
-            yield Label("File (a folder that does not exist yet is created)")
-            yield Input(self._suggested, id="path")
+            if self.fixed:
+                yield Label("To")
+                yield Select(DESTINATIONS, value="download", allow_blank=False, id="where")
+            else:
+                yield Label("File (a folder that does not exist yet is created)")
+                yield Input(self._suggested, id="path")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Export", variant="primary", id="export")
                 yield Button("Close", id="close")
@@ -75,6 +107,8 @@ class ExportScreen(ModalScreen[None]):
 
     @on(Select.Changed, "#format")
     def _format_changed(self, event: Select.Changed) -> None:
+        if self.fixed:
+            return
         field = self.query_one("#path", Input)
         if field.value == self._suggested and isinstance(event.value, str):
             self._suggested = self._suggest(event.value)
@@ -84,6 +118,10 @@ class ExportScreen(ModalScreen[None]):
     @on(Button.Pressed, "#export")
     def action_export(self) -> None:
         fmt = self.query_one("#format", Select).value
+        if self.fixed:
+            self._result("… exporting", error=False)
+            self._export_served(str(fmt), str(self.query_one("#where", Select).value))
+            return
         text = self.query_one("#path", Input).value.strip()
         if not text:
             self._result("✗ give a file to export to", error=True)
@@ -110,9 +148,39 @@ class ExportScreen(ModalScreen[None]):
         else:
             self.post_message(self.Written(written))
 
+    @work(thread=True, exclusive=True, group="export")
+    def _export_served(self, fmt: str, where: str) -> None:
+        """A download, or the workspace's exports folder: never a path from the browser."""
+        session = self.session
+        name = exports.default_file_name(fmt, session.assessment)
+        try:
+            if where == "download":
+                text = exports.render(fmt, session.checklist, session.assessment, session.board)
+                self.post_message(self.Rendered(text, name))
+                return
+            path = self.folder / name
+            if not inside(self.root, path):
+                raise DecalogueError(f"{name}: the exports folder leads out of the workspace")
+            written = exports.export(
+                fmt, session.checklist, session.assessment, session.board, path, create_parents=True
+            )
+        except DecalogueError as error:
+            self.post_message(self.Failed(str(error)))
+        except OSError as error:
+            self.post_message(self.Failed(f"{name}: not written: {error.strerror or error}"))
+        else:
+            self.post_message(self.Written(written))
+
+    @on(Rendered)
+    def _rendered(self, event: Rendered) -> None:
+        self.app.deliver_text(io.StringIO(event.text), save_filename=event.name)
+        self._result(f"✓ sent to the browser: {event.name}", error=False)
+        self.notify(f"Downloading {event.name}.", markup=False)
+
     @on(Written)
     def _written(self, event: Written) -> None:
-        self._result(f"✓ written: {_shown(event.path)}", error=False)
+        shown = f"exports/{event.path.name}" if self.fixed else _shown(event.path)
+        self._result(f"✓ written: {shown}", error=False)
         self.notify(f"Exported to {event.path.name}.", markup=False)
 
     @on(Failed)

@@ -28,6 +28,7 @@ from decalogue.storage.workspace import Summary
 from decalogue.tui.context import Context, app_context
 from decalogue.tui.display import GLYPH_FLAG, assemble, figure, literal, safe_line, shorten, when
 from decalogue.tui.screens.dialogs import ConfirmDialog, TextPrompt
+from decalogue.tui.served import action_allowed, paths_fixed
 
 #: Marks a row selected for compare or workshop (issue 5).
 GLYPH_SELECTED = "✔"
@@ -131,6 +132,7 @@ class HomeScreen(Screen[None]):
     @dataclass
     class Listed(Message):
         summaries: list[Summary]
+        recovered: int = 0
 
     @dataclass
     class Opened(Message):
@@ -166,6 +168,8 @@ class HomeScreen(Screen[None]):
         self._listed_once = False
         self.selected: set[Path] = set()
         """Assessments marked with space for compare or workshop, shown with GLYPH_SELECTED."""
+        self.recovered = 0
+        """Recovery copies in the workspace (a browser session that could not save)."""
 
     @property
     def context(self) -> Context:
@@ -176,6 +180,9 @@ class HomeScreen(Screen[None]):
         yield DataTable(id="assessments", cursor_type="row", zebra_stripes=True)
         yield Static(literal(EMPTY), id="empty")
         yield Footer()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return action_allowed(self.context.served, "home", action)
 
     def on_mount(self) -> None:
         self._show_title()
@@ -195,16 +202,18 @@ class HomeScreen(Screen[None]):
     def _list_workspace(self) -> None:
         try:
             summaries = self.context.workspace.summaries()
+            recovered = len(self.context.workspace.recovered())
         except DecalogueError as error:
             self.post_message(self.Failed(str(error)))
         except OSError as error:
             self.post_message(self.Failed(f"cannot read the workspace: {error}"))
         else:
-            self.post_message(self.Listed(summaries))
+            self.post_message(self.Listed(summaries, recovered))
 
     @on(Listed)
     def _listed(self, event: Listed) -> None:
         self.summaries = event.summaries
+        self.recovered = event.recovered
         self._listed_once = True
         self.selected &= {s.path for s in self.summaries if not s.error}
         self._show_title()
@@ -513,6 +522,15 @@ class HomeScreen(Screen[None]):
             parts.append(
                 f" · {GLYPH_SELECTED} {len(self.selected)} selected: C compare, W workshop"
             )
+        if self.recovered:
+            parts.append(
+                (
+                    f" · ⚠ {self.recovered} recovery "
+                    f"cop{'y' if self.recovered == 1 else 'ies'} in {store.RECOVERY}/: "
+                    "answers a closed session could not save",
+                    "bold",
+                )
+            )
         self.query_one("#home-title", Static).update(assemble(*parts))
 
     def action_toggle_select(self) -> None:
@@ -553,6 +571,11 @@ class HomeScreen(Screen[None]):
         paths = self._selected_in_order()
         if paths:
             self.app.push_screen(WorkshopScreen(paths))
+            return
+        if paths_fixed(self.context.served):
+            self.notify(
+                "Select the groups' files with space first, then press W.", severity="warning"
+            )
             return
 
         def check(text: str) -> str | None:

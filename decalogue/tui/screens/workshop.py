@@ -241,6 +241,10 @@ class WorkshopScreen(Screen[None]):
         self._load(self.paths, self.context.checklist_override)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        from decalogue.tui.served import action_allowed
+
+        if not action_allowed(self.context.served, "workshop", action):
+            return False
         if action in {"back"}:
             return True
         return self.workshop is not None
@@ -553,9 +557,13 @@ class WorkshopScreen(Screen[None]):
             path = Path(text.strip()).expanduser()
             return path if path.is_absolute() else root / path
 
+        from decalogue.tui.served import paths_fixed
+
         def check(text: str) -> str | None:
             if not text.strip():
                 return "give a file name"
+            if paths_fixed(self.context.served) and Path(text.strip()).name != text.strip():
+                return "give a file name only: it is saved in the workspace"
             path = target(text)
             if path.suffix != ".json":
                 return "the name must end in .json"
