@@ -85,9 +85,13 @@ def wait_until(condition: object, timeout: float, what: str) -> None:
 
 
 class Served:
-    """A `decalogue serve` process and everything it started, killed when the test ends."""
+    """A `decalogue serve` process and everything it started, killed when the test ends.
 
-    def __init__(self, workspace: Path, *extra: str) -> None:
+    `links` maps "facilitator", "viewer" and each group's name to its printed link;
+    `url` is the facilitator's, `base` the server's address without a token.
+    """
+
+    def __init__(self, workspace: Path, *extra: str, groups: int | None = None) -> None:
         self.workspace = workspace
         self.process = subprocess.Popen(
             [
@@ -108,21 +112,34 @@ class Served:
             start_new_session=True,
         )
         self.lines: list[str] = []
+        self.errors: list[str] = []
         self._got_line = threading.Event()
-        threading.Thread(target=self._read, daemon=True).start()
-        if not self._got_line.wait(30):
-            self.kill()
-            raise AssertionError("decalogue serve printed no address within 30s")
-        first = self.lines[0]
-        assert first.startswith("decalogue serve: http://127.0.0.1:"), first
-        self.url = first.split()[2].rstrip("/")
         self.seen: set[int] = set()
+        expected = 3 + (extra.count("--group") if groups is None else groups)
+        threading.Thread(target=self._read, daemon=True).start()
+        threading.Thread(target=self._read_errors, daemon=True).start()
+        deadline = time.monotonic() + 30
+        while len(self.lines) < expected and time.monotonic() < deadline:
+            self._got_line.wait(1)
+            self._got_line.clear()
+        if len(self.lines) < expected:
+            self.kill()
+            raise AssertionError(f"decalogue serve printed no links within 30s: {self.lines}")
+        self.links = parse_links(self.lines)
+        self.url = self.links["facilitator"]
+        self.base = self.url.split("/?", 1)[0]
+        assert self.base.startswith("http://127.0.0.1:"), self.lines
 
     def _read(self) -> None:
         assert self.process.stdout is not None
         for line in self.process.stdout:
             self.lines.append(line.rstrip("\n"))
             self._got_line.set()
+
+    def _read_errors(self) -> None:
+        assert self.process.stderr is not None
+        for line in self.process.stderr:
+            self.errors.append(line.rstrip("\n"))
 
     def apps(self) -> list[int]:
         pids = children_of(self.process.pid)
@@ -137,6 +154,18 @@ class Served:
         with contextlib.suppress(OSError):
             os.killpg(self.process.pid, signal.SIGKILL)
         self.process.wait(10)
+
+
+def parse_links(lines: list[str]) -> dict[str, str]:
+    """The printed links: `  ROLE (what it may do): URL`; a group's role names it in quotes."""
+    links = {}
+    for line in lines:
+        if not line.startswith("  "):
+            continue
+        url = line.rsplit(" ", 1)[1]
+        role = line.split()[0]
+        links[line.split("'")[1] if role == "group" else role] = url
+    return links
 
 
 @pytest.fixture
@@ -218,15 +247,15 @@ def test_a_busy_port_is_one_clear_line(tmp_path: Path) -> None:
 def test_serve_prints_its_loopback_address_and_serves_the_page(served: Served) -> None:
     import urllib.request
 
-    assert served.url.startswith("http://127.0.0.1:")
-    with urllib.request.urlopen(served.url + "/", timeout=10) as response:
+    assert served.url.startswith("http://127.0.0.1:") and "/?token=" in served.url
+    with urllib.request.urlopen(served.url, timeout=10) as response:
         page = response.read().decode()
-    assert "decalogue" in page and f"{served.url.replace('http', 'ws')}/ws" in page
-    # Reached by another name (a room's network), the page links back to that name.
-    request = urllib.request.Request(served.url + "/", headers={"Host": "trainer-laptop:8000"})
+    assert "decalogue" in page and f"{served.base.replace('http', 'ws')}/ws/" in page
+    # Reached by another of its names, the page links back to that name.
+    request = urllib.request.Request(served.url, headers={"Host": "localhost:8000"})
     with urllib.request.urlopen(request, timeout=10) as response:
         page = response.read().decode()
-    assert "ws://trainer-laptop:8000/ws" in page and "127.0.0.1" not in page
+    assert "ws://localhost:8000/ws/" in page and "127.0.0.1" not in page
 
 
 # --------------------------------------------------------------------------- sessions

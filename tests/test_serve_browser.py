@@ -207,7 +207,7 @@ async def test_the_app_in_headless_chromium(served: Served, chromium: Chromium) 
         await devtools.send("Page.enable")
         await devtools.send("Runtime.enable")
         await devtools.send("Page.addScriptToEvaluateOnNewDocument", source=HOOK)
-        await devtools.send("Page.navigate", url=served.url + "/")
+        await devtools.send("Page.navigate", url=served.url)
         home = await devtools.wait_for("Exampleland (XX)")
         assert "workspace" in home and "2025" in home
         wait_until(lambda: len(served.apps()) == 1, 20, "the page's session runs an app")

@@ -74,6 +74,7 @@ def register(subparsers: Any) -> None:
         metavar="N",
         help="browser sessions at once, all links together (default: 40)",
     )
+    add_workspace_option(serving)
     serving.set_defaults(handler=run_serve)
 
 
