@@ -9,6 +9,7 @@ a session and waits, so a test can kill it like a browser that disappears.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import re
 import sys
@@ -34,6 +35,8 @@ class Screen:
         self.rows = [[" "] * width for _ in range(height)]
         self.row = self.col = 0
         self._pending = ""
+        self.furthest = (0, 0)
+        """The largest row and column the app moved the cursor to (1-based, unclamped)."""
 
     def feed(self, data: bytes | str) -> None:
         text = self._pending + (
@@ -50,6 +53,10 @@ class Screen:
             position = match.end()
             if match.group("final") in ("H", "f"):
                 parts = (match.group("params") or "").split(";")
+                with contextlib.suppress(ValueError):
+                    row = int(parts[0] or 1)
+                    column = int((parts[1] if len(parts) > 1 else "") or 1)
+                    self.furthest = (max(self.furthest[0], row), max(self.furthest[1], column))
                 self.row = max(0, min(self.height - 1, int(parts[0] or 1) - 1))
                 column = parts[1] if len(parts) > 1 else ""
                 self.col = max(0, min(self.width - 1, int(column or 1) - 1))
@@ -118,6 +125,14 @@ class Browser:
             elif message.type in (aiohttp.WSMsgType.CLOSE, aiohttp.WSMsgType.ERROR):
                 break
         self.closed = True
+
+    async def send(self, data: str | bytes) -> None:
+        """A raw message, as a page that does not play by the rules would send it."""
+        assert self._ws is not None
+        if isinstance(data, bytes):
+            await self._ws.send_bytes(data)
+        else:
+            await self._ws.send_str(data)
 
     async def press(self, *keys: str) -> None:
         assert self._ws is not None

@@ -116,6 +116,8 @@ class DevTools:
         self._http: aiohttp.ClientSession | None = None
         self._ws: aiohttp.ClientWebSocketResponse | None = None
         self._reader: asyncio.Task[None] | None = None
+        self.events: list[dict[str, Any]] = []
+        """Every event chromium sent (method and params), in order."""
 
     async def open(self, port: int) -> DevTools:
         self._http = aiohttp.ClientSession()
@@ -132,6 +134,8 @@ class DevTools:
             if message.type != aiohttp.WSMsgType.TEXT:
                 continue
             data = json.loads(message.data)
+            if "method" in data:
+                self.events.append(data)
             future = self._waiting.pop(data.get("id", -1), None)
             if future is not None and not future.done():
                 future.set_result(data)
@@ -226,3 +230,39 @@ async def test_the_app_in_headless_chromium(served: Served, chromium: Chromium) 
     served.process.send_signal(signal.SIGINT)
     assert served.process.wait(30) == 0
     assert mentioning(str(served.workspace)) == []
+
+
+async def test_the_page_asks_no_other_host_for_anything(served: Served, chromium: Chromium) -> None:
+    """No outside fonts, scripts or requests: every request goes to the server itself."""
+    devtools = await DevTools().open(chromium.port)
+    try:
+        await devtools.send("Network.enable")
+        await devtools.send("Page.enable")
+        await devtools.send("Runtime.enable")
+        await devtools.send("Page.addScriptToEvaluateOnNewDocument", source=HOOK)
+        await devtools.send("Page.navigate", url=served.url)
+        await devtools.wait_for("Exampleland (XX)")
+        await devtools.evaluate("document.fonts.ready.then(() => true)")
+        await asyncio.sleep(1)  # anything the page asks for late
+        requested = [
+            event["params"]["request"]["url"]
+            for event in devtools.events
+            if event["method"] == "Network.requestWillBeSent"
+        ]
+        sockets = [
+            event["params"]["url"]
+            for event in devtools.events
+            if event["method"] == "Network.webSocketCreated"
+        ]
+        family = await devtools.evaluate(
+            "getComputedStyle(document.body).fontFamily + ' ' + "
+            "document.fonts.check('16px \"Roboto Mono\"')"
+        )
+    finally:
+        await devtools.close()
+    server = served.base.split("://", 1)[1]
+    assert requested and sockets
+    assert all(url.split("://", 1)[1].startswith(server + "/") for url in requested), requested
+    assert all(url.startswith(f"ws://{server}/ws/") for url in sockets), sockets
+    assert any("/static/fonts/RobotoMono" in url for url in requested), requested
+    assert "Roboto Mono" in str(family)

@@ -77,8 +77,11 @@ def parse(raw: str) -> Message:
             raise Malformed(f"{kind}: the data is not text")
         return Message(kind, text=data)
     if kind == "resize":
-        if not isinstance(data, dict) or "width" not in data or "height" not in data:
-            raise Malformed("resize: no width and height")
+        if not isinstance(data, dict) or not all(
+            isinstance(data.get(key), int) and not isinstance(data.get(key), bool)
+            for key in ("width", "height")
+        ):
+            raise Malformed("resize: no whole-number width and height")
         return Message(kind, width=clamp_width(data["width"]), height=clamp_height(data["height"]))
     if kind in ("focus", "blur"):
         return Message(kind)

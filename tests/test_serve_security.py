@@ -1,0 +1,295 @@
+"""`decalogue serve` in a workshop room: each attack of issue 10, tried against a real server.
+
+A real `decalogue serve` on 127.0.0.1 with a free port, real websockets
+(aiohttp), real app processes. Every test says what a participant, or a web
+page the facilitator has open, tries, and checks what the server does: refuse
+with 401/403/503 (and start no app), clamp, or log one line.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import aiohttp
+import pytest
+
+from decalogue import store
+from decalogue.checklist import load_checklist
+from decalogue.serve import limits
+from tests.serve_client import PAGE_WEBSOCKET, Browser, origin_of
+from tests.test_serve import Served, answered, running, wait_until
+
+pytestmark = pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc")
+
+GROUP = "Group A=XX-2025.json"
+
+
+def workspace_with_two(root: Path) -> Path:
+    workspace = root / "ws"
+    workspace.mkdir()
+    checklist = load_checklist()
+    for code, name in (("XX", "Exampleland"), ("XY", "Otherland")):
+        assessment = store.new_assessment(
+            checklist, code, "2025", country_name=name, assessor="Facilitator"
+        )
+        store.create(workspace / f"{code}-2025.json", assessment)
+    return workspace
+
+
+@pytest.fixture
+def room(tmp_path: Path) -> Iterator[Served]:
+    """A server with a group link, as a facilitator starts it for a room."""
+    server = Served(workspace_with_two(tmp_path), "--group", GROUP)
+    try:
+        yield server
+    finally:
+        server.kill()
+
+
+def jar() -> aiohttp.ClientSession:
+    return aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True))
+
+
+async def websocket_of(http: aiohttp.ClientSession, link: str) -> str:
+    """The page's websocket address (the visit also sets the link's cookie in `http`)."""
+    async with http.get(link) as response:
+        assert response.status == 200
+        found = PAGE_WEBSOCKET.search(await response.text())
+    assert found is not None
+    return found.group(1)
+
+
+async def refused(http: aiohttp.ClientSession, url: str, **options: object) -> int:
+    """The status a websocket handshake is refused with (fails the test if it is accepted)."""
+    try:
+        ws = await http.ws_connect(url, **options)  # type: ignore[arg-type]
+    except aiohttp.WSServerHandshakeError as error:
+        return error.status
+    await ws.close()
+    raise AssertionError(f"the websocket {url} was accepted")
+
+
+def no_traceback(served: Served) -> None:
+    text = "\n".join(served.errors)
+    assert "Traceback" not in text and 'File "' not in text, text
+
+
+# --------------------------------------------------------------------------- the token
+
+
+async def test_without_the_token_the_page_and_the_websocket_are_refused(room: Served) -> None:
+    async with jar() as http:
+        for address in (room.base + "/", room.base + "/?token=wrong", room.base + "/download/x"):
+            async with http.get(address) as response:
+                assert response.status == 401, address
+                assert "token" in await response.text()
+        ws_url = await websocket_of(http, room.url)  # this jar now holds the cookie
+    origin = origin_of(room.url)
+    async with jar() as stranger:  # the same address, but no token and no cookie
+        assert await refused(stranger, ws_url, origin=origin) == 401
+        assert await refused(stranger, ws_url + "?token=wrong", origin=origin) == 401
+        # Another link's token does not open this link's session either.
+        viewer_token = room.links["viewer"].split("token=")[1]
+        assert await refused(stranger, f"{ws_url}?token={viewer_token}", origin=origin) == 401
+    assert room.apps() == [], "a refused websocket started an app"
+
+
+async def test_the_first_visit_sets_a_strict_http_only_cookie_that_opens_the_page(
+    room: Served,
+) -> None:
+    async with jar() as http:
+        async with http.get(room.url) as response:
+            assert response.status == 200
+            cookie = response.headers["Set-Cookie"]
+        assert "HttpOnly" in cookie and "SameSite=Strict" in cookie
+        async with http.get(room.base + "/") as response:  # the cookie alone, no token
+            assert response.status == 200
+            assert "data-session-websocket-url" in await response.text()
+
+
+def test_every_link_has_its_own_token_of_at_least_128_bits(room: Served) -> None:
+    tokens = [link.split("?token=")[1] for link in room.links.values()]
+    assert sorted(room.links) == ["Group A", "facilitator", "viewer"]
+    assert len(set(tokens)) == 3
+    assert all(re.fullmatch(r"[A-Za-z0-9_-]{22,}", token) for token in tokens)
+
+
+def test_a_fixed_token_gives_the_same_links_at_every_start(tmp_path: Path) -> None:
+    workspace = workspace_with_two(tmp_path)
+    token = "room-4-fixed-token-0123456789"
+    seen = []
+    for _ in range(2):
+        server = Served(workspace, "--group", GROUP, "--token", token)
+        try:
+            seen.append(server.links)
+        finally:
+            server.kill()
+    assert seen[0]["facilitator"].endswith(f"/?token={token}")
+    assert {k: v.split("?")[1] for k, v in seen[0].items()} == {
+        k: v.split("?")[1] for k, v in seen[1].items()
+    }
+
+
+# --------------------------------------------------------------------------- Origin and Host
+
+
+async def test_a_websocket_from_another_site_is_refused(room: Served) -> None:
+    """Cross-site websocket hijacking: a page elsewhere, in the facilitator's browser."""
+    async with jar() as http:
+        ws_url = await websocket_of(http, room.url)  # the browser holds the cookie
+        assert await refused(http, ws_url, origin="http://evil.example") == 403
+        assert await refused(http, ws_url, origin="null") == 403
+        assert await refused(http, ws_url) == 403  # no Origin at all
+    assert room.apps() == []
+    no_traceback(room)
+
+
+async def test_a_request_for_another_host_name_is_refused(room: Served) -> None:
+    """DNS rebinding: another site's name, resolved to this computer, reaches the server."""
+    port = room.base.rsplit(":", 1)[1]
+    evil = {"Host": f"rebind.evil.example:{port}"}
+    async with jar() as http:
+        async with http.get(room.url, headers=evil) as response:
+            assert response.status == 403
+        ws_url = await websocket_of(http, room.url)
+        token = room.url.split("token=")[1]
+        status = await refused(
+            http,
+            f"{ws_url}?token={token}",
+            headers=evil,
+            origin=f"http://rebind.evil.example:{port}",
+        )
+        assert status == 403
+        async with http.get(room.url, headers={"Host": f"localhost:{port}"}) as response:
+            assert response.status == 200  # a name this server does answer to
+    assert room.apps() == []
+
+
+# --------------------------------------------------------------------------- roles
+
+
+def environment_of(pid: int) -> dict[str, str]:
+    raw = Path(f"/proc/{pid}/environ").read_bytes().split(b"\0")
+    pairs = (item.decode(errors="replace").partition("=") for item in raw if item)
+    return {key: value for key, _, value in pairs}
+
+
+async def test_a_group_link_opens_its_assessment_and_keeps_an_answer_when_the_tab_closes(
+    room: Served,
+) -> None:
+    path = room.workspace / "XX-2025.json"
+    browser = await Browser(room.links["Group A"], width=160).open()
+    try:
+        await browser.wait_for("Exampleland (XX) · 2025")
+        await browser.wait_for("Answer  ○ unanswered")
+        [app] = room.apps()
+        environment = environment_of(app)
+        assert environment["DECALOGUE_SERVED_ROLE"] == "group"
+        assert environment["DECALOGUE_SERVED_FILE"] == "XX-2025.json"
+        assert environment["DECALOGUE_USER"] == "Group A"
+        await browser.press("escape", "escape")  # no home screen behind it
+        await asyncio.sleep(1)
+        assert "Otherland" not in browser.screen.text()
+        # At once, well within the autosave's delay, then the tab closes.
+        await browser.press_until("3", "Answer  ● 3")
+    finally:
+        await browser.close()
+    wait_until(lambda: list(answered(path).values()) == [3], 20, "the answer is saved")
+    history = store.read(path).assessment.history
+    assert history[-1].by == "Group A"
+    assert answered(room.workspace / "XY-2025.json") == {}
+    wait_until(lambda: not room.apps(), 20, "the closed tab's app ends")
+
+
+# --------------------------------------------------------------------------- limits
+
+
+async def test_the_session_cap_holds(tmp_path: Path) -> None:
+    server = Served(workspace_with_two(tmp_path), "--max-sessions", "2")
+    browsers = []
+    try:
+        for _ in range(2):
+            browsers.append(await Browser(server.url).open())
+        for browser in browsers:
+            await browser.wait_for("Exampleland (XX)")
+        async with jar() as http:
+            ws_url = await websocket_of(http, server.url)
+            for _ in range(3):
+                assert await refused(http, ws_url, origin=origin_of(server.url)) == 503
+        assert len(server.apps()) == 2
+        await browsers.pop().close()
+        wait_until(lambda: len(server.apps()) == 1, 20, "the closed session's app ends")
+        browsers.append(await Browser(server.url).open())  # room again
+        await browsers[-1].wait_for("Exampleland (XX)")
+        assert sum("--max-sessions" in line for line in server.errors) == 3
+        no_traceback(server)
+    finally:
+        for browser in browsers:
+            await browser.close()
+        server.kill()
+
+
+def resident_megabytes(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+async def test_an_oversized_resize_is_clamped(room: Served) -> None:
+    browser = await Browser(room.url).open()
+    try:
+        await browser.wait_for("Exampleland (XX)")
+        await browser.send('["resize", {"width": 10000, "height": 10000}]')
+        await browser.press("s")  # the app redraws (at whatever size it was given)
+        deadline = asyncio.get_running_loop().time() + 20
+        while browser.screen.furthest[0] <= 30 and asyncio.get_running_loop().time() < deadline:
+            await asyncio.sleep(0.1)
+        rows, columns = browser.screen.furthest
+        assert 30 < rows <= limits.MAX_HEIGHT, browser.screen.furthest
+        assert columns <= limits.MAX_WIDTH
+        [app] = room.apps()
+        assert resident_megabytes(app) < 300
+    finally:
+        await browser.close()
+
+
+async def test_malformed_messages_are_one_line_each_never_a_traceback(room: Served) -> None:
+    browser = await Browser(room.url).open()
+    try:
+        await browser.wait_for("Exampleland (XX)")
+        for bad in (
+            "not json",
+            "[]",
+            "{}",
+            "[1, 2]",
+            '["stdin", 5]',
+            '["resize", "big"]',
+            '["resize", {"width": "x", "height": null}]',
+            '["ping"]',
+            '["exec", "rm -rf /"]',
+            "[" * 100_00 + "]" * 100_00,
+        ):
+            await browser.send(bad)
+        await browser.send(b"\x00binary")
+        await browser.press("s")  # still alive and answering: the sort moves on
+        await browser.wait_for("Checklist ▲")
+        await browser.send('["stdin", "' + "x" * (limits.MAX_MESSAGE_BYTES + 10) + '"]')
+        deadline = asyncio.get_running_loop().time() + 20
+        while not browser.closed and asyncio.get_running_loop().time() < deadline:
+            await asyncio.sleep(0.1)
+        assert browser.closed, "an oversized message did not end the connection"
+    finally:
+        await browser.close()
+    wait_until(lambda: not room.apps(), 20, "the session's app ends")
+    no_traceback(room)
+    lines = [line for line in room.errors if line.strip()]
+    assert all(line.startswith("decalogue serve: ") for line in lines), lines
+    assert sum("malformed" in line for line in lines) == limits.LOGGED_PER_SESSION + 1
+    assert any("closed a websocket" in line for line in lines), lines
+    assert all(running(pid) is False for pid in room.seen)
+    assert os.path.exists(room.workspace / "XX-2025.json")
