@@ -83,9 +83,11 @@ def run_open(args: argparse.Namespace) -> int:
     path: Path = args.file
     if not path.is_file():
         raise DecalogueError(f"{display_path(path)}: no such file")
+    from decalogue.serve.roles import user_from_environment
     from decalogue.tui.app import create_app
 
-    run(create_app(_workspace(args), open_path=path, checklist=args.checklist))
+    user = user_from_environment()
+    run(create_app(_workspace(args), open_path=path, checklist=args.checklist, user=user))
     return 0
 
 

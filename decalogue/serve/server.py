@@ -430,7 +430,8 @@ def announce(
     )
     for link in links:
         what = WHAT.get(link.served.role, f"only {link.served.file}")
-        name = link.label if link.served.role is Role.GROUP else link.served.role.value
+        role = link.served.role
+        name = f"group {link.served.user!r}" if role is Role.GROUP else role.value
         say(f"  {name} ({what}): {url}/?token={link.token}")
     if host not in LOOPBACK_NAMES:
         say(
