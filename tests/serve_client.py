@@ -96,6 +96,8 @@ class Browser:
         self.url, self.width, self.height = url, width, height
         self.screen = Screen(width, height)
         self.closed = False
+        self.messages: list[object] = []
+        """The text messages the server sent (downloads, urls), decoded."""
         self._http: aiohttp.ClientSession | None = None
         self._ws: aiohttp.ClientWebSocketResponse | None = None
         self._reader: asyncio.Task[None] | None = None
@@ -122,6 +124,8 @@ class Browser:
         async for message in self._ws:
             if message.type == aiohttp.WSMsgType.BINARY:
                 self.screen.feed(message.data)
+            elif message.type == aiohttp.WSMsgType.TEXT:
+                self.messages.append(json.loads(message.data))
             elif message.type in (aiohttp.WSMsgType.CLOSE, aiohttp.WSMsgType.ERROR):
                 break
         self.closed = True
@@ -165,6 +169,12 @@ class Browser:
                 continue
         await self.press(key)
         return await self.wait_for(needle, 10)
+
+    @property
+    def http(self) -> aiohttp.ClientSession:
+        """The session's HTTP client, holding the link's cookie as the browser would."""
+        assert self._http is not None
+        return self._http
 
     async def close(self) -> None:
         if self._ws is not None:

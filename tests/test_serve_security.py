@@ -9,6 +9,7 @@ with 401/403/503 (and start no app), clamp, or log one line.
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import re
 from collections.abc import Iterator
@@ -203,6 +204,28 @@ async def test_a_group_link_opens_its_assessment_and_keeps_an_answer_when_the_ta
     assert history[-1].by == "Group A"
     assert answered(room.workspace / "XY-2025.json") == {}
     wait_until(lambda: not room.apps(), 20, "the closed tab's app ends")
+
+
+async def test_a_group_export_reaches_the_browser_as_a_download(room: Served) -> None:
+    browser = await Browser(room.links["Group A"], width=160, height=40).open()
+    try:
+        await browser.wait_for("Answer  ○ unanswered")
+        await browser.press("x")
+        await browser.wait_for("Download to this browser")
+        await browser.press("\x13")  # ctrl+s, as a terminal sends it
+        deadline = asyncio.get_running_loop().time() + 20
+        while asyncio.get_running_loop().time() < deadline and not browser.messages:
+            await asyncio.sleep(0.1)
+        [(kind, key)] = browser.messages  # type: ignore[misc]
+        assert kind == "deliver_file_start"
+        async with browser.http.get(f"{room.base}/download/{key}") as response:
+            assert response.status == 200
+            assert "XX-2025-scorecard.json" in response.headers["Content-Disposition"]
+            card = json.loads(await response.text())
+        assert card["overall"]["coverage"] == 0
+    finally:
+        await browser.close()
+    assert not (room.workspace / "exports").exists(), "a download wrote into the workspace"
 
 
 # --------------------------------------------------------------------------- limits
