@@ -18,9 +18,10 @@ from pathlib import Path
 import aiohttp
 import pytest
 
-from decalogue import store
-from decalogue.checklist import load_checklist
+from decalogue.model.assessment import new_assessment
 from decalogue.serve import limits
+from decalogue.storage import store
+from decalogue.storage.checklists import load_checklist
 from tests.serve_client import PAGE_WEBSOCKET, Browser, origin_of
 from tests.test_serve import Served, answered, running, wait_until
 
@@ -34,7 +35,7 @@ def workspace_with_two(root: Path) -> Path:
     workspace.mkdir()
     checklist = load_checklist()
     for code, name in (("XX", "Exampleland"), ("XY", "Otherland")):
-        assessment = store.new_assessment(
+        assessment = new_assessment(
             checklist, code, "2025", country_name=name, assessor="Facilitator"
         )
         store.create(workspace / f"{code}-2025.json", assessment)

@@ -71,7 +71,7 @@ def run(app: DecalogueApp) -> None:
 
 def run_home(args: argparse.Namespace) -> int:
     """The home screen; served to a browser, the role and name `decalogue serve` set."""
-    from decalogue.serve.roles import from_environment, user_from_environment
+    from decalogue.roles import from_environment, user_from_environment
     from decalogue.tui.app import create_app
 
     served = from_environment()
@@ -83,7 +83,7 @@ def run_open(args: argparse.Namespace) -> int:
     path: Path = args.file
     if not path.is_file():
         raise DecalogueError(f"{display_path(path)}: no such file")
-    from decalogue.serve.roles import user_from_environment
+    from decalogue.roles import user_from_environment
     from decalogue.tui.app import create_app
 
     user = user_from_environment()

@@ -99,8 +99,8 @@ def run_workshop(args: argparse.Namespace) -> int:
 
 
 def run_serve(args: argparse.Namespace) -> int:
+    from decalogue.roles import parse_group
     from decalogue.serve.limits import DEFAULT_MAX_SESSIONS
-    from decalogue.serve.roles import parse_group
     from decalogue.serve.server import require_textual_serve, serve
     from decalogue.storage.workspace import Workspace
 

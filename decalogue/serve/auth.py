@@ -26,7 +26,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from decalogue.errors import DecalogueError
-from decalogue.serve.roles import Role, Served
+from decalogue.roles import Role, Served
 
 #: Random bytes in a generated token: 192 bits (the issue asks for at least 128).
 TOKEN_BYTES = 24

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from decalogue.errors import DecalogueError, display_path
+from decalogue.roles import GroupOption, Role, workspace_file
 from decalogue.serve import limits
 from decalogue.serve.auth import (
     LOOPBACK_NAMES,
@@ -45,7 +46,6 @@ from decalogue.serve.processes import (
     die_with_parent,
     exits,
 )
-from decalogue.serve.roles import GroupOption, Role, workspace_file
 from decalogue.storage import store
 
 INSTALL_HINT = (

@@ -35,6 +35,8 @@ from decalogue.storage.store import (
 )
 
 TRASH = ".trash"
+#: Where a session that could not save as it closed leaves its answers (`decalogue serve`).
+RECOVERY = "recovery"
 
 # --------------------------------------------------------------------------- workspace
 
@@ -187,6 +189,16 @@ class Workspace:
     @property
     def trash(self) -> Path:
         return self.root / TRASH
+
+    @property
+    def recovery(self) -> Path:
+        return self.root / RECOVERY
+
+    def recovered(self) -> list[Path]:
+        """Recovery copies waiting for someone to look at them, oldest first."""
+        if not self.recovery.is_dir():
+            return []
+        return sorted(p for p in self.recovery.glob("*.json") if p.is_file())
 
     def delete(self, path: Path) -> Path:
         """Move the file (and its backup) to the workspace's trash; returns where it went."""

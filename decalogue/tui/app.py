@@ -21,7 +21,7 @@ from textual.screen import Screen
 from decalogue.errors import DecalogueError
 from decalogue.model.checklist import Checklist
 from decalogue.resources import bundled_checklist_paths
-from decalogue.serve.roles import Role, Served, workspace_file
+from decalogue.roles import Role, Served, workspace_file
 from decalogue.session import Session
 from decalogue.storage.checklists import load_checklist
 from decalogue.storage.workspace import Workspace

@@ -1,7 +1,7 @@
 """What an app served to a browser may reach: the screens and actions of its link's role.
 
 `decalogue serve` starts the app with its role in the environment
-(`decalogue.serve.roles`). Two checks keep to it: `screen_allowed`, which the
+(`decalogue.roles`). Two checks keep to it: `screen_allowed`, which the
 app consults before any screen is pushed (keys, the command palette or code),
 and `action_allowed`, which the screens' `check_action` consult, so a refused
 action is neither shown in the footer and palette nor run. In every served
@@ -17,7 +17,7 @@ from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import Static
 
-from decalogue.serve.roles import Role, Served
+from decalogue.roles import Role, Served
 
 #: Actions refused per role, as "screen.action" (the screens' own names).
 REFUSED: dict[Role, frozenset[str]] = {

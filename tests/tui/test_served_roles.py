@@ -13,11 +13,11 @@ from typing import Any
 
 from textual.widgets import Input, Select
 
-from decalogue import store
-from decalogue.assessment import Answer
-from decalogue.checklist import Checklist
-from decalogue.serve.roles import Role, Served
+from decalogue.model.assessment import Answer
+from decalogue.model.checklist import Checklist
+from decalogue.roles import Role, Served
 from decalogue.session import Session
+from decalogue.storage import store
 from decalogue.tui.screens.assess import AssessScreen
 from decalogue.tui.screens.dashboard import DashboardScreen
 from decalogue.tui.screens.dialogs import ConfirmDialog, TextPrompt

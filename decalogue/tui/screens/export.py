@@ -23,7 +23,7 @@ from textual.widgets import Button, Input, Label, Select, Static
 
 from decalogue import reports
 from decalogue.errors import DecalogueError
-from decalogue.serve.roles import inside
+from decalogue.roles import inside
 from decalogue.session import Session
 from decalogue.tui.context import app_context
 from decalogue.tui.display import literal
@@ -152,16 +152,16 @@ class ExportScreen(ModalScreen[None]):
     def _export_served(self, fmt: str, where: str) -> None:
         """A download, or the workspace's exports folder: never a path from the browser."""
         session = self.session
-        name = exports.default_file_name(fmt, session.assessment)
+        name = reports.default_file_name(fmt, session.assessment)
         try:
             if where == "download":
-                text = exports.render(fmt, session.checklist, session.assessment, session.board)
+                text = reports.render(fmt, session.checklist, session.assessment, session.board)
                 self.post_message(self.Rendered(text, name))
                 return
             path = self.folder / name
             if not inside(self.root, path):
                 raise DecalogueError(f"{name}: the exports folder leads out of the workspace")
-            written = exports.export(
+            written = reports.export(
                 fmt, session.checklist, session.assessment, session.board, path, create_parents=True
             )
         except DecalogueError as error:

@@ -24,7 +24,7 @@ from decalogue.model.assessment import carry_forward, next_period, validate_peri
 from decalogue.session import Session
 from decalogue.storage import store
 from decalogue.storage.checklists import find_checklist
-from decalogue.storage.workspace import Summary
+from decalogue.storage.workspace import RECOVERY, Summary
 from decalogue.tui.context import Context, app_context
 from decalogue.tui.display import GLYPH_FLAG, assemble, figure, literal, safe_line, shorten, when
 from decalogue.tui.screens.dialogs import ConfirmDialog, TextPrompt
@@ -526,7 +526,7 @@ class HomeScreen(Screen[None]):
             parts.append(
                 (
                     f" · ⚠ {self.recovered} recovery "
-                    f"cop{'y' if self.recovered == 1 else 'ies'} in {store.RECOVERY}/: "
+                    f"cop{'y' if self.recovered == 1 else 'ies'} in {RECOVERY}/: "
                     "answers a closed session could not save",
                     "bold",
                 )
