@@ -32,8 +32,8 @@ from decalogue.tui.screens.browse import ChecklistScreen
 from decalogue.tui.screens.dialogs import ChoiceDialog, ConfirmDialog
 from decalogue.tui.screens.explore import ExploreScreen
 from decalogue.tui.screens.home import HomeScreen
-from decalogue.tui.terminal import lost, safe_driver
 from decalogue.tui.served import NOT_HERE, ServedNotice, screen_allowed
+from decalogue.tui.terminal import lost, safe_driver
 from decalogue.tui.themes import HIGH_CONTRAST, THEMES
 
 #: Seconds between two looks at whether the terminal is still there.

@@ -78,18 +78,19 @@ def screen_allowed(served: Served | None, screen: Screen[object], group_file: Pa
         from decalogue.tui.screens.export import ExportScreen
 
         if isinstance(screen, AssessScreen):
-            return screen.session is not None and _same(screen.session.path, group_file)
+            return _same(screen.session.path, group_file)
         return isinstance(
             screen, (ExportScreen, dialogs.TextPrompt, dialogs.TextEditor, dialogs.EvidenceDialog)
         )
     from decalogue.tui.screens.compare import CompareScreen
+    from decalogue.tui.screens.explore import ExploreScreen
     from decalogue.tui.screens.home import HomeScreen
     from decalogue.tui.screens.presenter import PresenterScreen
     from decalogue.tui.screens.workshop import WorkshopScreen
 
-    if isinstance(screen, AssessScreen):
-        return screen.session is None  # browsing the checklist, not an assessment
-    return isinstance(screen, (HomeScreen, CompareScreen, WorkshopScreen, PresenterScreen))
+    return isinstance(
+        screen, (HomeScreen, CompareScreen, WorkshopScreen, PresenterScreen, ExploreScreen)
+    )
 
 
 def _same(path: Path, other: Path | None) -> bool:

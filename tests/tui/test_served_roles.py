@@ -21,6 +21,7 @@ from decalogue.storage import store
 from decalogue.tui.screens.assess import AssessScreen
 from decalogue.tui.screens.dashboard import DashboardScreen
 from decalogue.tui.screens.dialogs import ConfirmDialog, TextPrompt
+from decalogue.tui.screens.explore import ExploreScreen
 from decalogue.tui.screens.export import ExportScreen
 from decalogue.tui.screens.home import HomeScreen
 from decalogue.tui.screens.new import NewAssessmentScreen
@@ -54,8 +55,8 @@ async def test_a_group_reaches_its_one_assessment_and_nothing_else(
         app.push_screen(HomeScreen())
         app.push_screen(NewAssessmentScreen())
         app.push_screen(WorkshopScreen([other]))
-        app.push_screen(AssessScreen(checklist, Session.open(other, checklist)))
-        app.push_screen(AssessScreen(checklist))  # exploring another checklist
+        app.push_screen(AssessScreen(Session.open(other, checklist)))
+        app.push_screen(ExploreScreen(checklist))  # exploring another checklist
         await settle(pilot)
         assert app.screen is screen
         assert await app.run_action("edit_notes_external", screen) is False
