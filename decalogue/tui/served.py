@@ -22,7 +22,9 @@ from decalogue.roles import Role, Served
 #: Actions refused per role, as "screen.action" (the screens' own names).
 REFUSED: dict[Role, frozenset[str]] = {
     Role.FACILITATOR: frozenset({"home.import", "assess.edit_notes_external"}),
-    Role.GROUP: frozenset({"assess.edit_notes_external"}),
+    # The issue's list for a group (levels, notes, evidence, flags, targets, export) has no
+    # action plan: refused until decided otherwise.
+    Role.GROUP: frozenset({"assess.edit_notes_external", "assess.edit_actions", "assess.plan"}),
     Role.VIEWER: frozenset(
         {
             "home.new",

@@ -61,6 +61,11 @@ async def test_a_group_reaches_its_one_assessment_and_nothing_else(
         assert app.screen is screen
         assert await app.run_action("edit_notes_external", screen) is False
         assert not screen.check_action("edit_notes_external", ())
+        for action in ("edit_actions", "plan"):
+            assert not screen.check_action(action, ())
+        await pilot.press("a", "p")
+        await settle(pilot)
+        assert app.screen is screen
         # Its own work goes on: a level, recorded under the group's name.
         await pilot.press("1")
         assert screen.flush() is None
