@@ -133,8 +133,10 @@ class Response(_Model):
     """Carried forward from the previous period and not yet confirmed or changed."""
     finding: LongText = ""
     """Finding or recommendation for the report."""
-    actions: Annotated[list[Action], Field(max_length=100)] = []
-    """The item's part of the action plan."""
+    actions: Annotated[list[Action], Field(max_length=100)] = Field(
+        default=[], exclude_if=lambda actions: not actions
+    )
+    """The item's part of the action plan (left out of the file while there is none)."""
     changed_by: ShortText = ""
     changed_at: datetime | None = None
 
