@@ -18,6 +18,16 @@ def default_workspace() -> Path:
     return user_data_path(APP_NAME, appauthor=False) / "workspace"
 
 
+def recovery_folder() -> Path:
+    """Where a recovery copy goes when the assessment's own folder cannot take one."""
+    configured = os.environ.get("DECALOGUE_RECOVERY")
+    if configured:
+        return Path(configured).expanduser()
+    from platformdirs import user_data_path
+
+    return user_data_path(APP_NAME, appauthor=False) / "recovered"
+
+
 def crash_log_path() -> Path:
     from platformdirs import user_log_path
 

@@ -1,25 +1,32 @@
-"""An open assessment: what the TUI edits and saves.
+"""An open assessment: what the TUI, the CLI and `serve` edit and save.
 
 The session owns the checklist, the answers, the live scores and the file they
-are saved to. Edits go through `Assessment.apply` (so they are recorded in the
-history) and refresh only the scores they affect. Saving may run in a worker
-thread while the user keeps typing: the assessment is serialised under a lock,
-written outside it, and the session stays dirty if edits arrived meanwhile.
+are saved to. Every edit goes through one typed path (`edit`): validated once,
+applied by `Assessment.apply` (so the history records who changed what), scored
+at once, undoable. A save merges: under the file's lock it reads what is on
+disk and, if someone else saved since this session's *base* (the version it
+loaded or last merged), takes their changes in field by field
+(`decalogue.model.merge`) before writing. Only the same field of the same item
+changed differently on both sides is a conflict; both values are kept in the
+history and the conflict waits in `conflicts` until the person chooses.
+Saving may run in a worker thread while the user keeps typing.
 """
 
 from __future__ import annotations
 
-import getpass
 import threading
+import time
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import ValidationError
 
 from decalogue.errors import AssessmentError, DecalogueError, Problem, display_path
 from decalogue.model.actions import Action
 from decalogue.model.assessment import (
-    EDITABLE,
+    FIELDS,
+    NA_NEEDS_REASON,
     Answer,
     Assessment,
     Change,
@@ -27,27 +34,84 @@ from decalogue.model.assessment import (
     Evidence,
     Status,
     checklist_ref,
+    field_value,
     now,
+    plain,
 )
 from decalogue.model.checklist import Checklist
+from decalogue.model.merge import Base, Conflict, merge_into
 from decalogue.model.readiness import Readiness, readiness
 from decalogue.model.scoring import ScoreBoard
-from decalogue.storage import store
-from decalogue.storage.assessment_file import check_against, dumps
+from decalogue.storage import presence, store
+from decalogue.storage.assessment_file import (
+    MAX_ASSESSMENT_BYTES,
+    check_against,
+    dumps,
+    fingerprint,
+    parse_assessment,
+    read_bytes,
+    trim_history,
+)
 from decalogue.storage.checklists import find_checklist, load_checklist
+from decalogue.storage.profile import Identity, current_identity, os_account
 
-#: The fields `set_field` accepts: those of EDITABLE.
-FIELDS = EDITABLE
+__all__ = ["Conflict", "SaveOutcome", "SaveResult", "SaveState", "Session"]
+
+#: A save above this share of MAX_ASSESSMENT_BYTES warns (SaveResult.warning).
+WARN_SHARE = 0.5
+
+#: A save above this share trims the oldest history entries (see trim_history).
+TRIM_SHARE = 0.75
+
+#: How many of the session's own edits undo remembers.
+UNDO_LIMIT = 500
 
 
-def default_user(assessment: Assessment) -> str:
-    """Who edits: the first assessor, else the login name."""
-    if assessment.assessors:
-        return assessment.assessors[0].name
-    try:
-        return getpass.getuser()
-    except (OSError, KeyError, ImportError):
-        return "unknown"
+@dataclass(frozen=True)
+class SaveResult:
+    saved: bool
+    """Something was written (False: nothing of this session's was unsaved)."""
+    merged: list[Change] = field(default_factory=list)
+    """Other people's changes taken in by this save: who, when, which item and field."""
+    conflicts: list[Conflict] = field(default_factory=list)
+    """Conflicts this save found (all open ones are in `Session.conflicts`)."""
+    warning: str | None = None
+    """The file is getting large (over half the limit); says what will happen."""
+
+    def __bool__(self) -> bool:
+        return self.saved
+
+
+@dataclass(frozen=True)
+class SaveOutcome:
+    """`save_or_recover`: saved, or where the work went instead and why."""
+
+    result: SaveResult | None
+    recovered: Path | None = None
+    """The recovery copy written because the save could not land."""
+    error: str | None = None
+
+
+@dataclass(frozen=True)
+class SaveState:
+    """What a status line shows, derived from the session only."""
+
+    dirty: bool
+    saving: bool
+    conflicts: int
+    error: str | None
+    """Why the last save failed; None after a save that landed."""
+    warning: str | None
+
+
+@dataclass(frozen=True)
+class _Step:
+    """One of the session's own edits, for undo and redo."""
+
+    item_id: str
+    field: str
+    before: Any
+    after: Any
 
 
 def _describe_ref(ref: ChecklistRef) -> str:
@@ -55,39 +119,54 @@ def _describe_ref(ref: ChecklistRef) -> str:
 
 
 class Session:
-    """An open assessment: checklist + answers + live scores + the file they are saved to.
-
-    Thread-safe saving.
-    """
+    """An open assessment: checklist + answers + live scores + the file they are saved to."""
 
     checklist: Checklist
     assessment: Assessment
     board: ScoreBoard
     path: Path
     user: str
+    """The name recorded in the history (see `decalogue.storage.profile`)."""
+    account: str
+    """The OS account recorded beside it."""
     orphaned: list[str]
     """Answered item ids the checklist no longer has (kept in the file, reported)."""
     drift: bool
     """The checklist differs from the one the answers were given against."""
+    conflicts: list[Conflict]
+    """Fields changed differently here and by someone else, waiting for `resolve`."""
 
-    def __init__(self, stored: store.Stored, checklist: Checklist, user: str | None = None) -> None:
+    def __init__(
+        self, stored: store.Stored, checklist: Checklist, user: str | Identity | None = None
+    ) -> None:
         self._lock = threading.RLock()
         self._write_lock = threading.Lock()
         self.checklist = checklist
         self.path = stored.path
-        self._explicit_user = user
-        self._load(stored)
+        identity = user if isinstance(user, Identity) else current_identity(user)
+        self.user = identity.name or identity.account
+        self.account = identity.account or os_account()
+        self._presence: Path | None = None
+        self._heartbeat = 0.0
+        self._saving = False
+        self._error: str | None = None
+        self._warning: str | None = None
+        self._load(stored, store.signature(stored.path))
 
-    def _load(self, stored: store.Stored) -> None:
+    def _load(self, stored: store.Stored, signature: store.Signature | None) -> None:
         problems = check_against(stored.assessment, self.checklist, display_path(stored.path))
         if problems:
             raise AssessmentError(problems)
         self.assessment = stored.assessment
+        self.base = Base.of(self.assessment)
         self._fingerprint = stored.fingerprint
+        self._signature = signature
         self.board = ScoreBoard(self.checklist, self.assessment.responses)
-        self.user = self._explicit_user or default_user(self.assessment)
         self.orphaned = self.assessment.orphaned(self.checklist)
         self.drift = not self.assessment.matches(self.checklist)
+        self.conflicts = []
+        self._undo: list[_Step] = []
+        self._redo: list[_Step] = []
         self._edits = 0
         self._saved_edits = 0
 
@@ -98,13 +177,21 @@ class Session:
         cls,
         path: Path,
         checklist: Checklist | str | Path | None = None,
-        user: str | None = None,
+        user: str | Identity | None = None,
+        *,
+        force: bool = False,
     ) -> Session:
+        """Open an assessment with its bundled checklist, or the one given.
+
+        A checklist with another id than the file's is refused unless `force`: its
+        answers would silently stop being scored.
+        """
+        signature = store.signature(path)
         stored = store.read(path)
+        ref = stored.assessment.checklist
         if checklist is None:
-            found = find_checklist(stored.assessment.checklist)
+            found = find_checklist(ref)
             if found is None:
-                ref = stored.assessment.checklist
                 raise AssessmentError(
                     [
                         Problem(
@@ -118,11 +205,25 @@ class Session:
             checklist = found
         elif not isinstance(checklist, Checklist):
             checklist = load_checklist(checklist)
-        return cls(stored, checklist, user)
+        if checklist.meta.id != ref.id and not force:
+            raise AssessmentError(
+                [
+                    Problem(
+                        display_path(path),
+                        f"answers checklist {ref.id!r}, not {checklist.meta.id!r}; its answers "
+                        "would not be scored: open it with its own checklist, or pass --force "
+                        "to move it to this one",
+                        field="checklist",
+                    )
+                ]
+            )
+        session = cls(stored, checklist, user)
+        session._signature = signature
+        return session
 
     @classmethod
     def from_stored(
-        cls, stored: store.Stored, checklist: Checklist, user: str | None = None
+        cls, stored: store.Stored, checklist: Checklist, user: str | Identity | None = None
     ) -> Session:
         return cls(stored, checklist, user)
 
@@ -134,36 +235,68 @@ class Session:
 
     @property
     def fingerprint(self) -> str:
-        """sha256 of the file as last loaded or saved by this session."""
+        """sha256 of the file as last loaded, merged or saved by this session."""
         return self._fingerprint
 
-    # -- editing
+    @property
+    def state(self) -> SaveState:
+        with self._lock:
+            return SaveState(
+                self.dirty, self._saving, len(self.conflicts), self._error, self._warning
+            )
+
+    # -- editing: one typed path
+
+    def edit(self, item_id: str, field: str, value: Any) -> Change | None:
+        """Change one field of one item: "answer" (an Answer) or one of EDITABLE.
+
+        Validated here, once: the item, the field, the level against the scale, an
+        N/A's reason. Raises DecalogueError with one line naming the item.
+        """
+        value = self.validate(item_id, field, value)
+        return self._apply(item_id, field, value, undoable=True)
 
     def set_answer(self, item_id: str, answer: Answer) -> Change | None:
         """Set a level, N/A with its reason, or clear the answer (Answer())."""
-        self._check_item(item_id)
-        if answer.level is not None:
-            if answer.na_reason is not None:
-                raise DecalogueError(f"{item_id}: an item is either N/A or has a level, not both")
-            self._check_level(item_id, answer.level)
-        if answer.na_reason is not None and not answer.na_reason.strip():
-            raise DecalogueError(f"{item_id}: N/A needs a reason")
-        return self._apply(item_id, "answer", answer)
+        return self.edit(item_id, "answer", answer)
 
     def set_field(self, item_id: str, field: str, value: Any) -> Change | None:
         """Change target, notes, evidence, flagged, finding or carried of one item."""
-        self._check_item(item_id)
+        return self.edit(item_id, field, value)
+
+    def validate(self, item_id: str, field: str, value: Any) -> Any:
+        """The value as the assessment stores it, or DecalogueError naming the item."""
+        if item_id not in self.checklist.item_index:
+            raise DecalogueError(f"{item_id}: no such item in checklist {self.checklist.meta.id}")
         if field not in FIELDS:
-            raise DecalogueError(
-                f"{item_id}: {field!r} cannot be edited (one of {', '.join(FIELDS)})"
-            )
+            editable = ", ".join(f for f in FIELDS if f != "answer")
+            raise DecalogueError(f"{item_id}: {field!r} cannot be edited (one of {editable})")
+        if field == "answer":
+            if not isinstance(value, Answer):
+                raise DecalogueError(f"{item_id}: an answer is a level, N/A with a reason, or none")
+            if value.level is not None:
+                if value.na_reason is not None:
+                    raise DecalogueError(
+                        f"{item_id}: an item is either N/A or has a level, not both"
+                    )
+                self._check_level(item_id, value.level)
+            if value.na_reason is not None and not value.na_reason.strip():
+                raise DecalogueError(f"{item_id}: {NA_NEEDS_REASON}")
         if field == "target" and value is not None:
             self._check_level(item_id, value)
         if field == "evidence":
-            value = [e if isinstance(e, Evidence) else Evidence.model_validate(e) for e in value]
+            try:
+                value = [
+                    e if isinstance(e, Evidence) else Evidence.model_validate(e) for e in value
+                ]
+            except (ValidationError, TypeError) as error:
+                raise DecalogueError(f"{item_id}: evidence: {_first_error(error)}") from None
         if field == "actions":
-            value = [a if isinstance(a, Action) else Action.model_validate(a) for a in value]
-        return self._apply(item_id, field, value)
+            try:
+                value = [a if isinstance(a, Action) else Action.model_validate(a) for a in value]
+            except (ValidationError, TypeError) as error:
+                raise DecalogueError(f"{item_id}: actions: {_first_error(error)}") from None
+        return value
 
     def confirm(self, item_id: str) -> Change | None:
         """Confirm a carried-forward answer as this period's; None if it was not carried."""
@@ -190,25 +323,9 @@ class Session:
                     )
             change = self.assessment.set_status(status, self.user)
             if change is not None:
+                change.account = self.account
                 self._edits += 1
             return change
-
-    def _apply(self, item_id: str, field: str, value: Any) -> Change | None:
-        with self._lock:
-            try:
-                change = self.assessment.apply(item_id, field, value, self.user)
-            except ValidationError as error:
-                detail = error.errors(include_url=False)[0]
-                message = str(detail["msg"]).removeprefix("Value error, ")
-                raise DecalogueError(f"{item_id}: {field}: {message}") from None
-            if change is not None:
-                self._edits += 1
-                self.board.refresh(item_id)
-            return change
-
-    def _check_item(self, item_id: str) -> None:
-        if item_id not in self.checklist.item_index:
-            raise DecalogueError(f"{item_id}: no such item in checklist {self.checklist.meta.id}")
 
     def _check_level(self, item_id: str, level: int) -> None:
         if level not in self.checklist.scale.by_value:
@@ -216,30 +333,282 @@ class Session:
                 f"{item_id}: level {level} is not on the scale (0-{self.checklist.scale.max_level})"
             )
 
+    def _apply(
+        self, item_id: str, field: str, value: Any, *, undoable: bool, remark: str = ""
+    ) -> Change | None:
+        with self._lock:
+            before = field_value(self.assessment.responses.get(item_id), field)
+            try:
+                change = self.assessment.apply(
+                    item_id, field, value, self.user, account=self.account, remark=remark
+                )
+            except ValidationError as error:
+                raise DecalogueError(f"{item_id}: {field}: {_first_error(error)}") from None
+            if change is None:
+                return None
+            self._edits += 1
+            self._rescore(item_id)
+            after = field_value(self.assessment.responses.get(item_id), field)
+            if undoable:
+                self._undo.append(_Step(item_id, field, before, after))
+                del self._undo[:-UNDO_LIMIT]
+                self._redo.clear()
+            # A new value of a conflicting field is the person's choice.
+            self.conflicts = [c for c in self.conflicts if (c.item_id, c.field) != (item_id, field)]
+            return change
+
+    def _rescore(self, item_id: str) -> None:
+        if item_id in self.checklist.item_index:
+            self.board.refresh(item_id)
+
+    def _record(self, change: Change) -> Change:
+        """A history entry that changes no value (a conflict, a choice): saved with the rest."""
+        self.assessment.history.append(change)
+        self.assessment.updated = change.at
+        self._edits += 1
+        return change
+
+    # -- undo and redo (this session's own edits)
+
+    def undo(self) -> Change | None:
+        """Undo the last own edit still in place (a colleague's later change is skipped)."""
+        with self._lock:
+            while self._undo:
+                step = self._undo.pop()
+                if self._current(step) != step.after:
+                    continue
+                change = self._apply(
+                    step.item_id, step.field, step.before, undoable=False, remark="undo"
+                )
+                self._redo.append(step)
+                return change
+            return None
+
+    def redo(self) -> Change | None:
+        with self._lock:
+            while self._redo:
+                step = self._redo.pop()
+                if self._current(step) != step.before:
+                    continue
+                change = self._apply(
+                    step.item_id, step.field, step.after, undoable=False, remark="redo"
+                )
+                self._undo.append(step)
+                return change
+            return None
+
+    def _current(self, step: _Step) -> Any:
+        return field_value(self.assessment.responses.get(step.item_id), step.field)
+
+    # -- conflicts
+
+    def resolve(self, item_id: str, field: str, keep: Literal["mine", "theirs"]) -> Change | None:
+        """Settle a conflict: keep my value or theirs; the choice is recorded in the history."""
+        with self._lock:
+            conflict = next(
+                (c for c in self.conflicts if (c.item_id, c.field) == (item_id, field)), None
+            )
+            if conflict is None:
+                return None
+            chosen = conflict.mine if keep == "mine" else conflict.theirs
+            whose = self.user if keep == "mine" else conflict.their_by or "the other"
+            remark = f"conflict resolved: kept {whose}'s value"
+            change = self._apply(item_id, field, chosen, undoable=True, remark=remark)
+            if change is None:  # theirs is already the value: record the choice
+                change = self._record(
+                    Change(
+                        at=now(),
+                        by=self.user,
+                        account=self.account,
+                        item=item_id,
+                        field=field,
+                        old=plain(field, conflict.mine),
+                        new=plain(field, chosen),
+                        remark=remark,
+                    )
+                )
+            self.conflicts = [c for c in self.conflicts if c is not conflict]
+            return change
+
+    # -- taking other people's changes in
+
+    def refresh(self) -> list[Change]:
+        """Take in what someone else saved since; what changed (who, which item and field).
+
+        A conflict (a field changed here, unsaved, and differently there) is listed too,
+        with the remark "conflict", and waits in `conflicts`. One stat when nothing
+        changed, so a window can call this every second or two. A file that no longer
+        parses raises AssessmentError once, not at every call.
+        """
+        self._keep_presence()
+        current = store.signature(self.path)
+        if current is None or current == self._signature:
+            return []
+        if not self._write_lock.acquire(blocking=False):
+            return []  # a save is running; it merges what is on disk
+        try:
+            taken, conflicts = self._refresh(current)
+        finally:
+            self._write_lock.release()
+        return taken + [_as_change(c) for c in conflicts]
+
+    def _refresh(self, current: store.Signature) -> tuple[list[Change], list[Conflict]]:
+        data = read_bytes(store.target_of(self.path))
+        stamp = fingerprint(data)
+        self._signature = current
+        if stamp == self._fingerprint:
+            return [], []
+        theirs = parse_assessment(data, display_path(self.path))
+        with self._lock:
+            return self._take_in(theirs, stamp)
+
+    def _take_in(self, theirs: Assessment, stamp: str) -> tuple[list[Change], list[Conflict]]:
+        """Merge `theirs` (now on disk) into the session; its base becomes theirs."""
+        shown = display_path(self.path)
+        if theirs.id != self.assessment.id:
+            raise store.ConflictError(
+                f"{shown}: is now another assessment (id {theirs.id}, not {self.assessment.id}); "
+                "nothing was written: save your version as a copy"
+            )
+        problems = check_against(theirs, self.checklist, shown)
+        if problems:
+            raise AssessmentError(problems)
+        merged = merge_into(self.assessment, self.base, theirs)
+        self.base = Base.of(theirs)
+        self._fingerprint = stamp
+        for change in merged.taken:
+            assert change.item is not None
+            self._rescore(change.item)
+            self.conflicts = [
+                c if (c.item_id, c.field) != (change.item, change.field) else self._newer(c, change)
+                for c in self.conflicts
+            ]
+        for conflict in merged.conflicts:
+            self._rescore(conflict.item_id)
+            self._record(
+                Change(
+                    at=now(),
+                    by=self.user,
+                    account=self.account,
+                    item=conflict.item_id,
+                    field=conflict.field,
+                    old=plain(conflict.field, conflict.theirs),
+                    new=plain(conflict.field, conflict.mine),
+                    remark=(
+                        f"conflict with {conflict.their_by or 'another save'}: their value "
+                        "(old) is kept until someone chooses; this one (new) is set aside"
+                    ),
+                )
+            )
+            self.conflicts = [
+                c
+                for c in self.conflicts
+                if (c.item_id, c.field) != (conflict.item_id, conflict.field)
+            ]
+            self.conflicts.append(conflict)
+        self.orphaned = self.assessment.orphaned(self.checklist)
+        self.drift = not self.assessment.matches(self.checklist)
+        return merged.taken, merged.conflicts
+
+    def _newer(self, conflict: Conflict, change: Change) -> Conflict:
+        """A pending conflict after their side changed the field again: their newest value."""
+        assert change.item is not None
+        theirs = field_value(self.assessment.responses.get(change.item), change.field)
+        return Conflict(
+            conflict.item_id, conflict.field, conflict.mine, theirs, change.by, change.at
+        )
+
     # -- saving
 
-    def save(self, *, overwrite: bool = False) -> bool:
-        """Write the assessment if it has unsaved edits; False when there was nothing to save.
+    def save(self) -> SaveResult:
+        """Merge with what is on disk and write; raises SaveError (file unchanged) on failure.
 
-        `overwrite=True` replaces a version saved meanwhile by someone else (after the user
-        chose to keep theirs); a file that is no longer a valid assessment is still refused.
-        Raises SaveError / ConflictError; the file on disk is then unchanged.
+        With nothing unsaved, a save only takes in what others saved (`refresh`).
         """
+        if not self.dirty:
+            current = store.signature(self.path)
+            if current is None or current == self._signature:
+                return SaveResult(False)
+            with self._write_lock:
+                taken, _ = self._refresh(current)  # no unsaved edits: nothing can conflict
+            return SaveResult(False, taken)
         with self._write_lock:
+            return self._save()
+
+    def _save(self) -> SaveResult:
+        taken: list[Change] = []
+        found: list[Conflict] = []
+        outcome: dict[str, Any] = {}
+
+        def produce(current: bytes | None) -> bytes:
+            theirs = None
+            if current is not None:
+                theirs = parse_assessment(current, display_path(self.path))
             with self._lock:
-                if not self.dirty:
-                    return False
+                if theirs is not None and current is not None:
+                    more, conflicts = self._take_in(theirs, fingerprint(current))
+                    taken.extend(more)
+                    found.extend(conflicts)
                 self._adopt_checklist()
                 data = dumps(self.assessment)
-                edits = self._edits
-                expected = self._fingerprint
-            if overwrite:
-                expected = store.read(self.path).fingerprint
-            new = store.save_bytes(self.path, data, expected)
+                if len(data) > MAX_ASSESSMENT_BYTES * TRIM_SHARE:
+                    dropped = trim_history(self.assessment, self.user, self.account)
+                    if dropped:
+                        self._edits += 1
+                        self.base.history_length = max(0, self.base.history_length - dropped) + 1
+                        data = dumps(self.assessment)
+                outcome["edits"] = self._edits
+                outcome["base"] = Base.of(self.assessment)
+                outcome["size"] = len(data)
+                return data
+
+        with self._lock:
+            self._saving = True
+        try:
+            written = store.save_merged(self.path, self._fingerprint, produce)
+        except DecalogueError as error:
             with self._lock:
-                self._fingerprint = new
-                self._saved_edits = edits
-            return True
+                self._saving, self._error = False, str(error)
+            raise
+        with self._lock:
+            self._saving, self._error = False, None
+            self._fingerprint = written.fingerprint
+            self._signature = written.signature
+            self.base = outcome["base"]
+            self._saved_edits = outcome["edits"]
+            self._warning = _size_warning(self.path, outcome["size"])
+        return SaveResult(True, taken, found, self._warning)
+
+    def save_or_recover(self) -> SaveOutcome:
+        """Save; if the save cannot land, write a recovery copy and say where (never raises)."""
+        try:
+            return SaveOutcome(self.save())
+        except DecalogueError as error:
+            message = str(error)
+        try:
+            copy = self.save_recovery()
+        except DecalogueError as error:
+            return SaveOutcome(None, None, f"{message}; {error}")
+        return SaveOutcome(None, copy, message)
+
+    def save_recovery(self, folder: Path | None = None) -> Path:
+        """The answers as they are, in a new file, when the file itself cannot be saved:
+        in `folder` (a served workspace's recovery folder), else beside the file, else in
+        the user's data folder; its path. Raises SaveError when none can be written."""
+        with self._lock:
+            data = dumps(self.assessment)
+        return store.write_recovery(self.path, data, folder)
+
+    def recover_to(self, path: Path) -> Path:
+        """Write the session's whole assessment to `path` (atomically; never over a file)."""
+        with self._lock:
+            data = dumps(self.assessment)
+        store.save_bytes(path, data, None)
+        return path
+
+    def recoveries(self) -> list[Path]:
+        """Recovery copies of this file left by earlier runs, newest first."""
+        return store.find_recoveries(self.path)
 
     def _adopt_checklist(self) -> None:
         """After drift, the file records the checklist its answers now belong to."""
@@ -247,32 +616,75 @@ class Session:
         old = self.assessment.checklist
         if old == current:
             return
-        at = now()
         self.assessment.checklist = current
-        self.assessment.history.append(
+        self._record(
             Change(
-                at=at,
+                at=now(),
                 by=self.user,
+                account=self.account,
                 field="checklist",
                 old=_describe_ref(old),
                 new=_describe_ref(current),
             )
         )
-        self.assessment.updated = at
         self.drift = False
 
-    def save_recovery(self, folder: Path) -> Path:
-        """The answers as they are, in a new file in `folder`, when the file itself cannot
-        be saved and no one is there to choose (a browser tab closed): nothing is lost."""
-        stamp = now().strftime("%Y%m%dT%H%M%SZ")
-        folder.mkdir(mode=0o700, exist_ok=True)
-        with self._lock:
-            copy = self.assessment.model_copy(deep=True)
-        path = folder / f"{self.path.stem}-{stamp}.json"
-        store.create(path, copy)
-        return path
-
     def reload(self) -> None:
-        """Re-read the file, dropping unsaved edits (the user took the file's version)."""
+        """Re-read the file, dropping unsaved edits (the person chose the file's version)."""
         with self._write_lock, self._lock:
-            self._load(store.read(self.path))
+            signature = store.signature(self.path)
+            self._load(store.read(self.path), signature)
+
+    # -- who else is here
+
+    def announce(self) -> None:
+        """Tell other windows this one has the file open (a presence file beside it)."""
+        if self._presence is None:
+            self._presence = presence.announce(store.target_of(self.path), self.user, self.account)
+            self._heartbeat = time.monotonic()
+
+    def others_editing(self) -> list[presence.Presence]:
+        """Other windows that have this file open (who, since when), oldest first."""
+        return presence.present(store.target_of(self.path), self._presence)
+
+    def close(self) -> None:
+        """This window no longer has the file open."""
+        if self._presence is not None:
+            presence.withdraw(self._presence)
+            self._presence = None
+
+    def _keep_presence(self) -> None:
+        if self._presence is not None and time.monotonic() - self._heartbeat > presence.HEARTBEAT:
+            presence.touch(self._presence)
+            self._heartbeat = time.monotonic()
+
+
+def _as_change(conflict: Conflict) -> Change:
+    """A conflict as `refresh` lists it: their value, taken in for now, and mine."""
+    return Change(
+        at=conflict.their_at or now(),
+        by=conflict.their_by,
+        item=conflict.item_id,
+        field=conflict.field,
+        old=plain(conflict.field, conflict.mine),
+        new=plain(conflict.field, conflict.theirs),
+        remark="conflict",
+    )
+
+
+def _first_error(error: ValidationError | TypeError) -> str:
+    if isinstance(error, TypeError):
+        return str(error)
+    detail = error.errors(include_url=False)[0]
+    return str(detail["msg"]).removeprefix("Value error, ")
+
+
+def _size_warning(path: Path, size: int) -> str | None:
+    if size <= MAX_ASSESSMENT_BYTES * WARN_SHARE:
+        return None
+    share = size * 100 // MAX_ASSESSMENT_BYTES
+    return (
+        f"{display_path(path)} is {size:,} bytes, {share}% of the {MAX_ASSESSMENT_BYTES:,} "
+        f"limit; above {TRIM_SHARE:.0%} the oldest history entries are trimmed on save "
+        "(the .bak keeps the previous version)"
+    )

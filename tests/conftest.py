@@ -17,3 +17,7 @@ atexit.register(shutil.rmtree, _SANDBOX, ignore_errors=True)
 # test does not choose itself live in a throw-away folder, never in the user's data dir.
 os.environ.setdefault("DECALOGUE_WORKSPACE", str(_SANDBOX / "workspace"))
 os.environ["DECALOGUE_CHECKLIST_CACHE"] = str(_SANDBOX / "checklist-cache")
+# Nor the user's own name (profile, $DECALOGUE_USER) or recovery folder.
+os.environ["DECALOGUE_PROFILE"] = str(_SANDBOX / "profile.toml")
+os.environ["DECALOGUE_RECOVERY"] = str(_SANDBOX / "recovered")
+os.environ.pop("DECALOGUE_USER", None)

@@ -154,5 +154,5 @@ def test_sigkill_during_saves_never_loses_the_file(tmp_path: Path) -> None:
     # The next ordinary save cleans up after the last kill.
     session = Session.open(path, checklist)
     session.set_field(SECOND, "notes", "after the writers")
-    assert session.save()
+    assert session.save().saved
     assert temp_files(tmp_path) == []

@@ -29,7 +29,6 @@ from decalogue.reports.csv_io import (
 from decalogue.session import Session
 from decalogue.storage import store
 from decalogue.storage.checklists import load_checklist
-from decalogue.storage.store import ConflictError
 from tests.test_exports import (
     SMALL,
     board_of,
@@ -351,7 +350,7 @@ def saved_small(tmp_path: Path) -> tuple[Path, Path]:
     return save_new(tmp_path / "XX-2025.json", filled_assessment(checklist)), checklist_path
 
 
-def test_import_saves_through_the_store_and_refuses_a_file_changed_meanwhile(
+def test_import_saves_through_the_store_and_merges_a_file_changed_meanwhile(
     saved_small: tuple[Path, Path],
 ) -> None:
     path, checklist_path = saved_small
@@ -362,12 +361,6 @@ def test_import_saves_through_the_store_and_refuses_a_file_changed_meanwhile(
     other = store.read(path)
     other.assessment.apply("C-02", "notes", "saved by someone else", "Other")
     store.save(path, other.assessment, other.fingerprint)
-    on_disk = path.read_bytes()
-    with pytest.raises(ConflictError, match="changed on disk"):
-        import_csv(session, edited)
-    assert path.read_bytes() == on_disk
-
-    session = Session.open(path, checklist_path, user="Importer")
     result = import_csv(session, edited)
     assert (result.saved, result.items_changed) == (True, 1)
     reread = store.read(path).assessment

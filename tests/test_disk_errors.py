@@ -155,7 +155,7 @@ def test_a_failing_save_loses_nothing_and_can_be_retried(
     assert "unchanged" in message
     assert snapshot(saved.parent) == before  # old file, old .bak, no temp file
     assert session.dirty
-    assert session.save()  # the disk has room again: the same edits are written
+    assert session.save().saved  # the disk has room again: the same edits are written
     again = store.read(saved).assessment.responses[ITEM]
     assert (again.level, again.notes[:14]) == (3, "second version")
     assert store.read(store.backup_path(saved)).assessment.responses[ITEM].notes == "first version"
@@ -246,7 +246,7 @@ def test_a_read_only_workspace_gives_a_clear_message(
         assert [s.error for s in listing] == [None]
     finally:
         saved.parent.chmod(0o700)
-    assert session.save()
+    assert session.save().saved
     assert store.read(saved).assessment.responses[ITEM].notes == "cannot be written"
 
 

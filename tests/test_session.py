@@ -8,6 +8,7 @@ import subprocess
 import sys
 import textwrap
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -61,14 +62,16 @@ def test_edits_refresh_scores_record_history_and_make_the_session_dirty(
 
 def test_save_writes_once_and_is_a_no_op_when_clean(path: Path, mini: Checklist) -> None:
     session = Session.open(path, mini)
-    assert session.save() is False
+    before = path.stat().st_mtime_ns
+    assert session.save().saved is False
+    assert path.stat().st_mtime_ns == before
     session.set_answer("B-02", Answer(na_reason="Not relevant in Exampleland."))
-    assert session.save() is True
+    assert session.save().saved is True
     assert not session.dirty
     written = on_disk(path)["responses"]
     assert isinstance(written, dict) and written["B-02"]["not_applicable"] is True
     assert session.fingerprint == store.read(path).fingerprint
-    assert session.save() is False
+    assert session.save().saved is False
 
 
 def test_invalid_edits_are_refused_with_one_line_and_change_nothing(
@@ -95,14 +98,20 @@ def test_edits_made_while_a_save_is_writing_keep_the_session_dirty(
 ) -> None:
     session = Session.open(path, mini)
     session.set_answer("B-02", Answer(level=1))
-    real_save = store.save_bytes
+    real_save = store.save_merged
 
-    def slow_save(target: Path, data: bytes, expected: str | None) -> str:
-        # The user keeps typing while the worker thread writes.
-        session.set_answer("A-01", Answer(level=0))
-        return real_save(target, data, expected)
+    def slow_save(
+        target: Path, expected: str | None, produce: Callable[[bytes | None], bytes]
+    ) -> store.Written:
+        def typing(current: bytes | None) -> bytes:
+            data = produce(current)
+            # The user keeps typing while the worker thread writes.
+            session.set_answer("A-01", Answer(level=0))
+            return data
 
-    monkeypatch.setattr(store, "save_bytes", slow_save)
+        return real_save(target, expected, typing)
+
+    monkeypatch.setattr(store, "save_merged", slow_save)
     worker = threading.Thread(target=session.save)
     worker.start()
     worker.join()
@@ -111,67 +120,93 @@ def test_edits_made_while_a_save_is_writing_keep_the_session_dirty(
     assert isinstance(responses, dict)
     assert responses["B-02"]["level"] == 1 and responses["A-01"]["level"] == 4
     assert session.dirty
-    assert session.save() is True
+    assert session.save().saved is True
     responses = on_disk(path)["responses"]
     assert isinstance(responses, dict) and responses["A-01"]["level"] == 0
     assert not session.dirty
 
 
-def test_two_sessions_on_one_file_conflict_and_the_user_chooses(
-    path: Path, mini: Checklist
-) -> None:
+def test_two_sessions_on_one_file_merge_item_by_item(path: Path, mini: Checklist) -> None:
+    """Issue 12: a save merges; only the same field changed differently is a conflict."""
     mine = Session.open(path, mini, user="Me")
     theirs = Session.open(path, mini, user="Colleague")
     theirs.set_answer("B-02", Answer(level=2))
-    theirs.save()
+    theirs.set_field("A-02", "notes", "their note")
+    assert theirs.save().saved
+    mine.set_answer("A-01", Answer(level=1))
+    result = mine.save()
+    assert result.saved and result.conflicts == [] and mine.conflicts == []
+    assert {(c.item, c.field, c.by) for c in result.merged} == {
+        ("B-02", "answer", "Colleague"),
+        ("A-02", "notes", "Colleague"),
+    }
+    saved = store.read(path).assessment
+    assert (saved.responses["A-01"].level, saved.responses["B-02"].level) == (1, 2)
+    assert saved.responses["A-02"].notes == "their note"
+    assert mine.board.items["B-02"].score == 50.0  # their answer is scored here too
+    # Now the same field, differently: a conflict on that field of that item only.
+    theirs.set_answer("B-02", Answer(level=3))
+    assert theirs.save().saved
     mine.set_answer("B-02", Answer(level=4))
-    with pytest.raises(store.ConflictError):
-        mine.save()
-    assert mine.dirty  # the edit is still there to keep
-    mine.save(overwrite=True)
+    mine.set_field("B-01", "flagged", True)
+    result = mine.save()
+    assert result.saved
+    [conflict] = result.conflicts
+    assert (conflict.item_id, conflict.field, conflict.their_by) == ("B-02", "answer", "Colleague")
+    assert (conflict.mine, conflict.theirs) == (Answer(level=4), Answer(level=3))
+    assert mine.conflicts == [conflict] and mine.state.conflicts == 1
+    saved = store.read(path).assessment
+    assert saved.responses["B-02"].level == 3  # theirs on disk until someone chooses
+    assert saved.responses["B-01"].flagged  # my other edit landed
+    values = [(c.by, c.new) for c in saved.history if c.item == "B-02" and c.field == "answer"]
+    assert ("Me", 4) in values and ("Colleague", 3) in values  # nothing dropped
+    change = mine.resolve("B-02", "answer", "mine")
+    assert change is not None and "conflict resolved" in change.remark
+    assert mine.conflicts == [] and mine.save().saved
     assert store.read(path).assessment.responses["B-02"].level == 4
-    theirs.set_answer("A-01", Answer(level=1))
-    with pytest.raises(store.ConflictError):  # now the colleague is behind
-        theirs.save()
-    theirs.reload()
-    assert not theirs.dirty
+    assert [c.item for c in theirs.refresh()] == ["B-02"]
     assert theirs.assessment.responses["B-02"].level == 4
-    assert theirs.assessment.responses["A-01"].level == 4
-    assert theirs.board.items["B-02"].score == 100.0
 
 
-def test_a_second_process_editing_the_file_is_a_conflict_for_the_session(
+def test_a_second_process_changing_the_same_field_is_a_conflict_kept_in_the_history(
     path: Path, mini: Checklist
 ) -> None:
-    session = Session.open(path, mini)
+    session = Session.open(path, mini, user="Here")
     session.set_answer("B-02", Answer(level=3))
     script = textwrap.dedent(
         f"""
         from pathlib import Path
         from decalogue.model.assessment import Answer
         from decalogue.session import Session
-        s = Session.open(Path({str(path)!r}), Path({str(FIXTURES / "mini-checklist.toml")!r}))
+        s = Session.open(
+            Path({str(path)!r}), Path({str(FIXTURES / "mini-checklist.toml")!r}), "There"
+        )
         s.set_answer("B-02", Answer(level=1))
-        assert s.save()
+        assert s.save().saved
         """
     )
     subprocess.run([sys.executable, "-c", script], check=True, capture_output=True)
-    theirs = path.read_bytes()
-    with pytest.raises(store.ConflictError, match="changed on disk"):
-        session.save()
-    assert path.read_bytes() == theirs
+    result = session.save()
+    assert [(c.item_id, c.field, c.their_by) for c in result.conflicts] == [
+        ("B-02", "answer", "There")
+    ]
+    saved = store.read(path).assessment
+    assert saved.responses["B-02"].level == 1
+    entries = [c for c in saved.history if c.item == "B-02"]
+    assert [(c.by, c.new) for c in entries[:2]] == [("There", 1), ("Here", 3)]
+    assert entries[-1].remark.startswith("conflict with There")
+    assert (entries[-1].old, entries[-1].new) == (1, 3)
 
 
-def test_overwrite_still_refuses_a_file_that_no_longer_parses(path: Path, mini: Checklist) -> None:
+def test_a_file_that_no_longer_parses_is_never_written_over(path: Path, mini: Checklist) -> None:
     session = Session.open(path, mini)
     session.set_answer("B-02", Answer(level=3))
     path.write_text('{"schema_version": 1, "id": ', encoding="utf-8")
     before = path.read_bytes()
-    with pytest.raises(store.ConflictError):
-        session.save()
     with pytest.raises(AssessmentError, match=r"XX-2025\.json:1:29: JSON syntax"):
-        session.save(overwrite=True)
+        session.save()
     assert path.read_bytes() == before
+    assert session.state.error is not None and "JSON syntax" in session.state.error
     with pytest.raises(AssessmentError):
         session.reload()
     assert session.dirty  # nothing lost in memory
@@ -279,16 +314,22 @@ def test_without_a_checklist_the_bundled_one_is_found_or_the_user_is_told(
     assert session.checklist.meta.id == bundled.meta.id and not session.drift
 
 
-def test_user_defaults_to_the_first_assessor_else_the_login(
+def test_the_user_is_the_person_editing_not_the_first_assessor(
     path: Path, mini: Checklist, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    assert Session.open(path, mini).user == "Example Assessor"
-    stored = store.read(path)
-    stored.assessment.assessors = []
     monkeypatch.setattr("getpass.getuser", lambda: "login-name")
-    assert Session.from_stored(stored, mini).user == "login-name"
+    monkeypatch.delenv("DECALOGUE_USER", raising=False)
+    session = Session.open(path, mini)
+    assert session.assessment.assessors[0].name == "Example Assessor"
+    assert (session.user, session.account) == ("login-name", "login-name")
+    monkeypatch.setenv("DECALOGUE_USER", "From Env")
+    assert Session.open(path, mini).user == "From Env"
+    stored = store.read(path)
     stored.assessment.assessors = [Assessor(name="Someone")]
-    assert Session.from_stored(stored, mini, user="Given").user == "Given"
+    session = Session.from_stored(stored, mini, user="Given")
+    assert (session.user, session.account) == ("Given", "login-name")
+    change = session.set_answer("B-02", Answer(level=1))
+    assert change is not None and (change.by, change.account) == ("Given", "login-name")
 
 
 def test_an_older_file_is_upgraded_in_memory_and_rewritten_only_on_save(

@@ -27,6 +27,7 @@ from decalogue.storage.workspace import Workspace
 FIXTURES = Path(__file__).parent / "fixtures" / "hardening"
 OLD = FIXTURES / "schema-0.json"
 NEWER = FIXTURES / "schema-3.json"
+V1 = Path(__file__).parent / "fixtures" / "assessment-v1.json"
 
 
 @dataclass(frozen=True)
@@ -69,6 +70,7 @@ def decalogue(*args: str, workspace: Path) -> subprocess.CompletedProcess[str]:
 
 def test_the_fixtures_are_what_they_claim() -> None:
     assert b'"schema_version": 0' in OLD.read_bytes()
+    assert b'"schema_version": 1' in V1.read_bytes()
     assert b'"schema_version": 3' in NEWER.read_bytes()
     assert SCHEMA_VERSION == 2, "a new schema version needs a new fixture and migration test"
 
@@ -188,12 +190,32 @@ def test_a_save_over_a_file_a_newer_decalogue_wrote_is_refused(tmp_path: Path) -
     session.set_field("LF-01", "notes", "my edit, made with the older decalogue")
     shutil.copyfile(NEWER, path)  # meanwhile a colleague's newer decalogue saved the file
     before = Untouched.of(path)
-    with pytest.raises(store.ConflictError):
-        session.save()
     with pytest.raises(AssessmentError, match="upgrade decalogue"):
-        session.save(overwrite=True)
+        session.save()  # it cannot be merged: it is not read, and not written over
     before.check()
     assert session.dirty
+    outcome = session.save_or_recover()  # the work goes to a recovery copy instead
+    assert outcome.result is None and outcome.recovered is not None
+    assert outcome.error is not None and "upgrade decalogue" in outcome.error
+    kept = store.read(outcome.recovered).assessment
+    assert kept.responses["LF-01"].notes == "my edit, made with the older decalogue"
+    before.check()
+
+
+def test_a_version_1_file_opens_upgraded_and_is_written_as_version_2(tmp_path: Path) -> None:
+    path = copy(V1, tmp_path)
+    before = Untouched.of(path)
+    session = Session.open(path, Path(__file__).parent / "fixtures" / "mini-checklist.toml")
+    assert session.assessment.schema_version == SCHEMA_VERSION
+    assert not session.dirty
+    before.check()
+    session.set_field("A-01", "notes", "kept")
+    assert session.save().saved
+    assert b'"schema_version": 2' in path.read_bytes()
+    history = store.read(path).assessment.history
+    assert [(c.field, c.old, c.new) for c in history if c.field == "schema_version"] == [
+        ("schema_version", 1, 2)
+    ]
 
 
 @pytest.mark.parametrize("version", ["-1", "0.5", "true", '"1"', "null", "99999999999999999999"])

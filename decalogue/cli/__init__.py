@@ -63,6 +63,7 @@ def build_parser(modules: Sequence[str] = COMMAND_MODULES) -> argparse.ArgumentP
     )
     parser.add_argument("--version", action="version", version=f"decalogue {__version__}")
     add_workspace_option(parser)
+    add_user_option(parser)
     parser.set_defaults(handler=None)
     subparsers = parser.add_subparsers(title="commands", metavar="COMMAND")
     for name in modules:
@@ -74,9 +75,9 @@ def _modules_for(argv: Sequence[str]) -> Sequence[str]:
     """Only `app` for a workbench command or none (the home screen); else every module."""
     arguments = iter(argv)
     for argument in arguments:
-        if argument == "--workspace":
+        if argument in {"--workspace", "--user"}:
             next(arguments, None)
-        elif not argument.startswith("--workspace="):
+        elif not argument.startswith(("--workspace=", "--user=")):
             if argument.startswith("-"):  # --help, --version, a typo: the full parser
                 return COMMAND_MODULES
             return ("app",) if argument in WORKBENCH_COMMANDS else COMMAND_MODULES
@@ -91,6 +92,24 @@ def add_workspace_option(parser: argparse.ArgumentParser) -> None:
         default=argparse.SUPPRESS,
         help="folder of assessment files (default: $DECALOGUE_WORKSPACE or your user data folder)",
     )
+
+
+def add_user_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--user",
+        metavar="NAME",
+        default=argparse.SUPPRESS,
+        help=(
+            "your name, recorded with your edits in the history (default: $DECALOGUE_USER, "
+            "else the name in your profile, else your login)"
+        ),
+    )
+
+
+def user_of(args: argparse.Namespace) -> str | None:
+    """The --user given (before or after the command), or None."""
+    value: str | None = getattr(args, "user", None)
+    return value
 
 
 def main(argv: Sequence[str] | None = None) -> int:

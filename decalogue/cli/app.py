@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
 
 def register(subparsers: Any) -> None:
-    from decalogue.cli import add_workspace_option
+    from decalogue.cli import add_user_option, add_workspace_option
 
     opener = subparsers.add_parser(
         "open",
@@ -35,7 +35,13 @@ def register(subparsers: Any) -> None:
         metavar="ID|PATH",
         help="the checklist to open it with (default: the bundled one it names)",
     )
+    opener.add_argument(
+        "--force",
+        action="store_true",
+        help="open it with a --checklist of another id than the file's (its answers move to it)",
+    )
     add_workspace_option(opener)
+    add_user_option(opener)
     opener.set_defaults(handler=run_open)
 
     explore = subparsers.add_parser(
@@ -53,6 +59,7 @@ def register(subparsers: Any) -> None:
         help="a bundled checklist's id or a .toml file (default: the bundled checklist)",
     )
     add_workspace_option(explore)
+    add_user_option(explore)
     explore.set_defaults(handler=run_explore)
 
 
@@ -71,11 +78,13 @@ def run(app: DecalogueApp) -> None:
 
 def run_home(args: argparse.Namespace) -> int:
     """The home screen; served to a browser, the role and name `decalogue serve` set."""
+    from decalogue.cli import user_of
     from decalogue.roles import from_environment, user_from_environment
     from decalogue.tui.app import create_app
 
     served = from_environment()
-    run(create_app(_workspace(args), served=served, user=user_from_environment()))
+    user = user_of(args) or user_from_environment()
+    run(create_app(_workspace(args), served=served, user=user))
     return 0
 
 
@@ -83,16 +92,24 @@ def run_open(args: argparse.Namespace) -> int:
     path: Path = args.file
     if not path.is_file():
         raise DecalogueError(f"{display_path(path)}: no such file")
+    from decalogue.cli import user_of
     from decalogue.roles import user_from_environment
     from decalogue.tui.app import create_app
 
-    user = user_from_environment()
-    run(create_app(_workspace(args), open_path=path, checklist=args.checklist, user=user))
+    app = create_app(
+        _workspace(args),
+        open_path=path,
+        checklist=args.checklist,
+        user=user_of(args) or user_from_environment(),
+        force=args.force,
+    )
+    run(app)
     return 0
 
 
 def run_explore(args: argparse.Namespace) -> int:
+    from decalogue.cli import user_of
     from decalogue.tui.app import create_app
 
-    run(create_app(_workspace(args), explore=args.checklist, explore_mode=True))
+    run(create_app(_workspace(args), explore=args.checklist, explore_mode=True, user=user_of(args)))
     return 0

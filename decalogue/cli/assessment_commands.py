@@ -6,17 +6,17 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from decalogue.cli import add_workspace_option
+from decalogue.cli import add_user_option, add_workspace_option, user_of
 from decalogue.cli.output import add_excel_option, emit
 from decalogue.errors import AssessmentError, DecalogueError, Problem, display_path
 from decalogue.model.assessment import Assessor, carry_forward, new_assessment
 from decalogue.model.checklist import Checklist
 from decalogue.model.scoring import ScoreBoard
 from decalogue.reports.listing import FORMATS, render_listing
-from decalogue.session import default_user
 from decalogue.storage import store
 from decalogue.storage.assessment_file import check_against
 from decalogue.storage.checklists import find_checklist, load_checklist
+from decalogue.storage.profile import current_identity
 from decalogue.storage.workspace import Workspace
 
 
@@ -62,6 +62,7 @@ def register(subparsers: Any) -> None:
     )
     new.add_argument("-o", "--output", metavar="FILE", type=Path, help="write here instead")
     add_workspace_option(new)
+    add_user_option(new)
     new.set_defaults(handler=new_command)
 
     listing = subparsers.add_parser(
@@ -114,7 +115,8 @@ def new_command(args: argparse.Namespace) -> int:
                 f"--country {args.country}: {display_path(args.previous)} is about "
                 f"{old.country.code}; carry forward keeps the country (leave out --country)"
             )
-        by = args.assessor or default_user(old)
+        identity = current_identity(user_of(args))
+        by = args.assessor or identity.name or identity.account
         assessment = carry_forward(old, checklist, args.period, by)
         if args.assessor and all(a.name != args.assessor for a in assessment.assessors):
             assessment.assessors = [Assessor(name=args.assessor), *assessment.assessors]

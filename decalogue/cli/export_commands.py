@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from decalogue import reports
+from decalogue.cli import user_of
 from decalogue.cli.output import add_excel_option, emit
 from decalogue.errors import DecalogueError, display_path
 from decalogue.reports.csv_checks import change_line
@@ -69,7 +70,8 @@ def register(subparsers: Any) -> None:
     load.add_argument(
         "--by",
         metavar="NAME",
-        help="who made the edits, for the history (default: the first assessor, else your login)",
+        help="who made the edits, for the history (default: --user, $DECALOGUE_USER, your "
+        "profile's name, else your login)",
     )
     load.add_argument(
         "--dry-run",
@@ -79,18 +81,29 @@ def register(subparsers: Any) -> None:
     load.add_argument(
         "--force",
         action="store_true",
-        help="import a CSV exported from another assessment (its country, period or id differ)",
+        help="import a CSV exported from another assessment (its country, period or id "
+        "differ), or open it with a --checklist of another id than the one it names",
     )
-    _checklist_option(load)
+    _checklist_option(load, force=False)
     load.set_defaults(handler=import_command)
 
 
-def _checklist_option(parser: argparse.ArgumentParser) -> None:
+def _checklist_option(parser: argparse.ArgumentParser, *, force: bool = True) -> None:
+    """--checklist, its --force (unless the command has its own) and --user."""
+    from decalogue.cli import add_user_option
+
     parser.add_argument(
         "--checklist",
         metavar="ID|PATH",
         help="the checklist the assessment answers (default: the bundled one it names)",
     )
+    if force:
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="use a --checklist of another id than the one the file names",
+        )
+    add_user_option(parser)
 
 
 def export_command(args: argparse.Namespace) -> int:
@@ -107,7 +120,7 @@ def export_command(args: argparse.Namespace) -> int:
             f"{display_path(args.output)}: is the assessment itself; an export would replace "
             "your answers (choose another -o file); nothing was written"
         )
-    session = Session.open(args.file, args.checklist)
+    session = Session.open(args.file, args.checklist, user_of(args), force=args.force)
     if args.output is None:
         text = reports.render(fmt, session.checklist, session.assessment, session.board)
         emit(text, end_line=False, bom=args.excel and fmt == "csv")
@@ -133,7 +146,7 @@ def _same_file(a: Path, b: Path) -> bool:
 
 
 def import_command(args: argparse.Namespace) -> int:
-    session = Session.open(args.file, args.checklist, user=args.by)
+    session = Session.open(args.file, args.checklist, args.by or user_of(args), force=args.force)
     result = import_csv(session, args.csv, dry_run=args.dry_run, force=args.force)
     shown_csv = display_path(args.csv)
     shown_file = display_path(args.file)

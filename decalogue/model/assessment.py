@@ -8,12 +8,23 @@ history.
 
 from __future__ import annotations
 
+import difflib
+import hashlib
 import re
 import uuid
+from collections.abc import Callable
 from datetime import datetime, timezone
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SerializerFunctionWrapHandler,
+    field_validator,
+    model_serializer,
+    model_validator,
+)
 
 from decalogue.errors import DecalogueError
 from decalogue.model.actions import Action, carry_actions
@@ -21,11 +32,39 @@ from decalogue.model.checklist import Checklist
 from decalogue.model.countries import is_user_assigned, lookup
 
 #: Bump when the file format changes; `decalogue.storage.migrations` upgrades older files.
-#: 2: the assessment's status (draft, in review, final) and carried-forward answers.
+#: 2: the assessment's status (draft, in review, final) and carried-forward answers;
+#:    history entries with the OS account, compact text edits and a remark.
 SCHEMA_VERSION: Literal[2] = 2
 
 #: A note longer than this is refused: it keeps files and screens responsive.
 MAX_TEXT = 100_000
+
+#: The fields of a Response that `Assessment.apply` may change, besides the answer.
+#: Setting `carried` to False is how a carried-forward answer is confirmed.
+EDITABLE = ("target", "notes", "evidence", "flagged", "finding", "carried", "actions")
+
+#: What an edit names: the answer (level or N/A with its reason) or one of EDITABLE.
+FieldName = Literal[
+    "answer", "target", "notes", "evidence", "flagged", "finding", "carried", "actions"
+]
+
+#: Every field an edit can change, the answer first.
+FIELDS: tuple[FieldName, ...] = (
+    "answer",
+    "target",
+    "notes",
+    "evidence",
+    "flagged",
+    "finding",
+    "carried",
+    "actions",
+)
+
+#: Texts whose changes the history stores as edits (TextEdit), not as two whole texts.
+TEXT_FIELDS = ("notes", "finding")
+
+#: The one wording of the rule, wherever an N/A without a reason is refused.
+NA_NEEDS_REASON = "N/A needs a reason"
 
 LongText = Annotated[str, Field(max_length=MAX_TEXT)]
 ShortText = Annotated[str, Field(max_length=500)]
@@ -145,7 +184,7 @@ class Response(_Model):
         if self.not_applicable and self.level is not None:
             raise ValueError("an item is either N/A or has a level, not both")
         if self.not_applicable and not self.na_reason.strip():
-            raise ValueError("N/A needs a reason (na_reason)")
+            raise ValueError(f"{NA_NEEDS_REASON} (na_reason)")
         return self
 
     @property
@@ -156,21 +195,130 @@ class Response(_Model):
         return self == Response(changed_by=self.changed_by, changed_at=self.changed_at)
 
 
+class TextEdit(_Model):
+    """A change of a long text stored as what changed, not as both whole texts.
+
+    Repeated edits of a note then cost what was typed, not the note's length twice
+    per edit: the history stays small. The old text is identified by its sha256, so
+    a reader replaying the history can tell which version an edit applies to.
+    """
+
+    old_sha256: Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
+    ops: list[int | str]
+    """Applied to the old text in order: n > 0 keeps n characters, n < 0 deletes -n
+    characters, a string is inserted."""
+
+    @classmethod
+    def between(cls, old: str, new: str) -> TextEdit:
+        return cls(old_sha256=text_sha256(old), ops=_text_ops(old, new))
+
+    def apply(self, old: str) -> str:
+        """The new text, from the old one this edit was made to (checked by its hash)."""
+        if text_sha256(old) != self.old_sha256:
+            raise ValueError("this text edit was made to another version of the text")
+        parts, at = [], 0
+        for op in self.ops:
+            if isinstance(op, str):
+                parts.append(op)
+            elif op > 0:
+                parts.append(old[at : at + op])
+                at += op
+            else:
+                at -= op
+        return "".join(parts) + old[at:]
+
+
+_TOKENS = re.compile(r"\s*\S+|\s+")
+
+
+def _common(a: str, b: str, part: Callable[[str, int], str]) -> int:
+    """The length of the longest common start (or end) of two texts: a binary search
+    over slice comparisons, fast for long notes where a loop over characters is not."""
+    low, high = 0, min(len(a), len(b))
+    while low < high:
+        middle = (low + high + 1) // 2
+        if part(a, middle) == part(b, middle):
+            low = middle
+        else:
+            high = middle - 1
+    return low
+
+
+def _text_ops(old: str, new: str) -> list[int | str]:
+    """Keep / delete / insert steps from `old` to `new`, by words beyond a common start
+    and end (a character diff of a long note would be slow; a word diff is compact)."""
+    start = _common(old, new, lambda text, n: text[:n])
+    end = _common(old[start:], new[start:], lambda text, n: text[len(text) - n :])
+    a, b = old[start : len(old) - end], new[start : len(new) - end]
+    middle: list[int | str] = []
+    if len(a) + len(b) <= 200:
+        middle = [-len(a), b]
+    else:
+        words_a, words_b = _TOKENS.findall(a), _TOKENS.findall(b)
+        matcher = difflib.SequenceMatcher(None, words_a, words_b, autojunk=False)
+        for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+            if tag == "equal":
+                middle.append(sum(map(len, words_a[i1:i2])))
+            else:
+                middle += [-sum(map(len, words_a[i1:i2])), "".join(words_b[j1:j2])]
+    ops: list[int | str] = []
+    for op in [start, *middle, end]:
+        last = ops[-1] if ops else None
+        if op in (0, ""):
+            continue
+        if isinstance(op, str) and isinstance(last, str):
+            ops[-1] = last + op  # two inserts in a row
+            continue
+        if isinstance(op, int) and isinstance(last, int) and (last > 0) == (op > 0):
+            ops[-1] = last + op  # two keeps, or two deletes, in a row
+            continue
+        ops.append(op)
+    if ops and isinstance(ops[-1], int) and ops[-1] > 0:
+        ops.pop()  # the rest of the old text is kept anyway
+    return ops
+
+
+def text_sha256(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
 class Change(_Model):
-    """One entry of the append-only history."""
+    """One entry of the append-only history: who changed what, when.
+
+    A record for the team, not a tamper-proof audit trail: anyone who can edit the
+    file can edit its history.
+    """
 
     at: datetime
     by: ShortText
+    """The person's name (profile, --user, DECALOGUE_USER)."""
+    account: ShortText = ""
+    """The operating-system account (or database role) the change was made from."""
     item: str | None = None
     """The item changed, or None for a change to the assessment itself."""
     field: str
     old: Any = None
     new: Any = None
+    edit: TextEdit | None = None
+    """For notes and findings: the change as an edit of the old text (then old and new
+    are None)."""
+    remark: ShortText = ""
+    """Why the entry is there, when it is not a plain edit: a conflict, an undo, a
+    resolved conflict, a trimmed history."""
 
+    @model_serializer(mode="wrap")
+    def _compact(self, handler: SerializerFunctionWrapHandler) -> Any:
+        """Leave out what an entry does not use: a long history is mostly such entries."""
+        data = handler(self)
+        if isinstance(data, dict):
+            for key in ("account", "remark", "edit"):
+                if data.get(key) in ("", None):
+                    data.pop(key, None)
+            if "edit" in data:
+                data.pop("old", None)
+                data.pop("new", None)
+        return data
 
-#: The fields of a Response that `Assessment.apply` may change, besides the answer.
-#: Setting `carried` to False is how a carried-forward answer is confirmed.
-EDITABLE = ("target", "notes", "evidence", "flagged", "finding", "carried", "actions")
 
 #: Where an assessment stands: a draft, in review, or final (what may be handed in).
 Status = Literal["draft", "review", "final"]
@@ -198,6 +346,20 @@ class Answer(BaseModel):
         if self.na_reason is not None:
             return f"N/A: {self.na_reason}"
         return self.level
+
+
+def field_value(response: Response | None, field: str) -> Any:
+    """One field of a response as edits see it: the answer as an Answer, else the value."""
+    if field == "answer":
+        return Answer.of(response)
+    return getattr(response or Response(), field)
+
+
+def plain(field: str, value: Any) -> Any:
+    """A field's value as the history and messages record it (JSON-ready)."""
+    if isinstance(value, Answer):
+        return value.describe()
+    return _plain(value)
 
 
 class Assessment(_Model):
@@ -244,7 +406,15 @@ class Assessment(_Model):
     # -- editing
 
     def apply(
-        self, item_id: str, field: str, value: Any, by: str, at: datetime | None = None
+        self,
+        item_id: str,
+        field: str,
+        value: Any,
+        by: str,
+        at: datetime | None = None,
+        *,
+        account: str = "",
+        remark: str = "",
     ) -> Change | None:
         """Change one field of one item's response and record it; None if nothing changed.
 
@@ -278,7 +448,20 @@ class Assessment(_Model):
             {**updated.model_dump(), "changed_by": by, "changed_at": at}
         )
         self.responses[item_id] = updated
-        change = Change(at=at, by=by, item=item_id, field=field, old=old, new=new)
+        edit = None
+        if field in TEXT_FIELDS and old and isinstance(new, str):
+            edit, old, new = TextEdit.between(old, new), None, None
+        change = Change(
+            at=at,
+            by=by,
+            account=account,
+            item=item_id,
+            field=field,
+            old=old,
+            new=new,
+            edit=edit,
+            remark=remark,
+        )
         self.history.append(change)
         self.updated = at
         return change

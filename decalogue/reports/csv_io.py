@@ -615,5 +615,5 @@ def import_csv(
     if dry_run or not edits:
         return ImportResult(edits, [], False, found, warnings)
     changes = apply_edits(edits, session_applier(session))
-    saved = session.save()
+    saved = session.save().saved
     return ImportResult(edits, changes, saved, found, warnings)

@@ -23,6 +23,8 @@ from decalogue.errors import (
 from decalogue.model.assessment import (
     SCHEMA_VERSION,
     Assessment,
+    Change,
+    now,
 )
 from decalogue.model.checklist import Checklist
 from decalogue.storage import migrations
@@ -336,6 +338,40 @@ def dumps(assessment: Assessment) -> bytes:
         update={"responses": dict(sorted(assessment.responses.items()))}
     )
     return (ordered.model_dump_json(indent=2) + "\n").encode("utf-8")
+
+
+def trim_history(assessment: Assessment, by: str, account: str = "") -> int:
+    """Drop the oldest history entries so the file comes to about half MAX_ASSESSMENT_BYTES.
+
+    A person must never be trapped by a full file: rather than refusing every save, the
+    oldest entries go (the .bak of that save still has them) and an entry at the start
+    says how many and from when. The answers themselves are never trimmed. Returns how
+    many entries were dropped.
+    """
+    history = assessment.history
+    excess = len(dumps(assessment)) - MAX_ASSESSMENT_BYTES // 2
+    dropped, freed = 0, 0
+    while dropped < len(history) and freed < excess:
+        # Indented in the file: about 1.5 times its compact size.
+        freed += len(history[dropped].model_dump_json()) * 3 // 2
+        dropped += 1
+    if dropped == 0:
+        return 0
+    first, last = history[0].at, history[dropped - 1].at
+    note = Change(
+        at=now(),
+        by=by,
+        account=account,
+        field="history",
+        old=dropped,
+        remark=(
+            f"history trimmed: the {dropped:,} oldest entries ({first:%Y-%m-%d} to "
+            f"{last:%Y-%m-%d}) were removed to keep the file under its size limit; "
+            "the .bak of that save still had them"
+        ),
+    )
+    assessment.history = [note, *history[dropped:]]
+    return dropped
 
 
 def check_against(assessment: Assessment, checklist: Checklist, origin: str) -> list[Problem]:

@@ -6,7 +6,8 @@ to look at it never changes it. Each step takes the raw JSON of one version
 and returns that of the next; the upgrade is recorded in the history.
 
 Version 1 had no status and marked carried-forward answers as review flags;
-version 2 gives both their own fields.
+version 2 gives both their own fields, and adds to a history entry the OS account,
+note edits stored compactly and a remark (see `Change`; fields with defaults).
 
 Version 0 is the draft layout from the format's design (no release wrote it):
 the country as a bare code with an optional `country_name`, and N/A written

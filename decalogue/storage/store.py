@@ -2,9 +2,10 @@
 
 An assessment is days of an official's work, so every write is atomic (see
 `storage.atomic`), keeps the previous version as `<name>.bak`, is readable only by
-its owner, and is refused when the file on disk is no longer the version that was
-loaded: two windows or two programs never silently overwrite each other. A file
-that cannot be parsed is never written over.
+its owner, and happens under a lock on the file: a save whose file moved since it
+was loaded gets the bytes on disk first (`save_merged`) so that the session
+merges them, and two windows or two programs never silently overwrite each other.
+A file that cannot be parsed is never written over.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import os
 import stat
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +27,7 @@ from decalogue.errors import (
 from decalogue.model.assessment import (
     Assessment,
 )
+from decalogue.paths import recovery_folder
 from decalogue.storage.assessment_file import (
     MAX_ASSESSMENT_BYTES,
     dumps,
@@ -89,51 +91,153 @@ def save(path: Path, assessment: Assessment, expected: str | None) -> str:
 
 
 def save_bytes(path: Path, data: bytes, expected: str | None) -> str:
-    """`save` for bytes already produced by `dumps` (a session serialises under its lock)."""
+    """`save` for bytes already produced by `dumps`: refused if the file moved since `expected`."""
     shown = display_path(path)
-    if len(data) > MAX_ASSESSMENT_BYTES:
-        raise SaveError(
-            f"{shown}: not saved: the assessment would be {len(data):,} bytes, over the "
-            f"limit of {MAX_ASSESSMENT_BYTES:,}; the file on disk is unchanged"
-        )
-    if _special(path):
+
+    def unchanged(current: bytes | None) -> bytes:
+        if current is not None:
+            if expected is None:
+                raise ConflictError(
+                    f"{shown}: already exists; nothing was written (choose another file name)"
+                )
+            raise ConflictError(
+                f"{shown}: changed on disk since it was opened (another window or program "
+                "saved it); nothing was written: open it again to take that version"
+            )
+        return data
+
+    return save_merged(path, expected, unchanged).fingerprint
+
+
+@dataclass(frozen=True)
+class Written:
+    fingerprint: str
+    """sha256 of the bytes written."""
+    signature: Signature | None
+    """The file's identity on disk just after the write (see `signature`)."""
+
+
+#: inode, device, size, modification and change times: a different value means the file
+#: was replaced or changed since (every save renames a new file into place).
+Signature = tuple[int, int, int, int, int]
+
+
+def signature(path: Path) -> Signature | None:
+    """A cheap check for "changed on disk?" (one stat, no read); None if there is no file."""
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return (st.st_ino, st.st_dev, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+
+
+def save_merged(
+    path: Path, expected: str | None, produce: Callable[[bytes | None], bytes]
+) -> Written:
+    """Write what `produce` returns, under the file's lock.
+
+    `produce` is called under the lock with the bytes on disk when they are no longer
+    the version `expected` (None when they are, or when the file is gone), so a
+    session can merge them with its own edits before anything is written. A
+    symbolic link is saved through: the new version replaces the link's target,
+    atomically, beside it, and the link stays.
+    """
+    target = target_of(path)
+    shown = display_path(path)
+    if _special(target):
         # Reading it could block (a pipe, a terminal) and the rename would replace it (as
         # root, -o /dev/stdout would replace the device for everyone).
         raise SaveError(
             f"{shown}: not saved: not a regular file (a device or pipe); save to a file"
         )
     try:
-        with file_lock(path):
-            _remove_leftovers(path)
-            current = _current_bytes(path)
-            if expected is None and current is not None:
-                raise ConflictError(
-                    f"{shown}: already exists; nothing was written (choose another file name)"
-                )
-            if expected is not None and current is not None and fingerprint(current) != expected:
-                raise ConflictError(
-                    f"{shown}: changed on disk since it was opened (another window or program "
-                    "saved it); nothing was written: reload to take that version, or "
-                    "overwrite it with yours"
+        with file_lock(target):
+            _remove_leftovers(target)
+            current = _current_bytes(target)
+            moved = current is not None and (expected is None or fingerprint(current) != expected)
+            data = produce(current if moved else None)
+            if len(data) > MAX_ASSESSMENT_BYTES:
+                raise SaveError(
+                    f"{shown}: not saved: the assessment would be {len(data):,} bytes, over "
+                    f"the limit of {MAX_ASSESSMENT_BYTES:,}; the file on disk is unchanged"
                 )
             # A file deleted since it was opened is written again: the user's edits are the
             # only copy left, and there is nothing on disk to overwrite.
             # The new version goes to disk before the backup is touched: a full disk fails
             # here, and the previous .bak survives.
-            temp = write_temp(path, data)
+            temp = write_temp(target, data)
             try:
                 if current is not None:
-                    _keep_backup(path, current)
+                    _keep_backup(target, current)
             except BaseException:
                 with suppress(OSError):
                     temp.unlink()
                 raise
-            move_into_place(temp, path)
+            move_into_place(temp, target)
+            # Taken under the lock: no other save can have replaced the file yet.
+            written = Written(fingerprint(data), signature(target))
     except OSError as error:
         raise SaveError(
             f"{shown}: not saved: {why(error)}; the file on disk is unchanged"
         ) from None
-    return fingerprint(data)
+    return written
+
+
+def target_of(path: Path) -> Path:
+    """The file a save replaces: a symbolic link's target, else the path itself."""
+    if path.is_symlink():
+        return Path(os.path.realpath(path))
+    return path
+
+
+# --------------------------------------------------------------------------- recovery
+
+
+def recovery_name(path: Path, stamp: str) -> str:
+    return f"{path.stem}-recovered-{stamp}{path.suffix or '.json'}"
+
+
+def write_recovery(path: Path, data: bytes, folder: Path | None = None) -> Path:
+    """Keep work that could not be saved: a complete new file in `folder`, else beside the
+    file, else in the user's data folder; the copy's path. Never replaces a file. Raises
+    SaveError when no copy could be written."""
+    stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
+    target = target_of(path)
+    folders = [folder] if folder is not None else [target.parent, recovery_folder()]
+    errors = []
+    for place in folders:
+        for n in range(1, 100):
+            copy = place / recovery_name(target, stamp if n == 1 else f"{stamp}-{n}")
+            try:
+                place.mkdir(mode=0o700, parents=True, exist_ok=True)
+                save_bytes(copy, data, None)
+            except ConflictError:
+                continue  # a copy of this second exists: the next number
+            except (OSError, DecalogueError) as error:
+                errors.append(f"{display_path(place)}: {error}")
+                break
+            return copy
+    raise SaveError(
+        f"{display_path(path)}: no recovery copy could be written ({'; '.join(errors)})"
+    )
+
+
+def find_recoveries(path: Path) -> list[Path]:
+    """Recovery copies of `path` (beside it, or in the user's data folder), newest first."""
+    target = target_of(path)
+    pattern = f"{glob.escape(target.stem)}-recovered-*{glob.escape(target.suffix or '.json')}"
+    found = set(target.parent.glob(pattern))
+    try:
+        ident = parse_assessment(read_bytes(target), display_path(target)).id
+    except DecalogueError:
+        ident = None
+    for copy in recovery_folder().glob(pattern):
+        try:
+            if parse_assessment(read_bytes(copy), display_path(copy)).id == ident:
+                found.add(copy)
+        except DecalogueError:
+            continue
+    return sorted(found, key=lambda p: p.name, reverse=True)
 
 
 def _special(path: Path) -> bool:
@@ -187,10 +291,11 @@ def _keep_backup(path: Path, current: bytes) -> None:
         return
     try:
         link.replace(backup_path(path))
-    except BaseException:
+    finally:
+        # Gone after a rename, except when the .bak already was this file (a save killed
+        # between its backup and its rename): rename() then leaves both names in place.
         with suppress(OSError):
             link.unlink()
-        raise
 
 
 @contextmanager

@@ -101,12 +101,14 @@ class DecalogueApp(App[None]):
         explore: Checklist | None = None,
         theme: str | None = None,
         served: Served | None = None,
+        force: bool = False,
     ) -> None:
         super().__init__()
         self.context = Context(
             workspace=workspace,
             user=user,
             checklist_override=checklist,
+            checklist_force=force,
             checklists=list(checklists) if checklists is not None else bundled_checklist_paths(),
             load_checklist=self.load_cached,
             open_session=self.open_session,
@@ -329,6 +331,7 @@ def create_app(
     checklists: Sequence[Path] | None = None,
     theme: str | None = None,
     served: Served | None = None,
+    force: bool = False,
 ) -> DecalogueApp:
     """The app for the CLI and the tests.
 
@@ -352,6 +355,7 @@ def create_app(
         explore=browse,
         theme=theme,
         served=served,
+        force=force,
     )
 
 

@@ -43,6 +43,8 @@ class Context:
     """The name given with --user; None: ask the session's default."""
     checklist_override: Checklist | None
     """The checklist given with --checklist; None: each file's own (bundled) one."""
+    checklist_force: bool
+    """--force: open files with that checklist even where its id is not the file's."""
     checklists: Sequence[Path]
     """The checklists offered for new assessments and for exploring."""
     load_checklist: Callable[[Path], Checklist]

@@ -285,10 +285,10 @@ async def test_quit_saves_and_reopen_keeps_everything(
 async def test_a_save_error_is_shown_and_quitting_asks(
     make_app: AppFactory, scored_file: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def refuse(path: Path, data: bytes, expected: str | None) -> str:
+    def refuse(path: Path, expected: str | None, produce: object) -> store.Written:
         raise store.SaveError(f"{path.name}: not saved: disk full; the file on disk is unchanged")
 
-    monkeypatch.setattr("decalogue.storage.store.save_bytes", refuse)
+    monkeypatch.setattr("decalogue.storage.store.save_merged", refuse)
     monkeypatch.setattr("decalogue.tui.screens.assess.AUTOSAVE_DELAY", 0.01)
     app = make_app(open_path=scored_file)
     async with app.run_test(size=SIZE) as pilot:
@@ -309,9 +309,10 @@ async def test_a_save_error_is_shown_and_quitting_asks(
     assert store.read(scored_file).assessment.responses.get("PR-03") is None
 
 
-async def test_conflict_offers_reload(
+async def test_a_colleagues_save_is_merged_without_a_dialog(
     make_app: AppFactory, scored_file: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """Issue 12: two people scoring different items never see a dialog; both answers land."""
     monkeypatch.setattr("decalogue.tui.screens.assess.AUTOSAVE_DELAY", 0.01)
     app = make_app(open_path=scored_file)
     async with app.run_test(size=SIZE) as pilot:
@@ -324,28 +325,28 @@ async def test_conflict_offers_reload(
         for _ in range(20):
             await pilot.pause(0.02)
             await settle(pilot)
-            if isinstance(app.screen, ChoiceDialog):
+            if "✓ saved" in status(screen):
                 break
-        assert isinstance(app.screen, ChoiceDialog)
-        await pilot.press("down", "down", "enter")  # take theirs
-        await pilot.pause()
+        assert not isinstance(app.screen, ChoiceDialog)
+        assert "✓ saved" in status(screen)
         assert screen.session is not None
         assert screen.session.assessment.responses["JU-01"].level == 4
-        assert "PR-03" not in screen.session.assessment.responses
-        assert tree_line(screen, "JU-01").startswith("● 4")
-        assert "✓ saved" in status(screen)
+        assert screen.session.assessment.responses["PR-03"].level == 1
+    saved = store.read(scored_file).assessment.responses
+    assert (saved["JU-01"].level, saved["PR-03"].level) == (4, 1)
 
 
-async def test_conflict_keep_mine_as_a_copy(
+async def test_a_file_replaced_by_another_assessment_offers_keep_mine_as_a_copy(
     make_app: AppFactory, scored_file: Path, workspace: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr("decalogue.tui.screens.assess.AUTOSAVE_DELAY", 0.01)
     app = make_app(open_path=scored_file)
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_assess(pilot)
-        theirs = store.read(scored_file)
-        theirs.assessment.apply("JU-01", "answer", Answer(level=4), "Colleague")
-        store.save(scored_file, theirs.assessment, theirs.fingerprint)
+        other = store.read(scored_file)
+        other.assessment.id = "another-assessment"
+        other.assessment.apply("JU-01", "answer", Answer(level=4), "Colleague")
+        store.save(scored_file, other.assessment, other.fingerprint)
         await pilot.press("j", "j", "1")
         for _ in range(20):
             await pilot.pause(0.02)

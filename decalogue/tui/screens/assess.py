@@ -546,7 +546,6 @@ class AssessScreen(ChecklistScreen):
     def _resolve_conflict(self) -> None:
         options = [
             ("copy", "Keep mine: save my version as a copy file (and go on with it)"),
-            ("overwrite", "Keep mine: overwrite the version on disk"),
             ("reload", "Take theirs: reload the file (my unsaved changes are dropped)"),
         ]
 
@@ -562,9 +561,7 @@ class AssessScreen(ChecklistScreen):
     def _apply_conflict_choice(self, choice: str) -> None:
         session = self.session
         try:
-            if choice == "overwrite":
-                session.save(overwrite=True)
-            elif choice == "reload":
+            if choice == "reload":
                 session.reload()
             else:
                 copy = session.assessment.model_copy(deep=True)

@@ -332,7 +332,12 @@ class HomeScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="open")
     def _open(self, path: Path) -> None:
         try:
-            session = Session.open(path, self.context.checklist_override, self.context.user)
+            session = Session.open(
+                path,
+                self.context.checklist_override,
+                self.context.user,
+                force=self.context.checklist_force,
+            )
         except DecalogueError as error:
             self.post_message(self.Failed(str(error)))
         else:
