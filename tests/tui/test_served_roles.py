@@ -197,16 +197,17 @@ async def test_answers_that_cannot_be_saved_as_the_session_ends_go_to_a_recovery
     app = make_app(served=GROUP, user="Group A")
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_assess(pilot)
-        theirs = Session.open(scored_file, checklist, "Group A, another laptop")
-        theirs.set_answer("PR-02", Answer(level=4))
-        theirs.save()  # the file changed since this session opened it: its save is refused
+        # Another program leaves the file unreadable: a save cannot land (a save merges
+        # with what someone else saved, so only a failure like this one can stop it).
+        broken = b'{"schema_version": 2, "half a file'
+        scored_file.write_bytes(broken)
         await pilot.press("1")
         app._stop_on_signal()  # the browser went away: SIGTERM after ctrl+q did not end it
         await settle(pilot)
     assert screen.session is not None and screen.session.dirty
     [copy] = (workspace / "recovery").glob("XX-2025-*.json")
     assert store.read(copy).assessment.responses["PR-01"].level == 1
-    assert store.read(scored_file).assessment.responses["PR-01"].level == 3  # theirs kept
+    assert scored_file.read_bytes() == broken  # never written over
     facilitator = make_app(served=FACILITATOR, user="facilitator")
     async with facilitator.run_test(size=SIZE) as pilot:
         await home_rows(pilot)
