@@ -27,6 +27,7 @@ COMMAND_MODULES = (
     "export_commands",
     "fill_commands",
     "plan_commands",
+    "store_commands",
     "schema_commands",
     "status_commands",
     "workshop_commands",
