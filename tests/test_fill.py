@@ -149,3 +149,39 @@ def test_fill_in_a_terminal_answers_and_quits(assessment_file: Path) -> None:
             process.kill()
         os.close(leader)
     assert store.read(assessment_file).assessment.responses["LF-01"].level == 2
+
+
+def test_fill_merges_with_a_colleague_who_saves_meanwhile(assessment_file: Path) -> None:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "decalogue", "fill", str(assessment_file)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env={**os.environ, "DECALOGUE_USER": "Ana Example"},
+    )
+    assert process.stdin is not None and process.stdout is not None
+    process.stdin.write(b"3\n")
+    process.stdin.flush()
+    while b"Saved. LF-01" not in process.stdout.readline():
+        pass
+    colleague = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys; from pathlib import Path; from decalogue.session import Session; "
+            "from decalogue.model.assessment import Answer; "
+            "s = Session.open(Path(sys.argv[1]), user='Ben Example'); "
+            "s.set_answer('LF-05', Answer(level=1)); s.save()",
+            str(assessment_file),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert colleague.returncode == 0, colleague.stderr
+    out, _ = process.communicate(b"2\nq\n", timeout=120)
+    assert process.returncode == 0
+    assert b"Taken in: Ben Example changed LF-05 answer." in out
+    saved = store.read(assessment_file).assessment.responses
+    assert (saved["LF-01"].level, saved["LF-02"].level, saved["LF-05"].level) == (3, 2, 1)

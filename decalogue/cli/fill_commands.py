@@ -69,7 +69,6 @@ def register(subparsers: Any) -> None:
 
 def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--checklist", metavar="ID_OR_PATH", help="the checklist, if not found")
-    parser.add_argument("--user", metavar="NAME", help="your name, for the history")
     parser.add_argument(
         "--color", action="store_true", help="mark item titles in bold (off by default)"
     )
@@ -252,10 +251,19 @@ class Questionnaire:
             self.say(f"Not changed: {error}")
             return False
         try:
-            self.session.save()
+            result = self.session.save()
         except DecalogueError as error:
             self.say(f"Not saved: {error}")
             return False
+        for change in result.merged:
+            self.say(
+                f"Taken in: {change.by} changed {change.item or 'the assessment'} {change.field}."
+            )
+        for conflict in result.conflicts:
+            self.say(
+                f"Conflict: {conflict.their_by} also changed {conflict.item_id} {conflict.field}; "
+                "theirs is kept for now and yours is in the history (resolve it in the workbench)."
+            )
         response = self.session.assessment.responses.get(item_id)
         facts = response_lines(self.session.checklist, response)
         shown = {"answer": 0, "target": 1, "flagged": 2, "notes": 3, "evidence": 4}[field]
@@ -307,7 +315,7 @@ def _walk(session: Session, args: argparse.Namespace) -> tuple[list[Item], int]:
 
 
 def fill_command(args: argparse.Namespace) -> int:
-    session = open_session(args)
+    session = open_session(args, ask_name=True)
     items, start = _walk(session, args)
     bold = bool(args.color) and "NO_COLOR" not in os.environ
 

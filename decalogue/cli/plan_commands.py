@@ -51,7 +51,6 @@ def register(subparsers: Any) -> None:
     plan.add_argument("--csv", type=Path, metavar="CSV", help="apply an edited plan CSV")
     plan.add_argument("--dry-run", action="store_true", help="with --csv: say what would change")
     plan.add_argument("--checklist", metavar="ID_OR_PATH", help="the checklist, if not found")
-    plan.add_argument("--user", metavar="NAME", help="your name, for the history")
     plan.set_defaults(handler=plan_command)
 
 

@@ -56,15 +56,24 @@ def clean_name(name: str) -> str | None:
     return text[:MAX_NAME] or None
 
 
+def _profile() -> dict[str, object]:
+    """The profile's settings; empty when there is none or it cannot be read."""
+    try:
+        return tomli.loads(profile_path().read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomli.TOMLDecodeError):
+        return {}
+
+
 def profile_name() -> str | None:
     """The name saved in the profile, or None (no profile, no name, or unreadable)."""
-    path = profile_path()
-    try:
-        data = tomli.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomli.TOMLDecodeError):
-        return None
-    name = data.get("name")
+    name = _profile().get("name")
     return clean_name(name) if isinstance(name, str) else None
+
+
+def profile_theme() -> str | None:
+    """The workbench theme saved in the profile, or None."""
+    theme = _profile().get("theme")
+    return theme if isinstance(theme, str) and theme.isprintable() else None
 
 
 def current_identity(cli_user: str | None = None) -> Identity:
@@ -80,15 +89,29 @@ def save_profile_name(name: str) -> Path:
     cleaned = clean_name(name)
     if cleaned is None:
         raise DecalogueError("a name is needed (the one the history records for your edits)")
+    return _save_profile(name=cleaned)
+
+
+def save_profile_theme(theme: str) -> Path:
+    """Keep the workbench theme in the profile for the next start; the profile's path."""
+    return _save_profile(theme=theme)
+
+
+def _save_profile(**changes: str) -> Path:
+    """Rewrite the profile with `changes`, keeping the other settings it holds."""
     path = profile_path()
+    settings = {
+        k: v for k, v in _profile().items() if k in ("name", "theme") and isinstance(v, str)
+    }
+    settings.update(changes)
     # A JSON string of printable text is a valid TOML basic string.
-    quoted = json.dumps(cleaned, ensure_ascii=False)
-    data = f"# decalogue: the name recorded with your edits\nname = {quoted}\n"
+    lines = ["# decalogue: your name (recorded with your edits) and preferences"]
+    lines += [f"{key} = {json.dumps(value, ensure_ascii=False)}" for key, value in settings.items()]
     try:
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        atomic_write(path, data.encode("utf-8"))
+        atomic_write(path, ("\n".join(lines) + "\n").encode("utf-8"))
     except OSError as error:
         raise DecalogueError(
-            f"{display_path(path)}: your name was not saved: {why(error)}"
+            f"{display_path(path)}: your preferences were not saved: {why(error)}"
         ) from None
     return path

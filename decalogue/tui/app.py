@@ -24,6 +24,7 @@ from decalogue.resources import bundled_checklist_paths
 from decalogue.roles import Role, Served, workspace_file
 from decalogue.session import Session
 from decalogue.storage.checklists import load_checklist
+from decalogue.storage.profile import profile_theme, save_profile_theme
 from decalogue.storage.workspace import Workspace
 from decalogue.tui.commands import ScreenActions
 from decalogue.tui.context import Context, Unsaved
@@ -128,7 +129,7 @@ class DecalogueApp(App[None]):
         self._explore_only = explore
         self._loaded: dict[Path, Checklist] = {}
         self.register_theme(HIGH_CONTRAST)
-        self.theme = theme or os.environ.get("DECALOGUE_THEME", THEMES[0])
+        self.theme = theme or os.environ.get("DECALOGUE_THEME") or _saved_theme() or THEMES[0]
         self.stop_signals: tuple[signal.Signals, ...] = ()
         """Signals that save open work and quit (set by the CLI; tests leave them alone)."""
         self._stopping = False
@@ -269,6 +270,10 @@ class DecalogueApp(App[None]):
     def action_toggle_theme(self) -> None:
         position = THEMES.index(self.theme) if self.theme in THEMES else -1
         self.theme = THEMES[(position + 1) % len(THEMES)]
+        try:
+            save_profile_theme(self.theme)
+        except DecalogueError as error:
+            self.notify(str(error), severity="warning", markup=False)
 
     def _check_terminal(self) -> None:
         if lost(self._driver):
@@ -318,6 +323,12 @@ class DecalogueApp(App[None]):
             ),
             done,
         )
+
+
+def _saved_theme() -> str | None:
+    """The theme the user chose last time, if it still exists."""
+    theme = profile_theme()
+    return theme if theme in THEMES else None
 
 
 def create_app(

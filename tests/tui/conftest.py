@@ -35,6 +35,8 @@ def _steady(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("HOME", str(tmp_path))
     monkeypatch.setenv("DECALOGUE_WORKSPACE", str(tmp_path / "ws"))
     monkeypatch.delenv("DECALOGUE_THEME", raising=False)
+    # Each test its own profile: a theme or name one test saves never reaches another.
+    monkeypatch.setenv("DECALOGUE_PROFILE", str(tmp_path / "profile.toml"))
     # The store finds the test checklist as it finds bundled ones (for listings, carry forward).
     bundled = bundled_checklist_paths
     monkeypatch.setattr(

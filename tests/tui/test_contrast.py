@@ -124,3 +124,14 @@ async def test_the_measure_finds_low_contrast_in_the_default_theme(
     app = make_app(theme="textual-dark")
     results = await _screens(app, SEQUENCES)
     assert any(pairs for _, pairs in results)
+
+
+async def test_the_chosen_theme_is_remembered_for_the_next_start(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        while app.theme != HIGH_CONTRAST.name:
+            app.action_toggle_theme()
+            await pilot.pause()
+    again = make_app()
+    async with again.run_test(size=(80, 24)):
+        assert again.theme == HIGH_CONTRAST.name
