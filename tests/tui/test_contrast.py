@@ -9,6 +9,7 @@ shows the check can fail.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from rich.color import Color
 from textual.app import App
@@ -43,7 +44,7 @@ def _rgb(color: Color | None, default: tuple[int, int, int]) -> tuple[int, int, 
     return (triplet.red, triplet.green, triplet.blue)
 
 
-def low_pairs(app: App[object]) -> list[tuple[float, str]]:
+def low_pairs(app: App[Any]) -> list[tuple[float, str]]:
     """(ratio, text) of every visible text segment below AA on the current screen."""
     variables = app.get_css_variables()
     background = _rgb(Color.parse(variables["background"]), (0, 0, 0))
