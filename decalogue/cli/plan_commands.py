@@ -90,7 +90,7 @@ def _apply(session: Session, args: argparse.Namespace) -> int:
         print("Nothing to change.")
         return 0
     if args.dry_run:
-        print(f"Dry run: {len(result.edits)} items would change; nothing was written.")
+        print(f"Dry run: {_items(len(result.edits))} would change; nothing was written.")
         return 0
     for edit in result.edits:
         try:
@@ -98,5 +98,9 @@ def _apply(session: Session, args: argparse.Namespace) -> int:
         except DecalogueError as error:
             raise DecalogueError(f"{display_path(args.csv)}: {error}; nothing was saved") from None
     session.save()
-    print(f"Saved {display_path(session.path)}: actions of {len(result.edits)} items changed.")
+    print(f"Saved {display_path(session.path)}: actions of {_items(len(result.edits))} changed.")
     return 0
+
+
+def _items(count: int) -> str:
+    return f"{count} item" if count == 1 else f"{count} items"
