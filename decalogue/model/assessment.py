@@ -85,6 +85,7 @@ class CountryRef(_Model):
     code: Annotated[str, Field(pattern=r"^[A-Z]{2}$")]
     """ISO 3166-1 alpha-2 code; user-assigned codes (XA-XZ, QM-QZ, AA, ZZ) name fictional ones."""
     name: Annotated[str, Field(min_length=1, max_length=120)]
+    """The country's name as shown in reports."""
 
     @model_validator(mode="after")
     def _known_code(self) -> CountryRef:
@@ -133,16 +134,22 @@ Period = Annotated[str, Field(max_length=40)]
 
 class Assessor(_Model):
     name: Annotated[str, Field(min_length=1, max_length=200)]
+    """The assessor's name."""
     organisation: ShortText = ""
+    """The ministry, office or organisation."""
     role: ShortText = ""
+    """The assessor's role, e.g. focal point."""
 
 
 class ChecklistRef(_Model):
     """Which checklist the answers belong to; the hash tells when it has changed."""
 
     id: str
+    """The checklist's id."""
     version: str
+    """The checklist version the answers were given against."""
     hash: str
+    """The checklist's content hash; differs from the current one after the checklist changed."""
 
 
 class Evidence(_Model):
@@ -160,12 +167,15 @@ class Response(_Model):
     level: Annotated[int, Field(ge=0, le=100)] | None = None
     """The level of the checklist's scale that best describes implementation."""
     not_applicable: bool = False
+    """The item does not apply in this country (never counted as zero)."""
     na_reason: LongText = ""
     """Why the item does not apply; required with not_applicable."""
     target: Annotated[int, Field(ge=0, le=100)] | None = None
     """The level the country aims to reach."""
     notes: LongText = ""
+    """The assessor's notes."""
     evidence: Annotated[list[Evidence], Field(max_length=200)] = []
+    """What the answer rests on: laws, decrees, statistics, reports."""
     flagged: bool = False
     """Marked for a colleague's review."""
     carried: bool = False
@@ -177,7 +187,9 @@ class Response(_Model):
     )
     """The item's part of the action plan (left out of the file while there is none)."""
     changed_by: ShortText = ""
+    """Who last changed this response."""
     changed_at: datetime | None = None
+    """When this response was last changed."""
 
     @model_validator(mode="after")
     def _consistent(self) -> Response:
@@ -290,6 +302,7 @@ class Change(_Model):
     """
 
     at: datetime
+    """When the change was made."""
     by: ShortText
     """The person's name (profile, --user, DECALOGUE_USER)."""
     account: ShortText = ""
@@ -297,8 +310,11 @@ class Change(_Model):
     item: str | None = None
     """The item changed, or None for a change to the assessment itself."""
     field: str
+    """What changed: answer, target, notes, evidence, flagged, finding, carried, status, ..."""
     old: Any = None
+    """The value before the change."""
     new: Any = None
+    """The value after the change."""
     edit: TextEdit | None = None
     """For notes and findings: the change as an edit of the old text (then old and new
     are None)."""
@@ -366,17 +382,25 @@ class Assessment(_Model):
     """A whole assessment file."""
 
     schema_version: Literal[2] = SCHEMA_VERSION
+    """The version of this file format; older files are upgraded when read."""
     id: Annotated[str, Field(min_length=1, max_length=64)] = Field(
         default_factory=lambda: uuid.uuid4().hex
     )
     """Stable identity across renames and copies (used to spot the same file twice)."""
     title: ShortText = ""
+    """A title; empty means country and period."""
     checklist: ChecklistRef
+    """The checklist the answers belong to."""
     country: CountryRef
+    """The country assessed."""
     period: Period
+    """A year (2025), years (2024-2025) or dates (2025-01-01/2025-06-30)."""
     assessors: list[Assessor] = []
+    """Who fills it in."""
     created: datetime = Field(default_factory=now)
+    """When the assessment was started."""
     updated: datetime = Field(default_factory=now)
+    """When the assessment was last changed."""
     status: Status = "draft"
     """draft, review (in review) or final; every move is recorded in the history."""
     status_by: ShortText = ""
@@ -388,7 +412,9 @@ class Assessment(_Model):
     carried_from_period: ShortText = ""
     """The period of the assessment this one was carried forward from."""
     responses: dict[ItemKey, Response] = {}
+    """The answers, keyed by item id."""
     history: list[Change] = []
+    """Every change, oldest first; append-only."""
 
     @field_validator("period")
     @classmethod

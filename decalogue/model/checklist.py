@@ -47,6 +47,7 @@ class Meta(_Model):
     id: SourceId
     """Stable identifier; assessments record it, so never change it for an edit."""
     title: Line
+    """The checklist's title, as reports show it."""
     version: Annotated[str, Field(pattern=r"^[0-9A-Za-z.+-]{1,40}$")]
     """Raise it whenever items change; assessments record the version they answer."""
     language: Annotated[str, Field(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")] = "en"
@@ -58,6 +59,7 @@ class Meta(_Model):
     attribution: Text = ""
     """Authors, and the sources to credit."""
     licence: Line | None = None
+    """The licence of the checklist's text, e.g. CC-BY-4.0."""
     changelog: Text = Field(default="", exclude_if=lambda text: not text)
     """What changed in each version; left out of the content hash while empty."""
 
@@ -66,21 +68,27 @@ class Level(_Model):
     """One step of the scale."""
 
     value: Annotated[int, Field(ge=0, le=100)]
+    """The level's number; levels run from 0 upwards without gaps."""
     label: Annotated[str, Field(min_length=1, max_length=60)]
+    """The level's short name, e.g. Partial."""
     description: Text = ""
+    """What the level means, for items without their own descriptor."""
 
 
 class NotApplicable(_Model):
     """How the scale names the answer 'does not apply here'; it never counts as zero."""
 
     label: Annotated[str, Field(min_length=1, max_length=60)] = "N/A"
+    """How the answer 'does not apply here' is named, e.g. N/A."""
     description: Text = "Does not apply in this country; a reason is required."
+    """What N/A means and what it asks of the assessor."""
 
 
 class Scale(_Model):
     levels: Annotated[tuple[Level, ...], Field(min_length=2, max_length=11)]
     """Contiguous levels from 0 upwards; the highest is the full score."""
     not_applicable: NotApplicable = NotApplicable()
+    """The N/A answer: it needs a reason and never counts as zero."""
 
     @cached_property
     def max_level(self) -> int:
@@ -107,11 +115,15 @@ class Source(_Model):
     title: Line | None = None
     """Required unless `seed` gives it."""
     publisher: str = ""
+    """Who published the document, as printed."""
     date: str = ""
     """As printed in the document."""
     kind: str = ""
+    """What kind of document it is: press release, op-ed, decision, report."""
     url: str = ""
+    """Where the document can be read."""
     note: Text = ""
+    """Anything a reader should know about the document (e.g. a date as printed)."""
 
     @model_validator(mode="after")
     def _one_origin(self) -> Source:
@@ -130,6 +142,7 @@ class Reference(_Model):
     """Where an item comes from: a verbatim quote, or a locator in an external source."""
 
     source: SourceId
+    """The id of a source listed in `sources`."""
     quote: Text | None = None
     """Word for word from the source's text; required when the source has a text."""
     locator: Annotated[str, Field(max_length=300)] | None = None
@@ -142,6 +155,7 @@ class Item(_Model):
     id: ItemId
     """Stable identifier, e.g. LF-01; assessments key their answers on it."""
     title: Line
+    """A short title for lists and reports."""
     question: Annotated[str, Field(min_length=1, max_length=2000)]
     """What the assessor answers, as one precise, neutral question."""
     guidance: Text = ""
@@ -149,26 +163,37 @@ class Item(_Model):
     descriptors: dict[int, Text] = Field(default_factory=dict)
     """What each level of the scale means for this item, keyed by level."""
     tags: Annotated[tuple[Tag, ...], Field(max_length=30)] = ()
+    """Lower-case tags for filtering, e.g. the four Ps, children, gender."""
     weight: Weight = 1.0
+    """Share of the item in its section's score (1 by default)."""
     refs: Annotated[tuple[Reference, ...], Field(max_length=50)] = ()
+    """Where the item comes from: quotes from, or locators in, its sources."""
 
 
 class Section(_Model):
     id: ItemId
+    """Stable identifier of the section, e.g. LF-A."""
     title: Line
+    """The section's title."""
     summary: Text = ""
+    """What the section's items measure and what not; reports show it beside its scores."""
     weight: Weight = 1.0
     """Share of the section in its pillar's score."""
     items: tuple[Item, ...] = ()
+    """The items to score, in order."""
 
 
 class Pillar(_Model):
     id: ItemId
+    """Stable identifier of the pillar, e.g. LF."""
     title: Line
+    """The pillar's title; it must say what the pillar is, not more."""
     summary: Text = ""
+    """What the pillar's items measure and what not; reports show it beside its scores."""
     weight: Weight = 1.0
     """Share of the pillar in the overall score."""
     sections: tuple[Section, ...] = ()
+    """The sections of the pillar, in order."""
 
 
 @dataclass(frozen=True)
@@ -184,9 +209,13 @@ class Checklist(_Model):
     """A whole checklist file."""
 
     meta: Meta
+    """Who wrote the checklist, what it is drawn from, and what it cannot claim."""
     scale: Scale
+    """The levels every item is scored on, and the N/A answer."""
     sources: tuple[Source, ...] = ()
+    """The documents the items cite."""
     pillars: tuple[Pillar, ...] = ()
+    """The checklist's pillars, in order."""
 
     _origin: str = PrivateAttr(default="<memory>")
     _documents: dict[str, Document] = PrivateAttr(default_factory=dict)
