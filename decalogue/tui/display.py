@@ -20,6 +20,7 @@ GLYPH_UNANSWERED = "○"
 GLYPH_NA = "⊘"
 GLYPH_FLAG = "⚑"
 GLYPH_TARGET = "◎"
+GLYPH_CARRIED = "↻"
 
 BAR_FULL = "█"
 BAR_EMPTY = "░"

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from textual.widgets import Button, DataTable, Input, Label, OptionList, TextArea
 
+from decalogue.model.assessment import carry_forward
 from decalogue.model.checklist import Checklist
 from decalogue.storage import store
 from decalogue.tui.screens.assess import AssessScreen
@@ -386,3 +387,40 @@ def test_open_of_a_missing_file_is_one_line(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert result.stderr.strip().endswith("none.json: no such file")
     assert "Traceback" not in result.stderr
+
+
+async def test_dashboard_shows_carried_answers_and_readiness_and_c_confirms(
+    make_app: AppFactory, workspace: Path, checklist: Checklist, scored_file: Path
+) -> None:
+    previous = store.read(scored_file).assessment
+    carried = carry_forward(previous, checklist, None, by="Tester")
+    path = store.create(workspace / "XX-2026.json", carried).path
+    app = make_app(open_path=path)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_assess(pilot)
+        assert screen.session is not None
+        await pilot.press("d")
+        await pilot.pause()
+        listing = app.screen.query_one(OptionList)
+        lines = [str(listing.get_option_at_index(i).prompt) for i in range(listing.option_count)]
+        title = str(app.screen.query_one("#dashboard-title").visual)  # type: ignore[attr-defined]
+        assert title.endswith("· 2026 · Draft")
+        assert any(
+            line.startswith("↻ 4 answers carried forward from 2025, not yet reviewed")
+            and "rests on 4 of its 4 answers" in line
+            for line in lines
+        )
+        assert "Ready for final? not yet" in lines
+        assert any(line.startswith("✗ 4 items carried forward from 2025") for line in lines)
+        assert any(line.startswith("✗ 1 item flagged for review: PR-02") for line in lines)
+        await pilot.press("escape")
+        await pilot.pause()
+        screen.checklist_tree.select_item("PR-01")
+        await pilot.press("c")
+        await pilot.pause()
+        assert not screen.session.assessment.responses["PR-01"].carried
+        assert screen.session.assessment.responses["JU-02"].carried
+        await pilot.press("c")  # no longer carried: says so, changes nothing
+        await pilot.pause()
+        assert screen.session.assessment.history[-1].field == "carried"
+        assert screen.session.assessment.carried_items() == ["JU-02", "PR-02", "PR-04"]

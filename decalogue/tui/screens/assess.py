@@ -73,6 +73,14 @@ class AssessScreen(ChecklistScreen):
             show=False,
         ),
         Binding("f", "flag", "Flag", id="assess.flag", tooltip="Toggle the review flag"),
+        Binding(
+            "c",
+            "confirm",
+            "Confirm",
+            id="assess.confirm",
+            tooltip="Confirm a carried-forward answer as this period's",
+            show=False,
+        ),
         Binding("t", "target", "Target", id="assess.target", tooltip="Set the target level"),
         Binding(
             "right_square_bracket",
@@ -280,6 +288,16 @@ class AssessScreen(ChecklistScreen):
         if item_id is not None:
             response = self.session.assessment.responses.get(item_id)
             self._change(item_id, "flagged", not (response and response.flagged))
+
+    def action_confirm(self) -> None:
+        item_id = self._current()
+        if item_id is None:
+            return
+        response = self.session.assessment.responses.get(item_id)
+        if response is None or not response.carried:
+            self.notify(f"{item_id} is not a carried-forward answer.", severity="warning")
+            return
+        self._change(item_id, "carried", False)
 
     def action_not_applicable(self) -> None:
         item_id = self._current()

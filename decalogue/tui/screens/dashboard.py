@@ -7,6 +7,7 @@ ScoreBoard's; nothing here computes a score.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import ClassVar
 
 from textual import on
@@ -17,10 +18,13 @@ from textual.screen import Screen
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
+from decalogue.model.assessment import STATUS_LABELS
+from decalogue.model.readiness import carried_phrase
 from decalogue.model.scoring import GroupScore
 from decalogue.session import Session
 from decalogue.tui.display import (
     BAR_FULL,
+    GLYPH_CARRIED,
     GLYPH_FLAG,
     GLYPH_NA,
     GLYPH_UNANSWERED,
@@ -57,6 +61,8 @@ class DashboardScreen(Screen[str | None]):
                 ("Dashboard", "bold"),
                 " · ",
                 f"{assessment.country.name} ({assessment.country.code}) · {assessment.period}",
+                " · ",
+                (STATUS_LABELS[assessment.status], "bold"),
             ),
             id="dashboard-title",
         )
@@ -72,11 +78,13 @@ class DashboardScreen(Screen[str | None]):
     def _group_line(self, indent: str, group: GroupScore, bold: bool) -> Content:
         width = self.name_width
         name = indent + shorten(group.title, width - len(indent))
+        carried = f" {GLYPH_CARRIED}{group.carried}" if group.carried else ""
         return assemble(
             (f"{name:<{width}} ", "bold" if bold else ""),
             bar(group.score, BAR),
             f" {figure(group.score):>5}",
             (f" {progress(group):>7}", "dim"),
+            carried,
         )
 
     def _options(self) -> list[Option | None]:
@@ -90,15 +98,31 @@ class DashboardScreen(Screen[str | None]):
             options.append(Option(Content.styled(text, "bold underline"), disabled=True))
 
         done = overall.answered + overall.not_applicable
+        target = (
+            "target not set"
+            if overall.target_score is None
+            else f"{overall.below_target} below target"
+        )
         summary = (
             f"Overall score {figure(overall.score)} · coverage {overall.coverage:.0f}% "
             f"({done}/{overall.total}: {overall.answered} scored, {overall.not_applicable} "
             f"{scale.not_applicable.label}, {overall.unanswered} unanswered) · "
-            f"{overall.flagged} flagged · {overall.below_target} below target"
+            f"{overall.flagged} flagged · {target}"
         )
         options.append(Option(literal(summary), disabled=True))
+        if overall.carried:
+            assessment = self.session.assessment
+            noun = "answer" if overall.carried == 1 else "answers"
+            carried = (
+                f"{GLYPH_CARRIED} {overall.carried} {noun} {carried_phrase(assessment)}, not yet "
+                f"reviewed: the overall score rests on {overall.carried} of its {done} answers "
+                "(c on an item confirms it)"
+            )
+            options.append(Option(literal(carried), disabled=True))
         options.append(None)
-        heading("Scores by pillar and section (0-100) and items answered")
+        options.extend(self._readiness(heading))
+        options.append(None)
+        heading(f"Scores by pillar and section (0-100), items answered, {GLYPH_CARRIED} carried")
         for pillar in checklist.pillars:
             first = pillar.sections[0].items[0].id
             options.append(
@@ -139,9 +163,12 @@ class DashboardScreen(Screen[str | None]):
         heading("Top gaps to target (enter: go to the item)")
         gaps = board.top_gaps(10)
         if not gaps:
-            options.append(
-                Option(literal("No gaps: set targets with t on the items."), disabled=True)
+            none = (
+                "Target not set: no gap to show. Set targets with t on the items."
+                if overall.target_score is None
+                else "No answered item is below its target."
             )
+            options.append(Option(literal(none), disabled=True))
         for score in gaps:
             item = checklist.item_index[score.item_id]
             line = (
@@ -159,6 +186,25 @@ class DashboardScreen(Screen[str | None]):
             options.append(
                 Option(literal(f"{GLYPH_FLAG} {item.id} {item.title}"), id=f"flag:{item_id}")
             )
+        return options
+
+    def _readiness(self, heading: Callable[[str], None]) -> list[Option | None]:
+        """The core's readiness check: each open kind, enter goes to its first item."""
+        check = self.session.readiness()
+        heading(f"Ready for final? {'yes' if check.ready else 'not yet'}")
+        options: list[Option | None] = []
+        carried_forward = bool(self.session.assessment.carried_from)
+        for point in check.points:
+            if point.key == "carried" and not (point.items or carried_forward):
+                continue  # never carried forward: nothing to say about carried answers
+            mark = "✗" if point.items else "✓"
+            line = f"{mark} {point.describe()}"
+            if point.items:
+                shown = ", ".join(point.items[:6]) + (" …" if point.count > 6 else "")
+                line += f": {shown}"
+                options.append(Option(literal(line), id=f"ready-{point.key}:{point.items[0]}"))
+            else:
+                options.append(Option(literal(line), disabled=True))
         return options
 
     @on(OptionList.OptionSelected)

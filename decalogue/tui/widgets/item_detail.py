@@ -15,6 +15,7 @@ from decalogue.model.assessment import Response
 from decalogue.model.checklist import Checklist
 from decalogue.model.scoring import ItemScore
 from decalogue.tui.display import (
+    GLYPH_CARRIED,
     GLYPH_FLAG,
     GLYPH_TARGET,
     answer_words,
@@ -115,6 +116,12 @@ class ItemDetail(VerticalScroll):
                 if score is not None and score.gap:
                     parts.append(f"  (gap {score.gap})")
             parts.append("\n")
+            if response is not None and response.carried and response.answered:
+                parts += [
+                    (f"{GLYPH_CARRIED} carried forward, not yet confirmed", "bold"),
+                    ("  (c: confirm it for this period, or change it)", "dim"),
+                    "\n",
+                ]
             if response is not None and response.flagged:
                 parts += [(f"{GLYPH_FLAG} flagged for review", "bold"), "\n"]
             if response is not None and response.not_applicable:
