@@ -22,8 +22,8 @@ from decalogue import reports
 from decalogue.model.assessment import Answer, Assessment, Evidence, carry_forward
 from decalogue.model.checklist import Checklist
 from decalogue.model.scoring import ScoreBoard
-from decalogue.reports.schemas import SCHEMA_FILES, json_schema
-from decalogue.resources import PACKAGE_DIR
+from decalogue.reports.schemas import json_schema
+from decalogue.resources import PACKAGE_DIR, SCHEMA_FILES
 from tests.test_exports import GENERATED, bundled_checklist, empty_assessment, run_cli
 
 FORMATS = ("json", "csv", "md", "html")
