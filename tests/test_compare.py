@@ -16,13 +16,17 @@ from decalogue.analysis.compare import (
     ComparisonError,
     Subject,
     compare,
-    period_key,
-    trend,
 )
+from decalogue.analysis.trend import period_key, trend
 from decalogue.model.assessment import Answer, Assessment, new_assessment
 from decalogue.model.checklist import Checklist, parse_checklist
 from decalogue.model.scoring import ScoreBoard
-from decalogue.reports.comparison import COMPARISON_VERSION, comparison_document
+from decalogue.reports.comparison import (
+    COMPARISON_VERSION,
+    comparison_document,
+    render_comparison,
+    render_trend,
+)
 from decalogue.storage import store
 
 MINI = """\
@@ -195,10 +199,13 @@ def test_group_changes_are_the_scoreboards_figures() -> None:
     by_id = {g.id: g for g in result.groups}
     assert [g.id for g in result.groups] == ["overall", "P1", "S1", "S2", "P2", "S3"]
     assert old.overall.score is not None and new.overall.score is not None
-    assert by_id["overall"].delta == pytest.approx(new.overall.score - old.overall.score)
+    # Round once, then subtract: the change is the difference of the scores as shown.
+    shown = by_id["overall"].values
+    assert shown == (round(old.overall.score, 1), round(new.overall.score, 1))
+    assert by_id["overall"].delta == round(shown[1] - shown[0], 1)
     s1_old, s1_new = old.sections["S1"].score, new.sections["S1"].score
     assert s1_old is not None and s1_new is not None
-    assert by_id["S1"].delta == pytest.approx(s1_new - s1_old)
+    assert by_id["S1"].delta == round(round(s1_new, 1) - round(s1_old, 1), 1)
     # S3 had nothing scored before (B-01 was N/A): no score, so no change, never zero.
     assert by_id["S3"].values[0] is None and by_id["S3"].delta is None
     assert all(g.same_items for g in result.groups)
@@ -271,8 +278,9 @@ def test_trend_is_sorted_by_period() -> None:
     ]
     result = trend(subjects)
     assert result.periods == ("2023", "2024", "2025")
-    assert result.overall.values == pytest.approx((100 / 3, 200 / 3, 100.0))
-    assert result.overall.change == pytest.approx(200 / 3)
+    assert result.overall.values == (33.3, 66.7, 100.0)  # as shown, rounded once
+    assert result.overall.coverage == (14.3, 14.3, 14.3)  # 1 of 7 items
+    assert result.overall.change == 66.7  # 100.0 - 33.3, what a reader subtracts
     assert {row.kind for row in result.rows} == {"overall", "pillar", "section"}
 
 
@@ -414,7 +422,85 @@ def test_cli_trend(files: dict[str, Path], tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     rows = list(csv.reader(io.StringIO(result.stdout)))
-    assert rows[0] == ["id", "kind", "title", "2024", "2025", "change"]
+    assert rows[0] == [
+        *("id", "kind", "title", "2024", "2024 coverage", "2025", "2025 coverage"),
+        *("change", "note"),
+    ]
     assert [r[0] for r in rows[1:]] == ["overall", "P1", "S1", "S2", "P2", "S3"]
     table = run("trend", "b.json", "a.json", "--checklist", "mini.toml", cwd=tmp_path)
     assert table.returncode == 0 and "Trend of Exampleland (XX)" in table.stdout
+
+
+# --------------------------------------------------------------------------- coverage beside scores
+
+
+def coverage_only_trend() -> tuple[Subject, Subject]:
+    """One more item answered in 2026, no answer changed: 58.33… → 54.16… overall.
+
+    Unrounded, the change is -4.17 (shown as -4.2); the values as shown are 58.3 and 54.2,
+    so the change a reader can check is -4.1.
+    """
+    checklist = mini()
+    before = {"A-03": 3, "A-05": 2, "B-01": 1}
+    return (
+        Subject(assess(checklist, before, period="2025"), checklist),
+        Subject(assess(checklist, {**before, "A-01": 2}, period="2026"), checklist),
+    )
+
+
+@pytest.mark.parametrize("fmt", ["table", "md", "json", "csv"])
+def test_a_trend_where_only_coverage_changed_says_so_in_every_format(fmt: str) -> None:
+    result = trend(list(coverage_only_trend()))
+    overall = result.overall
+    assert overall.values == (58.3, 54.2) and overall.coverage == (42.9, 57.1)
+    assert overall.change == -4.1  # round once, then subtract
+    note = "coverage only (1 more answered); no answer changed"
+    assert overall.note == note
+    text = render_trend(result, fmt)
+    if fmt == "json":
+        row = json.loads(text)["scores"][0]
+        assert (row["values"], row["coverage"], row["change"]) == ([58.3, 54.2], [42.9, 57.1], -4.1)
+        assert row["note"] == note and row["cause"]["answers_changed"] == 0
+    elif fmt == "csv":
+        first = next(csv.DictReader(io.StringIO(text)))
+        assert (first["2025"], first["2025 coverage"], first["2026"], first["2026 coverage"]) == (
+            "58.3",
+            "42.9",
+            "54.2",
+            "57.1",
+        )
+        assert (first["change"], first["note"]) == ("-4.1", note)
+    else:
+        line = next(line for line in text.splitlines() if "Overall" in line)
+        assert "58.3 (43%)" in line and "54.2 (57%)" in line
+        assert "▼ -4.1" in line and note in line
+
+
+@pytest.mark.parametrize("fmt", ["table", "md", "json"])
+def test_compare_shows_coverage_beside_scores_and_why_they_moved(fmt: str) -> None:
+    result = compare(list(coverage_only_trend()))
+    text = render_comparison(result, fmt)
+    if fmt == "json":
+        overall = json.loads(text)["scores"][0]
+        assert (overall["scores"], overall["coverage"], overall["change"]) == (
+            [58.3, 54.2],
+            [42.9, 57.1],
+            -4.1,
+        )
+        assert overall["note"].startswith("coverage only")
+        return
+    line = next(line for line in text.splitlines() if "Overall" in line)
+    assert "58.3 (43%)" in line and "54.2 (57%)" in line and "▼ -4.1" in line
+    assert "coverage only (1 more answered); no answer changed" in line
+
+
+def test_a_changed_answer_is_not_called_coverage() -> None:
+    checklist = mini()
+    before = assess(checklist, {"A-01": 1, "A-02": 2}, period="2025")
+    after = assess(checklist, {"A-01": 3, "A-02": 2, "A-03": 1}, period="2026")
+    row = trend([Subject(before, checklist), Subject(after, checklist)]).overall
+    assert row.cause.answers_changed == 1 and row.cause.newly_answered == 1
+    assert row.note == "1 answer changed; 1 more answered"
+    same = assess(checklist, {"A-01": 3, "A-02": 2, "A-03": 1}, period="2027")
+    unchanged = trend([Subject(after, checklist), Subject(same, checklist)]).overall
+    assert unchanged.change == 0.0 and unchanged.note == ""

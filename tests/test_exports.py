@@ -21,10 +21,9 @@ from jsonschema import Draft202012Validator
 from decalogue import reports
 from decalogue.model.assessment import Answer, Assessment, Evidence, Response, new_assessment
 from decalogue.model.checklist import Checklist, parse_checklist
-from decalogue.model.scoring import ScoreBoard
+from decalogue.model.scoring import ScoreBoard, rounded
 from decalogue.reports.schemas import json_schema
 from decalogue.reports.scorecard import SCORECARD_SCHEMA_ID, build_scorecard
-from decalogue.reports.scorecard_parts import rounded
 from decalogue.storage import store
 from decalogue.storage.atomic import ExportError, write_file
 from decalogue.storage.checklists import load_checklist

@@ -1,4 +1,4 @@
-"""Compare assessments of one checklist, and follow one country's scores over time.
+"""Compare assessments of one checklist (`analysis.trend` follows one country over time).
 
 Pure functions over `Assessment` objects: each assessment is scored once by a
 `ScoreBoard` (the only place scores are computed) and every figure here is read
@@ -13,7 +13,6 @@ step-by-step changes between neighbours are kept too.
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -24,7 +23,14 @@ from pathlib import Path
 from decalogue.errors import DecalogueError
 from decalogue.model.assessment import Assessment, ChecklistRef
 from decalogue.model.checklist import Checklist
-from decalogue.model.scoring import OVERALL, GroupScore, ItemScore, ScoreBoard
+from decalogue.model.scoring import (
+    OVERALL,
+    GroupScore,
+    ItemScore,
+    ScoreBoard,
+    difference,
+    rounded,
+)
 
 #: How many items the summary names as top improvements and top regressions.
 TOP = 5
@@ -158,7 +164,7 @@ def unique_labels(
     return tuple(result)
 
 
-def _one_checklist_id(subjects: Sequence[Subject], what: str) -> str:
+def one_checklist_id(subjects: Sequence[Subject], what: str) -> str:
     if len(subjects) < 2 and what == "compare":
         raise ComparisonError("compare needs at least two assessments")
     if not subjects:
@@ -251,6 +257,50 @@ class ItemChange:
         return tuple(i for i, answer in enumerate(self.answers) if answer is not None)
 
 
+_ANSWER_CHANGES = frozenset(
+    {ChangeKind.IMPROVED, ChangeKind.REGRESSED, ChangeKind.NOW_NA, ChangeKind.NO_LONGER_NA}
+)
+
+
+@dataclass(frozen=True)
+class Cause:
+    """What moved a group's score between two assessments: answers, or only coverage.
+
+    Answering more items moves a score without any answer changing; a reader must be
+    told that, or it reads as progress.
+    """
+
+    answers_changed: int
+    """Items of the group whose level or N/A changed."""
+    newly_answered: int
+    """Items answered in the later assessment only."""
+    no_longer_answered: int
+    """Items answered in the earlier assessment only."""
+
+    @property
+    def coverage_only(self) -> bool:
+        """No answer changed; only which items are answered did."""
+        return not self.answers_changed and bool(self.newly_answered or self.no_longer_answered)
+
+    def text(self, delta: float | None) -> str:
+        """Why a shown change happened, when it is not (only) changed answers; else ""."""
+        if not delta:
+            return ""
+        coverage = []
+        if self.newly_answered:
+            coverage.append(f"{self.newly_answered} more answered")
+        if self.no_longer_answered:
+            coverage.append(f"{self.no_longer_answered} no longer answered")
+        if self.coverage_only:
+            return f"coverage only ({', '.join(coverage)}); no answer changed"
+        if coverage:
+            noun = "answer" if self.answers_changed == 1 else "answers"
+            return f"{self.answers_changed} {noun} changed; {', '.join(coverage)}"
+        if not self.answers_changed:
+            return "no answer changed: the checklist versions differ"
+        return ""
+
+
 @dataclass(frozen=True)
 class GroupChange:
     """The overall score, a pillar's or a section's, across the assessments."""
@@ -262,13 +312,27 @@ class GroupChange:
     scores: tuple[GroupScore | None, ...]
     """One per assessment; None where that checklist version lacks the group."""
     delta: float | None
-    """Score points from first to last, when both have a score."""
+    """Score points from first to last, when both have a score: the difference of the
+    scores as shown (rounded), so the shown change is the difference of the shown values."""
     same_items: bool
     """False when the versions compared put different items in this group."""
+    cause: Cause
+    """What moved the score from first to last."""
 
     @property
     def values(self) -> tuple[float | None, ...]:
-        return tuple(s.score if s is not None else None for s in self.scores)
+        """The scores as shown (rounded once)."""
+        return tuple(rounded(s.score) if s is not None else None for s in self.scores)
+
+    @property
+    def coverages(self) -> tuple[float | None, ...]:
+        """The coverage beside each score, as shown (rounded once)."""
+        return tuple(rounded(s.coverage) if s is not None else None for s in self.scores)
+
+    @property
+    def note(self) -> str:
+        """Why the score moved, when answering more or fewer items moved it."""
+        return self.cause.text(self.delta)
 
 
 @dataclass(frozen=True)
@@ -326,7 +390,7 @@ def _union_order(checklists: Sequence[Checklist]) -> list[tuple[str, str, str, s
     return [rows[item_id] for item_id in order]
 
 
-def _distinct(subjects: Sequence[Subject]) -> list[Checklist]:
+def distinct_checklists(subjects: Sequence[Subject]) -> list[Checklist]:
     found: dict[int, Checklist] = {}
     for s in subjects:
         found.setdefault(id(s.checklist), s.checklist)
@@ -335,8 +399,8 @@ def _distinct(subjects: Sequence[Subject]) -> list[Checklist]:
 
 def compare(subjects: Sequence[Subject], top: int = TOP) -> Comparison:
     """Compare two or more assessments of one checklist, in the order given."""
-    checklist_id = _one_checklist_id(subjects, "compare")
-    checklists = _distinct(subjects)
+    checklist_id = one_checklist_id(subjects, "compare")
+    checklists = distinct_checklists(subjects)
     boards = [s.board for s in subjects]
     shared: list[ItemChange] = []
     unshared: list[ItemChange] = []
@@ -384,23 +448,19 @@ def compare(subjects: Sequence[Subject], top: int = TOP) -> Comparison:
         labels=unique_labels(subjects),
         items=tuple(shared),
         unshared=tuple(unshared),
-        groups=_group_changes(subjects, checklists),
+        groups=group_changes(subjects, checklists),
         counts={kind: counts.get(kind, 0) for kind in ChangeKind},
         top_improvements=tuple(improved[:top]),
         top_regressions=tuple(regressed[:top]),
     )
 
 
-def _group_changes(
-    subjects: Sequence[Subject], checklists: Sequence[Checklist]
-) -> tuple[GroupChange, ...]:
-    members: dict[str, dict[int, frozenset[str]]] = {}
-    outline: dict[str, tuple[str, str]] = {}  # id -> (kind, title), in union order
-    for checklist in reversed(checklists):
-        for pillar in checklist.pillars:
-            outline.setdefault(pillar.id, ("pillar", pillar.title))
-            for section in pillar.sections:
-                outline.setdefault(section.id, ("section", section.title))
+Members = dict[str, dict[int, frozenset[str]]]
+"""Group id -> id(checklist) -> the item ids the group holds in that checklist version."""
+
+
+def memberships(checklists: Sequence[Checklist]) -> Members:
+    members: Members = {}
     for checklist in checklists:
         for pillar in checklist.pillars:
             pillar_items: set[str] = set()
@@ -410,6 +470,35 @@ def _group_changes(
                 pillar_items |= ids
             members.setdefault(pillar.id, {})[id(checklist)] = frozenset(pillar_items)
         members.setdefault(OVERALL, {})[id(checklist)] = frozenset(checklist.item_index)
+    return members
+
+
+def cause_between(members: Members, group_id: str, before: Subject, after: Subject) -> Cause:
+    """How the group's items moved from one assessment to another."""
+    sets = members.get(group_id, {})
+    shared = sets.get(id(before.checklist), frozenset()) & sets.get(
+        id(after.checklist), frozenset()
+    )
+    kinds = Counter(
+        change_kind(before.board.items[item_id], after.board.items[item_id]) for item_id in shared
+    )
+    return Cause(
+        answers_changed=sum(kinds[kind] for kind in _ANSWER_CHANGES),
+        newly_answered=kinds[ChangeKind.NEWLY_ANSWERED],
+        no_longer_answered=kinds[ChangeKind.NO_LONGER_ANSWERED],
+    )
+
+
+def group_changes(
+    subjects: Sequence[Subject], checklists: Sequence[Checklist]
+) -> tuple[GroupChange, ...]:
+    outline: dict[str, tuple[str, str]] = {}  # id -> (kind, title), in union order
+    for checklist in reversed(checklists):
+        for pillar in checklist.pillars:
+            outline.setdefault(pillar.id, ("pillar", pillar.title))
+            for section in pillar.sections:
+                outline.setdefault(section.id, ("section", section.title))
+    members = memberships(checklists)
 
     def change(group_id: str, kind: str, title: str) -> GroupChange:
         scores = tuple(
@@ -420,95 +509,13 @@ def _group_changes(
         )
         first, last = scores[0], scores[-1]
         delta = None
-        if first is not None and last is not None and None not in (first.score, last.score):
-            assert first.score is not None and last.score is not None
-            delta = last.score - first.score
+        if first is not None and last is not None:
+            delta = difference(first.score, last.score)
         sets = members.get(group_id, {})
         same = len(set(sets.values())) <= 1 and len(sets) == len(checklists)
-        return GroupChange(group_id, kind, title, scores, delta, same)
+        cause = cause_between(members, group_id, subjects[0], subjects[-1])
+        return GroupChange(group_id, kind, title, scores, delta, same, cause)
 
     groups = [change(OVERALL, "overall", subjects[-1].checklist.meta.title)]
     groups.extend(change(gid, kind, title) for gid, (kind, title) in outline.items())
     return tuple(groups)
-
-
-# --------------------------------------------------------------------------- trend
-
-_PERIOD_PARTS = re.compile(r"^(\d{4})(?:-(\d{4}))?$|^(\d{4}-\d{2}-\d{2})/(\d{4}-\d{2}-\d{2})$")
-
-
-def period_key(period: str) -> tuple[str, str]:
-    """(start date, end date) as ISO strings, so every period form sorts in time order."""
-    match = _PERIOD_PARTS.match(period)
-    if match and match.group(1):
-        return f"{match.group(1)}-01-01", f"{match.group(2) or match.group(1)}-12-31"
-    if match:
-        return match.group(3), match.group(4)
-    return period, period
-
-
-@dataclass(frozen=True)
-class TrendRow:
-    """One figure (overall, a pillar's or a section's score) per period."""
-
-    id: str
-    kind: str
-    title: str
-    values: tuple[float | None, ...]
-    """One per period; None where unscored or absent from that checklist version."""
-    coverage: tuple[float | None, ...]
-
-    @property
-    def change(self) -> float | None:
-        """From the first scored period to the last scored one."""
-        scored = [v for v in self.values if v is not None]
-        return scored[-1] - scored[0] if len(scored) >= 2 else None
-
-
-@dataclass(frozen=True)
-class Trend:
-    checklist_id: str
-    country_code: str
-    country_name: str
-    subjects: tuple[Subject, ...]
-    """Sorted by period."""
-    periods: tuple[str, ...]
-    """Column headings: the periods, told apart by file name where one repeats."""
-    rows: tuple[TrendRow, ...]
-
-    @property
-    def overall(self) -> TrendRow:
-        return self.rows[0]
-
-
-def trend(subjects: Sequence[Subject]) -> Trend:
-    """One country's scores across periods; refuses assessments of different countries."""
-    checklist_id = _one_checklist_id(subjects, "trend")
-    countries: dict[str, list[str]] = {}
-    for s in subjects:
-        countries.setdefault(s.assessment.country.code, []).append(s.path or s.label)
-    if len(countries) > 1:
-        listed = "; ".join(f"{code}: {', '.join(files)}" for code, files in countries.items())
-        raise ComparisonError(
-            f"trend: the assessments are of different countries ({listed}); a trend follows "
-            "one country, use `decalogue compare` to set countries side by side"
-        )
-    ordered = sorted(
-        subjects,
-        key=lambda s: (period_key(s.assessment.period), s.assessment.updated),
-    )
-    labels = unique_labels(ordered, [s.assessment.period for s in ordered])
-    checklists = _distinct(ordered)
-    comparison_groups = _group_changes(ordered, checklists)
-    rows = tuple(
-        TrendRow(
-            g.id,
-            g.kind,
-            g.title,
-            g.values,
-            tuple(s.coverage if s is not None else None for s in g.scores),
-        )
-        for g in comparison_groups
-    )
-    country = ordered[-1].assessment.country
-    return Trend(checklist_id, country.code, country.name, tuple(ordered), labels, rows)

@@ -15,7 +15,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from decalogue.analysis.compare import ChecklistCache, Subject, compare, trend
+from decalogue.analysis.compare import ChecklistCache, Subject, compare
+from decalogue.analysis.trend import trend
 from decalogue.analysis.workshop import (
     Group,
     WorkshopError,

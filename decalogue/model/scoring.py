@@ -175,6 +175,22 @@ def _combine(group_id: str, title: str, parts: list[tuple[float, GroupScore]]) -
 
 OVERALL = "overall"
 
+#: Decimal places of every score, coverage and change a user is shown (reports, scorecards,
+#: comparisons, trends). Round once, then derive: a change or a gap is the difference of the
+#: rounded figures, so the figures shown add up.
+DECIMALS = 1
+
+
+def rounded(value: float | None) -> float | None:
+    """A score, coverage or point figure at the precision users are shown."""
+    return None if value is None else round(value, DECIMALS)
+
+
+def difference(before: float | None, after: float | None) -> float | None:
+    """after - before as shown: both rounded first, then the difference rounded again."""
+    first, last = rounded(before), rounded(after)
+    return None if first is None or last is None else round(last - first, DECIMALS)
+
 
 class ScoreBoard:
     """Every figure of one assessment, kept up to date item by item."""

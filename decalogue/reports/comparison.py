@@ -13,14 +13,15 @@ from collections.abc import Sequence
 from typing import Any
 
 from decalogue.analysis.compare import (
+    Cause,
     Comparison,
     GroupChange,
     ItemChange,
     Subject,
-    Trend,
     change_text,
     kind_word,
 )
+from decalogue.analysis.trend import Trend
 from decalogue.model.checklist import Checklist
 from decalogue.model.scoring import ItemScore
 from decalogue.reports import tables
@@ -96,11 +97,35 @@ def _item_rows(result: Comparison, items: Sequence[ItemChange], markdown: bool) 
     ]
 
 
+def scored(value: float | None, coverage: float | None) -> str:
+    """A score with its coverage beside it: "41.0 (39%)"; "-" where the group is absent."""
+    if coverage is None:
+        return tables.score(value)
+    return f"{tables.score(value)} ({coverage:.0f}%)"
+
+
+#: The heading of a score column's explanation, and of the note on what moved a score.
+SCORES_HEADING = "SCORES (0-100, coverage)"
+NOTE_HEADING = "NOTE"
+
+
+def _with_notes(rows: list[list[str]], notes: list[str]) -> list[list[str]]:
+    """The note column only when some row has a note (why a score moved)."""
+    if not any(notes):
+        return rows
+    return [[*row, note] for row, note in zip(rows, notes, strict=True)]
+
+
 def _group_rows(result: Comparison, markdown: bool) -> list[list[str]]:
-    return [
-        [_indent(g, markdown), *(tables.score(v) for v in g.values), tables.change(g.delta)]
+    rows = [
+        [
+            _indent(g, markdown),
+            *(scored(v, c) for v, c in zip(g.values, g.coverages, strict=True)),
+            tables.change(g.delta),
+        ]
         for g in result.groups
     ]
+    return _with_notes(rows, [g.note for g in result.groups])
 
 
 def _summary_lines(result: Comparison) -> list[str]:
@@ -159,7 +184,9 @@ def render_comparison(result: Comparison, fmt: str) -> str:
     if markdown:
         labels = [inline(label) for label in labels]
     item_headers = ["ITEM", "TITLE", *labels, "CHANGE"]
-    score_headers = ["SCORES (0-100)", *labels, "CHANGE"]
+    score_headers = [SCORES_HEADING, *labels, "CHANGE"]
+    if any(g.note for g in result.groups):
+        score_headers.append(NOTE_HEADING)
     right = set(range(2, 2 + len(labels)))
     score_right = set(range(1, 1 + len(labels)))
     legend = tables.scale_legend(result.scale_checklist)
@@ -218,17 +245,15 @@ def render_comparison(result: Comparison, fmt: str) -> str:
 
 
 def _trend_csv(result: Trend) -> str:
-    rows = [
-        [
-            r.id,
-            r.kind,
-            r.title,
-            *("" if v is None else round(v, 2) for v in r.values),
-            "" if r.change is None else round(r.change, 2),
-        ]
-        for r in result.rows
-    ]
-    return tables.csv_text(["id", "kind", "title", *result.periods, "change"], rows)
+    """Per period the score and, beside it, its coverage; the change and what moved it."""
+    rows = []
+    for r in result.rows:
+        cells: list[Any] = []
+        for value, coverage in zip(r.values, r.coverage, strict=True):
+            cells += ["" if value is None else value, "" if coverage is None else coverage]
+        rows.append([r.id, r.kind, r.title, *cells, "" if r.change is None else r.change, r.note])
+    periods = [name for p in result.periods for name in (p, f"{p} coverage")]
+    return tables.csv_text(["id", "kind", "title", *periods, "change", "note"], rows)
 
 
 def render_trend(result: Trend, fmt: str) -> str:
@@ -242,13 +267,15 @@ def render_trend(result: Trend, fmt: str) -> str:
     rows = [
         [
             group_name(row.kind, row.id, row.title, markdown),
-            *(tables.score(v) for v in row.values),
+            *(scored(v, c) for v, c in zip(row.values, row.coverage, strict=True)),
             tables.change(row.change),
         ]
         for row in result.rows
     ]
+    notes = [row.note for row in result.rows]
+    rows = _with_notes(rows, notes)
     shown = [inline(p) for p in periods] if markdown else periods
-    headers = ["SCORES (0-100)", *shown, "CHANGE"]
+    headers = [SCORES_HEADING, *shown, "CHANGE", *([NOTE_HEADING] if any(notes) else [])]
     right = set(range(1, 1 + len(periods)))
     title = (
         f"Trend of {result.country_name} ({result.country_code}), {result.checklist_id}: "
@@ -291,8 +318,12 @@ def _answer_json(answer: ItemScore | None, checklist: Checklist) -> dict[str, An
     }
 
 
-def _round(value: float | None) -> float | None:
-    return None if value is None else round(value, 2)
+def _cause_json(cause: Cause) -> dict[str, int]:
+    return {
+        "answers_changed": cause.answers_changed,
+        "newly_answered": cause.newly_answered,
+        "no_longer_answered": cause.no_longer_answered,
+    }
 
 
 def _subject_json(subject: Subject, label: str) -> dict[str, Any]:
@@ -341,9 +372,11 @@ def comparison_document(comparison: Comparison) -> dict[str, Any]:
                 "id": g.id,
                 "kind": g.kind,
                 "title": g.title,
-                "scores": [_round(v) for v in g.values],
-                "coverage": [_round(s.coverage) if s else None for s in g.scores],
-                "change": _round(g.delta),
+                "scores": list(g.values),
+                "coverage": list(g.coverages),
+                "change": g.delta,
+                "cause": _cause_json(g.cause),
+                "note": g.note,
                 "same_items": g.same_items,
             }
             for g in comparison.groups
@@ -375,9 +408,11 @@ def trend_document(result: Trend) -> dict[str, Any]:
                 "id": row.id,
                 "kind": row.kind,
                 "title": row.title,
-                "values": [_round(v) for v in row.values],
-                "coverage": [_round(v) for v in row.coverage],
-                "change": _round(row.change),
+                "values": list(row.values),
+                "coverage": list(row.coverage),
+                "change": row.change,
+                "cause": _cause_json(row.cause),
+                "note": row.note,
             }
             for row in result.rows
         ],

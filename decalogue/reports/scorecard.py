@@ -21,7 +21,7 @@ from decalogue.model.actions import Action
 from decalogue.model.assessment import STATUS_LABELS, Assessment, Response, now
 from decalogue.model.checklist import Checklist, Reference, Source
 from decalogue.model.readiness import Readiness, carried_phrase, readiness
-from decalogue.model.scoring import GroupScore, ItemScore, ScoreBoard
+from decalogue.model.scoring import GroupScore, ItemScore, ScoreBoard, difference, rounded
 from decalogue.model.sources import bundled_seeds
 from decalogue.reports.scorecard_parts import (
     ActionInfo,
@@ -49,7 +49,6 @@ from decalogue.reports.scorecard_parts import (
     SourceInfo,
     StatusInfo,
     _Model,
-    rounded,
 )
 from decalogue.reports.text import json_safe
 from decalogue.resources import schema_id
@@ -274,7 +273,8 @@ def _carried(assessment: Assessment, check: Readiness) -> CarriedInfo:
 
 def _figures(checklist: Checklist, group: GroupScore) -> Figures:
     score, target = rounded(group.score), rounded(group.target_score)
-    gap = None if score is None or target is None else rounded(max(0.0, target - score))
+    gap = difference(score, target)
+    gap = None if gap is None else max(0.0, gap)
     return Figures(
         id=group.id,
         title=group.title,

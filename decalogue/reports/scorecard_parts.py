@@ -2,9 +2,9 @@
 
 Each field's docstring is its description in the published JSON Schema
 (`decalogue schema scorecard`); a test checks that no property goes without one.
-Percentages and percentage points are rounded to `DECIMALS` decimal place(s)
-once, when the scorecard is built, and every figure derived from them (a gap)
-is computed from the rounded values, so the figures a reader sees add up.
+Percentages and percentage points are rounded to `scoring.DECIMALS` decimal
+place(s) once, when the scorecard is built, and every figure derived from them
+(a gap) is computed from the rounded values, so the figures a reader sees add up.
 """
 
 from __future__ import annotations
@@ -17,16 +17,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from decalogue.model.assessment import Status
 from decalogue.model.readiness import PointKey
 
-#: Decimal places of every percentage and percentage-point figure in the scorecard.
-DECIMALS = 1
-
 Percent = Annotated[float, Field(ge=0, le=100)]
 Count = Annotated[int, Field(ge=0)]
-
-
-def rounded(value: float | None) -> float | None:
-    """A percentage or point figure at the scorecard's precision."""
-    return None if value is None else round(value, DECIMALS)
 
 
 class _Model(BaseModel):

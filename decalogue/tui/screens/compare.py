@@ -32,14 +32,12 @@ from decalogue.analysis.compare import (
     ComparisonError,
     GroupChange,
     Subject,
-    Trend,
-    TrendRow,
     change_text,
     compare,
     kind_word,
-    trend,
     unique_labels,
 )
+from decalogue.analysis.trend import Trend, TrendRow, trend
 from decalogue.errors import AssessmentError, DecalogueError, Problem, display_path
 from decalogue.model.checklist import Checklist
 from decalogue.model.scoring import ItemScore
