@@ -45,7 +45,7 @@ DEFAULT_CHECKLIST_ID = "osce-national-action"
 SCHEMA_FILES = {
     "checklist": "decalogue-checklist.schema.json",
     "assessment": "decalogue-assessment-2.schema.json",
-    "scorecard": "decalogue-scorecard-1.schema.json",
+    "scorecard": "decalogue-scorecard-2.schema.json",
 }
 
 

@@ -253,7 +253,7 @@ def test_the_scorecard_names_its_schema_and_the_cli_prints_it(
     checklist: Checklist, tmp_path: Path
 ) -> None:
     data = json.loads(render("json", checklist, last_year(checklist)))
-    assert data["$schema"] == "decalogue-scorecard-1.schema.json"
+    assert data["$schema"] == "decalogue-scorecard-2.schema.json"
     printed = run_cli("schema", "scorecard", cwd=tmp_path)
     assert printed.returncode == 0
     assert json.loads(printed.stdout)["$id"] == data["$schema"]

@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
-from decalogue.analysis.compare import ComparisonError, Subject, period_key
+from decalogue.analysis.compare import ComparisonError, Subject
+from decalogue.analysis.trend import period_key
 
 #: Bump when the JSON document written by `matrix_document` changes meaning.
 MATRIX_VERSION = 1

@@ -46,7 +46,9 @@ class Action(BaseModel):
     owner: Annotated[str, Field(max_length=300)] = ""
     """The responsible institution: a ministry, an agency or an NGO."""
     deadline: date | None = None
+    """The date the action is due; none when not set."""
     status: Status = "planned"
+    """Where the action stands: planned, in_progress, done or dropped."""
     progress: Annotated[str, Field(max_length=20_000)] = ""
     """Progress notes."""
     budget: Annotated[str, Field(max_length=300)] = ""
