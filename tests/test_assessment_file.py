@@ -267,3 +267,8 @@ def test_cli_errors_are_one_line_with_exit_code_1(
     assert says in result.stderr
     assert len(result.stderr.splitlines()) == 1 and "Traceback" not in result.stderr
     assert (tmp_path / "fixture.json").read_bytes() == before
+
+
+@pytest.mark.parametrize("data", [b"0", b'"text"', b"null", b"true"])
+def test_a_bare_json_value_is_not_an_assessment(data: bytes) -> None:
+    assert problems(data) == ["a.json: not an assessment: the file must hold one JSON object {...}"]

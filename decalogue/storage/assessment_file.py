@@ -149,6 +149,8 @@ def _too_deep(raw: Any) -> tuple[int | str, ...] | None:
     Only containers are stacked, each with a link to its parent's, so a large file costs
     little more than one pass over its values.
     """
+    if not isinstance(raw, (dict, list)):
+        return None  # a bare number or string: refused as "not an assessment" next
     Link = tuple[Any, int | str] | None  # (parent's link, key) back to the root
     stack: list[tuple[Any, int, Link]] = [(raw, 0, None)]
     while stack:
