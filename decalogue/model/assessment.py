@@ -216,6 +216,7 @@ class TextEdit(_Model):
     """
 
     old_sha256: Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
+    """The sha256 of the text the edit was made to."""
     ops: list[int | str]
     """Applied to the old text in order: n > 0 keeps n characters, n < 0 deletes -n
     characters, a string is inserted."""
