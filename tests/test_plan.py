@@ -170,3 +170,26 @@ def test_carry_forward_keeps_open_and_done_actions_and_says_where_they_came_from
     progress = progress_between(previous, following)
     assert [action.id for _, action in progress.completed] == ["a1"]
     assert progress.gaps_closed == ["LF-01"]
+
+
+def test_compare_and_trend_say_which_actions_were_completed_and_gaps_closed(
+    planned: Path, tmp_path: Path
+) -> None:
+    checklist = load_checklist()
+    previous = store.read(planned).assessment
+    following = carry_forward(previous, checklist, "2026", "Ana")
+    done = [a.model_copy(update={"status": "done"}) for a in following.responses["LF-01"].actions]
+    following.apply("LF-01", "actions", done, "Ana")
+    following.apply("LF-01", "answer", Answer(level=4), "Ana")
+    later = tmp_path / "XX-2026.json"
+    store.create(later, following)
+    compared = run("compare", str(planned), str(later))
+    assert compared.returncode == 0, compared.stderr
+    assert "Action plan, " in compared.stdout
+    assert "1 action(s) completed (LF-01 Amend the health act)" in compared.stdout
+    assert "1 gap(s) to target closed (LF-01)" in compared.stdout
+    trend = json.loads(run("trend", str(planned), str(later), "--format", "json").stdout)
+    assert trend["action_plan"] == {
+        "completed": [{"item": "LF-01", "action": "a1", "what": "Amend the health act"}],
+        "gaps_closed": ["LF-01"],
+    }

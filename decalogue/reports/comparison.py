@@ -21,6 +21,7 @@ from decalogue.analysis.compare import (
     change_text,
     kind_word,
 )
+from decalogue.analysis.plan import PlanProgress, progress_between
 from decalogue.analysis.trend import Trend
 from decalogue.model.checklist import Checklist
 from decalogue.model.scoring import ItemScore
@@ -147,6 +148,9 @@ def _summary_lines(result: Comparison) -> list[str]:
             for c in items
         )
         lines.append(f"{heading}: {named or 'none'}.")
+    plan = _plan_line(_plan_progress(result.subjects), first, last)
+    if plan is not None:
+        lines.append(plan)
     return lines
 
 
@@ -171,6 +175,39 @@ def _comparison_csv(result: Comparison) -> str:
     word = "difference" if result.across_countries else "change"
     headers = ["item", "pillar", "section", "title", *result.labels, word, "delta"]
     return tables.csv_text(headers, rows)
+
+
+def _plan_progress(subjects: Sequence[Subject]) -> PlanProgress | None:
+    """Actions completed and gaps closed from the first assessment to the last (one country)."""
+    if len(subjects) < 2:
+        return None
+    first, last = subjects[0].assessment, subjects[-1].assessment
+    if first.country.code != last.country.code:
+        return None
+    return progress_between(first, last)
+
+
+def _plan_line(progress: PlanProgress | None, first: str, last: str) -> str | None:
+    if progress is None:
+        return None
+    done = ", ".join(f"{item_id} {cut(action.what, 40)}" for item_id, action in progress.completed)
+    closed = ", ".join(progress.gaps_closed)
+    return (
+        f"Action plan, {first} → {last}: {len(progress.completed)} action(s) completed"
+        + (f" ({done})" if done else "")
+        + f"; {len(progress.gaps_closed)} gap(s) to target closed"
+        + (f" ({closed})" if closed else "")
+        + "."
+    )
+
+
+def _plan_json(progress: PlanProgress | None) -> dict[str, Any] | None:
+    if progress is None:
+        return None
+    return {
+        "completed": [{"item": i, "action": a.id, "what": a.what} for i, a in progress.completed],
+        "gaps_closed": list(progress.gaps_closed),
+    }
 
 
 def render_comparison(result: Comparison, fmt: str) -> str:
@@ -287,14 +324,13 @@ def render_trend(result: Trend, fmt: str) -> str:
     ]
     if markdown:
         listed = "\n".join(f"- {inline(f)}" for f in files)
-        return (
-            "\n\n".join([f"## {inline(title)}", listed, tables.markdown(headers, rows, right)])
-            + "\n"
-        )
+        plan_md = _plan_line(_plan_progress(result.subjects), periods[0], periods[-1])
+        parts = [f"## {inline(title)}", listed, tables.markdown(headers, rows, right)]
+        return "\n\n".join([*parts, *([inline(plan_md)] if plan_md else [])]) + "\n"
+    plan = _plan_line(_plan_progress(result.subjects), periods[0], periods[-1])
     listed = "\n".join(f"  {f}" for f in files)
-    return printable(
-        "\n\n".join([title + "\n" + listed, tables.aligned(headers, rows, right)]) + "\n"
-    )
+    parts = [title + "\n" + listed, tables.aligned(headers, rows, right)]
+    return printable("\n\n".join([*parts, *([plan] if plan else [])]) + "\n")
 
 
 # --------------------------------------------------------------------------- JSON documents
@@ -386,6 +422,7 @@ def comparison_document(comparison: Comparison) -> dict[str, Any]:
             "top_improvements": [c.item_id for c in comparison.top_improvements],
             "top_regressions": [c.item_id for c in comparison.top_regressions],
         },
+        "action_plan": _plan_json(_plan_progress(comparison.subjects)),
     }
 
 
@@ -416,4 +453,5 @@ def trend_document(result: Trend) -> dict[str, Any]:
             }
             for row in result.rows
         ],
+        "action_plan": _plan_json(_plan_progress(result.subjects)),
     }
