@@ -24,6 +24,7 @@ from pathlib import Path
 import pytest
 
 from decalogue.model.assessment import new_assessment
+from decalogue.serve.forks import SESSION_NAME, ZYGOTE_MODULE
 from decalogue.storage import store
 from decalogue.storage.checklists import load_checklist
 from tests.serve_client import Browser
@@ -59,6 +60,16 @@ def all_pids() -> list[int]:
 
 def children_of(pid: int) -> list[int]:
     return sorted(p for p in all_pids() if parent_of(p) == pid and running(p))
+
+
+def is_fork_helper(pid: int) -> bool:
+    """The process the server forks sessions from (a forked session renames itself at once)."""
+    try:
+        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+        name = Path(f"/proc/{pid}/comm").read_bytes().strip()
+    except OSError:
+        return False
+    return ZYGOTE_MODULE.encode() in cmdline and name != SESSION_NAME
 
 
 def mentioning(text: str) -> list[int]:
@@ -142,9 +153,10 @@ class Served:
             self.errors.append(line.rstrip("\n"))
 
     def apps(self) -> list[int]:
-        pids = children_of(self.process.pid)
-        self.seen.update(pids)
-        return pids
+        """The server's app processes: its children, but for the helper it forks them from."""
+        apps = [pid for pid in children_of(self.process.pid) if not is_fork_helper(pid)]
+        self.seen.update(apps)
+        return apps
 
     def kill(self) -> None:
         """The watchdog: whatever is left, by process group and by pid."""

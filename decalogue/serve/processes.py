@@ -19,6 +19,7 @@ import signal
 import sys
 import time
 from collections.abc import Callable
+from typing import Protocol
 
 #: Seconds an app process gets to quit by itself (it saves open work) before SIGTERM.
 QUIT_GRACE = 4.0
@@ -29,16 +30,28 @@ TERM_GRACE = 3.0
 CTRL_Q = b"\x11"
 
 
+class AppProcess(Protocol):
+    """What the server uses of an app process, started by exec or forked (serve.forks)."""
+
+    @property
+    def pid(self) -> int: ...
+
+    @property
+    def returncode(self) -> int | None: ...
+
+    async def wait(self) -> int: ...
+
+
 class Children:
     """The app processes started by this server, by pid; each leads its own process group."""
 
     def __init__(self) -> None:
-        self.processes: dict[int, asyncio.subprocess.Process] = {}
+        self.processes: dict[int, AppProcess] = {}
 
-    def add(self, process: asyncio.subprocess.Process) -> None:
+    def add(self, process: AppProcess) -> None:
         self.processes[process.pid] = process
 
-    def discard(self, process: asyncio.subprocess.Process) -> None:
+    def discard(self, process: AppProcess) -> None:
         self.processes.pop(process.pid, None)
 
     @staticmethod
@@ -46,7 +59,7 @@ class Children:
         with contextlib.suppress(ProcessLookupError, PermissionError):
             os.killpg(pid, sig)
 
-    async def end(self, process: asyncio.subprocess.Process, grace: float = QUIT_GRACE) -> None:
+    async def end(self, process: AppProcess, grace: float = QUIT_GRACE) -> None:
         """Wait for the process to quit; then SIGTERM its group; then SIGKILL it."""
         for sig, wait in ((None, grace), (signal.SIGTERM, TERM_GRACE), (signal.SIGKILL, 5.0)):
             if process.returncode is not None:
@@ -105,7 +118,7 @@ def die_with_parent() -> Callable[[], None] | None:
     return hook
 
 
-async def exits(process: asyncio.subprocess.Process, within: float) -> bool:
+async def exits(process: AppProcess, within: float) -> bool:
     with contextlib.suppress(asyncio.TimeoutError):
         await asyncio.wait_for(process.wait(), within)
     return process.returncode is not None

@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 import socket
 import sys
 from collections.abc import Callable, Sequence
@@ -35,6 +36,7 @@ from decalogue.serve.auth import (
     new_token,
     server_names,
 )
+from decalogue.serve.forks import Forks
 from decalogue.serve.page import NEEDS_TOKEN, SECURITY_HEADERS, WRONG_HOST, page, refused
 from decalogue.serve.page import static_file as find_static
 from decalogue.serve.processes import (
@@ -160,6 +162,7 @@ def make_server(
 
     children = Children()
     hook = die_with_parent()
+    forks: list[Forks] = []  # the fork helper, once the server runs (none: exec each session)
 
     class Session(AppService):
         """One browser's app process, started with exec (no shell) in its own group."""
@@ -175,7 +178,23 @@ def make_server(
             environment = self._build_environment(width=width, height=height)
             environment["DECALOGUE_WORKSPACE"] = str(workspace)
             environment.update(self.link.served.environment())
-            process = await asyncio.create_subprocess_exec(
+            process: Any = None
+            if forks:
+                try:
+                    process = await forks[0].spawn(environment)
+                except OSError as error:
+                    log.warning("starting a session by exec (%s)", error)
+            if process is None:
+                process = await self._exec(environment)
+            children.add(process)
+            self._process = process
+            assert process.stdin is not None
+            self._stdin = process.stdin
+            opened: asyncio.subprocess.Process = process  # a ForkedProcess stands in for one
+            return opened
+
+        async def _exec(self, environment: dict[str, str]) -> asyncio.subprocess.Process:
+            process: asyncio.subprocess.Process = await asyncio.create_subprocess_exec(
                 *argv,
                 stdin=asyncio.subprocess.PIPE,
                 stdout=asyncio.subprocess.PIPE,
@@ -184,10 +203,6 @@ def make_server(
                 start_new_session=True,
                 preexec_fn=hook,
             )
-            children.add(process)
-            self._process = process
-            assert process.stdin is not None
-            self._stdin = process.stdin
             return process
 
         async def stop(self) -> None:
@@ -390,6 +405,9 @@ def make_server(
 
         def serve(self, debug: bool = False) -> None:
             quiet_logging()
+            helper = Forks.start(argv[3:], os.environ, hook)
+            if helper is not None:
+                forks.append(helper)
             loop = asyncio.new_event_loop()
             asyncio.set_event_loop(loop)
             for sig in STOP_SIGNALS:
@@ -406,6 +424,8 @@ def make_server(
                 )
             finally:
                 children.kill_all_now()
+                for helper in forks:
+                    helper.close()
 
     return DecalogueServer()
 
