@@ -29,6 +29,7 @@ class Settings:
     periods: int = 10
     groups: int = 30
     saves: int = 50
+    browsers: int = 30
     quick: bool = False
 
 

@@ -36,6 +36,7 @@ FIGURES = {
     5: "scale",
     3: "keystroke",
     7: "relaunch",
+    8: "serve",
 }
 
 
@@ -54,7 +55,7 @@ def build_parser() -> argparse.ArgumentParser:
         type=lambda text: {int(n) for n in text.split(",")},
         default=set(FIGURES),
         metavar="N,N",
-        help="figures to run (1-7; 1 and 6 always run together)",
+        help="figures to run (1-8; 1 and 6 always run together)",
     )
     parser.add_argument(
         "--sizes",
@@ -69,6 +70,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--periods", type=int, default=10, help="periods per country")
     parser.add_argument("--groups", type=int, default=30, help="workshop groups for figure 5")
     parser.add_argument("--saves", type=int, help="autosaves timed in figure 4")
+    parser.add_argument(
+        "--browsers", type=int, default=30, help="browsers joining at once in figure 8"
+    )
     parser.add_argument("--workdir", type=Path, help="keep the generated inputs here")
     parser.add_argument("--json", type=Path, help="also write the rows as JSON")
     parser.add_argument(
@@ -94,6 +98,7 @@ def settings_from(args: argparse.Namespace, workdir: Path) -> Settings:
         periods=args.periods,
         groups=args.groups,
         saves=args.saves or (20 if quick else 50),
+        browsers=args.browsers,
         quick=quick,
     )
 

@@ -23,6 +23,7 @@ TINY = [
     "--periods", "2",
     "--groups", "3",
     "--saves", "2",
+    "--browsers", "2",
 ]  # fmt: skip
 
 
@@ -60,6 +61,7 @@ def test_the_benchmark_runs_on_tiny_sizes_and_prints_every_figure(tmp_path: Path
         "4 Autosave",
         "5 Scale",
         "6 Memory",
+        "8 Serve",
     ):
         assert f"| {figure}" in table, f"{figure} missing from:\n{table}"
     rows = json.loads((tmp_path / "rows.json").read_text())

@@ -12,13 +12,29 @@ import gc
 import importlib
 import sys
 
+#: What a served session's first screen imports: the app, and what Textual and Rich
+#: load on the first frame (found by listing the modules a session imports after the fork).
+PRELOAD = (
+    "decalogue.cli.app",
+    "decalogue.tui.app",
+    "textual.drivers.web_driver",
+    "textual.layouts.factory",
+    "textual.layouts.horizontal",
+    "textual.layouts.stream",
+    "rich._emoji_codes",
+    "concurrent.futures.thread",
+    "encodings.utf_8_sig",
+    "queue",
+)
+
 
 def preload() -> None:
     """Import what the first screen of a served session needs, once for all sessions."""
-    import textual.drivers.web_driver  # noqa: F401
+    for name in PRELOAD:
+        importlib.import_module(name)
+    from rich._unicode_data import load
 
-    import decalogue.cli.app
-    import decalogue.tui.app  # noqa: F401
+    load()  # the character-width table
 
 
 def start(args: list[str]) -> int:

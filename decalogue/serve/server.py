@@ -405,9 +405,10 @@ def make_server(
 
         def serve(self, debug: bool = False) -> None:
             quiet_logging()
-            helper = Forks.start(argv[3:], os.environ, hook)
-            if helper is not None:
-                forks.append(helper)
+            if os.environ.get("DECALOGUE_SERVE_EXEC") != "1":  # 1: a new interpreter each
+                helper = Forks.start(argv[3:], os.environ, hook)
+                if helper is not None:
+                    forks.append(helper)
             loop = asyncio.new_event_loop()
             asyncio.set_event_loop(loop)
             for sig in STOP_SIGNALS:
