@@ -224,3 +224,27 @@ def test_invariants_over_random_assessments_of_the_bundled_checklist(
         responses=responses,
     )
     assert parse_assessment(dumps(assessment), "<test>") == assessment
+
+
+def test_the_unanswered_items_follow_every_edit_in_either_direction(mini: Checklist) -> None:
+    """`]` and `[` ask the board: answering or clearing an item updates its answer."""
+    ids = [item.id for item in mini.items]
+    responses: dict[str, Response] = {ids[1]: level(2)}
+    board = ScoreBoard(mini, responses)
+    assert list(board.unanswered_after(-1)) == [i for i in ids if i != ids[1]]
+    assert next(board.unanswered_after(0)) == ids[2]  # the answered one is skipped
+    responses[ids[2]] = na()
+    board.refresh(ids[2])
+    assert ids[2] not in list(board.unanswered_after(0))
+    del responses[ids[1]]  # an answer cleared: unanswered again
+    board.refresh(ids[1])
+    assert next(board.unanswered_after(0)) == ids[1]
+    # Backward from the second item: the first, then around from the end.
+    backward = list(board.unanswered_after(1, -1))
+    assert backward[0] == ids[0] and backward[1] == ids[-1]
+    # Wrapping forward from the last item starts again at the first.
+    assert next(board.unanswered_after(len(ids) - 1)) == ids[0]
+    for item_id in ids:
+        responses[item_id] = level(1)
+        board.refresh(item_id)
+    assert list(board.unanswered_after(-1)) == []

@@ -27,9 +27,11 @@ The rules (also in the README):
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from itertools import chain
 
 from decalogue.model.assessment import Response
 from decalogue.model.checklist import Checklist, Item, Pillar, Section
@@ -209,12 +211,22 @@ class ScoreBoard:
                 self._rescore_section(section)
             self._rescore_pillar(pillar)
         self.overall = self._rescore_overall()
+        self._unanswered = [
+            index for index, item in enumerate(checklist.items) if not self.items[item.id].answered
+        ]
+        """Positions of the unanswered items in checklist order, kept sorted per edit."""
 
     def refresh(self, item_id: str) -> None:
         """Recompute what one item's change affects."""
         place = self.checklist.places[item_id]
         item = self.checklist.item_index[item_id]
         self.items[item_id] = score_item(item, self._responses.get(item_id), self._max)
+        at = bisect_left(self._unanswered, place.index)
+        listed = at < len(self._unanswered) and self._unanswered[at] == place.index
+        if self.items[item_id].answered and listed:
+            del self._unanswered[at]
+        elif not self.items[item_id].answered and not listed:
+            self._unanswered.insert(at, place.index)
         self._rescore_section(place.section)
         self._rescore_pillar(place.pillar)
         self.overall = self._rescore_overall()
@@ -237,6 +249,20 @@ class ScoreBoard:
         )
 
     # -- views
+
+    def unanswered_after(self, position: int, step: int = 1) -> Iterator[str]:
+        """Unanswered item ids after checklist position `position` (-1: from the start),
+        forward (step 1) or backward (-1), wrapping around; without scanning answered items."""
+        found = self._unanswered
+        items = self.checklist.items
+        if step > 0:
+            at = bisect_right(found, position)
+            order = chain(found[at:], found[:at])
+        else:
+            at = bisect_left(found, position if position >= 0 else len(items))
+            order = chain(reversed(found[:at]), reversed(found[at:]))
+        for index in order:
+            yield items[index].id
 
     def top_gaps(self, limit: int = 10) -> list[ItemScore]:
         gaps = [s for s in self.items.values() if s.gap > 0]

@@ -414,16 +414,11 @@ class AssessScreen(ChecklistScreen):
     # -- navigation
 
     def _jump(self, step: int) -> None:
-        items = self.checklist.items
-        board = self.session.board
         current = self.checklist_tree.current_item
         start = self.checklist.places[current].index if current else -1
-        count = len(items)
-        for offset in range(1, count + 1):
-            index = (start + step * offset) % count
-            item = items[index]
-            if not board.items[item.id].answered and self.checklist_tree.shown(item.id):
-                self.checklist_tree.select_item(item.id)
+        for item_id in self.session.board.unanswered_after(start, step):
+            if self.checklist_tree.shown(item_id):
+                self.checklist_tree.select_item(item_id)
                 return
         self.notify(
             "No unanswered item left"

@@ -57,6 +57,8 @@ class ChecklistTree(Tree[NodeRef]):
     def __init__(
         self, checklist: Checklist, board: ScoreBoard | None, *, id: str | None = None
     ) -> None:
+        self._label_widths: dict[int, tuple[object, bool, int]] = {}
+        """Node id -> (its label, expandable, width): see get_label_width."""
         super().__init__("checklist", id=id)
         self.show_root = False
         self.guide_depth = 2
@@ -71,6 +73,21 @@ class ChecklistTree(Tree[NodeRef]):
         self.matched = 0
         self._section_index = {s.id: s for p in checklist.pillars for s in p.sections}
         self._pillar_index = {p.id: p for p in checklist.pillars}
+
+    def get_label_width(self, node: TreeNode[NodeRef]) -> int:
+        """A label's width, computed once per label.
+
+        Every rebuild of the lines (a section opened, e.g. by `]`) measures every
+        visible line by rendering its label; with thousands of items open that was
+        most of the key's time. A new label is a new object, so it is measured again.
+        """
+        label, expandable = node._label, node._allow_expand
+        cached = self._label_widths.get(node._id)
+        if cached is not None and cached[0] is label and cached[1] == expandable:
+            return cached[2]
+        width = super().get_label_width(node)
+        self._label_widths[node._id] = (label, expandable, width)
+        return width
 
     # -- building
 
