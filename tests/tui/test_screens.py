@@ -316,7 +316,11 @@ async def test_an_assessment_of_the_bundled_1_0_0_opens_with_the_drift_shown(
         screen = await open_assess(pilot)
         assert screen.session is not None
         assert screen.session.checklist.meta.version == "1.1.0"
-        shown = [(n.title, n.message) for n in app._notifications]
+        for _ in range(50):  # the notices come from the opening worker: wait for them
+            shown = [(n.title, n.message) for n in app._notifications]
+            if any(title == "Checklist changed" for title, _ in shown):
+                break
+            await pilot.pause(0.05)
         assert any(title == "Checklist changed" for title, _ in shown), shown
         assert any("AP-13" in message and "kept in the file" in message for _, message in shown)
         await pilot.press("ctrl+q")
