@@ -112,11 +112,16 @@ async def test_every_kind_of_change_reads_as_a_sign_and_a_word(
         assert "▼ PR-02 Medical care  3 → 1 (-2)" in regressions
         # Scores: the board's figures, with the change signed.
         overall = cells(screen, "#compare-scores", "overall:overall")
-        assert overall[0] == "Overall" and overall[-1].startswith(("▲", "▼", "="))
+        assert overall[0] == "Overall" and overall[3].startswith(("▲", "▼", "="))
         protection = cells(screen, "#compare-scores", "pillar:PR")
         assert protection[0] == "  PR Protection"
-        assert protection[1:] == ["50.0", "50.0", "= 0.0"]  # (1+3+2)/3 and (3+1+2+2)/4 of 4
-        assert cells(screen, "#compare-scores", "section:PR-B")[1:] == ["–", "50.0", "–"]
+        # (1+3+2)/3 and (3+1+2+2)/4 of 4, each with its coverage beside it
+        assert protection[1:4] == ["50.0 (75%)", "50.0 (100%)", "= 0.0"]
+        assert cells(screen, "#compare-scores", "section:PR-B")[1:4] == [
+            "- (0%)",
+            "50.0 (100%)",
+            "–",
+        ]
         # One country in two periods: the trend tab is there.
         await pilot.press("4")
         assert screen.query_one(TabbedContent).active == "trend"

@@ -41,6 +41,7 @@ from decalogue.analysis.trend import Trend, TrendRow, trend
 from decalogue.errors import AssessmentError, DecalogueError, Problem, display_path
 from decalogue.model.checklist import Checklist
 from decalogue.model.scoring import ItemScore
+from decalogue.reports.comparison import scored as with_coverage
 from decalogue.storage import store
 from decalogue.storage.assessment_file import check_against
 from decalogue.storage.checklists import find_checklist
@@ -387,10 +388,12 @@ class CompareScreen(Screen[None]):
         if result is None:
             return
         table = self.query_one("#compare-scores", DataTable)
+        notes = any(group.note for group in result.groups)
         columns = [
-            ("group", "Pillar / section"),
+            ("group", "Pillar / section (score, coverage)"),
             *((f"s{index}", shorten(label, 12)) for index, label in enumerate(labels)),
             ("change", "Change"),
+            *([("note", "Note")] if notes else []),
         ]
         rows = [
             (
@@ -400,8 +403,12 @@ class CompareScreen(Screen[None]):
                         _group_name(group, 40) + ("" if group.same_items else " *"),
                         style="bold" if group.kind != "section" else "",
                     ),
-                    *(Text(figure(v), justify="right") for v in group.values),
+                    *(
+                        Text(with_coverage(v, c), justify="right")
+                        for v, c in zip(group.values, group.coverages, strict=True)
+                    ),
                     Text(points(group.delta)),
+                    *([Text(safe_line(group.note or ""))] if notes else []),
                 ],
             )
             for group in result.groups
@@ -427,8 +434,11 @@ class CompareScreen(Screen[None]):
                 (_group_name(row, 40).strip(), "bold"),
                 f"  {spark(row.values)}  {span}  {points(row.change)}\n",
             ]
-            for period, value in zip(periods, row.values, strict=True):
-                parts.append(f"  {period:<{width}}  {bar(value, TREND_BAR)} {figure(value):>5}\n")
+            for period, value, coverage in zip(periods, row.values, row.coverage, strict=True):
+                shown = with_coverage(value, coverage)
+                parts.append(f"  {period:<{width}}  {bar(value, TREND_BAR)} {shown:>11}\n")
+            if row.note:
+                parts.append((f"  {safe_line(row.note)}\n", "italic"))
         parts += [
             "\n",
             ("Sections are in the Scores tab; `decalogue trend` exports the columns.", "dim"),
