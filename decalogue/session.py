@@ -22,7 +22,7 @@ from typing import Any, Literal
 
 from pydantic import ValidationError
 
-from decalogue.errors import AssessmentError, DecalogueError, Problem, display_path
+from decalogue.errors import AssessmentError, DecalogueError, display_path
 from decalogue.model.actions import Action
 from decalogue.model.assessment import (
     FIELDS,
@@ -52,7 +52,7 @@ from decalogue.storage.assessment_file import (
     read_bytes,
     trim_history,
 )
-from decalogue.storage.checklists import find_checklist, load_checklist
+from decalogue.storage.checklists import Checklists, is_older, other_checklist
 from decalogue.storage.profile import Identity, current_identity, os_account
 
 __all__ = ["Conflict", "SaveOutcome", "SaveResult", "SaveState", "Session"]
@@ -135,6 +135,8 @@ class Session:
     """The checklist differs from the one the answers were given against."""
     conflicts: list[Conflict]
     """Fields changed differently here and by someone else, waiting for `resolve`."""
+    older: bool
+    """The checklist is an older version than the file's: saving keeps the file's version."""
 
     def __init__(
         self, stored: store.Stored, checklist: Checklist, user: str | Identity | None = None
@@ -167,6 +169,10 @@ class Session:
         self.conflicts = []
         self._undo: list[_Step] = []
         self._redo: list[_Step] = []
+        ref = self.assessment.checklist
+        self.older = ref.id == self.checklist.meta.id and is_older(
+            self.checklist.meta.version, ref.version
+        )
         self._edits = 0
         self._saved_edits = 0
 
@@ -180,8 +186,10 @@ class Session:
         user: str | Identity | None = None,
         *,
         force: bool = False,
+        checklists: Checklists | None = None,
     ) -> Session:
-        """Open an assessment with its bundled checklist, or the one given.
+        """Open an assessment with its own checklist (bundled or registered, found by id and
+        version), or the one given.
 
         A checklist with another id than the file's is refused unless `force`: its
         answers would silently stop being scored.
@@ -189,34 +197,14 @@ class Session:
         signature = store.signature(path)
         stored = store.read(path)
         ref = stored.assessment.checklist
+        resolver = checklists or Checklists()
+        shown = display_path(path)
         if checklist is None:
-            found = find_checklist(ref)
-            if found is None:
-                raise AssessmentError(
-                    [
-                        Problem(
-                            display_path(path),
-                            f"answers checklist {ref.id} {ref.version}, which is not bundled "
-                            "with decalogue; open it with that checklist's file (--checklist PATH)",
-                            field="checklist",
-                        )
-                    ]
-                )
-            checklist = found
+            checklist = resolver.find(ref, shown)
         elif not isinstance(checklist, Checklist):
-            checklist = load_checklist(checklist)
+            checklist = resolver.load(checklist)
         if checklist.meta.id != ref.id and not force:
-            raise AssessmentError(
-                [
-                    Problem(
-                        display_path(path),
-                        f"answers checklist {ref.id!r}, not {checklist.meta.id!r}; its answers "
-                        "would not be scored: open it with its own checklist, or pass --force "
-                        "to move it to this one",
-                        field="checklist",
-                    )
-                ]
-            )
+            raise other_checklist(shown, ref.id, checklist.meta.id, force=True)
         session = cls(stored, checklist, user)
         session._signature = signature
         return session
@@ -610,12 +598,25 @@ class Session:
         """Recovery copies of this file left by earlier runs, newest first."""
         return store.find_recoveries(self.path)
 
+    def adopt_checklist(self) -> bool:
+        """Record the session's checklist in the file at the next save (an upgrade).
+
+        False when there is nothing to record, or the checklist is older than the file's.
+        """
+        with self._lock:
+            before = self.assessment.checklist
+            self._adopt_checklist()
+            if self.assessment.checklist == before:
+                return False
+            self._edits += 1
+            return True
+
     def _adopt_checklist(self) -> None:
         """After drift, the file records the checklist its answers now belong to."""
         current = checklist_ref(self.checklist)
         old = self.assessment.checklist
-        if old == current:
-            return
+        if old == current or self.older:
+            return  # never record an older version over the file's newer one
         self.assessment.checklist = current
         self._record(
             Change(

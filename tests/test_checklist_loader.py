@@ -70,8 +70,8 @@ def test_schema_errors_name_field_path_and_item(tmp_path: Path) -> None:
     weight = next(p for p in problems if ".weight" in p)
     assert "pillars[0].sections[0].items[0].weight (item I-01)" in weight
     assert "'heavy'" in weight
-    line = broken.splitlines().index('id = "I-01"') + 1
-    assert weight.split(":")[1] == str(line)
+    line = broken.splitlines().index('weight = "heavy"') + 1
+    assert weight.split(":")[1:3] == [str(line), "1"]  # the key's own line and column
     typo = next(p for p in problems if "wieght" in p)
     assert "unknown field 'wieght'" in typo and "(item I-02)" in typo
 
@@ -85,7 +85,7 @@ def test_missing_required_field(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("change", "expected"),
     [
-        (('id = "I-02"', 'id = "I-01"'), "id 'I-01' is used 2 times"),
+        (('id = "I-02"', 'id = "I-01"'), "duplicate id 'I-01': already used by the item at line"),
         (('source = "action-plan"', 'source = "greta"'), "unknown source 'greta'"),
         (("value = 2", "value = 3"), "levels must run 0, 1, 2"),
         (('{ 0 = "No shelter"', '{ 7 = "No shelter"'), "descriptor for level 7"),
@@ -170,7 +170,8 @@ def test_cli_validate_reports_every_error_and_exits_1(tmp_path: Path) -> None:
     assert result.returncode == 1
     lines = result.stdout.splitlines()
     assert lines[0] == "good.toml: ok, checklist tiny 1.0: 1 pillars, 1 sections, 2 items"
-    assert len(lines) == 2 and lines[1].startswith("bad.toml:")
+    # Both problems in one run: the scale at its value, the weight at its key.
+    assert len(lines) == 3 and all(line.startswith("bad.toml:") for line in lines[1:])
     assert "Traceback" not in result.stderr + result.stdout
     assert run_cli("validate", str(good)).returncode == 0
     assert bad.read_text(encoding="utf-8").count("weight = -1") == 1

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from decalogue.errors import AssessmentError, DecalogueError
+from decalogue.errors import AssessmentError, ChecklistError, DecalogueError
 from decalogue.model.assessment import Answer, Assessor, Evidence, new_assessment
 from decalogue.model.checklist import Checklist, parse_checklist
 from decalogue.model.scoring import ScoreBoard
@@ -303,7 +303,9 @@ def test_a_level_outside_the_checklists_scale_is_reported_on_open(
 def test_without_a_checklist_the_bundled_one_is_found_or_the_user_is_told(
     path: Path, tmp_path: Path
 ) -> None:
-    with pytest.raises(AssessmentError, match=r"answers checklist mini 1\.0.*--checklist PATH"):
+    with pytest.raises(
+        ChecklistError, match=r"checklist mini 1\.0 is neither bundled nor registered.*--checklist"
+    ):
         Session.open(path)
     bundled = load_checklist()
     created = store.create(

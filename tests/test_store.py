@@ -27,8 +27,7 @@ from decalogue.model.assessment import (
 )
 from decalogue.model.checklist import Checklist
 from decalogue.storage import store
-from decalogue.storage import workspace as workspace_module
-from decalogue.storage.checklists import find_checklist, load_checklist
+from decalogue.storage.checklists import Checklists, load_checklist
 from decalogue.storage.workspace import Workspace
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -296,7 +295,7 @@ def test_summaries_list_every_assessment_and_unreadable_files_with_their_error(
     tmp_path: Path, saved: store.Stored, mini: Checklist, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(
-        workspace_module, "find_checklist", lambda ref: mini if ref.id == "mini" else None
+        Checklists, "find_or_none", lambda self, ref: mini if ref.id == "mini" else None
     )
     workspace = Workspace.resolve(tmp_path)
     store.save(saved.path, edited(saved.assessment), saved.fingerprint)  # leaves a .bak
@@ -333,12 +332,13 @@ def test_delete_moves_file_and_backup_to_the_trash_and_restore_brings_them_back(
     assert workspace.trashed() == []
 
 
-def test_find_checklist_finds_the_bundled_one_by_id() -> None:
+def test_the_resolver_finds_the_bundled_one_by_id(tmp_path: Path) -> None:
     bundled = load_checklist()
     ref = checklist_ref(bundled).model_copy(update={"version": "0.0.1", "hash": "x"})
-    found = find_checklist(ref)
+    found = Checklists(tmp_path).find_or_none(ref)
     assert found is not None and found.meta.id == bundled.meta.id
-    assert find_checklist(ref.model_copy(update={"id": "no-such-checklist"})) is None
+    missing = ref.model_copy(update={"id": "no-such-checklist"})
+    assert Checklists(tmp_path).find_or_none(missing) is None
 
 
 def test_a_changed_or_confirmed_answer_is_no_longer_carried(

@@ -14,14 +14,14 @@ step-by-step changes between neighbours are kept too.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 from itertools import pairwise
 from pathlib import Path
 
 from decalogue.errors import DecalogueError
-from decalogue.model.assessment import Assessment, ChecklistRef
+from decalogue.model.assessment import Assessment
 from decalogue.model.checklist import Checklist
 from decalogue.model.scoring import (
     OVERALL,
@@ -179,50 +179,6 @@ def one_checklist_id(subjects: Sequence[Subject], what: str) -> str:
             "only assessments of one checklist can be compared"
         )
     return next(iter(ids))
-
-
-class ChecklistCache:
-    """Finds each assessment's checklist once per id and version.
-
-    `find` looks a reference up (the store's `find_checklist`). Checklists given
-    in `overrides` (`--checklist`) take precedence: the one with the reference's
-    id and version, else the one with its id; when overrides are given, an
-    assessment of a checklist none of them has is refused.
-    """
-
-    def __init__(
-        self,
-        find: Callable[[ChecklistRef], Checklist | None],
-        overrides: Sequence[Checklist] = (),
-    ) -> None:
-        self._find = find
-        self._overrides = tuple(overrides)
-        self._cache: dict[tuple[str, str], Checklist | None] = {}
-
-    def get(self, ref: ChecklistRef, file: str) -> Checklist:
-        key = (ref.id, ref.version)
-        if key not in self._cache:
-            self._cache[key] = self._lookup(ref, file)
-        checklist = self._cache[key]
-        if checklist is None:
-            raise ComparisonError(
-                f"{file}: its checklist {ref.id} {ref.version} is neither bundled nor given; "
-                "give it with --checklist PATH"
-            )
-        return checklist
-
-    def _lookup(self, ref: ChecklistRef, file: str) -> Checklist | None:
-        if not self._overrides:
-            return self._find(ref)
-        same_id = [c for c in self._overrides if c.meta.id == ref.id]
-        if not same_id:
-            given = ", ".join(sorted({c.meta.id for c in self._overrides}))
-            raise ComparisonError(
-                f"{file}: answers checklist {ref.id!r}, not the one given with --checklist "
-                f"({given})"
-            )
-        exact = [c for c in same_id if c.meta.version == ref.version]
-        return (exact or same_id)[0]
 
 
 # --------------------------------------------------------------------------- compare

@@ -15,15 +15,20 @@ import traceback
 from collections.abc import Sequence
 from importlib import import_module
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from decalogue import __version__
 from decalogue.errors import DecalogueError
+
+if TYPE_CHECKING:
+    from decalogue.storage.checklists import Checklists
 
 #: Modules under decalogue.cli that add commands, in the order --help lists them.
 COMMAND_MODULES = (
     "app",
     "assessment_commands",
     "checklist_commands",
+    "upgrade_commands",
     "export_commands",
     "fill_commands",
     "plan_commands",
@@ -111,6 +116,13 @@ def user_of(args: argparse.Namespace) -> str | None:
     """The --user given (before or after the command), or None."""
     value: str | None = getattr(args, "user", None)
     return value
+
+
+def checklists_of(args: argparse.Namespace) -> Checklists:
+    """The one checklist resolver for a command: its --workspace's registered and bundled ones."""
+    from decalogue.storage.checklists import Checklists
+
+    return Checklists(getattr(args, "workspace", None))
 
 
 def main(argv: Sequence[str] | None = None) -> int:

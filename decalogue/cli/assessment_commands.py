@@ -3,19 +3,20 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 from typing import Any
 
-from decalogue.cli import add_user_option, add_workspace_option, user_of
+from decalogue.cli import add_user_option, add_workspace_option, checklists_of, user_of
 from decalogue.cli.output import add_excel_option, emit
-from decalogue.errors import AssessmentError, DecalogueError, Problem, display_path
+from decalogue.errors import AssessmentError, ChecklistError, DecalogueError, display_path
 from decalogue.model.assessment import Assessor, carry_forward, new_assessment
 from decalogue.model.checklist import Checklist
 from decalogue.model.scoring import ScoreBoard
 from decalogue.reports.listing import FORMATS, render_listing
 from decalogue.storage import store
 from decalogue.storage.assessment_file import check_against
-from decalogue.storage.checklists import find_checklist, load_checklist
+from decalogue.storage.checklists import Checklists
 from decalogue.storage.profile import current_identity
 from decalogue.storage.workspace import Workspace
 
@@ -85,24 +86,12 @@ def register(subparsers: Any) -> None:
 
 
 def _checklist_for(args: argparse.Namespace, previous: store.Stored | None) -> Checklist:
-    if args.checklist:
-        return load_checklist(args.checklist)
+    resolver = checklists_of(args)
     if previous is not None:
-        found = find_checklist(previous.assessment.checklist)
-        if found is None:
-            ref = previous.assessment.checklist
-            raise AssessmentError(
-                [
-                    Problem(
-                        display_path(previous.path),
-                        f"answers checklist {ref.id} {ref.version}, which is not bundled; "
-                        "give its file with --checklist PATH",
-                        field="checklist",
-                    )
-                ]
-            )
-        return found
-    return load_checklist(None)
+        return resolver.giving(args.checklist).find(
+            previous.assessment.checklist, display_path(previous.path)
+        )
+    return resolver.load(args.checklist)
 
 
 def new_command(args: argparse.Namespace) -> int:
@@ -118,6 +107,13 @@ def new_command(args: argparse.Namespace) -> int:
         identity = current_identity(user_of(args))
         by = args.assessor or identity.name or identity.account
         assessment = carry_forward(old, checklist, args.period, by)
+        left = old.orphaned(checklist)
+        if left:
+            print(
+                f"note: not carried forward, not in {checklist.meta.id} "
+                f"{checklist.meta.version} ({len(left)}): {', '.join(left)}",
+                file=sys.stderr,
+            )
         if args.assessor and all(a.name != args.assessor for a in assessment.assessors):
             assessment.assessors = [Assessor(name=args.assessor), *assessment.assessors]
         if args.title:
@@ -160,23 +156,36 @@ def list_command(args: argparse.Namespace) -> int:
         )
         return 0
     emit(render_listing(summaries, args.format), bom=args.excel and args.format == "csv")
+    missing = sorted(
+        {(s.checklist_id, s.checklist_version) for s in summaries if not s.error and not s.total}
+    )
+    resolver = Checklists(workspace.root)
+    for ident, version in missing:
+        print(
+            f"? {resolver.not_found(ident, version).problems[0].message}",
+            file=sys.stderr if args.format != "table" else sys.stdout,
+        )
     return 0
 
 
-def describe_assessment(path: Path) -> str:
+def describe_assessment(path: Path, checklists: Checklists) -> str:
     """One line for `decalogue validate`: what the file is and how far it has got."""
     stored = store.read_input(path)
     assessment = stored.assessment
+    shown = display_path(path)
     kind = "scorecard" if stored.scorecard else "assessment"
     what = f"{kind} {assessment.country.code} {assessment.period}"
-    checklist = find_checklist(assessment.checklist)
-    if checklist is None:
+    try:
+        checklist = checklists.find(assessment.checklist, shown)
+    except ChecklistError as error:
+        if checklists.given or any(e.id == assessment.checklist.id for e in checklists.entries()):
+            raise  # refused, or there but broken: say so
         answered = sum(1 for r in assessment.responses.values() if r.answered)
         return (
-            f"{what}: {answered} answered (checklist {assessment.checklist.id} is not bundled; "
-            "not scored)"
+            f"{what}: {answered} answered; not checked against its checklist: "
+            f"{error.problems[0].message}"
         )
-    problems = check_against(assessment, checklist, display_path(path))
+    problems = check_against(assessment, checklist, shown)
     if problems:
         raise AssessmentError(problems)
     overall = ScoreBoard(checklist, assessment.responses).overall
@@ -186,6 +195,11 @@ def describe_assessment(path: Path) -> str:
     orphaned = assessment.orphaned(checklist)
     if orphaned:
         line += f" ({len(orphaned)} answers to items the checklist no longer has, kept)"
+    elif checklist.meta.version != assessment.checklist.version:
+        line += (
+            f" (checked against {checklist.meta.version}; it answers "
+            f"{assessment.checklist.version})"
+        )
     elif not assessment.matches(checklist):
         line += f" (checklist changed since: now {checklist.meta.version})"
     return line

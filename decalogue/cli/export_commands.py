@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from decalogue import reports
-from decalogue.cli import user_of
+from decalogue.cli import add_workspace_option, checklists_of, user_of
 from decalogue.cli.output import add_excel_option, emit
 from decalogue.errors import DecalogueError, display_path
 from decalogue.reports.csv_checks import change_line
@@ -95,7 +95,8 @@ def _checklist_option(parser: argparse.ArgumentParser, *, force: bool = True) ->
     parser.add_argument(
         "--checklist",
         metavar="ID|PATH",
-        help="the checklist the assessment answers (default: the bundled one it names)",
+        help="the checklist the assessment answers (default: the one it names, bundled or "
+        "registered)",
     )
     if force:
         parser.add_argument(
@@ -104,6 +105,7 @@ def _checklist_option(parser: argparse.ArgumentParser, *, force: bool = True) ->
             help="use a --checklist of another id than the one the file names",
         )
     add_user_option(parser)
+    add_workspace_option(parser)
 
 
 def export_command(args: argparse.Namespace) -> int:
@@ -120,7 +122,9 @@ def export_command(args: argparse.Namespace) -> int:
             f"{display_path(args.output)}: is the assessment itself; an export would replace "
             "your answers (choose another -o file); nothing was written"
         )
-    session = Session.open(args.file, args.checklist, user_of(args), force=args.force)
+    session = Session.open(
+        args.file, args.checklist, user_of(args), force=args.force, checklists=checklists_of(args)
+    )
     if args.output is None:
         text = reports.render(fmt, session.checklist, session.assessment, session.board)
         emit(text, end_line=False, bom=args.excel and fmt == "csv")
@@ -146,7 +150,13 @@ def _same_file(a: Path, b: Path) -> bool:
 
 
 def import_command(args: argparse.Namespace) -> int:
-    session = Session.open(args.file, args.checklist, args.by or user_of(args), force=args.force)
+    session = Session.open(
+        args.file,
+        args.checklist,
+        args.by or user_of(args),
+        force=args.force,
+        checklists=checklists_of(args),
+    )
     result = import_csv(session, args.csv, dry_run=args.dry_run, force=args.force)
     shown_csv = display_path(args.csv)
     shown_file = display_path(args.file)

@@ -6,17 +6,10 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from decalogue.analysis.compare import Subject
 from decalogue.analysis.matrix import By, Order, matrix
 from decalogue.analysis.workshop import expand_paths
 from decalogue.cli.output import add_excel_option, emit
-from decalogue.cli.workshop_commands import (
-    _add_checklist,
-    _checklists,
-    _fit,
-    _read_all,
-    _shown,
-)
+from decalogue.cli.workshop_commands import _add_checklist, subjects_of
 from decalogue.reports.matrix import FORMATS, render_matrix
 
 
@@ -57,11 +50,7 @@ def register(subparsers: Any) -> None:
 
 
 def run_matrix(args: argparse.Namespace) -> int:
-    stored = _read_all(expand_paths(list(args.paths)), scorecards=True)
-    fitted = _fit(stored, _checklists(args))
-    subjects = [
-        Subject(e.assessment, c, _shown(e.path)) for e, c in zip(stored, fitted, strict=True)
-    ]
+    subjects = subjects_of(expand_paths(list(args.paths)), args)
     result = matrix(subjects, By(args.by), args.period, Order(args.sort))
     emit(render_matrix(result, args.format), bom=args.excel and args.format == "csv")
     return 0

@@ -85,11 +85,12 @@ def run_workshop(args: argparse.Namespace) -> int:
             raise DecalogueError(f"{display_path(path)}: no such file or folder")
     from textual.pilot import Pilot
 
+    from decalogue.batch import open_groups
     from decalogue.tui.app import create_app
-    from decalogue.tui.screens.workshop import WorkshopScreen, read_groups
+    from decalogue.tui.screens.workshop import WorkshopScreen
 
     app = create_app(getattr(args, "workspace", None), checklist=args.checklist)
-    read_groups(paths, app.context.checklist_override)  # refuse bad files before the screen opens
+    open_groups(paths, app.context.checklist_resolver)  # refuse bad files before the screen opens
 
     async def open_workshop(pilot: Pilot[object]) -> None:
         await pilot.app.push_screen(WorkshopScreen(paths))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from decalogue.cli import user_of
+from decalogue.cli import checklists_of, user_of
 from decalogue.session import Session
 from decalogue.storage.profile import current_identity, save_profile_name
 
@@ -24,5 +24,9 @@ def open_session(args: argparse.Namespace, *, ask_name: bool = False) -> Session
         if typed:
             save_profile_name(typed)
     return Session.open(
-        args.file, getattr(args, "checklist", None), user, force=getattr(args, "force", False)
+        args.file,
+        getattr(args, "checklist", None),
+        user,
+        force=getattr(args, "force", False),
+        checklists=checklists_of(args),
     )

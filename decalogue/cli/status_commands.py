@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from decalogue.cli import add_workspace_option, checklists_of
 from decalogue.errors import DecalogueError, display_path
 from decalogue.model.assessment import STATUS_LABELS, STATUSES
 from decalogue.model.readiness import Readiness
@@ -78,8 +79,10 @@ def _checklist_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--checklist",
         metavar="ID|PATH",
-        help="the checklist the assessment answers (default: the bundled one it names)",
+        help="the checklist the assessment answers (default: the one it names, bundled or "
+        "registered)",
     )
+    add_workspace_option(parser)
 
 
 def _by_option(parser: argparse.ArgumentParser) -> None:
@@ -118,7 +121,7 @@ def _status_line(session: Session) -> str:
 
 
 def check_command(args: argparse.Namespace) -> int:
-    session = Session.open(args.file, args.checklist)
+    session = Session.open(args.file, args.checklist, checklists=checklists_of(args))
     check = session.readiness()
     print(_status_line(session))
     print(check.summary())
@@ -127,7 +130,7 @@ def check_command(args: argparse.Namespace) -> int:
 
 
 def status_command(args: argparse.Namespace) -> int:
-    session = Session.open(args.file, args.checklist, user=args.by)
+    session = Session.open(args.file, args.checklist, user=args.by, checklists=checklists_of(args))
     if args.status is None:
         print(_status_line(session))
         print(session.readiness().summary())
@@ -151,7 +154,7 @@ def status_command(args: argparse.Namespace) -> int:
 
 
 def confirm_command(args: argparse.Namespace) -> int:
-    session = Session.open(args.file, args.checklist, user=args.by)
+    session = Session.open(args.file, args.checklist, user=args.by, checklists=checklists_of(args))
     unknown = [i for i in args.items if i not in session.checklist.item_index]
     if unknown:
         raise DecalogueError(

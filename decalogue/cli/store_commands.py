@@ -11,13 +11,13 @@ import argparse
 from pathlib import Path
 from typing import Any
 
+from decalogue.cli import checklists_of
 from decalogue.errors import DecalogueError, display_path
 from decalogue.model.checklist import Checklist
-from decalogue.resources import bundled_checklist_paths
 from decalogue.storage import store
 from decalogue.storage.assessment_file import dumps
 from decalogue.storage.atomic import write_file
-from decalogue.storage.checklists import find_checklist, load_checklist
+from decalogue.storage.checklists import Checklists, load_checklist
 from decalogue.storage.pg import documents, schema
 from decalogue.storage.pg.connection import StoreError, shown, store_url
 
@@ -145,14 +145,17 @@ def _checklist_text(checklist: Checklist, path: Path) -> documents.ChecklistText
     )
 
 
-def _checklist_file(stored: store.Stored, given: str | None) -> tuple[Checklist, Path]:
+def _checklist_file(
+    stored: store.Stored, given: str | None, checklists: Checklists
+) -> tuple[Checklist, Path]:
+    """The file of the exact checklist the assessment answers: given, bundled or registered."""
     ref = stored.assessment.checklist
-    candidates = [Path(given)] if given else list(bundled_checklist_paths())
+    candidates = [Path(given)] if given else [entry.path for entry in checklists.entries()]
     for path in candidates:
         checklist = load_checklist(path)
         if checklist.meta.id == ref.id and checklist.content_hash == ref.hash:
             return checklist, path
-    found = find_checklist(ref)
+    found = checklists.find_or_none(ref)
     hint = "" if found is None else f" (decalogue has version {found.meta.version})"
     raise DecalogueError(
         f"{display_path(stored.path)}: answers checklist {ref.id} {ref.version}, whose file "
@@ -164,7 +167,7 @@ def push_command(args: argparse.Namespace) -> int:
     url = _url(args)
     for path in args.files:
         stored = store.read(path)
-        checklist, checklist_path = _checklist_file(stored, args.checklist)
+        checklist, checklist_path = _checklist_file(stored, args.checklist, checklists_of(args))
         said = documents.push(
             url, stored.assessment, _checklist_text(checklist, checklist_path), replace=args.replace
         )

@@ -15,28 +15,25 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from decalogue.analysis.compare import ChecklistCache, Subject, compare
+from decalogue import batch
+from decalogue.analysis.compare import Subject, compare
 from decalogue.analysis.trend import trend
 from decalogue.analysis.workshop import (
     Group,
-    WorkshopError,
     aggregate,
     build_consensus,
-    check_groups,
     expand_paths,
-    is_consensus,
-    make_groups,
 )
-from decalogue.cli import add_workspace_option
+from decalogue.cli import add_workspace_option, checklists_of
 from decalogue.cli.output import add_excel_option, emit
-from decalogue.errors import AssessmentError, DecalogueError, Problem, display_path
+from decalogue.errors import DecalogueError, display_path
 from decalogue.model.assessment import Assessment
 from decalogue.model.checklist import Checklist
 from decalogue.reports.comparison import FORMATS, render_comparison, render_trend
 from decalogue.reports.workshop import render_merge, render_workshop
 from decalogue.storage import store
-from decalogue.storage.assessment_file import check_against, fingerprint, read_bytes
-from decalogue.storage.checklists import find_checklist, load_checklist
+from decalogue.storage.assessment_file import fingerprint, read_bytes
+from decalogue.storage.checklists import Checklists
 from decalogue.storage.workspace import Workspace
 
 #: A country code given to `trend` instead of files.
@@ -139,30 +136,13 @@ def _add_checklist(parser: argparse.ArgumentParser) -> None:
         action="append",
         default=[],
         metavar="ID|PATH",
-        help="the checklist the files answer, when it is not bundled (repeat for versions)",
+        help="the checklist the files answer, when it is neither bundled nor registered "
+        "(repeat for versions)",
     )
+    add_workspace_option(parser)
 
 
 # --------------------------------------------------------------------------- loading
-
-
-def _read_all(paths: Sequence[Path], *, scorecards: bool = False) -> list[store.Stored]:
-    """Every file read, or one error listing the problems of every unreadable one.
-
-    `scorecards`: a scorecard is read as the assessment it was exported from (commands that
-    only read: compare, trend, matrix); otherwise it is refused.
-    """
-    read = store.read_input if scorecards else store.read
-    problems: list[Problem] = []
-    stored = []
-    for path in paths:
-        try:
-            stored.append(read(path))
-        except AssessmentError as error:
-            problems.extend(error.problems)
-    if problems:
-        raise AssessmentError(problems)
-    return stored
 
 
 @functools.lru_cache(maxsize=4096)
@@ -171,50 +151,20 @@ def _shown(path: Path) -> str:
     return display_path(path)
 
 
-def _checklists(args: argparse.Namespace) -> ChecklistCache:
-    overrides = [load_checklist(ref) for ref in args.checklist]
-    return ChecklistCache(find_checklist, overrides)
+def _checklists(args: argparse.Namespace) -> Checklists:
+    return checklists_of(args).giving(*args.checklist)
 
 
 def _warn(message: str) -> None:
     print(f"note: {message}", file=sys.stderr)
 
 
-def _fit(stored: Sequence[store.Stored], cache: ChecklistCache) -> list[Checklist]:
-    """Each file's checklist, its levels checked against the scale; notes on drift to stderr."""
-    problems: list[Problem] = []
-    result = []
-    for entry in stored:
-        shown = _shown(entry.path)
-        ref = entry.assessment.checklist
-        checklist = cache.get(ref, shown)
-        problems.extend(check_against(entry.assessment, checklist, shown))
-        if checklist.meta.version != ref.version:
-            _warn(
-                f"{shown} answers {ref.id} {ref.version}; read against version "
-                f"{checklist.meta.version}, the one available (give --checklist PATH for "
-                "the original)"
-            )
-        orphans = entry.assessment.orphaned(checklist)
-        if orphans:
-            _warn(
-                f"{shown}: {len(orphans)} answered item(s) not in {ref.id} "
-                f"{checklist.meta.version}, left out: {', '.join(orphans[:8])}"
-                + (" ..." if len(orphans) > 8 else "")
-            )
-        result.append(checklist)
-    if problems:
-        raise AssessmentError(problems)
-    return result
-
-
-def _subjects(args: argparse.Namespace) -> list[Subject]:
-    stored = _read_all(args.files, scorecards=True)
-    checklists = _fit(stored, _checklists(args))
-    return [
-        Subject(entry.assessment, checklist, _shown(entry.path))
-        for entry, checklist in zip(stored, checklists, strict=True)
-    ]
+def subjects_of(paths: Sequence[Path], args: argparse.Namespace) -> list[Subject]:
+    """Files (assessments or scorecards) each with its checklist; notes on stderr."""
+    opened = batch.open_files(paths, _checklists(args), scorecards=True)
+    for note in opened.notes:
+        _warn(note)
+    return opened.subjects()
 
 
 # --------------------------------------------------------------------------- compare
@@ -224,7 +174,7 @@ def run_compare(args: argparse.Namespace) -> int:
     args.files = expand_paths(args.files)
     if len(args.files) < 2:
         raise DecalogueError("compare: give at least two assessment files")
-    result = compare(_subjects(args))
+    result = compare(subjects_of(args.files, args))
     emit(render_comparison(result, args.format), bom=args.excel and args.format == "csv")
     return 0
 
@@ -252,7 +202,7 @@ def trend_paths(arguments: Sequence[Path], workspace: Path | None) -> list[Path]
 
 def run_trend(args: argparse.Namespace) -> int:
     args.files = trend_paths(args.files, getattr(args, "workspace", None))
-    result = trend(_subjects(args))
+    result = trend(subjects_of(args.files, args))
     emit(render_trend(result, args.format), bom=args.excel and args.format == "csv")
     return 0
 
@@ -263,37 +213,10 @@ def run_trend(args: argparse.Namespace) -> int:
 def _groups_and_checklist(
     args: argparse.Namespace, output: Path | None = None
 ) -> tuple[list[Group], Checklist]:
-    paths = expand_paths(args.paths)
-    if output is not None:
-        target = output.resolve()
-        inputs = [p for p in paths if p.resolve() != target]
-        if len(inputs) < len(paths) and not is_consensus(store.read(output).assessment):
-            raise WorkshopError(
-                f"{_shown(output)}: is one of the group files; write the consensus to "
-                "another file (-o)"
-            )
-        paths = inputs
-    if not paths:
-        raise WorkshopError("no group files to read")
-    stored = _read_all(paths)
-    named = {path.resolve() for path in args.paths if not path.is_dir()}
-    for entry in [e for e in stored if is_consensus(e.assessment)]:
-        if entry.path.resolve() not in named:
-            _warn(f"{_shown(entry.path)}: a consensus from an earlier merge, left out")
-            stored.remove(entry)
-    if not stored:
-        raise WorkshopError("no group files to read")
-    groups = make_groups(
-        (entry.assessment, _shown(entry.path), entry.fingerprint) for entry in stored
-    )
-    check_groups(groups)  # duplicates and mixed versions, before any checklist is looked for
-    checklist = _fit(stored[:1], _checklists(args))[0]
-    problems: list[Problem] = []
-    for entry in stored[1:]:
-        problems.extend(check_against(entry.assessment, checklist, _shown(entry.path)))
-    if problems:
-        raise AssessmentError(problems)
-    return groups, checklist
+    gathered = batch.open_groups(args.paths, _checklists(args), output)
+    for note in gathered.notes:
+        _warn(note)
+    return gathered.groups, gathered.checklist
 
 
 def run_aggregate(args: argparse.Namespace) -> int:

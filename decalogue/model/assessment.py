@@ -164,21 +164,21 @@ class Evidence(_Model):
 class Response(_Model):
     """The answer to one item: a level, N/A with a reason, or nothing yet."""
 
-    level: Annotated[int, Field(ge=0, le=100)] | None = None
+    level: Annotated[int, Field(ge=0, le=100, strict=True)] | None = None
     """The level of the checklist's scale that best describes implementation."""
-    not_applicable: bool = False
+    not_applicable: Annotated[bool, Field(strict=True)] = False
     """The item does not apply in this country (never counted as zero)."""
     na_reason: LongText = ""
     """Why the item does not apply; required with not_applicable."""
-    target: Annotated[int, Field(ge=0, le=100)] | None = None
+    target: Annotated[int, Field(ge=0, le=100, strict=True)] | None = None
     """The level the country aims to reach."""
     notes: LongText = ""
     """The assessor's notes."""
     evidence: Annotated[list[Evidence], Field(max_length=200)] = []
     """What the answer rests on: laws, decrees, statistics, reports."""
-    flagged: bool = False
+    flagged: Annotated[bool, Field(strict=True)] = False
     """Marked for a colleague's review."""
-    carried: bool = False
+    carried: Annotated[bool, Field(strict=True)] = False
     """Carried forward from the previous period and not yet confirmed or changed."""
     finding: LongText = ""
     """Finding or recommendation for the report."""

@@ -10,20 +10,24 @@ from __future__ import annotations
 
 import gc
 import hashlib
-import re
-from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, get_args
 
 import tomli
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
 
 from decalogue.errors import ChecklistError, Problem, decode_utf8
-from decalogue.model.sources import Document, SourceId, bundled_seeds, read_document
+from decalogue.model.checklist_check import (
+    Located,
+    meaning_problems,
+    schema_problems,
+    toml_problem,
+)
+from decalogue.model.sources import Document, SourceId, bundled_seeds
 
 #: Larger checklists are refused before parsing: a national action plan of
 #: 10,000 items is about 5 MB of TOML, so this leaves room without letting a
@@ -67,7 +71,7 @@ class Meta(_Model):
 class Level(_Model):
     """One step of the scale."""
 
-    value: Annotated[int, Field(ge=0, le=100)]
+    value: Annotated[int, Field(ge=0, le=100, strict=True)]
     """The level's number; levels run from 0 upwards without gaps."""
     label: Annotated[str, Field(min_length=1, max_length=60)]
     """The level's short name, e.g. Partial."""
@@ -304,7 +308,7 @@ def parse_checklist(data: bytes | str, *, origin: str, base_dir: Path | None = N
         try:
             raw = tomli.loads(text)
         except tomli.TOMLDecodeError as error:
-            raise ChecklistError([_toml_problem(error, origin)]) from None
+            raise ChecklistError([toml_problem(error, text, origin)]) from None
         except RecursionError:
             raise ChecklistError(
                 [Problem(origin, "TOML nested too deeply (over 400 levels); flatten the file")]
@@ -315,234 +319,43 @@ def parse_checklist(data: bytes | str, *, origin: str, base_dir: Path | None = N
 def checklist_from_data(
     raw: dict[str, Any], *, text: str = "", origin: str, base_dir: Path | None = None
 ) -> Checklist:
-    """Validate parsed TOML; `text` only helps to point at lines in error messages."""
+    """Validate parsed TOML, reporting every problem; `text` places them at their keys."""
+    found = Located(raw, text, origin)
+    documents = meaning_problems(found, base_dir)
     try:
         checklist = Checklist.model_validate(raw)
     except ValidationError as error:
-        raise ChecklistError(_schema_problems(error, raw, text, origin)) from None
+        schema_problems(error, found, _fields_at)
+    if found.problems:
+        raise ChecklistError(found.sorted())
     checklist._origin = origin
-    problems = _meaning_problems(checklist, text, origin, base_dir)
-    if problems:
-        raise ChecklistError(problems)
+    checklist._documents = documents
     return checklist
 
 
-def _toml_problem(error: tomli.TOMLDecodeError, origin: str) -> Problem:
-    message = getattr(error, "msg", str(error))
-    line = getattr(error, "lineno", None)
-    column = getattr(error, "colno", None)
-    return Problem(origin, f"TOML syntax: {message}", line, column)
-
-
-def _schema_problems(
-    error: ValidationError, raw: dict[str, Any], text: str, origin: str
-) -> list[Problem]:
-    problems = []
-    for detail in error.errors(include_url=False):
-        loc = tuple(detail["loc"])
-        if detail["type"] == "extra_forbidden":
-            message = f"unknown field {loc[-1]!r}; check its spelling"
-        elif detail["type"] == "missing":
-            message = "required field is missing"
-        else:
-            message = detail["msg"]
-            value = detail.get("input")
-            if isinstance(value, (str, int, float, bool)):
-                shown = repr(value) if len(repr(value)) <= 60 else repr(value)[:57] + "..."
-                message += f" (got {shown})"
-        owner = _owner_of(raw, loc)
-        problems.append(
-            Problem(
-                origin,
-                message,
-                line=_line_of_id(text, owner[1]) if owner else None,
-                field=_field_path(loc),
-                owner=f"{owner[0]} {owner[1]}" if owner else None,
-            )
-        )
-    return problems
-
-
-def _field_path(loc: tuple[int | str, ...]) -> str:
-    path = ""
+def _fields_at(loc: tuple[int | str, ...]) -> list[str]:
+    """The field names of the model at `loc` in a checklist, for "did you mean" suggestions."""
+    model: Any = Checklist
     for part in loc:
-        path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else str(part))
-    return path
-
-
-_KINDS = {"pillars": "pillar", "sections": "section", "items": "item", "sources": "source"}
-
-
-def _owner_of(raw: Any, loc: tuple[int | str, ...]) -> tuple[str, str] | None:
-    """The innermost pillar, section, item or source on the error's path that has an id."""
-    owner = None
-    node, kind = raw, None
-    for part in loc:
-        try:
-            node = node[part]
-        except (KeyError, IndexError, TypeError):
-            break
-        if isinstance(part, str):
-            kind = _KINDS.get(part)
-        elif kind and isinstance(node, dict) and isinstance(node.get("id"), str):
-            owner = (kind, node["id"])
-    return owner
-
-
-def _line_of_id(text: str, ident: str) -> int | None:
-    pattern = re.compile(r"^\s*id\s*=\s*[\"']" + re.escape(ident) + r"[\"']", re.MULTILINE)
-    match = pattern.search(text)
-    return text.count("\n", 0, match.start()) + 1 if match else None
-
-
-def _meaning_problems(
-    checklist: Checklist, text: str, origin: str, base_dir: Path | None
-) -> list[Problem]:
-    problems: list[Problem] = []
-
-    def report(message: str, field: str, kind: str | None = None, ident: str | None = None) -> None:
-        problems.append(
-            Problem(
-                origin,
-                message,
-                line=_line_of_id(text, ident) if ident else None,
-                field=field,
-                owner=f"{kind} {ident}" if kind and ident else None,
-            )
-        )
-
-    values = sorted(level.value for level in checklist.scale.levels)
-    if values != list(range(len(values))):
-        report(
-            f"levels must run 0, 1, 2, ... without gaps or repeats; found {values}", "scale.levels"
-        )
-
-    seen = Counter(p.id for p in checklist.pillars)
-    seen.update(s.id for p in checklist.pillars for s in p.sections)
-    seen.update(item.id for item in checklist.items)
-    for ident, count in seen.items():
-        if count > 1:
-            report(
-                f"id {ident!r} is used {count} times; pillar, section and item ids must be unique",
-                "id",
-                "id",
-                ident,
-            )
-
-    documents = _load_documents(checklist, base_dir, report)
-    source_ids = Counter(source.id for source in checklist.sources)
-    for ident, count in source_ids.items():
-        if count > 1:
-            report(f"source id {ident!r} is declared {count} times", "sources", "source", ident)
-
-    if not checklist.pillars:
-        report("the checklist has no pillars", "pillars")
-    for p_index, pillar in enumerate(checklist.pillars):
-        if not pillar.sections:
-            report("pillar has no sections", f"pillars[{p_index}].sections", "pillar", pillar.id)
-        for s_index, section in enumerate(pillar.sections):
-            where = f"pillars[{p_index}].sections[{s_index}]"
-            if not section.items:
-                report(
-                    "section has no items; add one or remove the section",
-                    f"{where}.items",
-                    "section",
-                    section.id,
-                )
-            for i_index, item in enumerate(section.items):
-                _check_item(checklist, item, f"{where}.items[{i_index}]", documents, report)
-    checklist._documents = documents
-    return problems
-
-
-def _load_documents(
-    checklist: Checklist, base_dir: Path | None, report: Any
-) -> dict[str, Document]:
-    documents: dict[str, Document] = {}
-    for index, source in enumerate(checklist.sources):
-        if source.seed:
-            seed = bundled_seeds().get(source.seed)
-            if seed is None:
-                known = ", ".join(sorted(bundled_seeds()))
-                report(
-                    f"no bundled seed {source.seed!r} (known: {known})",
-                    f"sources[{index}].seed",
-                    "source",
-                    source.id,
-                )
-                continue
-            documents[source.id] = seed.document
-        elif source.file:
-            path = (base_dir or Path.cwd()) / source.file
-            if not path.is_file():
-                report(
-                    f"document {source.file!r} not found next to the checklist",
-                    f"sources[{index}].file",
-                    "source",
-                    source.id,
-                )
-                continue
-            try:
-                documents[source.id] = read_document(path)
-            except ChecklistError as error:
-                report(
-                    str(error.problems[0].message), f"sources[{index}].file", "source", source.id
-                )
-    return documents
-
-
-def _check_item(
-    checklist: Checklist, item: Item, where: str, documents: dict[str, Document], report: Any
-) -> None:
-    scale = checklist.scale.by_value
-    for level in item.descriptors:
-        if level not in scale:
-            report(
-                f"descriptor for level {level}, which the scale does not have",
-                f"{where}.descriptors",
-                "item",
-                item.id,
-            )
-    sources = checklist.source_index
-    for r_index, ref in enumerate(item.refs):
-        field = f"{where}.refs[{r_index}]"
-        source = sources.get(ref.source)
-        if source is None:
-            known = ", ".join(sources) or "none declared"
-            report(
-                f"unknown source {ref.source!r} (declared: {known})",
-                f"{field}.source",
-                "item",
-                item.id,
-            )
+        if isinstance(part, int):
             continue
-        if source.has_text and not ref.quote:
-            report(
-                f"source {ref.source!r} has a text: cite it with a verbatim `quote`",
-                f"{field}.quote",
-                "item",
-                item.id,
-            )
-        elif not source.has_text and ref.quote:
-            report(
-                f"source {ref.source!r} has no text to check a quote against: use "
-                "`locator` (chapter, paragraph) instead of `quote`",
-                f"{field}.quote",
-                "item",
-                item.id,
-            )
-        elif ref.quote:
-            document = documents.get(ref.source)
-            if document is not None and document.find_quote(ref.quote) is None:
-                report(
-                    f"quote not found word for word in {document.path.name}: "
-                    f"{_abbreviate(ref.quote)!r}",
-                    f"{field}.quote",
-                    "item",
-                    item.id,
-                )
+        field = model.model_fields.get(part) if _is_model(model) else None
+        if field is None:
+            return []
+        model = _model_in(field.annotation)
+    return list(model.model_fields) if _is_model(model) else []
 
 
-def _abbreviate(text: str, limit: int = 70) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 3] + "..."
+def _model_in(annotation: Any) -> Any:
+    """The model class an annotation holds (directly, or as the items of a tuple)."""
+    if _is_model(annotation):
+        return annotation
+    for argument in get_args(annotation):
+        found = _model_in(argument)
+        if found is not None:
+            return found
+    return None
+
+
+def _is_model(value: Any) -> bool:
+    return isinstance(value, type) and issubclass(value, BaseModel)

@@ -36,7 +36,7 @@ from pydantic import BaseModel
 
 from decalogue.errors import Problem
 from decalogue.model import checklist as checklist_module
-from decalogue.model import sources, textmatch
+from decalogue.model import checklist_check, sources, textmatch, toml_places
 from decalogue.model.checklist import Checklist
 from decalogue.paths import APP_NAME
 from decalogue.storage.atomic import atomic_write
@@ -71,7 +71,14 @@ def folder() -> Path | None:
 def _code_stamp() -> str:
     """The code and versions whose output a cache file holds."""
     digest = hashlib.sha256(f"{FORMAT} {sys.version} {pydantic.VERSION}".encode())
-    for module in (checklist_module, sources, textmatch, sys.modules[__name__]):
+    for module in (
+        checklist_module,
+        checklist_check,
+        toml_places,
+        sources,
+        textmatch,
+        sys.modules[__name__],
+    ):
         digest.update(Path(str(module.__file__)).read_bytes())
     return digest.hexdigest()[:16]
 
@@ -105,7 +112,8 @@ def lookup(data: bytes, *, origin: str, base_dir: Path | None) -> Checklist | No
     def report(message: str, *args: Any, **kwargs: Any) -> None:
         problems.append(Problem(origin, message))
 
-    texts = checklist_module._load_documents(checklist, base_dir, report)
+    sources = [source.model_dump() for source in checklist.sources]
+    texts = checklist_check.load_documents(sources, base_dir, report)
     if problems or _document_hashes(texts) != documents:
         return None
     _set(checklist, "__pydantic_private__", {"_origin": origin, "_documents": texts})

@@ -21,7 +21,7 @@ from decalogue.model.scoring import ScoreBoard
 from decalogue.paths import default_workspace
 from decalogue.storage.assessment_file import check_against
 from decalogue.storage.atomic import why
-from decalogue.storage.checklists import find_checklist
+from decalogue.storage.checklists import Checklists
 from decalogue.storage.store import (
     ConflictError,
     SaveError,
@@ -115,6 +115,7 @@ class Workspace:
     def summaries(self, *, scorecards: bool = False) -> list[Summary]:
         """One line per file; scorecards are listed (as such) only when `scorecards`."""
         checklists: dict[tuple[str, str], Checklist | None] = {}
+        resolver = Checklists(self.root)
         result = []
         for path in self.files():
             try:
@@ -126,7 +127,7 @@ class Workspace:
             key = (assessment.checklist.id, assessment.checklist.version)
             try:
                 if key not in checklists:
-                    checklists[key] = find_checklist(assessment.checklist)
+                    checklists[key] = resolver.find_or_none(assessment.checklist)
             except DecalogueError as error:
                 result.append(_unreadable(path, str(error).splitlines()[0]))
                 continue

@@ -20,10 +20,9 @@ from textual.screen import Screen
 
 from decalogue.errors import DecalogueError
 from decalogue.model.checklist import Checklist
-from decalogue.resources import bundled_checklist_paths
 from decalogue.roles import Role, Served, workspace_file
 from decalogue.session import Session
-from decalogue.storage.checklists import load_checklist
+from decalogue.storage.checklists import Checklists, load_checklist
 from decalogue.storage.profile import profile_theme, save_profile_theme
 from decalogue.storage.workspace import Workspace
 from decalogue.tui.commands import ScreenActions
@@ -98,6 +97,7 @@ class DecalogueApp(App[None]):
         user: str | None = None,
         checklist: Checklist | None = None,
         checklists: Sequence[Path] | None = None,
+        resolver: Checklists | None = None,
         open_path: Path | None = None,
         explore: Checklist | None = None,
         theme: str | None = None,
@@ -105,12 +105,20 @@ class DecalogueApp(App[None]):
         force: bool = False,
     ) -> None:
         super().__init__()
+        resolver = resolver or Checklists(
+            workspace.root, [checklist] if checklist is not None else []
+        )
         self.context = Context(
             workspace=workspace,
             user=user,
             checklist_override=checklist,
             checklist_force=force,
-            checklists=list(checklists) if checklists is not None else bundled_checklist_paths(),
+            checklist_resolver=resolver,
+            checklists=(
+                list(checklists)
+                if checklists is not None
+                else [entry.path for entry in resolver.entries()]
+            ),
             load_checklist=self.load_cached,
             open_session=self.open_session,
             leave_assess=self.leave_assess,
@@ -178,7 +186,13 @@ class DecalogueApp(App[None]):
     def _open_group(self, path: Path) -> None:
         """A group's link: its one assessment, and no home screen behind it."""
         try:
-            session = Session.open(path, self.context.checklist_override, self.context.user)
+            session = Session.open(
+                path,
+                self.context.checklist_override,
+                self.context.user,
+                force=self.context.checklist_force,
+                checklists=self.context.checklist_resolver,
+            )
         except DecalogueError as error:
             self.post_message(self.GroupFailed(str(error)))
         else:
@@ -227,7 +241,7 @@ class DecalogueApp(App[None]):
         if len(paths) == 1:
             self._load_checklist(paths[0])
             return
-        options = [(str(i), path.stem) for i, path in enumerate(paths)]
+        options = [(str(i), label) for i, (label, _) in enumerate(self.context.checklist_choices())]
 
         def done(choice: str | None) -> None:
             if choice is not None:
@@ -353,15 +367,17 @@ def create_app(
     (one line per problem) before anything is shown when a checklist cannot be loaded.
     """
     ws = Workspace.resolve(workspace)
-    forced = _checklist(checklist) if checklist is not None else None
+    resolver = Checklists(ws.root)
+    forced = _checklist(checklist, resolver) if checklist is not None else None
     browse = None
     if explore_mode or explore is not None:
-        browse = _checklist(explore) if explore is not None else forced or load_checklist()
+        browse = _checklist(explore, resolver) if explore is not None else forced or resolver.load()
     return DecalogueApp(
         ws,
         user=user,
         checklist=forced,
         checklists=checklists,
+        resolver=Checklists(ws.root, [forced] if forced is not None else []),
         open_path=open_path,
         explore=browse,
         theme=theme,
@@ -370,5 +386,5 @@ def create_app(
     )
 
 
-def _checklist(ref: str | Path | Checklist) -> Checklist:
-    return ref if isinstance(ref, Checklist) else load_checklist(ref)
+def _checklist(ref: str | Path | Checklist, resolver: Checklists) -> Checklist:
+    return ref if isinstance(ref, Checklist) else resolver.load(ref)

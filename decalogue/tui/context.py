@@ -17,6 +17,7 @@ from textual.app import App
 from decalogue.model.checklist import Checklist
 from decalogue.roles import Served
 from decalogue.session import Session
+from decalogue.storage.checklists import Checklists
 from decalogue.storage.workspace import Workspace
 
 
@@ -42,9 +43,11 @@ class Context:
     user: str | None
     """The name given with --user; None: ask the session's default."""
     checklist_override: Checklist | None
-    """The checklist given with --checklist; None: each file's own (bundled) one."""
+    """The checklist given with --checklist; None: each file's own one."""
     checklist_force: bool
     """--force: open files with that checklist even where its id is not the file's."""
+    checklist_resolver: Checklists
+    """Finds each file's checklist: the one given with --checklist, else bundled or registered."""
     checklists: Sequence[Path]
     """The checklists offered for new assessments and for exploring."""
     load_checklist: Callable[[Path], Checklist]
@@ -62,6 +65,11 @@ class Context:
 
     def __post_init__(self) -> None:
         self.workspace_label = display_folder(self.workspace.root)
+
+    def checklist_choices(self) -> list[tuple[str, Path]]:
+        """(label, file) of each checklist offered: bundled by id, registered with version."""
+        labels = {entry.path: entry.label for entry in self.checklist_resolver.entries()}
+        return [(labels.get(path, path.stem), path) for path in self.checklists]
 
 
 def app_context(app: App[Any]) -> Context:

@@ -183,10 +183,21 @@ class AssessScreen(ChecklistScreen):
 
     def on_mount(self) -> None:
         super().on_mount()
-        if self.session.drift:
+        ref, meta = self.session.assessment.checklist, self.checklist.meta
+        if self.session.older:
             self.notify(
-                "The checklist has changed since these answers were given; answers to "
-                "items it still has are kept, and the file will record the new version.",
+                f"These answers were given against {ref.id} {ref.version}; this is the "
+                f"older {meta.version}. The file keeps {ref.version}.",
+                title="Older checklist",
+                severity="warning",
+                markup=False,
+            )
+        elif self.session.drift:
+            self.notify(
+                "The checklist has changed since these answers were given "
+                f"({ref.version} → {meta.version}); answers to items it still has are "
+                "kept, and the file will record the new version. To see what changed: "
+                f"decalogue upgrade FILE --to {meta.id}@{meta.version} --dry-run",
                 title="Checklist changed",
                 severity="warning",
                 markup=False,

@@ -27,7 +27,6 @@ from textual.widgets import DataTable, Footer, Static, TabbedContent, TabPane
 
 from decalogue.analysis.compare import (
     ChangeKind,
-    ChecklistCache,
     Comparison,
     ComparisonError,
     GroupChange,
@@ -38,13 +37,11 @@ from decalogue.analysis.compare import (
     unique_labels,
 )
 from decalogue.analysis.trend import Trend, TrendRow, trend
-from decalogue.errors import AssessmentError, DecalogueError, Problem, display_path
-from decalogue.model.checklist import Checklist
+from decalogue.batch import open_files
+from decalogue.errors import DecalogueError
 from decalogue.model.scoring import ItemScore
 from decalogue.reports.comparison import scored as with_coverage
-from decalogue.storage import store
-from decalogue.storage.assessment_file import check_against
-from decalogue.storage.checklists import find_checklist
+from decalogue.storage.checklists import Checklists
 from decalogue.tui.context import Context, app_context
 from decalogue.tui.display import Part, assemble, bar, figure, safe_line, shorten
 from decalogue.tui.tables import fill_table
@@ -56,52 +53,6 @@ TITLE = 28
 
 
 # --------------------------------------------------------------------------- loading
-
-
-@dataclass(frozen=True)
-class Loaded:
-    """Files read and fitted to their checklists, with notes to show (drift, orphans)."""
-
-    subjects: list[Subject]
-    notes: list[str]
-
-
-def read_subjects(paths: Sequence[Path], override: Checklist | None) -> Loaded:
-    """Every file read and checked against its checklist; one error for all problems.
-
-    Runs in a worker thread: it reads files and may load checklists.
-    """
-    problems: list[Problem] = []
-    stored: list[store.Stored] = []
-    for path in paths:
-        try:
-            stored.append(store.read(path))
-        except AssessmentError as error:
-            problems.extend(error.problems)
-    if problems:
-        raise AssessmentError(problems)
-    cache = ChecklistCache(find_checklist, [override] if override is not None else [])
-    subjects: list[Subject] = []
-    notes: list[str] = []
-    for entry in stored:
-        shown = display_path(entry.path)
-        ref = entry.assessment.checklist
-        checklist = cache.get(ref, shown)
-        problems.extend(check_against(entry.assessment, checklist, shown))
-        if checklist.meta.version != ref.version:
-            notes.append(
-                f"{entry.path.name} answers {ref.id} {ref.version}; read against "
-                f"{checklist.meta.version}, the version available"
-            )
-        orphans = entry.assessment.orphaned(checklist)
-        if orphans:
-            notes.append(
-                f"{entry.path.name}: {len(orphans)} answered item(s) not in the checklist, left out"
-            )
-        subjects.append(Subject(entry.assessment, checklist, shown))
-    if problems:
-        raise AssessmentError(problems)
-    return Loaded(subjects, notes)
 
 
 def short_labels(subjects: Sequence[Subject]) -> tuple[str, ...]:
@@ -230,7 +181,7 @@ class CompareScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.query_one(TabbedContent).hide_tab("trend")
-        self._load(self.paths, self.context.checklist_override)
+        self._load(self.paths, self.context.checklist_resolver)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "tab" and parameters == ("trend",):
@@ -242,11 +193,12 @@ class CompareScreen(Screen[None]):
     # -- loading
 
     @work(thread=True, exclusive=True, group="compare")
-    def _load(self, paths: list[Path], override: Checklist | None) -> None:
+    def _load(self, paths: list[Path], checklists: Checklists) -> None:
         try:
-            loaded = read_subjects(paths, override)
-            result = compare(loaded.subjects)
-            self.post_message(self.Ready(result, trend_of(loaded.subjects), loaded.notes))
+            loaded = open_files(paths, checklists)
+            subjects = loaded.subjects()
+            result = compare(subjects)
+            self.post_message(self.Ready(result, trend_of(subjects), loaded.notes))
         except DecalogueError as error:
             self.post_message(self.Failed(str(error)))
 

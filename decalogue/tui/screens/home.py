@@ -23,7 +23,6 @@ from decalogue.errors import DecalogueError, display_path
 from decalogue.model.assessment import carry_forward, next_period, validate_period
 from decalogue.session import Session
 from decalogue.storage import store
-from decalogue.storage.checklists import find_checklist
 from decalogue.storage.workspace import RECOVERY, Summary
 from decalogue.tui.context import Context, app_context
 from decalogue.tui.display import GLYPH_FLAG, assemble, figure, literal, safe_line, shorten, when
@@ -337,6 +336,7 @@ class HomeScreen(Screen[None]):
                 self.context.checklist_override,
                 self.context.user,
                 force=self.context.checklist_force,
+                checklists=self.context.checklist_resolver,
             )
         except DecalogueError as error:
             self.post_message(self.Failed(str(error)))
@@ -427,15 +427,20 @@ class HomeScreen(Screen[None]):
     def _carry(self, path: Path, period: str) -> None:
         try:
             previous = store.read(path).assessment
-            checklist = self.context.checklist_override or find_checklist(previous.checklist)
-            if checklist is None:
-                raise DecalogueError(
-                    f"{path.name}: its checklist {previous.checklist.id} is not bundled; "
-                    "start decalogue with --checklist"
-                )
+            checklist = self.context.checklist_resolver.find(previous.checklist, path.name)
             user = self.context.user or (previous.assessors[0].name if previous.assessors else "")
             new = carry_forward(previous, checklist, period, user or "unknown")
             created = self.context.workspace.create(new)
+            left = previous.orphaned(checklist)
+            if left:
+                self.app.call_from_thread(
+                    self.notify,
+                    f"Not carried forward, not in {checklist.meta.id} "
+                    f"{checklist.meta.version}: {', '.join(left)}",
+                    title="Not carried",
+                    severity="warning",
+                    markup=False,
+                )
         except DecalogueError as error:
             self.post_message(self.Failed(str(error)))
         else:

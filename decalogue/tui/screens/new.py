@@ -65,7 +65,7 @@ class NewAssessmentScreen(Screen[Path | None]):
         return app_context(self.app)
 
     def compose(self) -> ComposeResult:
-        options = [(path.stem, str(path)) for path in self.context.checklists]
+        options = [(label, str(path)) for label, path in self.context.checklist_choices()]
         with VerticalScroll(id="new-form"):
             yield Static(Content.styled("New assessment", "bold"), id="new-title")
             yield Label("Country (name or ISO code; OSCE participating States first)")

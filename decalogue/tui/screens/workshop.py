@@ -34,81 +34,23 @@ from decalogue.analysis.workshop import (
     Group,
     ItemSpread,
     Workshop,
-    WorkshopError,
     aggregate,
     apply_decisions,
     build_consensus,
-    check_groups,
-    expand_paths,
-    is_consensus,
     lower_median,
-    make_groups,
     rule_decision,
 )
-from decalogue.errors import AssessmentError, DecalogueError, Problem, display_path
+from decalogue.batch import Gathered, open_groups
+from decalogue.errors import DecalogueError, display_path
 from decalogue.model.checklist import Checklist
 from decalogue.storage import store
-from decalogue.storage.assessment_file import check_against
-from decalogue.storage.checklists import find_checklist
+from decalogue.storage.checklists import Checklists
 from decalogue.tui.context import Context, app_context
 from decalogue.tui.display import Part, assemble, safe, safe_line, shorten
 from decalogue.tui.tables import fill_table
 
 TITLE = 44
 NAME = 10
-
-
-# --------------------------------------------------------------------------- loading
-
-
-@dataclass(frozen=True)
-class Gathered:
-    groups: list[Group]
-    checklist: Checklist
-    notes: list[str]
-
-
-def read_groups(paths: Sequence[Path], override: Checklist | None) -> Gathered:
-    """The groups' files, checked like `decalogue merge` checks them; runs in a worker.
-
-    Folders stand for their *.json files; a consensus from an earlier merge found
-    in a folder is left out (a note says so); duplicates and files of different
-    checklist versions are refused with the core's message.
-    """
-    named = {path.resolve() for path in paths if not path.is_dir()}
-    files = expand_paths(list(paths))
-    problems: list[Problem] = []
-    stored: list[store.Stored] = []
-    for path in files:
-        try:
-            stored.append(store.read(path))
-        except AssessmentError as error:
-            problems.extend(error.problems)
-    if problems:
-        raise AssessmentError(problems)
-    notes: list[str] = []
-    for entry in list(stored):
-        if is_consensus(entry.assessment) and entry.path.resolve() not in named:
-            notes.append(f"{entry.path.name}: a consensus from an earlier merge, left out")
-            stored.remove(entry)
-    if not stored:
-        raise WorkshopError("no group files to read")
-    groups = make_groups(
-        (entry.assessment, display_path(entry.path), entry.fingerprint) for entry in stored
-    )
-    check_groups(groups)
-    ref = stored[0].assessment.checklist
-    checklist = override if override is not None else find_checklist(ref)
-    if checklist is None:
-        raise WorkshopError(
-            f"{display_path(stored[0].path)}: its checklist {ref.id} {ref.version} is not "
-            "bundled; start decalogue with --checklist PATH"
-        )
-    for entry in stored:
-        problems.extend(check_against(entry.assessment, checklist, display_path(entry.path)))
-    if problems:
-        raise AssessmentError(problems)
-    return Gathered(groups, checklist, notes)
 
 
 # --------------------------------------------------------------------------- decisions
@@ -238,7 +180,7 @@ class WorkshopScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self._load(self.paths, self.context.checklist_override)
+        self._load(self.paths, self.context.checklist_resolver)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         from decalogue.tui.served import action_allowed
@@ -252,9 +194,9 @@ class WorkshopScreen(Screen[None]):
     # -- loading
 
     @work(thread=True, exclusive=True, group="workshop")
-    def _load(self, paths: list[Path], override: Checklist | None) -> None:
+    def _load(self, paths: list[Path], checklists: Checklists) -> None:
         try:
-            self.post_message(self.Ready(read_groups(paths, override)))
+            self.post_message(self.Ready(open_groups(paths, checklists)))
         except DecalogueError as error:
             self.post_message(self.Failed(str(error)))
 

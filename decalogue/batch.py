@@ -1,0 +1,174 @@
+"""Opening many assessment files at once, each with its checklist.
+
+Compare, trend, aggregate, merge and their screens all start the same way:
+read every file (one error listing the problems of all unreadable ones), find
+each file's checklist through the one resolver, check the answers against it,
+and collect notes a user should see (an answer read against another version of
+its checklist, answers to items the checklist no longer has).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from decalogue.analysis.compare import Subject
+from decalogue.analysis.workshop import (
+    Group,
+    WorkshopError,
+    check_groups,
+    expand_paths,
+    is_consensus,
+    make_groups,
+)
+from decalogue.errors import AssessmentError, Problem, display_path
+from decalogue.model.assessment import Assessment
+from decalogue.model.checklist import Checklist
+from decalogue.storage import store
+from decalogue.storage.assessment_file import check_against
+from decalogue.storage.checklists import Checklists
+
+#: How many orphaned item ids a note names before "...".
+NAMED = 8
+
+
+@dataclass(frozen=True)
+class Opened:
+    """One file, read and checked against its checklist."""
+
+    stored: store.Stored
+    checklist: Checklist
+    shown: str
+    """The file's path as the user sees it."""
+
+    @property
+    def assessment(self) -> Assessment:
+        return self.stored.assessment
+
+
+@dataclass(frozen=True)
+class Batch:
+    files: list[Opened]
+    notes: list[str]
+
+    def subjects(self) -> list[Subject]:
+        return [Subject(f.assessment, f.checklist, f.shown) for f in self.files]
+
+
+@dataclass(frozen=True)
+class Gathered:
+    """A workshop's group files, with the one checklist they all answer."""
+
+    groups: list[Group]
+    checklist: Checklist
+    notes: list[str]
+
+
+def read_all(paths: Sequence[Path], *, scorecards: bool = False) -> list[store.Stored]:
+    """Every file read, or one error listing the problems of every unreadable one.
+
+    `scorecards`: a scorecard is read as the assessment it was exported from (for the
+    commands that only read: compare, trend, matrix); otherwise it is refused.
+    """
+    read = store.read_input if scorecards else store.read
+    problems: list[Problem] = []
+    stored = []
+    for path in paths:
+        try:
+            stored.append(read(path))
+        except AssessmentError as error:
+            problems.extend(error.problems)
+    if problems:
+        raise AssessmentError(problems)
+    return stored
+
+
+def fit(stored: Sequence[store.Stored], checklists: Checklists) -> Batch:
+    """Each file's checklist (found once per id and version), its answers checked against it."""
+    found: dict[tuple[str, str], Checklist] = {}
+    problems: list[Problem] = []
+    files: list[Opened] = []
+    notes: list[str] = []
+    for entry in stored:
+        shown = display_path(entry.path)
+        ref = entry.assessment.checklist
+        key = (ref.id, ref.version)
+        if key not in found:
+            found[key] = checklists.find(ref, shown)
+        checklist = found[key]
+        problems.extend(check_against(entry.assessment, checklist, shown))
+        notes.extend(drift_notes(shown, entry.assessment, checklist))
+        files.append(Opened(entry, checklist, shown))
+    if problems:
+        raise AssessmentError(problems)
+    return Batch(files, notes)
+
+
+def drift_notes(shown: str, assessment: Assessment, checklist: Checklist) -> list[str]:
+    """What a reader should know when the answers meet another version of their checklist."""
+    ref = assessment.checklist
+    notes = []
+    if checklist.meta.version != ref.version:
+        notes.append(
+            f"{shown} answers {ref.id} {ref.version}; read against {checklist.meta.version}, "
+            f"the version available (register {ref.version} with `decalogue checklists add` "
+            "to read it as answered)"
+        )
+    orphans = assessment.orphaned(checklist)
+    if orphans:
+        named = ", ".join(orphans[:NAMED]) + (" ..." if len(orphans) > NAMED else "")
+        notes.append(
+            f"{shown}: {len(orphans)} answered item(s) not in {ref.id} "
+            f"{checklist.meta.version}, left out: {named}"
+        )
+    return notes
+
+
+def open_files(paths: Sequence[Path], checklists: Checklists, *, scorecards: bool = False) -> Batch:
+    """Read every file, then fit each to its checklist."""
+    return fit(read_all(paths, scorecards=scorecards), checklists)
+
+
+def open_groups(
+    paths: Sequence[Path], checklists: Checklists, output: Path | None = None
+) -> Gathered:
+    """A workshop's group files: folders expanded, earlier consensus files left out.
+
+    Duplicates and mixed checklist versions are refused before any checklist is looked
+    for; every group is then checked against the first group's checklist. `output`, the
+    consensus about to be written, is left out of the groups (and refused if it is one).
+    """
+    files = expand_paths(list(paths))
+    if output is not None:
+        target = output.resolve()
+        inputs = [p for p in files if p.resolve() != target]
+        if len(inputs) < len(files) and not is_consensus(store.read(output).assessment):
+            raise WorkshopError(
+                f"{display_path(output)}: is one of the group files; write the consensus to "
+                "another file (-o)"
+            )
+        files = inputs
+    if not files:
+        raise WorkshopError("no group files to read")
+    stored = read_all(files)
+    named = {path.resolve() for path in paths if not path.is_dir()}
+    notes: list[str] = []
+    for entry in [e for e in stored if is_consensus(e.assessment)]:
+        if entry.path.resolve() not in named:
+            notes.append(f"{display_path(entry.path)}: a consensus from an earlier merge, left out")
+            stored.remove(entry)
+    if not stored:
+        raise WorkshopError("no group files to read")
+    groups = make_groups(
+        (entry.assessment, display_path(entry.path), entry.fingerprint) for entry in stored
+    )
+    check_groups(groups)
+    first = fit(stored[:1], checklists)
+    checklist = first.files[0].checklist
+    problems: list[Problem] = []
+    for entry in stored[1:]:
+        problems.extend(check_against(entry.assessment, checklist, display_path(entry.path)))
+    if problems:
+        raise AssessmentError(problems)
+    return Gathered(groups, checklist, notes + first.notes)
