@@ -31,7 +31,7 @@ def register(subparsers: Any) -> None:
     workshop.add_argument(
         "--checklist",
         metavar="ID|PATH",
-        help="the checklist the groups answered, when it is not bundled",
+        help="the checklist the groups answered, when it is neither bundled nor registered",
     )
     add_workspace_option(workshop)
     workshop.set_defaults(handler=run_workshop)
