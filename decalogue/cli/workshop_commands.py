@@ -72,7 +72,6 @@ def register(subparsers: Any) -> None:
     _add_format(trending)
     _add_checklist(trending)
     add_excel_option(trending)
-    add_workspace_option(trending)
     trending.set_defaults(handler=run_trend)
 
     aggregating = subparsers.add_parser(
