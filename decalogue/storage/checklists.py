@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from decalogue.errors import ChecklistError, Problem, display_path
+from decalogue.errors import AssessmentError, ChecklistError, Problem, display_path
 from decalogue.model.assessment import ChecklistRef
 from decalogue.model.checklist import (
     MAX_CHECKLIST_BYTES,
@@ -90,12 +90,12 @@ def _load_once(path: Path) -> Checklist:
     return _LOADED[key]
 
 
-def other_checklist(file: str, answers: str, given: str, *, force: bool = False) -> ChecklistError:
+def other_checklist(file: str, answers: str, given: str, *, force: bool = False) -> AssessmentError:
     """The one wording of "this assessment answers another checklist than the one given"."""
     fix = f"give {answers}'s own checklist, or leave out --checklist"
     if force:
         fix += f", or pass --force to move the answers to {given}"
-    return ChecklistError(
+    return AssessmentError(
         [
             Problem(
                 file,
