@@ -360,28 +360,27 @@ class Session:
 
     def undo(self) -> Change | None:
         """Undo the last own edit still in place (a colleague's later change is skipped)."""
-        with self._lock:
-            while self._undo:
-                step = self._undo.pop()
-                if self._current(step) != step.after:
-                    continue
-                change = self._apply(
-                    step.item_id, step.field, step.before, undoable=False, remark="undo"
-                )
-                self._redo.append(step)
-                return change
-            return None
+        return self._step(self._undo, self._redo, back=True)
 
     def redo(self) -> Change | None:
+        """Redo the last undone edit, if its field still holds what the undo left."""
+        return self._step(self._redo, self._undo, back=False)
+
+    def _step(self, source: list[_Step], target: list[_Step], *, back: bool) -> Change | None:
         with self._lock:
-            while self._redo:
-                step = self._redo.pop()
-                if self._current(step) != step.before:
-                    continue
+            while source:
+                step = source.pop()
+                expected, value = (step.after, step.before) if back else (step.before, step.after)
+                if self._current(step) != expected:
+                    continue  # changed since by someone else: not this session's to take back
                 change = self._apply(
-                    step.item_id, step.field, step.after, undoable=False, remark="redo"
+                    step.item_id,
+                    step.field,
+                    value,
+                    undoable=False,
+                    remark="undo" if back else "redo",
                 )
-                self._undo.append(step)
+                target.append(step)
                 return change
             return None
 
