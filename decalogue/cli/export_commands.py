@@ -9,13 +9,12 @@ from pathlib import Path
 from typing import Any
 
 from decalogue import reports
-from decalogue.cli import add_workspace_option, checklists_of, user_of
 from decalogue.cli.output import add_excel_option, emit
+from decalogue.cli.sessions import add_checklist_option, open_session
 from decalogue.errors import DecalogueError, display_path
 from decalogue.reports.csv_checks import change_line
 from decalogue.reports.csv_io import import_csv
 from decalogue.reports.text import printable
-from decalogue.session import Session
 
 
 def register(subparsers: Any) -> None:
@@ -48,7 +47,7 @@ def register(subparsers: Any) -> None:
         action="store_true",
         help="create the output's missing folders (otherwise a missing folder is an error)",
     )
-    _checklist_option(export)
+    add_checklist_option(export)
     add_excel_option(export)
     export.set_defaults(handler=export_command)
 
@@ -84,28 +83,8 @@ def register(subparsers: Any) -> None:
         help="import a CSV exported from another assessment (its country, period or id "
         "differ), or open it with a --checklist of another id than the one it names",
     )
-    _checklist_option(load, force=False)
+    add_checklist_option(load, force=False)
     load.set_defaults(handler=import_command)
-
-
-def _checklist_option(parser: argparse.ArgumentParser, *, force: bool = True) -> None:
-    """--checklist, its --force (unless the command has its own) and --user."""
-    from decalogue.cli import add_user_option
-
-    parser.add_argument(
-        "--checklist",
-        metavar="ID|PATH",
-        help="the checklist the assessment answers (default: the one it names, bundled or "
-        "registered)",
-    )
-    if force:
-        parser.add_argument(
-            "--force",
-            action="store_true",
-            help="use a --checklist of another id than the one the file names",
-        )
-    add_user_option(parser)
-    add_workspace_option(parser)
 
 
 def export_command(args: argparse.Namespace) -> int:
@@ -122,9 +101,7 @@ def export_command(args: argparse.Namespace) -> int:
             f"{display_path(args.output)}: is the assessment itself; an export would replace "
             "your answers (choose another -o file); nothing was written"
         )
-    session = Session.open(
-        args.file, args.checklist, user_of(args), force=args.force, checklists=checklists_of(args)
-    )
+    session = open_session(args)
     if args.output is None:
         text = reports.render(fmt, session.checklist, session.assessment, session.board)
         emit(text, end_line=False, bom=args.excel and fmt == "csv")
@@ -150,13 +127,7 @@ def _same_file(a: Path, b: Path) -> bool:
 
 
 def import_command(args: argparse.Namespace) -> int:
-    session = Session.open(
-        args.file,
-        args.checklist,
-        args.by or user_of(args),
-        force=args.force,
-        checklists=checklists_of(args),
-    )
+    session = open_session(args, args.by)
     result = import_csv(session, args.csv, dry_run=args.dry_run, force=args.force)
     shown_csv = display_path(args.csv)
     shown_file = display_path(args.file)

@@ -16,8 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TextIO
 
-from decalogue.cli import add_workspace_option
-from decalogue.cli.sessions import open_session
+from decalogue.cli.sessions import add_checklist_option, open_session
 from decalogue.errors import DecalogueError, display_path
 from decalogue.model.assessment import Answer, Evidence
 from decalogue.model.checklist import Item
@@ -69,8 +68,7 @@ def register(subparsers: Any) -> None:
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--checklist", metavar="ID_OR_PATH", help="the checklist, if not found")
-    add_workspace_option(parser)
+    add_checklist_option(parser)
     parser.add_argument(
         "--color", action="store_true", help="mark item titles in bold (off by default)"
     )

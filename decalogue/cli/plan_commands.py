@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from decalogue.analysis.plan import ORDERS, ordered, plan_entries, select
-from decalogue.cli.sessions import open_session
+from decalogue.cli.sessions import add_checklist_option, open_session
 from decalogue.errors import DecalogueError, display_path
 from decalogue.model.actions import STATUSES
 from decalogue.reports import plan as render
@@ -50,7 +50,7 @@ def register(subparsers: Any) -> None:
     )
     plan.add_argument("--csv", type=Path, metavar="CSV", help="apply an edited plan CSV")
     plan.add_argument("--dry-run", action="store_true", help="with --csv: say what would change")
-    plan.add_argument("--checklist", metavar="ID_OR_PATH", help="the checklist, if not found")
+    add_checklist_option(plan)
     plan.set_defaults(handler=plan_command)
 
 

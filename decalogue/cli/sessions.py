@@ -1,22 +1,42 @@
-"""Opening an assessment for a command that edits it: one place for the checklist and the user."""
+"""Opening an assessment for a command: one place for --checklist, --force and the user."""
 
 from __future__ import annotations
 
 import argparse
 import sys
 
-from decalogue.cli import checklists_of, user_of
+from decalogue.cli import add_user_option, add_workspace_option, checklists_of, user_of
 from decalogue.session import Session
 from decalogue.storage.profile import current_identity, save_profile_name
 
+FORCE_HELP = "open it with a --checklist of another id than the one the file names"
 
-def open_session(args: argparse.Namespace, *, ask_name: bool = False) -> Session:
-    """`args.file` with `--checklist` (if given) and the user's identity.
 
-    The name comes from --user, $DECALOGUE_USER or the profile; with `ask_name`, a
-    person at a terminal who has none yet is asked once and it is kept in the profile.
+def add_checklist_option(parser: argparse.ArgumentParser, *, force: bool = True) -> None:
+    """--checklist, its --force (unless the command defines its own --force), --user and
+    --workspace (where registered checklists are found)."""
+    parser.add_argument(
+        "--checklist",
+        metavar="ID|PATH",
+        help="the checklist the assessment answers (default: the one it names, bundled or "
+        "registered)",
+    )
+    if force:
+        parser.add_argument("--force", action="store_true", help=FORCE_HELP)
+    add_user_option(parser)
+    add_workspace_option(parser)
+
+
+def open_session(
+    args: argparse.Namespace, user: str | None = None, *, ask_name: bool = False
+) -> Session:
+    """`args.file` with its checklist and the user's identity.
+
+    The name is `user` (e.g. --by), else --user, else the session's default
+    ($DECALOGUE_USER, the profile's name, the login); with `ask_name`, a person at a
+    terminal who has none yet is asked once and it is kept in the profile.
     """
-    user = user_of(args)
+    user = user or user_of(args)
     if ask_name and current_identity(user).name is None and sys.stdin.isatty():
         print("Your name, recorded with your edits in the history (kept for next time): ", end="")
         sys.stdout.flush()

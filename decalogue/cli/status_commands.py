@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from decalogue.cli import add_workspace_option, checklists_of
+from decalogue.cli.sessions import FORCE_HELP, add_checklist_option, open_session
 from decalogue.errors import DecalogueError, display_path
 from decalogue.model.assessment import STATUS_LABELS, STATUSES
 from decalogue.model.readiness import Readiness
@@ -38,7 +38,7 @@ def register(subparsers: Any) -> None:
         ),
     )
     check.add_argument("file", type=Path, metavar="FILE", help="the assessment (.json)")
-    _checklist_option(check)
+    add_checklist_option(check)
     check.set_defaults(handler=check_command)
 
     status = subparsers.add_parser(
@@ -54,10 +54,12 @@ def register(subparsers: Any) -> None:
     status.add_argument("file", type=Path, metavar="FILE", help="the assessment (.json)")
     status.add_argument("status", nargs="?", choices=STATUSES, help="draft, review or final")
     status.add_argument(
-        "--force", action="store_true", help="mark final although the readiness check fails"
+        "--force",
+        action="store_true",
+        help="mark final although the readiness check fails; also: " + FORCE_HELP,
     )
     _by_option(status)
-    _checklist_option(status)
+    add_checklist_option(status, force=False)
     status.set_defaults(handler=status_command)
 
     confirm = subparsers.add_parser(
@@ -71,25 +73,16 @@ def register(subparsers: Any) -> None:
     confirm.add_argument("file", type=Path, metavar="FILE", help="the assessment (.json)")
     confirm.add_argument("items", nargs="+", metavar="ITEM", help="item ids, e.g. LF-01")
     _by_option(confirm)
-    _checklist_option(confirm)
+    add_checklist_option(confirm)
     confirm.set_defaults(handler=confirm_command)
-
-
-def _checklist_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--checklist",
-        metavar="ID|PATH",
-        help="the checklist the assessment answers (default: the one it names, bundled or "
-        "registered)",
-    )
-    add_workspace_option(parser)
 
 
 def _by_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--by",
         metavar="NAME",
-        help="who does it, for the history (default: the first assessor, else your login)",
+        help="who does it, for the history (default: --user, $DECALOGUE_USER, your profile's "
+        "name, else your login)",
     )
 
 
@@ -121,7 +114,7 @@ def _status_line(session: Session) -> str:
 
 
 def check_command(args: argparse.Namespace) -> int:
-    session = Session.open(args.file, args.checklist, checklists=checklists_of(args))
+    session = open_session(args)
     check = session.readiness()
     print(_status_line(session))
     print(check.summary())
@@ -130,7 +123,7 @@ def check_command(args: argparse.Namespace) -> int:
 
 
 def status_command(args: argparse.Namespace) -> int:
-    session = Session.open(args.file, args.checklist, user=args.by, checklists=checklists_of(args))
+    session = open_session(args, args.by)
     if args.status is None:
         print(_status_line(session))
         print(session.readiness().summary())
@@ -154,7 +147,7 @@ def status_command(args: argparse.Namespace) -> int:
 
 
 def confirm_command(args: argparse.Namespace) -> int:
-    session = Session.open(args.file, args.checklist, user=args.by, checklists=checklists_of(args))
+    session = open_session(args, args.by)
     unknown = [i for i in args.items if i not in session.checklist.item_index]
     if unknown:
         raise DecalogueError(
