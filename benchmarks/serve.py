@@ -42,7 +42,7 @@ def _workspace(folder: Path) -> Path:
     return folder
 
 
-def _start(workspace: Path) -> tuple[subprocess.Popen[str], str]:
+def _start(workspace: Path, forking: bool = True) -> tuple[subprocess.Popen[str], str]:
     process = subprocess.Popen(
         [
             *(sys.executable, "-m", "decalogue", "--workspace", str(workspace), "serve"),
@@ -51,7 +51,7 @@ def _start(workspace: Path) -> tuple[subprocess.Popen[str], str]:
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
         text=True,
-        env=child_env(),
+        env=child_env(None if forking else {"DECALOGUE_SERVE_EXEC": "1"}),
         start_new_session=True,
     )
     assert process.stdout is not None
@@ -134,18 +134,16 @@ async def _warm(url: str) -> None:
     await _leave([connection])
 
 
-def measure(settings: Settings) -> list[Row]:
-    if not Path("/proc/self/smaps_rollup").exists():
-        return [Row("8 Serve", "browsers joining at once", "s", [0.0], note="skipped: Linux only")]
-    browsers = settings.browsers
-    process, url = _start(_workspace(settings.workdir / "serve-workspace"))
+def _room(settings: Settings, forking: bool) -> tuple[list[float], list[float]]:
+    """p95 of each burst, and every session's USS, on one server."""
+    process, url = _start(_workspace(settings.workdir / "serve-workspace"), forking)
     p95s: list[float] = []
     uss: list[float] = []
     try:
         asyncio.run(_warm(url))
         for _ in range(1 if settings.quick else 3):
             time.sleep(3)  # the previous sessions have saved and ended
-            times, sizes = asyncio.run(_burst(url, browsers, process.pid))
+            times, sizes = asyncio.run(_burst(url, settings.browsers, process.pid))
             p95s.append(percentile(times, 95))
             uss += sizes
     finally:
@@ -155,10 +153,21 @@ def measure(settings: Settings) -> list[Row]:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
-    label = f"{browsers} browsers joining at once on 127.0.0.1"
+    return p95s, uss
+
+
+def measure(settings: Settings) -> list[Row]:
+    if not Path("/proc/self/smaps_rollup").exists():
+        return [Row("8 Serve", "browsers joining at once", "s", [0.0], note="skipped: Linux only")]
+    p95s, uss = _room(settings, forking=True)
+    exec_p95s, exec_uss = _room(settings, forking=False)
+    label = f"{settings.browsers} browsers joining at once on 127.0.0.1"
+    before = "each session a new interpreter (DECALOGUE_SERVE_EXEC=1)"
     return [
         Row("8 Serve", f"{label}: to the home screen, p95", "s", p95s, judge="value", limit=2.0),
+        Row("8 Serve", f"  the same, {before}", "s", exec_p95s),
         Row("8 Serve", "memory of its own per session (USS), median (min-max)", "MB", uss),
         Row("8 Serve", "memory of its own per session (USS), largest", "MB", [max(uss)],
             judge="value", limit=20.0),
+        Row("8 Serve", f"  the same, {before}", "MB", [max(exec_uss)]),
     ]  # fmt: skip
