@@ -24,6 +24,7 @@ would count one group's view twice.
 
 from __future__ import annotations
 
+import re
 import statistics
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
@@ -48,6 +49,10 @@ from decalogue.model.checklist import Checklist
 
 #: Evidence entries a response may hold (the Assessment model's limit).
 MAX_EVIDENCE = 200
+
+
+#: The history field of a trainer's decision in a consensus (`Decision.record`).
+DECISION = "decision"
 
 
 class WorkshopError(DecalogueError):
@@ -83,8 +88,21 @@ def group_name(assessment: Assessment, path: str | Path = "") -> str:
     return Path(path).stem if str(path) else assessment.id[:8]
 
 
+def name_order(name: str) -> tuple[tuple[int, int | str], ...]:
+    """Sort key for group names as people read them: Group 2 before Group 10, B before c."""
+    return tuple(
+        (0, int(part)) if part.isdigit() else (1, part.casefold())
+        for part in re.split(r"(\d+)", name)
+        if part
+    )
+
+
 def make_groups(entries: Iterable[tuple[Assessment, str, str]]) -> list[Group]:
-    """(assessment, path, fingerprint) -> groups with names that tell them apart."""
+    """(assessment, path, fingerprint) -> groups with names that tell them apart.
+
+    In name order (Group A, Group B, ... whatever the files are called), so the columns of
+    every table read in the order the room knows its groups.
+    """
     rows = list(entries)
     names = [group_name(a, path) for a, path, _ in rows]
     counts = Counter(names)
@@ -99,7 +117,7 @@ def make_groups(entries: Iterable[tuple[Assessment, str, str]]) -> list[Group]:
         seen[name] += 1
         unique = f"{name} #{seen[name]}" if repeated[name] > 1 else name
         groups.append(Group(unique, assessment, path, fingerprint))
-    return groups
+    return sorted(groups, key=lambda group: name_order(group.name))
 
 
 def _where(group: Group) -> str:
@@ -316,6 +334,19 @@ class Decision:
     level: int | None = None
     reason: str = ""
     by_trainer: bool = False
+    rationale: str = ""
+    """Why the room decided so (optional, the facilitator's words)."""
+    by: str = ""
+    """The facilitator who decided; empty for the rule."""
+
+    def record(self) -> dict[str, Any]:
+        """What the consensus's history keeps of a trainer's decision (read back on resume)."""
+        return {
+            "kind": self.kind,
+            "level": self.level,
+            "reason": self.reason,
+            "rationale": self.rationale,
+        }
 
 
 def rule_decision(item: ItemSpread) -> Decision:
@@ -339,20 +370,28 @@ def apply_decisions(
     decisions: Mapping[str, Decision],
     by: str,
 ) -> None:
-    """Record the trainer's decisions on a consensus built by the rule (history keeps them)."""
+    """Record the trainer's decisions on a consensus built by the rule (history keeps them).
+
+    Each decision also leaves one `decision` entry in the history, with its rationale and
+    the facilitator's name, so a workshop reopened on the consensus file resumes it.
+    """
     for item in workshop.items:
         decision = decisions.get(item.item_id)
         if decision is None or decision == rule_decision(item):
             continue
+        who = decision.by.strip() or by
+        consensus.history.append(
+            Change(at=now(), by=who, item=item.item_id, field=DECISION, new=decision.record())
+        )
         if decision.kind == "level":
-            consensus.apply(item.item_id, "answer", Answer(level=decision.level), by)
-            consensus.apply(item.item_id, "flagged", False, by)
+            consensus.apply(item.item_id, "answer", Answer(level=decision.level), who)
+            consensus.apply(item.item_id, "flagged", False, who)
         elif decision.kind == "na":
-            consensus.apply(item.item_id, "answer", Answer(na_reason=decision.reason), by)
-            consensus.apply(item.item_id, "flagged", False, by)
+            consensus.apply(item.item_id, "answer", Answer(na_reason=decision.reason), who)
+            consensus.apply(item.item_id, "flagged", False, who)
         else:
-            consensus.apply(item.item_id, "answer", Answer(), by)
-            consensus.apply(item.item_id, "flagged", True, by)
+            consensus.apply(item.item_id, "answer", Answer(), who)
+            consensus.apply(item.item_id, "flagged", True, who)
 
 
 @dataclass(frozen=True)
@@ -404,6 +443,11 @@ def _target(answers: Sequence[GroupAnswer]) -> int | None:
     """A target only where every group that set one set the same."""
     targets = {a.response.target for a in answers if a.response and a.response.target is not None}
     return targets.pop() if len(targets) == 1 else None
+
+
+def flagged_by(item: ItemSpread) -> list[str]:
+    """The groups that flagged the item for review: the consensus keeps their flag."""
+    return [a.group for a in item.answers if a.response is not None and a.response.flagged]
 
 
 def _conflict_reason(item: ItemSpread) -> str:
@@ -462,7 +506,7 @@ def build_consensus(
             ),
             "evidence": _evidence(answers),
             "target": _target(answers),
-            "flagged": item.conflict,
+            "flagged": item.conflict or bool(flagged_by(item)),
         }
         decision = rule_decision(item)
         if decision.kind == "level":
@@ -512,6 +556,11 @@ def build_consensus(
                     "agreed": len(agreed),
                     "not_applicable": len(not_applicable),
                     "conflicts": [c.item_id for c in conflicts],
+                    "flagged_by_groups": {
+                        item.item_id: flagged_by(item)
+                        for item in workshop.items
+                        if flagged_by(item)
+                    },
                 },
             )
         ],

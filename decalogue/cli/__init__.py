@@ -36,6 +36,7 @@ COMMAND_MODULES = (
     "schema_commands",
     "status_commands",
     "workshop_commands",
+    "workshop_tools_commands",
     "matrix_commands",
     "serve_commands",
 )
@@ -127,7 +128,10 @@ def checklists_of(args: argparse.Namespace) -> Checklists:
 
 def main(argv: Sequence[str] | None = None) -> int:
     arguments = sys.argv[1:] if argv is None else list(argv)
-    parser = build_parser(_modules_for(arguments))
+    modules = _modules_for(arguments)
+    if "workshop_tools_commands" in modules:
+        arguments = import_module("decalogue.cli.workshop_tools_commands").route(arguments)
+    parser = build_parser(modules)
     args = parser.parse_args(arguments)
     handler = args.handler
     if handler is None:

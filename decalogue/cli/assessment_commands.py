@@ -10,7 +10,7 @@ from typing import Any
 from decalogue.cli import add_user_option, add_workspace_option, checklists_of, user_of
 from decalogue.cli.output import add_excel_option, emit
 from decalogue.errors import AssessmentError, ChecklistError, DecalogueError, display_path
-from decalogue.model.assessment import Assessor, carry_forward, new_assessment
+from decalogue.model.assessment import Assessment, Assessor, carry_forward, new_assessment
 from decalogue.model.checklist import Checklist
 from decalogue.model.scoring import ScoreBoard
 from decalogue.reports.listing import FORMATS, render_listing
@@ -137,12 +137,34 @@ def new_command(args: argparse.Namespace) -> int:
             assessor=args.assessor,
             title=args.title,
         )
-    if args.output is not None:
-        stored = store.create(args.output, assessment)
+    workspace = Workspace.resolve(getattr(args, "workspace", None))
+    if args.output is None:
+        _refuse_indistinguishable(workspace, assessment)
+        stored = workspace.create(assessment)
     else:
-        stored = Workspace.resolve(getattr(args, "workspace", None)).create(assessment)
+        stored = store.create(args.output, assessment)
     print(stored.path)
     return 0
+
+
+def _refuse_indistinguishable(workspace: Workspace, assessment: Assessment) -> None:
+    """A second assessment of one country, period and checklist needs a title of its own."""
+    twins = workspace.twins(assessment)
+    title = assessment.title.strip()
+    clash = [path for path, other in twins if other.casefold() == title.casefold()]
+    if not clash:
+        return
+    what = f"{assessment.country.code} {assessment.period}"
+    if title:
+        raise DecalogueError(
+            f"decalogue new: {display_path(clash[0])} is already {what} titled {title!r}; "
+            "give another --title to tell them apart"
+        )
+    raise DecalogueError(
+        f"decalogue new: the workspace already has {what} of {assessment.checklist.id} "
+        f"({display_path(twins[0][0])}); give --title to tell them apart (e.g. --title "
+        '"Group B" for a workshop group)'
+    )
 
 
 def list_command(args: argparse.Namespace) -> int:

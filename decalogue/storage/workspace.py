@@ -112,6 +112,24 @@ class Workspace:
                     found.append(path)
         return found
 
+    def twins(self, assessment: Assessment) -> list[tuple[Path, str]]:
+        """(file, title) of the readable assessments of the same country, period and checklist.
+
+        A second one of those needs a title that tells it apart (four groups of one
+        workshop would otherwise list as four identical lines).
+        """
+        found = []
+        for path in self.files():
+            with suppress(DecalogueError):
+                other = read(path).assessment
+                if (other.country.code, other.period, other.checklist.id) == (
+                    assessment.country.code,
+                    assessment.period,
+                    assessment.checklist.id,
+                ):
+                    found.append((path, other.title.strip()))
+        return found
+
     def summaries(self, *, scorecards: bool = False) -> list[Summary]:
         """One line per file; scorecards are listed (as such) only when `scorecards`."""
         checklists: dict[tuple[str, str], Checklist | None] = {}
