@@ -290,7 +290,7 @@ def test_cli_merge_refuses_duplicates_and_mixed_versions(room: Path) -> None:
     )
     assert duplicate.returncode == 1
     assert duplicate.stderr.strip() == (
-        "groups/group-0.json and copy.json are the same file (identical bytes); remove one"
+        "copy.json and groups/group-0.json are the same file (identical bytes); remove one"
     )
     twice = run("merge", "groups/group-1.json", "groups/group-1.json", "-o", "c.json", cwd=room)
     assert twice.returncode == 1 and "given twice" in twice.stderr

@@ -137,8 +137,8 @@ def new_command(args: argparse.Namespace) -> int:
             assessor=args.assessor,
             title=args.title,
         )
-    workspace = Workspace.resolve(getattr(args, "workspace", None))
     if args.output is None:
+        workspace = Workspace.resolve(getattr(args, "workspace", None))
         _refuse_indistinguishable(workspace, assessment)
         stored = workspace.create(assessment)
     else:
