@@ -149,21 +149,19 @@ def new_command(args: argparse.Namespace) -> int:
 
 def _refuse_indistinguishable(workspace: Workspace, assessment: Assessment) -> None:
     """A second assessment of one country, period and checklist needs a title of its own."""
-    twins = workspace.twins(assessment)
-    title = assessment.title.strip()
-    clash = [path for path, other in twins if other.casefold() == title.casefold()]
-    if not clash:
+    twin = workspace.twin_of(assessment)
+    if twin is None:
         return
-    what = f"{assessment.country.code} {assessment.period}"
+    what = f"{assessment.country.code} {assessment.period} of {assessment.checklist.id}"
+    title = assessment.title.strip()
     if title:
         raise DecalogueError(
-            f"decalogue new: {display_path(clash[0])} is already {what} titled {title!r}; "
+            f"decalogue new: {display_path(twin)} is already {what} titled {title!r}; "
             "give another --title to tell them apart"
         )
     raise DecalogueError(
-        f"decalogue new: the workspace already has {what} of {assessment.checklist.id} "
-        f"({display_path(twins[0][0])}); give --title to tell them apart (e.g. --title "
-        '"Group B" for a workshop group)'
+        f"decalogue new: the workspace already has {what} ({display_path(twin)}); give "
+        '--title to tell them apart (e.g. --title "Group B" for a workshop group)'
     )
 
 

@@ -112,23 +112,24 @@ class Workspace:
                     found.append(path)
         return found
 
-    def twins(self, assessment: Assessment) -> list[tuple[Path, str]]:
-        """(file, title) of the readable assessments of the same country, period and checklist.
+    def twin_of(self, assessment: Assessment) -> Path | None:
+        """A file of the same country, period and checklist with the same title, if any.
 
-        A second one of those needs a title that tells it apart (four groups of one
-        workshop would otherwise list as four identical lines).
+        A second assessment of those needs a title of its own (four groups of one workshop
+        would otherwise list as four identical lines); the front ends ask for one.
         """
-        found = []
+        title = assessment.title.strip().casefold()
         for path in self.files():
             with suppress(DecalogueError):
                 other = read(path).assessment
-                if (other.country.code, other.period, other.checklist.id) == (
+                same = (other.country.code, other.period, other.checklist.id) == (
                     assessment.country.code,
                     assessment.period,
                     assessment.checklist.id,
-                ):
-                    found.append((path, other.title.strip()))
-        return found
+                )
+                if same and other.title.strip().casefold() == title:
+                    return path
+        return None
 
     def summaries(self, *, scorecards: bool = False) -> list[Summary]:
         """One line per file; scorecards are listed (as such) only when `scorecards`."""

@@ -29,6 +29,9 @@ from decalogue.tui.display import GLYPH_FLAG, assemble, figure, literal, safe_li
 from decalogue.tui.screens.dialogs import ConfirmDialog, TextPrompt
 from decalogue.tui.served import action_allowed, paths_fixed
 
+#: Widest title shown (a workshop group's name, "Group A").
+TITLE = 24
+
 #: Marks a row selected for compare or workshop (issue 5).
 GLYPH_SELECTED = "✔"
 
@@ -42,6 +45,7 @@ EMPTY = (
 COLUMNS: tuple[tuple[str, str], ...] = (
     ("country", "Country"),
     ("period", "Period"),
+    ("title", "Title"),
     ("progress", "Progress"),
     ("score", "Score"),
     ("flagged", GLYPH_FLAG),
@@ -56,6 +60,7 @@ def _sort_key(column: str, summary: Summary) -> tuple[int, object]:
     value: object = {
         "country": summary.country_name.casefold(),
         "period": summary.period,
+        "title": summary.own_title.casefold(),
         "checklist": summary.checklist_id,
         "progress": summary.coverage,
         "score": -1.0 if summary.overall is None else summary.overall,
@@ -230,13 +235,18 @@ class HomeScreen(Screen[None]):
         )
         if self.sort_reverse:  # unreadable files stay last
             ordered.sort(key=lambda s: s.error is not None)
-        rows = [(summary, self._cells(summary)) for summary in ordered]
+        columns = self.columns()
+        keys = [key for key, _ in columns]
+        rows = [
+            (summary, [cell for key, cell in self._cells(summary) if key in keys])
+            for summary in ordered
+        ]
         for summary, cells in rows:
             if summary.path in self.selected:
                 cells[0] = Text(f"{GLYPH_SELECTED} ") + cells[0]
         # Widths measured here, not on the table's idle: the header and rows agree at once.
         table.clear(columns=True)
-        for index, (key, heading) in enumerate(COLUMNS):
+        for index, (key, heading) in enumerate(columns):
             arrow = (" ▼" if self.sort_reverse else " ▲") if key == self.sort_column else ""
             label = heading + arrow
             width = max([len(label), *(cells[index].cell_len for _, cells in rows)])
@@ -253,32 +263,43 @@ class HomeScreen(Screen[None]):
         if not empty:
             table.focus()
 
+    def columns(self) -> tuple[tuple[str, str], ...]:
+        """COLUMNS; the title's only when an assessment here has one (groups of a workshop)."""
+        if any(s.own_title for s in self.summaries if not s.error):
+            return COLUMNS
+        return tuple(c for c in COLUMNS if c[0] != "title")
+
     @staticmethod
-    def _cells(summary: Summary) -> list[Text]:
+    def _cells(summary: Summary) -> list[tuple[str, Text]]:
+        """(column key, cell) for every column of COLUMNS."""
         if summary.error:
-            return [
+            cells = [
                 Text("⚠ unreadable", style="bold"),
                 Text(safe_line(summary.path.name)),
                 Text(""),
                 Text(""),
                 Text(""),
                 Text(""),
+                Text(""),
                 Text(_short_error(summary)),
             ]
+            return list(zip((key for key, _ in COLUMNS), cells, strict=True))
         answered = (
             f"{summary.answered}/{summary.total} {summary.coverage:.0f}%"
             if summary.total
             else f"{summary.answered} answered"
         )
-        return [
+        cells = [
             Text(safe_line(f"{summary.country_name} ({summary.country_code})")),
             Text(safe_line(summary.period)),
+            Text(shorten(summary.own_title, TITLE)),
             Text(answered, justify="right"),
             Text(figure(summary.overall), justify="right"),
             Text(str(summary.flagged) if summary.flagged else "", justify="right"),
             Text(when(summary.updated)),
             Text(safe_line(f"{summary.checklist_id} {summary.checklist_version}")),
         ]
+        return list(zip((key for key, _ in COLUMNS), cells, strict=True))
 
     def current_path(self) -> Path | None:
         table = self.query_one(DataTable)
@@ -298,8 +319,8 @@ class HomeScreen(Screen[None]):
         return summary
 
     def action_sort(self) -> None:
-        keys = [key for key, _ in COLUMNS]
-        index = keys.index(self.sort_column)
+        keys = [key for key, _ in self.columns()]
+        index = keys.index(self.sort_column) if self.sort_column in keys else -1
         self.sort_column = keys[(index + 1) % len(keys)]
         self.sort_reverse = self.sort_column in ("updated", "score", "progress", "flagged")
         self._fill()

@@ -85,6 +85,11 @@ class NewAssessmentScreen(Screen[Path | None]):
                 value=options[0][1] if options else Select.NULL,
                 id="checklist",
             )
+            yield Label(
+                "Title (optional; needed for a second assessment of one country and period, "
+                "e.g. a workshop group: Group B)"
+            )
+            yield Input(placeholder="e.g. Group B", id="title")
             yield Label("Assessor (optional: your name; recorded with every change)")
             yield Input(
                 placeholder="e.g. A. Official", id="assessor", value=self.context.user or ""
@@ -247,17 +252,33 @@ class NewAssessmentScreen(Screen[Path | None]):
             name,
             self.query_one("#period", Input).value.strip(),
             self.query_one("#assessor", Input).value.strip(),
+            title=self.query_one("#title", Input).value.strip(),
         )
 
     @work(thread=True, exclusive=True, group="create")
     def _create(
-        self, checklist_path: Path, code: str, name: str | None, period: str, assessor: str
+        self,
+        checklist_path: Path,
+        code: str,
+        name: str | None,
+        period: str,
+        assessor: str,
+        *,
+        title: str,
     ) -> None:
         try:
             checklist = self.context.load_checklist(checklist_path)
             assessment = new_assessment(
-                checklist, code, period, country_name=name, assessor=assessor or None
+                checklist, code, period, country_name=name, assessor=assessor or None, title=title
             )
+            twin = self.context.workspace.twin_of(assessment)
+            if twin is not None:
+                what = f"{assessment.country.name} {assessment.period}"
+                raise DecalogueError(
+                    f"{twin.name} is already {what}"
+                    + (f" titled {title!r}" if title else "")
+                    + ": give a title that tells them apart (e.g. Group B)"
+                )
             stored = self.context.workspace.create(assessment)
         except DecalogueError as error:
             self.post_message(self.Failed(str(error)))
@@ -271,6 +292,8 @@ class NewAssessmentScreen(Screen[Path | None]):
     @on(Failed)
     def _failed(self, event: Failed) -> None:
         self.query_one("#create", Button).disabled = False
+        if "give a title" in event.error:
+            self.query_one("#title", Input).focus()
         self.notify(event.error, title="Not created", severity="error", timeout=10, markup=False)
 
     @on(Button.Pressed, "#cancel")

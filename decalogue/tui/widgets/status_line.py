@@ -10,7 +10,7 @@ from textual.widgets import Static
 from decalogue.model.assessment import Assessment
 from decalogue.model.checklist import Checklist
 from decalogue.model.scoring import GroupScore
-from decalogue.tui.display import assemble, figure
+from decalogue.tui.display import assemble, figure, shorten
 
 SaveState = Literal["saved", "unsaved", "saving", "error"]
 
@@ -37,10 +37,13 @@ class StatusLine(Static):
         country = assessment.country
         done = overall.answered + overall.not_applicable
         save = _SAVE_WORDS[state] + (f": {error}" if error else "")
+        title = assessment.title.strip()
+        named: list[str | tuple[str, str]] = [(shorten(title, 30), "bold"), " · "] if title else []
         self.update(
             assemble(
                 (f"{country.name} ({country.code})", "bold"),
                 f" · {assessment.period} · ",
+                *named,
                 f"coverage {overall.coverage:.0f}% ({done}/{overall.total})",
                 " · ",
                 ("overall ", ""),
