@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from decalogue.analysis.compare import Subject
+from decalogue.analysis.decisions import Resumable, latest_consensus
 from decalogue.analysis.workshop import (
     Group,
     WorkshopError,
@@ -63,6 +64,9 @@ class Gathered:
     groups: list[Group]
     checklist: Checklist
     notes: list[str]
+    resume: Resumable | None = None
+    """With `open_groups(resume=True)`: the newest consensus saved among the files, whose
+    decisions the workshop screen picks up (`analysis.decisions`)."""
 
 
 def read_all(paths: Sequence[Path], *, scorecards: bool = False) -> list[store.Stored]:
@@ -131,7 +135,11 @@ def open_files(paths: Sequence[Path], checklists: Checklists, *, scorecards: boo
 
 
 def open_groups(
-    paths: Sequence[Path], checklists: Checklists, output: Path | None = None
+    paths: Sequence[Path],
+    checklists: Checklists,
+    output: Path | None = None,
+    *,
+    resume: bool = False,
 ) -> Gathered:
     """A workshop's group files: folders expanded, earlier consensus files left out.
 
@@ -154,10 +162,16 @@ def open_groups(
     stored = read_all(files)
     named = {path.resolve() for path in paths if not path.is_dir()}
     notes: list[str] = []
-    for entry in [e for e in stored if is_consensus(e.assessment)]:
-        if entry.path.resolve() not in named:
-            notes.append(f"{display_path(entry.path)}: a consensus from an earlier merge, left out")
-            stored.remove(entry)
+    found = [
+        Resumable(e.path, e.assessment, e.fingerprint)
+        for e in stored
+        if is_consensus(e.assessment) and e.path.resolve() not in named
+    ]
+    resumed = latest_consensus(found) if resume else None
+    for left in found:
+        if left is not resumed:
+            notes.append(f"{display_path(left.path)}: a consensus from an earlier merge, left out")
+    stored = [e for e in stored if all(e.path != f.path for f in found)]
     if not stored:
         raise WorkshopError("no group files to read")
     groups = make_groups(
@@ -171,4 +185,4 @@ def open_groups(
         problems.extend(check_against(entry.assessment, checklist, display_path(entry.path)))
     if problems:
         raise AssessmentError(problems)
-    return Gathered(groups, checklist, notes + first.notes)
+    return Gathered(groups, checklist, notes + first.notes, resumed)

@@ -1,9 +1,11 @@
 """The presenter view: one item at a time, large and plain, for the room's projector.
 
 The question, the quote from its source (with the source's title and date),
-each group's level and note, the median and spread, and how long the room has
-spent on this item. Items come in the workshop's divergence order. Presentation
-clickers send page up / page down, so those keys move too.
+each group's level, note, finding and evidence, the median and spread, and the
+discussion timer: a count-down per item (5 minutes unless + and - change it;
+past zero it counts the overrun with a minus) and the time since the view opened.
+Items come in the workshop's divergence order. Presentation clickers send page
+up / page down, so those keys move too.
 """
 
 from __future__ import annotations
@@ -22,6 +24,10 @@ from textual.widgets import Digits, Footer, Static
 
 from decalogue.analysis.workshop import Decision, ItemSpread, Workshop, rule_decision
 from decalogue.tui.display import Part, assemble
+from decalogue.tui.screens.workshop_data import group_findings
+
+#: Discussion time per item, in seconds, until + or - changes it.
+BUDGET = 5 * 60.0
 
 
 def clock() -> float:
@@ -76,7 +82,25 @@ class PresenterScreen(Screen[str | None]):
             priority=True,
         ),
         Binding(
-            "t", "restart_timer", "Restart timer", id="presenter.timer", tooltip="Timer back to 0"
+            "t",
+            "restart_timer",
+            "Restart timer",
+            id="presenter.timer",
+            tooltip="This item's count-down back to the full time",
+        ),
+        Binding(
+            "plus,equals_sign",
+            "budget(1)",
+            "+1 min",
+            id="presenter.more-time",
+            tooltip="One more minute per item",
+        ),
+        Binding(
+            "minus",
+            "budget(-1)",
+            "-1 min",
+            id="presenter.less-time",
+            tooltip="One minute less per item",
         ),
         Binding("escape", "back", "Back", id="presenter.back", tooltip="Back to the workshop"),
     ]
@@ -95,6 +119,9 @@ class PresenterScreen(Screen[str | None]):
         self.spent: dict[str, float] = {}
         """Seconds spent on each item on earlier visits."""
         self._since = clock()
+        self._opened = self._since
+        self.budget = BUDGET
+        """Seconds of discussion per item, counted down."""
         self._ticker: Timer | None = None
 
     @property
@@ -105,6 +132,7 @@ class PresenterScreen(Screen[str | None]):
         with Horizontal(id="presenter-head"):
             yield Static(Content(""), id="presenter-where")
             yield Digits("00:00", id="presenter-timer")
+        yield Static(Content(""), id="presenter-clock")
         with VerticalScroll(id="presenter-body"):
             yield Static(Content(""), id="presenter-text")
         yield Footer()
@@ -119,8 +147,26 @@ class PresenterScreen(Screen[str | None]):
     def elapsed(self) -> float:
         return self.spent.get(self.item.item_id, 0.0) + clock() - self._since
 
+    def remaining(self) -> float:
+        """Seconds left of this item's discussion time; negative past it."""
+        return self.budget - self.elapsed()
+
+    def timer_text(self) -> str:
+        """The timer in words, beside the digits (never colour alone)."""
+        left = self.remaining()
+        now = (
+            f"{minutes(left)} left of {minutes(self.budget)} for this item"
+            if left >= 0
+            else f"time is up: {minutes(-left)} over {minutes(self.budget)}"
+        )
+        return f"⏱ {now} · {minutes(clock() - self._opened)} in all"
+
     def _tick(self) -> None:
-        self.query_one("#presenter-timer", Digits).update(minutes(self.elapsed()))
+        left = self.remaining()
+        self.query_one("#presenter-timer", Digits).update(
+            minutes(left) if left >= 0 else "-" + minutes(-left)
+        )
+        self.query_one("#presenter-clock", Static).update(Content(self.timer_text()))
 
     def _show(self) -> None:
         checklist = self.workshop.checklist
@@ -163,6 +209,7 @@ class PresenterScreen(Screen[str | None]):
                 note = (answer.response.na_reason + " " + note).strip()
             if note:
                 parts += [f"{'':<{width}}  {' '.join(note.split())}", "\n"]
+            parts += [f"{'':<{width}}  {line}\n" for line in group_findings(answer)]
         median = "–" if spread.median is None else f"{spread.median:g}"
         gap = "–" if spread.spread is None else str(spread.spread)
         status = "≠ conflict" if spread.conflict else "= within one level"
@@ -192,6 +239,10 @@ class PresenterScreen(Screen[str | None]):
 
     def action_previous(self) -> None:
         self._move(-1)
+
+    def action_budget(self, step: int) -> None:
+        self.budget = max(60.0, min(60.0 * 60, self.budget + 60.0 * step))
+        self._tick()
 
     def action_restart_timer(self) -> None:
         self.spent.pop(self.item.item_id, None)

@@ -13,9 +13,8 @@ decisions in its history, and writes it with the store, never over a file.
 
 from __future__ import annotations
 
-import getpass
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import ClassVar
 
@@ -29,6 +28,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
+from decalogue.analysis.decisions import decisions_from
 from decalogue.analysis.workshop import (
     Decision,
     Group,
@@ -47,38 +47,16 @@ from decalogue.storage import store
 from decalogue.storage.checklists import Checklists
 from decalogue.tui.context import Context, app_context
 from decalogue.tui.display import Part, assemble, safe, safe_line, shorten
+from decalogue.tui.screens.workshop_data import (
+    answer_text,
+    decision_text,
+    group_findings,
+    login,
+)
 from decalogue.tui.tables import fill_table
 
 TITLE = 44
 NAME = 10
-
-
-# --------------------------------------------------------------------------- decisions
-
-
-def decision_text(decision: Decision, na_label: str) -> str:
-    """For the table: "= 2", "✎ 3", "⊘ N/A", "≠ open" (trainer's decisions carry ✎)."""
-    mark = "✎ " if decision.by_trainer else ""
-    if decision.kind == "level":
-        return f"{mark or '= '}{decision.level}"
-    if decision.kind == "na":
-        return f"{mark or '⊘ '}{na_label}"
-    if not mark and decision.reason:
-        return "– open"
-    return f"{mark or '≠ '}open"
-
-
-def answer_text(level: int | None, not_applicable: bool, na_label: str) -> str:
-    if not_applicable:
-        return f"⊘ {na_label}"
-    return "○ –" if level is None else f"● {level}"
-
-
-def _login() -> str:
-    try:
-        return getpass.getuser()
-    except (OSError, KeyError, ImportError):
-        return "trainer"
 
 
 # --------------------------------------------------------------------------- screen
@@ -130,6 +108,20 @@ class WorkshopScreen(Screen[None]):
             "Present",
             id="workshop.present",
             tooltip="Presenter view (projector) from the highlighted item",
+        ),
+        Binding(
+            "w",
+            "rationale",
+            "Why",
+            id="workshop.why",
+            tooltip="Note why the room decided so (the rationale, kept with the decision)",
+        ),
+        Binding(
+            "r",
+            "reload",
+            "Reload",
+            id="workshop.reload",
+            tooltip="Read the folder again: a group's file added since joins the table",
         ),
         Binding("s", "save", "Save", id="workshop.save", tooltip="Save the consensus assessment"),
         Binding("escape", "back", "Back", id="workshop.back", tooltip="Leave the workshop"),
@@ -196,7 +188,7 @@ class WorkshopScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="workshop")
     def _load(self, paths: list[Path], checklists: Checklists) -> None:
         try:
-            self.post_message(self.Ready(open_groups(paths, checklists)))
+            self.post_message(self.Ready(open_groups(paths, checklists, resume=True)))
         except DecalogueError as error:
             self.post_message(self.Failed(str(error)))
 
@@ -213,12 +205,34 @@ class WorkshopScreen(Screen[None]):
     @on(Ready)
     def _ready(self, event: Ready) -> None:
         gathered = event.gathered
+        before = {g.name for g in self.groups}
+        reloading = self.workshop is not None
         self.groups, self.notes = gathered.groups, gathered.notes
         try:
             self.workshop = aggregate(gathered.groups, gathered.checklist)
         except DecalogueError as error:
             self._failed(self.Failed(str(error)))
             return
+        resume = gathered.resume
+        if resume is not None and self.saved_path is None:
+            self.decisions = decisions_from(resume.assessment, self.workshop)
+            self.saved_path, self._fingerprint = resume.path, resume.fingerprint
+            self.notify(
+                f"Resumed {len(self.decisions)} decision(s) from {resume.path.name}; "
+                "s saves to it.",
+                markup=False,
+            )
+        if reloading:
+            joined = [g.name for g in self.groups if g.name not in before]
+            self.notify(
+                safe(
+                    f"{len(self.groups)} groups"
+                    + (f"; joined: {', '.join(joined)}" if joined else "; no new group")
+                ),
+                markup=False,
+            )
+            if joined:
+                self._unsaved = True
         self._fill()
         self._show_title()
         table = self.query_one(DataTable)
@@ -370,12 +384,19 @@ class WorkshopScreen(Screen[None]):
                 note = (answer.response.na_reason + " " + note).strip()
             if note:
                 parts += [f"{'':<{width}}  {' '.join(note.split())}", "\n"]
+            parts += [f"{'':<{width}}  {line}\n" for line in group_findings(answer)]
         self.query_one("#workshop-detail", Static).update(assemble(*parts))
 
     @staticmethod
     def _decision_words(decision: Decision, checklist: Checklist) -> str:
         scale = checklist.scale
-        who = " (decided by the trainer)" if decision.by_trainer else " (by the rule)"
+        who = (
+            f" (decided by {decision.by or 'the trainer'})"
+            if decision.by_trainer
+            else " (by the rule)"
+        )
+        if decision.rationale:
+            who += f" · why: {' '.join(decision.rationale.split())}"
         if decision.kind == "level":
             assert decision.level is not None
             return f"{decision.level} {scale.label(decision.level)}{who}"
@@ -391,12 +412,49 @@ class WorkshopScreen(Screen[None]):
 
     # -- deciding
 
+    def facilitator(self) -> str:
+        """Who decides: the name given with --user (the teams identity), else the login."""
+        return self.context.user or login()
+
     def _decide(self, decision: Decision) -> None:
         item = self.current()
         if item is None:
             return
-        self.decisions[item.item_id] = decision
+        previous = self.decisions.get(item.item_id)
+        rationale = decision.rationale or (previous.rationale if previous else "")
+        self.decisions[item.item_id] = replace(decision, by=self.facilitator(), rationale=rationale)
         self._changed()
+
+    def action_rationale(self) -> None:
+        item = self.current()
+        if item is None:
+            return
+        from decalogue.tui.screens.dialogs import TextPrompt
+
+        current = self.decision(item)
+
+        def done(text: str | None) -> None:
+            if text is None:
+                return
+            base = self.decisions.get(item.item_id) or replace(rule_decision(item), by_trainer=True)
+            self.decisions[item.item_id] = replace(
+                base, rationale=text.strip(), by=self.facilitator()
+            )
+            self._changed()
+
+        self.app.push_screen(
+            TextPrompt(
+                f"{item.item_id}: why did the room decide so? (kept with the decision, with "
+                f"your name, {self.facilitator()}; shown in the workshop report)",
+                current.rationale,
+                ok="Keep",
+                check=lambda text: None,
+            ),
+            done,
+        )
+
+    def action_reload(self) -> None:
+        self._load(self.paths, self.context.checklist_resolver)
 
     def action_decide(self, level: int) -> None:
         workshop = self.workshop
@@ -534,7 +592,7 @@ class WorkshopScreen(Screen[None]):
     def _save(self, path: Path, expected: str | None) -> None:
         workshop = self.workshop
         assert workshop is not None
-        user = self.context.user or _login()
+        user = self.context.user or login()
         try:
             # Saving again: the core keeps the file's identity, so it stays one assessment.
             previous = store.read(path).assessment if expected is not None else None
