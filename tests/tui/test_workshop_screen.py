@@ -304,7 +304,7 @@ async def test_not_applicable_asks_why_and_keeps_the_groups_reasons(
         )
         await pilot.press("enter")
         assert row(screen, "PR-04")[-1] == "✎ N/A"
-        assert "decided by the trainer" in shown(screen, "#workshop-detail")
+        assert "decided by Tester" in shown(screen, "#workshop-detail")  # the facilitator
 
 
 async def test_leaving_with_unsaved_decisions_asks_first(
@@ -383,21 +383,21 @@ async def test_presenter_shows_one_item_at_a_time_with_its_source_and_the_groups
             assert line in text
         assert "The law grants care to all identified victims." in text
         assert "Median 2   Spread 3   ≠ conflict" in text
-        assert presenter.query_one(Digits).value == "00:00"
+        assert presenter.query_one(Digits).value == "05:00"  # the count-down per item
 
         _frozen_timer[0] += 75
         presenter._tick()
-        assert presenter.query_one(Digits).value == "01:15"
+        assert presenter.query_one(Digits).value == "03:45"
         await pilot.press("right")
         assert "Item 2 of 7" in shown(presenter, "#presenter-where")
-        assert presenter.query_one(Digits).value == "00:00"
+        assert presenter.query_one(Digits).value == "05:00"
         await pilot.press("pagedown", "pagedown", "pageup")
         assert "Item 3 of 7" in shown(presenter, "#presenter-where")
         await pilot.press("left", "left")
         assert "Item 1 of 7" in shown(presenter, "#presenter-where")
-        assert presenter.query_one(Digits).value == "01:15"  # time on an item adds up
+        assert presenter.query_one(Digits).value == "03:45"  # time on an item adds up
         await pilot.press("t")
-        assert presenter.query_one(Digits).value == "00:00"
+        assert presenter.query_one(Digits).value == "05:00"
         await pilot.press("left")  # already the first: stays
         assert "Item 1 of 7" in shown(presenter, "#presenter-where")
         await pilot.press("space", "space", "escape")

@@ -1,0 +1,226 @@
+"""A workshop that lasts: resumed decisions, a late group, the room's reasons, the timer.
+
+Exampleland (XX) and its groups are fictional; the levels are made up.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from textual.widgets import DataTable, Digits, Input, Label
+
+from decalogue.analysis.workshop import (
+    DECISION,
+    Decision,
+    aggregate,
+    apply_decisions,
+    build_consensus,
+    make_groups,
+)
+from decalogue.model.assessment import Answer, Evidence, new_assessment
+from decalogue.model.checklist import Checklist
+from decalogue.storage import store
+from decalogue.tui.screens.dialogs import TextPrompt
+from decalogue.tui.screens.home import HomeScreen
+from decalogue.tui.screens.presenter import PresenterScreen
+from tests.tui.conftest import AppFactory
+from tests.tui.test_workshop_screen import (
+    SIZE,
+    go_to,
+    open_workshop,
+    row,
+    settle,
+    shown,
+    write_groups,
+)
+
+
+@pytest.fixture(autouse=True)
+def _frozen_timer(monkeypatch: pytest.MonkeyPatch) -> list[float]:
+    now = [1000.0]
+    monkeypatch.setattr("decalogue.tui.screens.presenter.clock", lambda: now[0])
+    return now
+
+
+@pytest.fixture
+def three_groups(tmp_path: Path, checklist: Checklist) -> list[Path]:
+    return write_groups(tmp_path / "groups", checklist)
+
+
+def save_consensus(folder: Path, checklist: Checklist, decisions: dict[str, Decision]) -> Path:
+    """A consensus saved in the groups' folder, as the screen or `merge` would."""
+    entries = [(store.read(p).assessment, p.name, "") for p in sorted(folder.glob("*.json"))]
+    made = make_groups(entries)
+    consensus = build_consensus(made, checklist).assessment
+    apply_decisions(consensus, aggregate(made, checklist), decisions, "someone")
+    path = folder / "XX-2025-consensus.json"
+    store.create(path, consensus)
+    return path
+
+
+async def test_the_workshop_resumes_the_saved_decisions_with_who_and_why(
+    make_app: AppFactory, tmp_path: Path, checklist: Checklist
+) -> None:
+    folder = tmp_path / "room"
+    write_groups(folder, checklist)
+    saved = save_consensus(
+        folder,
+        checklist,
+        {"PR-02": Decision("level", 3, by_trainer=True, rationale="law and practice", by="Ana")},
+    )
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_workshop(pilot, [folder])
+        assert [g.name for g in screen.groups] == ["Group A", "Group B", "Group C"]
+        assert row(screen, "PR-02")[-1] == "✎ 3"
+        assert "saved to XX-2025-consensus.json" in shown(screen, "#workshop-title")
+        await go_to(pilot, screen, "PR-02")
+        detail = shown(screen, "#workshop-detail")
+        assert "decided by Ana" in detail and "why: law and practice" in detail
+        await go_to(pilot, screen, "PR-01")
+        await pilot.press("2", "s")  # saves to the same file, no prompt
+        await settle(pilot)
+        assert not isinstance(app.screen, TextPrompt)
+        again = store.read(saved).assessment
+        assert again.responses["PR-02"].level == 3 and again.responses["PR-01"].level == 2
+        kept = [c for c in again.history if c.field == DECISION and c.item == "PR-02"]
+        assert kept and kept[-1].by == "Ana" and kept[-1].new["rationale"] == "law and practice"
+
+
+async def test_a_late_group_joins_on_reload_and_columns_follow_group_names(
+    make_app: AppFactory, tmp_path: Path, checklist: Checklist
+) -> None:
+    folder = tmp_path / "room"
+    paths = write_groups(folder, checklist)
+    paths[0].rename(folder / "z.json")  # Group A's file sorts last by name: the column does not
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_workshop(pilot, [folder])
+        await go_to(pilot, screen, "PR-02")
+        await pilot.press("3")
+        labels = [str(c.label) for c in screen.query_one(DataTable).columns.values()]
+        assert labels[3:6] == ["Group A", "Group B", "Group C"]
+        late = new_assessment(checklist, "XX", "2025", country_name="Exampleland", title="Group D")
+        late.apply("PR-02", "answer", Answer(level=0), "D")
+        store.create(folder / "d-late.json", late)
+        await pilot.press("r")
+        await settle(pilot)
+        labels = [str(c.label) for c in screen.query_one(DataTable).columns.values()]
+        assert labels[3:7] == ["Group A", "Group B", "Group C", "Group D"]
+        assert row(screen, "PR-02")[6] == "● 0"
+        assert row(screen, "PR-02")[-1] == "✎ 3"  # the room's decision survives the reload
+
+
+async def test_the_room_says_why_and_the_facilitator_is_named(
+    make_app: AppFactory, three_groups: list[Path], workspace: Path
+) -> None:
+    app = make_app(user="Bo Facilitator")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_workshop(pilot, three_groups)
+        await go_to(pilot, screen, "PR-02")
+        await pilot.press("3", "w")
+        await settle(pilot)
+        prompt = app.screen
+        assert isinstance(prompt, TextPrompt)
+        prompt.query_one(Input).value = "The law covers every identified victim."
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "why: The law covers every identified victim." in shown(screen, "#workshop-detail")
+        assert "decided by Bo Facilitator" in shown(screen, "#workshop-detail")
+        await pilot.press("s")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        consensus = store.read(workspace / "XX-2025-consensus.json").assessment
+        decided = [c for c in consensus.history if c.field == DECISION]
+        assert [(c.item, c.by, c.new["rationale"]) for c in decided] == [
+            ("PR-02", "Bo Facilitator", "The law covers every identified victim.")
+        ]
+
+
+async def test_group_findings_and_evidence_show_in_workshop_and_presenter(
+    make_app: AppFactory, tmp_path: Path, checklist: Checklist
+) -> None:
+    folder = tmp_path / "room"
+    paths = write_groups(folder, checklist)
+    group_b = store.read(paths[1])
+    assessment = group_b.assessment
+    assessment.apply("PR-02", "finding", "Extend care to unidentified victims.", "B")
+    assessment.apply("PR-02", "evidence", [Evidence(description="Health Act s. 12", link="")], "B")
+    assessment.apply("PR-02", "flagged", True, "B")
+    store.save(paths[1], assessment, group_b.fingerprint)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_workshop(pilot, [folder])
+        await go_to(pilot, screen, "PR-02")
+        for text in (shown(screen, "#workshop-detail"),):
+            assert "finding: Extend care to unidentified victims." in text
+            assert "evidence: Health Act s. 12" in text and "⚑ flagged for review" in text
+        await pilot.press("p")
+        await pilot.pause()
+        text = shown(app.screen, "#presenter-text")  # type: ignore[arg-type]
+        assert "finding: Extend care to unidentified victims." in text
+        assert "evidence: Health Act s. 12" in text
+
+
+async def test_presenter_counts_down_each_item_and_the_time_in_all(
+    make_app: AppFactory, three_groups: list[Path], _frozen_timer: list[float]
+) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_workshop(pilot, three_groups)
+        await pilot.press("p")
+        await pilot.pause()
+        presenter = app.screen
+        assert isinstance(presenter, PresenterScreen)
+        assert presenter.query_one(Digits).value == "05:00"
+        _frozen_timer[0] += 75
+        presenter._tick()
+        assert presenter.query_one(Digits).value == "03:45"
+        assert "03:45 left of 05:00 for this item · 01:15 in all" in shown(
+            presenter, "#presenter-clock"
+        )
+        await pilot.press("right")
+        assert presenter.query_one(Digits).value == "05:00"  # a fresh count-down per item
+        _frozen_timer[0] += 320
+        presenter._tick()
+        assert presenter.query_one(Digits).value == "-00:20"
+        assert "time is up: 00:20 over 05:00" in shown(presenter, "#presenter-clock")
+        assert "06:35 in all" in shown(presenter, "#presenter-clock")
+        await pilot.press("plus")
+        assert presenter.query_one(Digits).value == "00:40"
+        await pilot.press("minus", "minus")
+        assert presenter.budget == 240.0
+
+
+async def test_a_long_prompt_wraps_inside_its_dialog(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        words = "Save the consensus: a new assessment file; relative names go to the workspace "
+        app.push_screen(TextPrompt(words * 2 + "END"))
+        await settle(pilot)
+        title = app.screen.query_one(".dialog-title", Label)
+        assert title.size.height >= 2  # wrapped, not cut at the border
+        assert "END" in str(title.render())
+
+
+async def test_home_and_assess_header_show_the_groups_titles(
+    make_app: AppFactory, workspace: Path, checklist: Checklist
+) -> None:
+    write_groups(workspace, checklist)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        home = app.screen
+        assert isinstance(home, HomeScreen)
+        table = home.query_one(DataTable)
+        assert "Title" in [str(c.label).split()[0] for c in table.columns.values()]
+        titles = sorted(str(table.get_row_at(i)[2].plain) for i in range(table.row_count))
+        assert titles == ["Group A", "Group B", "Group C"]
+        table.move_cursor(row=0)
+        await pilot.press("enter")
+        await settle(pilot)
+        header = str(app.screen.query_one("#status").visual)
+        assert "Exampleland (XX) · 2025 · Group" in header
