@@ -85,10 +85,7 @@ class NewAssessmentScreen(Screen[Path | None]):
                 value=options[0][1] if options else Select.NULL,
                 id="checklist",
             )
-            yield Label(
-                "Title (optional; needed for a second assessment of one country and period, "
-                "e.g. a workshop group: Group B)"
-            )
+            yield Label("Title (tells apart two of one country and period, e.g. Group B)")
             yield Input(placeholder="e.g. Group B", id="title")
             yield Label("Assessor (optional: your name; recorded with every change)")
             yield Input(
