@@ -224,3 +224,27 @@ async def test_home_and_assess_header_show_the_groups_titles(
         await settle(pilot)
         header = str(app.screen.query_one("#status").visual)
         assert "Exampleland (XX) · 2025 · Group" in header
+
+
+async def test_a_second_assessment_of_one_country_and_period_asks_for_a_title(
+    make_app: AppFactory, workspace: Path, checklist: Checklist
+) -> None:
+    first = new_assessment(checklist, "XX", "2025", country_name="Exampleland")
+    store.create(workspace / "XX-2025.json", first)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("n")
+        await pilot.pause()
+        form = app.screen
+        await pilot.press("X", "X", "tab", *"Exampleland", "tab", *"2025")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is form  # not created
+        assert app.focused is form.query_one("#title", Input)
+        assert sorted(p.name for p in workspace.glob("*.json")) == ["XX-2025.json"]
+        form.query_one("#title", Input).value = "Group B"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+    titles = sorted(store.read(p).assessment.title for p in workspace.glob("*.json"))
+    assert titles == ["", "Group B"]
