@@ -6,6 +6,7 @@ Exampleland (XX) is fictional; every level here is made up.
 from __future__ import annotations
 
 import json
+import shlex
 from pathlib import Path
 
 import pytest
@@ -21,6 +22,9 @@ from decalogue.analysis.workshop import (
     name_order,
 )
 from decalogue.cli import main
+from decalogue.roles import parse_group
+from decalogue.serve.auth import make_links
+from decalogue.serve.server import check_groups
 from decalogue.storage import store
 from tests.test_compare import MINI, assess, mini, run
 
@@ -95,7 +99,19 @@ def test_setup_makes_one_titled_file_per_group_and_says_how_to_serve(tmp_path: P
     ]
     titles = sorted(store.read(f).assessment.title for f in files)
     assert titles == ["Group A", "Group B", "Group C"]
-    assert "--group 'Group A=XX-2025-group-a.json'" in result.stdout
+    # The printed command and links are serve's: its token rules, its group checks.
+    command = next(line for line in result.stdout.splitlines() if "decalogue serve" in line)
+    words = shlex.split(command)
+    master = words[words.index("--token") + 1]
+    options = [parse_group(words[i + 1]) for i, w in enumerate(words) if w == "--group"]
+    assert [(o.name, o.file) for o in options] == [
+        ("Group B", "XX-2025-group-b.json"),
+        ("Group A", "XX-2025-group-a.json"),
+        ("Group C", "XX-2025-group-c.json"),
+    ]
+    check_groups(Path(words[words.index("--workspace") + 1]), options)
+    for link in make_links(master, [(o.name, o.file) for o in options]):
+        assert f"/?token={link.token}" in result.stdout
     again = run(
         "workshop", "setup", "room", "--groups", "Group A", "--country", "XX",
         "--country-name", "Exampleland", "--period", "2025", cwd=tmp_path,

@@ -58,6 +58,12 @@ def register(subparsers: Any) -> None:
     setup.add_argument("--country-name", metavar="NAME", help="required for codes such as XX")
     setup.add_argument("--period", required=True, metavar="P", help="e.g. 2025")
     setup.add_argument("--checklist", metavar="ID|PATH", help="default: the bundled checklist")
+    setup.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="the address `decalogue serve` will listen on (0.0.0.0: the room's network)",
+    )
+    setup.add_argument("--port", type=int, default=8000, help="its port (default: 8000)")
     setup.set_defaults(handler=run_setup)
 
     report = subparsers.add_parser(
@@ -123,7 +129,11 @@ def file_name(code: str, period: str, group: str) -> str:
 
 
 def run_setup(args: argparse.Namespace) -> int:
+    from decalogue.roles import parse_group
+
     names = group_names(args.groups)
+    if not 0 < args.port <= 65535:
+        raise DecalogueError(f"--port {args.port}: give a port from 1 to 65535")
     checklist = load_checklist(args.checklist)
     folder: Path = args.folder
     made = [
@@ -137,6 +147,8 @@ def run_setup(args: argparse.Namespace) -> int:
         raise DecalogueError(
             "--groups: two names give the same file name; make them differ in letters or digits"
         )
+    for name, path in zip(names, files, strict=True):
+        parse_group(f"{name}={path.name}")  # serve's own rules for a group's name and file
     taken = [f for f in files if f.exists()]
     if taken:
         raise DecalogueError(
@@ -156,17 +168,37 @@ def run_setup(args: argparse.Namespace) -> int:
     )
     for name, path in zip(names, files, strict=True):
         print(f"  {name}: {path.name}")
-    groups = " ".join(
-        f"--group {shlex.quote(f'{name}={path.name}')}"
-        for name, path in zip(names, files, strict=True)
-    )
-    print(
-        "Serve it to the room (each group's link opens its own file only; the links are "
-        "printed when the server starts):\n"
-        f"  decalogue serve --workspace {shlex.quote(str(folder))} {groups}"
-    )
-    print(f"Then: decalogue workshop {shlex.quote(str(folder))}   (the trainer's screen)")
+    print_links(folder, [(name, path.name) for name, path in zip(names, files, strict=True)], args)
     return 0
+
+
+def print_links(folder: Path, groups: list[tuple[str, str]], args: argparse.Namespace) -> None:
+    """The `decalogue serve` command and the links it will answer, one per group.
+
+    The links come from serve's own token rules (`serve.auth.make_links`): a fixed
+    --token in the command makes the server answer exactly these links.
+    """
+    from decalogue.roles import Role
+    from decalogue.serve.auth import make_links, new_token
+    from decalogue.serve.server import shown_host
+
+    master = new_token()
+    host = shown_host(args.host)
+    url = f"http://{f'[{host}]' if ':' in host else host}:{args.port}"
+    command = ["decalogue", "serve", "--workspace", str(folder.resolve()), "--token", master]
+    if (args.host, args.port) != ("127.0.0.1", 8000):
+        command += ["--host", args.host, "--port", str(args.port)]
+    for name, file in groups:
+        command += ["--group", f"{name}={file}"]
+    print("Start the server with (the links below work while it runs):")
+    print("  " + shlex.join(command))
+    print("Links to hand out (each group's opens its own file only):")
+    notes = {Role.FACILITATOR: " - yours: keep it to yourself", Role.VIEWER: " - the projector"}
+    for link in make_links(master, groups):
+        role = link.served.role
+        who = f"{link.served.user} ({link.served.file})" if role is Role.GROUP else role.value
+        print(f"  {who}{notes.get(role, '')}: {url}/?token={link.token}")
+    print(f"Trainer's screen without a browser: decalogue workshop {shlex.quote(str(folder))}")
 
 
 # --------------------------------------------------------------------------- report
