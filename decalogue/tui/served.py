@@ -38,6 +38,7 @@ REFUSED: dict[Role, frozenset[str]] = {
             "workshop.leave_open",
             "workshop.undo",
             "workshop.save",
+            "workshop.rationale",
         }
     ),
 }
