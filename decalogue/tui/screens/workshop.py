@@ -50,8 +50,8 @@ from decalogue.tui.display import Part, assemble, safe, safe_line, shorten
 from decalogue.tui.screens.workshop_data import (
     answer_text,
     decision_text,
+    facilitator_name,
     group_findings,
-    login,
 )
 from decalogue.tui.tables import fill_table
 
@@ -414,7 +414,7 @@ class WorkshopScreen(Screen[None]):
 
     def facilitator(self) -> str:
         """Who decides: the name given with --user (the teams identity), else the login."""
-        return self.context.user or login()
+        return facilitator_name(self.context.user)
 
     def _decide(self, decision: Decision) -> None:
         item = self.current()
@@ -592,7 +592,7 @@ class WorkshopScreen(Screen[None]):
     def _save(self, path: Path, expected: str | None) -> None:
         workshop = self.workshop
         assert workshop is not None
-        user = self.context.user or login()
+        user = self.facilitator()
         try:
             # Saving again: the core keeps the file's identity, so it stays one assessment.
             previous = store.read(path).assessment if expected is not None else None

@@ -6,12 +6,11 @@ consensus, whose decisions the screen resumes).
 
 from __future__ import annotations
 
-import getpass
-
 from decalogue.analysis.workshop import (
     Decision,
     GroupAnswer,
 )
+from decalogue.storage.profile import current_identity
 
 # --------------------------------------------------------------------------- decisions
 
@@ -52,8 +51,7 @@ def group_findings(answer: GroupAnswer) -> list[str]:
     return lines
 
 
-def login() -> str:
-    try:
-        return getpass.getuser()
-    except (OSError, KeyError, ImportError):
-        return "trainer"
+def facilitator_name(cli_user: str | None) -> str:
+    """Who decides: the person's name (--user, $DECALOGUE_USER, the profile), else the login."""
+    identity = current_identity(cli_user)
+    return identity.name or identity.account
