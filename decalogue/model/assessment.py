@@ -334,9 +334,6 @@ class Assessment(_Model):
 
     # -- reading
 
-    def response(self, item_id: str) -> Response | None:
-        return self.responses.get(item_id)
-
     def display_title(self) -> str:
         return self.title or f"{self.country.name} {self.period}"
 

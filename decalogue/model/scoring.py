@@ -277,7 +277,3 @@ class ScoreBoard:
         if group_id == OVERALL:
             return self.overall
         return self.sections.get(group_id) or self.pillars[group_id]
-
-
-def score(checklist: Checklist, responses: Mapping[str, Response]) -> ScoreBoard:
-    return ScoreBoard(checklist, responses)

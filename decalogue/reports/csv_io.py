@@ -61,11 +61,11 @@ COLUMNS = (
     "score",
     *IDENTITY,
 )
-#: Columns written for reading only; the import accepts them and ignores their values
-#: (the identity columns are checked against the assessment, `csv_checks`).
-#: `carried` says whether the answer is last period's, not yet confirmed (confirm it in the
-#: workbench or with `decalogue confirm`; changing the level in the CSV confirms it too).
-READ_ONLY = frozenset({"pillar", "section", "title", "level_label", "carried", "score", *IDENTITY})
+# pillar, section, title, level_label, carried and score are written for reading only; the
+# import accepts them and ignores their values (the identity columns are checked against the
+# assessment, `csv_checks`). `carried` says whether the answer is last period's, not yet
+# confirmed (confirm it in the workbench or with `decalogue confirm`; changing the level in
+# the CSV confirms it too).
 
 _FORMULA_START = frozenset("=+-@\t\r")
 _YES = frozenset({"yes", "y", "true", "1", "x"})

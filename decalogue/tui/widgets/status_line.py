@@ -27,13 +27,10 @@ class StatusLine(Static):
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(Content(""), id=id, markup=False)
-        self.save_state: SaveState = "saved"
-        self.save_error = ""
 
     def show_assessment(
         self, assessment: Assessment, overall: GroupScore, state: SaveState, error: str = ""
     ) -> None:
-        self.save_state, self.save_error = state, error
         country = assessment.country
         done = overall.answered + overall.not_applicable
         save = _SAVE_WORDS[state] + (f": {error}" if error else "")
