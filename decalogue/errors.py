@@ -6,9 +6,10 @@ so the CLI can print it as is and the TUI can show it in a notification.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -79,3 +80,34 @@ def display_path(path: Path | str) -> str:
         return str(path.resolve().relative_to(Path.cwd().resolve()))
     except (ValueError, OSError):
         return str(path)
+
+
+# --------------------------------------------------------------------------- pydantic's errors
+
+
+def plain_message(detail: Mapping[str, Any]) -> str:
+    """A pydantic error's message without pydantic's "Value error, " in front."""
+    return str(detail["msg"]).removeprefix("Value error, ")
+
+
+def validation_message(detail: Mapping[str, Any]) -> str:
+    """One pydantic error in a user's words, with the value it got when that is short."""
+    loc = tuple(detail["loc"])
+    if detail["type"] == "extra_forbidden":
+        return f"unknown field {loc[-1]!r}; check its spelling"
+    if detail["type"] == "missing":
+        return "required field is missing"
+    message = plain_message(detail)
+    value = detail.get("input")
+    if isinstance(value, (str, int, float, bool)):
+        shown = repr(value) if len(repr(value)) <= 60 else repr(value)[:57] + "..."
+        message += f" (got {shown})"
+    return message
+
+
+def field_path(loc: Iterable[int | str]) -> str:
+    """A pydantic location as a reader writes it: `pillars[0].sections[2].title`."""
+    path = ""
+    for part in loc:
+        path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else str(part))
+    return path

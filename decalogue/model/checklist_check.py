@@ -19,7 +19,7 @@ from typing import Any
 import tomli
 from pydantic import ValidationError
 
-from decalogue.errors import ChecklistError, Problem
+from decalogue.errors import ChecklistError, Problem, field_path, validation_message
 from decalogue.model.sources import Document, bundled_seeds, read_document
 from decalogue.model.toml_places import Places
 
@@ -57,7 +57,7 @@ class Located:
                 message,
                 line=place[0] if place else None,
                 column=place[1] if place else None,
-                field=_field_path(loc) or None,
+                field=field_path(loc) or None,
                 owner=f"{owner[0]} {owner[1]}" if owner else None,
             )
         )
@@ -168,22 +168,7 @@ def schema_problems(
         loc = tuple(detail["loc"])
         if detail["type"] == "extra_forbidden" or loc in merged:
             continue
-        if detail["type"] == "missing":
-            message = "required field is missing"
-        else:
-            message = str(detail["msg"]).removeprefix("Value error, ")
-            value = detail.get("input")
-            if isinstance(value, (str, int, float, bool)):
-                shown = repr(value) if len(repr(value)) <= 60 else repr(value)[:57] + "..."
-                message += f" (got {shown})"
-        found.report(message, loc)
-
-
-def _field_path(loc: Loc) -> str:
-    path = ""
-    for part in loc:
-        path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else str(part))
-    return path
+        found.report(validation_message(detail), loc)
 
 
 def _owner_of(raw: Any, loc: Loc) -> tuple[str, str] | None:

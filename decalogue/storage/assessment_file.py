@@ -19,6 +19,8 @@ from decalogue.errors import (
     Problem,
     decode_utf8,
     display_path,
+    field_path,
+    validation_message,
 )
 from decalogue.model.assessment import (
     SCHEMA_VERSION,
@@ -170,7 +172,7 @@ def _too_deep(raw: Any) -> tuple[int | str, ...] | None:
 
 def _too_deep_problem(origin: str, text: str = "", loc: tuple[int | str, ...] = ()) -> Problem:
     message = f"JSON nested too deeply (over {MAX_DEPTH} levels); an assessment needs about 6"
-    return Problem(origin, message, *_locate(text, loc), field=_field_path(loc) or None)
+    return Problem(origin, message, *_locate(text, loc), field=field_path(loc) or None)
 
 
 class _DuplicateKey(ValueError):
@@ -273,37 +275,18 @@ def _schema_problems(error: ValidationError, text: str, origin: str) -> list[Pro
     details = error.errors(include_url=False)
     for detail in details[:MAX_PROBLEMS]:
         loc = tuple(detail["loc"])
-        if detail["type"] == "extra_forbidden":
-            message = f"unknown field {loc[-1]!r}; check its spelling"
-        elif detail["type"] == "missing":
-            message = "required field is missing"
-        else:
-            message = detail["msg"].removeprefix("Value error, ")
-            value = detail.get("input")
-            if isinstance(value, (str, int, float, bool)) and not isinstance(value, dict):
-                shown = repr(value) if len(repr(value)) <= 60 else repr(value)[:57] + "..."
-                message += f" (got {shown})"
+        message = validation_message(detail)
         owner = None
         if len(loc) > 1 and loc[0] in _OWNERS:
             ident = loc[1]
             shown_id = ident + 1 if isinstance(ident, int) else _shown_key(ident)
             owner = f"{_OWNERS[str(loc[0])]} {shown_id}"
         line, column = _locate(text, loc)
-        problems.append(Problem(origin, message, line, column, field=_field_path(loc), owner=owner))
+        problems.append(Problem(origin, message, line, column, field=field_path(loc), owner=owner))
     if len(details) > MAX_PROBLEMS:
         more = len(details) - MAX_PROBLEMS
         problems.append(Problem(origin, f"and {more:,} more problems; fix these first"))
     return problems
-
-
-def _field_path(loc: tuple[int | str, ...]) -> str:
-    path = ""
-    for part in loc:
-        if isinstance(part, int):
-            path += f"[{part}]"
-        else:
-            path += f".{_shown_key(part)}" if path else _shown_key(part)
-    return path
 
 
 def _shown_key(key: str) -> str:
