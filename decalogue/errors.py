@@ -109,5 +109,14 @@ def field_path(loc: Iterable[int | str]) -> str:
     """A pydantic location as a reader writes it: `pillars[0].sections[2].title`."""
     path = ""
     for part in loc:
-        path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else str(part))
+        if isinstance(part, int):
+            path += f"[{part}]"
+        else:
+            path += f".{shown_key(part)}" if path else shown_key(part)
     return path
+
+
+def shown_key(key: str) -> str:
+    """A key as a message may show it: a hand-edited file's keys can hold terminal escapes."""
+    shown = key if key.isprintable() else repr(key)[1:-1]
+    return shown if len(shown) <= 60 else shown[:57] + "..."

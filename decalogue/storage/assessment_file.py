@@ -20,6 +20,7 @@ from decalogue.errors import (
     decode_utf8,
     display_path,
     field_path,
+    shown_key,
     validation_message,
 )
 from decalogue.model.assessment import (
@@ -90,7 +91,7 @@ def _load(data: bytes, origin: str) -> tuple[str, Any]:
             [
                 Problem(
                     origin,
-                    f"duplicate key {_shown_key(key)!r}: given twice in one object; keep one "
+                    f"duplicate key {shown_key(key)!r}: given twice in one object; keep one "
                     "(the other value would be lost)",
                     *_line_column(text, offset),
                 )
@@ -279,7 +280,7 @@ def _schema_problems(error: ValidationError, text: str, origin: str) -> list[Pro
         owner = None
         if len(loc) > 1 and loc[0] in _OWNERS:
             ident = loc[1]
-            shown_id = ident + 1 if isinstance(ident, int) else _shown_key(ident)
+            shown_id = ident + 1 if isinstance(ident, int) else shown_key(ident)
             owner = f"{_OWNERS[str(loc[0])]} {shown_id}"
         line, column = _locate(text, loc)
         problems.append(Problem(origin, message, line, column, field=field_path(loc), owner=owner))
@@ -287,12 +288,6 @@ def _schema_problems(error: ValidationError, text: str, origin: str) -> list[Pro
         more = len(details) - MAX_PROBLEMS
         problems.append(Problem(origin, f"and {more:,} more problems; fix these first"))
     return problems
-
-
-def _shown_key(key: str) -> str:
-    """A key as a message may show it: a hand-edited file's keys can hold terminal escapes."""
-    shown = key if key.isprintable() else repr(key)[1:-1]
-    return shown if len(shown) <= 60 else shown[:57] + "..."
 
 
 def _locate(text: str, loc: tuple[int | str, ...]) -> tuple[int | None, int | None]:
