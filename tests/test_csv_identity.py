@@ -14,7 +14,8 @@ import pytest
 from decalogue import reports
 from decalogue.model.assessment import Assessment, new_assessment
 from decalogue.model.checklist import Checklist
-from decalogue.reports.csv_io import COLUMNS, CsvImportError, read_edits
+from decalogue.reports.csv_import import CsvImportError, read_edits
+from decalogue.reports.csv_io import COLUMNS
 from decalogue.storage import store
 from decalogue.storage.checklists import load_checklist
 from tests.test_exports import SMALL, board_of, filled_assessment, run_cli, save_new

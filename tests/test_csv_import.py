@@ -14,18 +14,14 @@ from hypothesis import strategies as st
 from decalogue import reports
 from decalogue.model.assessment import Answer, Assessment, Evidence
 from decalogue.model.checklist import Checklist
-from decalogue.reports.csv_io import (
-    COLUMNS,
+from decalogue.reports.csv_import import (
     CsvImportError,
     apply_edits,
     assessment_applier,
-    format_evidence,
     import_csv,
-    parse_evidence,
-    protect,
     read_edits,
-    unprotect,
 )
+from decalogue.reports.csv_io import COLUMNS, format_evidence, parse_evidence, protect, unprotect
 from decalogue.session import Session
 from decalogue.storage import store
 from decalogue.storage.checklists import load_checklist

@@ -250,7 +250,7 @@ def test_csv_has_no_cell_a_spreadsheet_would_run(rendered: dict[str, str]) -> No
 
 def test_csv_round_trips_the_hostile_text(rendered: dict[str, str]) -> None:
     """Protection is a leading quote that the import removes again: the text is unchanged."""
-    from decalogue.reports.csv_io import read_edits
+    from decalogue.reports.csv_import import read_edits
 
     checklist = hostile_checklist()
     assessment = hostile_assessment(checklist)

@@ -13,7 +13,7 @@ from decalogue.cli.output import add_excel_option, emit
 from decalogue.cli.sessions import add_checklist_option, open_session
 from decalogue.errors import DecalogueError, display_path
 from decalogue.reports.csv_checks import change_line
-from decalogue.reports.csv_io import import_csv
+from decalogue.reports.csv_import import import_csv
 from decalogue.reports.text import printable
 
 

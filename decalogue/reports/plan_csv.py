@@ -18,7 +18,7 @@ from decalogue.errors import Problem, display_path
 from decalogue.model.actions import STATUS_WORDS, STATUSES, Action, new_action_id
 from decalogue.model.assessment import Assessment
 from decalogue.model.checklist import Checklist
-from decalogue.reports.csv_io import CsvImportError, _decode, _records
+from decalogue.reports.csv_import import CsvImportError, _decode, _records
 from decalogue.reports.plan import CSV_COLUMNS
 from decalogue.reports.text import one_line
 
