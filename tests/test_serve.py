@@ -379,6 +379,9 @@ async def test_even_a_killed_server_leaves_no_app_process_behind(served: Served)
         await browser.wait_for("Exampleland (XX)")
         apps = served.apps()
         assert len(apps) == 1
+        # Forked from the helper that has the app imported (not a new interpreter), and
+        # still the server's own child: the kernel's parent-death signal reaches it.
+        assert Path(f"/proc/{apps[0]}/comm").read_bytes().strip() == SESSION_NAME
         os.kill(served.process.pid, signal.SIGKILL)  # no chance to clean up
         served.process.wait(10)
         wait_until(lambda: not any(running(pid) for pid in apps), 30, "the orphaned app ends")
