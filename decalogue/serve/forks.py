@@ -30,6 +30,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
@@ -192,6 +193,18 @@ def name_helper() -> None:
         prctl(PR_SET_NAME, HELPER_NAME)
 
 
+@dataclass(frozen=True)
+class _Request:
+    """One session to start, as the helper received it."""
+
+    sock: socket.socket
+    server: int
+    fds: list[int]
+    environment: dict[str, str]
+    run: Callable[[], int]
+    prctl: Callable[..., int] | None
+
+
 def serve_forks(fd: int, run: Callable[[], int]) -> None:
     """The helper's loop: one double fork per request, until the server closes the socket.
 
@@ -209,9 +222,7 @@ def serve_forks(fd: int, run: Callable[[], int]) -> None:
             return
         try:
             environment = json.loads(message)["env"]
-            pid = _fork_session(
-                sock, server=server, fds=fds, environment=environment, run=run, prctl=prctl
-            )
+            pid = _fork_session(_Request(sock, server, fds, environment, run, prctl))
             reply: dict[str, Any] = {"pid": pid}
         except (OSError, ValueError, KeyError) as error:
             reply = {"error": str(error)}
@@ -221,17 +232,9 @@ def serve_forks(fd: int, run: Callable[[], int]) -> None:
         sock.send(json.dumps(reply).encode())
 
 
-def _fork_session(
-    sock: socket.socket,
-    *,
-    server: int,
-    fds: list[int],
-    environment: dict[str, str],
-    run: Callable[[], int],
-    prctl: Callable[..., int] | None,
-) -> int:
+def _fork_session(request: _Request) -> int:
     """Fork twice: the session's process is orphaned to the server (the subreaper)."""
-    if len(fds) != 3:
+    if len(request.fds) != 3:
         raise ValueError("three pipe ends expected")
     report, told = os.pipe()
     middle = os.fork()
@@ -241,9 +244,7 @@ def _fork_session(
             pid = os.fork()
             if pid == 0:
                 os.close(told)
-                _become_session(
-                    sock, server=server, fds=fds, environment=environment, run=run, prctl=prctl
-                )
+                _become_session(request)
             os.write(told, str(pid).encode())
         finally:
             os._exit(0)
@@ -254,16 +255,10 @@ def _fork_session(
     return int(text)
 
 
-def _become_session(
-    sock: socket.socket,
-    *,
-    server: int,
-    fds: list[int],
-    environment: dict[str, str],
-    run: Callable[[], int],
-    prctl: Callable[..., int] | None,
-) -> None:
+def _become_session(request: _Request) -> None:
     """In the session's process: its pipes, group, parent-death signal, environment; run."""
+    sock, server, fds, prctl = request.sock, request.server, request.fds, request.prctl
+    environment, run = request.environment, request.run
     code = 1
     try:
         if prctl is not None:
