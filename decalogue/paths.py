@@ -32,3 +32,13 @@ def crash_log_path() -> Path:
     from platformdirs import user_log_path
 
     return user_log_path(APP_NAME, appauthor=False) / "crash.log"
+
+
+def state_folder() -> Path:
+    """$DECALOGUE_STATE, or the per-user state folder: where the app keeps its own memory."""
+    configured = os.environ.get("DECALOGUE_STATE")
+    if configured:
+        return Path(configured).expanduser()
+    from platformdirs import user_state_path
+
+    return user_state_path(APP_NAME, appauthor=False)

@@ -12,8 +12,7 @@ from decalogue import reports
 from decalogue.cli.output import add_excel_option, emit
 from decalogue.cli.sessions import add_checklist_option, open_session
 from decalogue.errors import DecalogueError, display_path
-from decalogue.reports.csv_checks import change_line
-from decalogue.reports.csv_import import import_csv
+from decalogue.reports.csv_import import import_csv, summary_lines
 from decalogue.reports.text import printable
 
 
@@ -129,18 +128,9 @@ def _same_file(a: Path, b: Path) -> bool:
 def import_command(args: argparse.Namespace) -> int:
     session = open_session(args, args.by)
     result = import_csv(session, args.csv, dry_run=args.dry_run, force=args.force)
-    shown_csv = display_path(args.csv)
-    shown_file = display_path(args.file)
-    for difference in result.differences:
-        print(printable(change_line(difference)))
     for warning in result.warnings:
         print(printable(f"warning: {warning}"), file=sys.stderr)
-    count = result.items_changed
-    items = f"{count} item{'s' if count != 1 else ''}"
-    if not result.edits:
-        print(f"{shown_csv}: no changes; {shown_file} left as it was")
-    elif args.dry_run:
-        print(f"{shown_csv}: {items} would change; nothing saved (--dry-run)")
-    else:
-        print(f"{shown_csv}: {items} changed; saved {shown_file}")
+    shown = (display_path(args.csv), display_path(args.file))
+    for line in summary_lines(result, *shown, dry_run=args.dry_run):
+        print(printable(line))
     return 0

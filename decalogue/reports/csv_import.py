@@ -25,6 +25,7 @@ from decalogue.model.checklist import Checklist, Scale
 from decalogue.reports.csv_checks import (
     IDENTITY,
     Difference,
+    change_line,
     differences,
     identity_problems,
     spreadsheet_warnings,
@@ -448,3 +449,23 @@ def import_csv(
     changes = apply_edits(edits, session_applier(session))
     saved = session.save().saved
     return ImportResult(edits, changes, saved, found, warnings)
+
+
+def summary_lines(
+    result: ImportResult, shown_csv: str, shown_file: str, *, dry_run: bool
+) -> list[str]:
+    """What an import did (or, dry run, would do): old → new per field, then the verdict.
+
+    The CLI prints these lines and the TUI shows them, so both say the same (the
+    spreadsheet warnings are in `result.warnings`, for each to show its way).
+    """
+    lines = [change_line(difference) for difference in result.differences]
+    count = result.items_changed
+    items = f"{count} item{'s' if count != 1 else ''}"
+    if not result.edits:
+        lines.append(f"{shown_csv}: no changes; {shown_file} left as it was")
+    elif dry_run:
+        lines.append(f"{shown_csv}: {items} would change; nothing saved (--dry-run)")
+    else:
+        lines.append(f"{shown_csv}: {items} changed; saved {shown_file}")
+    return lines

@@ -10,7 +10,8 @@ from datetime import datetime
 
 from textual.content import Content
 
-from decalogue.model.assessment import Response
+from decalogue.model.actions import STATUS_WORDS, Action
+from decalogue.model.assessment import Evidence, Response
 from decalogue.model.checklist import Scale
 from decalogue.model.scoring import GroupScore, ItemScore
 from decalogue.reports.text import visible
@@ -21,6 +22,9 @@ GLYPH_NA = "⊘"
 GLYPH_FLAG = "⚑"
 GLYPH_TARGET = "◎"
 GLYPH_CARRIED = "↻"
+GLYPH_NOTES = "✎"
+GLYPH_EVIDENCE = "§"
+GLYPH_ACTIONS = "→"
 
 BAR_FULL = "█"
 BAR_EMPTY = "░"
@@ -70,6 +74,35 @@ def answer_words(scale: Scale, response: Response | None) -> str:
         return f"{GLYPH_NA} {safe_line(scale.not_applicable.label)}"
     assert response.level is not None
     return f"{GLYPH_ANSWERED} {response.level} {safe_line(scale.label(response.level))}"
+
+
+def evidence_line(evidence: Evidence) -> str:
+    """One evidence entry on one line: description — link — document."""
+    parts = (evidence.description, evidence.link, evidence.document)
+    return " — ".join(part for part in parts if part)
+
+
+def action_line(action: Action) -> str:
+    """One action on one line: status, deadline, institution, what."""
+    deadline = action.deadline.isoformat() if action.deadline else "no deadline"
+    owner = action.owner or "no institution"
+    return f"{STATUS_WORDS[action.status]} · {deadline} · {owner} · {action.what}"
+
+
+def markers(response: Response | None) -> str:
+    """The tree's marker column: flag, notes, evidence, target, actions (space when absent)."""
+    if response is None:
+        return "     "
+    return "".join(
+        glyph if present else " "
+        for glyph, present in (
+            (GLYPH_FLAG, response.flagged),
+            (GLYPH_NOTES, bool(response.notes.strip())),
+            (GLYPH_EVIDENCE, bool(response.evidence)),
+            (GLYPH_TARGET, response.target is not None),
+            (GLYPH_ACTIONS, bool(response.actions)),
+        )
+    )
 
 
 def answer_short(score: ItemScore | None, na_label: str) -> str:

@@ -78,13 +78,14 @@ def screen_allowed(served: Served | None, screen: Screen[object], group_file: Pa
     if isinstance(screen, common):
         return True
     if served.role is Role.GROUP:
+        from decalogue.tui.screens.evidence import EvidenceDialog
         from decalogue.tui.screens.export import ExportScreen
+        from decalogue.tui.screens.history import HistoryDialog
 
         if isinstance(screen, AssessScreen):
             return _same(screen.session.path, group_file)
-        return isinstance(
-            screen, (ExportScreen, dialogs.TextPrompt, dialogs.TextEditor, dialogs.EvidenceDialog)
-        )
+        editors = (dialogs.TextPrompt, dialogs.TextEditor, EvidenceDialog, HistoryDialog)
+        return isinstance(screen, (ExportScreen, *editors))
     from decalogue.tui.screens.compare import CompareScreen
     from decalogue.tui.screens.explore import ExploreScreen
     from decalogue.tui.screens.home import HomeScreen

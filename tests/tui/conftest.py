@@ -34,6 +34,7 @@ def _steady(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
         monkeypatch.setattr(f"{module}.now", lambda: FIXED, raising=False)
     monkeypatch.setenv("HOME", str(tmp_path))
     monkeypatch.setenv("DECALOGUE_WORKSPACE", str(tmp_path / "ws"))
+    monkeypatch.setenv("DECALOGUE_STATE", str(tmp_path / "state"))
     monkeypatch.delenv("DECALOGUE_THEME", raising=False)
     # Each test its own profile: a theme or name one test saves never reaches another.
     monkeypatch.setenv("DECALOGUE_PROFILE", str(tmp_path / "profile.toml"))

@@ -127,7 +127,7 @@ async def test_flag_and_target(make_app: AppFactory, scored_file: Path) -> None:
         assert screen.session is not None
         await pilot.press("f")
         assert screen.session.assessment.responses["PR-01"].flagged
-        assert tree_line(screen, "PR-01").startswith("● 3   ⚑ PR-01")
+        assert tree_line(screen, "PR-01").startswith("● 3   ⚑     PR-01")
         assert "⚑ flagged for review" in plain(screen)
         await pilot.press("f")
         assert not screen.session.assessment.responses["PR-01"].flagged
@@ -274,7 +274,7 @@ async def test_quit_saves_and_reopen_keeps_everything(
     async with again.run_test(size=SIZE) as pilot:
         screen = await open_assess(pilot)
         assert tree_line(screen, "PR-03").startswith("● 3")
-        assert tree_line(screen, "PR-03").startswith("● 3   ⚑ PR-03")
+        assert tree_line(screen, "PR-03").startswith("● 3   ⚑✎    PR-03")
         screen.checklist_tree.select_item("PR-03")
         await pilot.pause()
         assert "Regional offices: 4 of 9." in plain(screen)

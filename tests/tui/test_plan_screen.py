@@ -8,6 +8,7 @@ from textual.widgets import DataTable, Input
 
 from decalogue.storage import store
 from decalogue.tui.screens.actions import ActionsDialog
+from decalogue.tui.screens.dialogs import ConfirmDialog
 from decalogue.tui.screens.plan import PlanScreen
 from tests.tui.conftest import AppFactory
 from tests.tui.test_assess import open_assess, settle
@@ -74,5 +75,9 @@ async def test_a_bad_deadline_is_refused_and_nothing_is_lost(
         await _type(pilot, "#act-deadline", "31/12/2026")
         await pilot.press("escape")
         await settle(pilot)
-        assert isinstance(app.screen, ActionsDialog)  # not closed: the date is wrong
+        # the date is wrong, so the action cannot be kept: escape asks (the dialogs' rule)
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("escape")  # keep editing
+        await settle(pilot)
+        assert isinstance(app.screen, ActionsDialog)  # not closed, nothing lost
         assert app.screen.query_one("#act-what", Input).value == "Train judges"

@@ -16,28 +16,19 @@ from pydantic import ValidationError
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, VerticalScroll
-from textual.screen import ModalScreen
 from textual.suggester import SuggestFromList
-from textual.widgets import Button, Input, Label, OptionList, Select
+from textual.widgets import Button, Input, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
 from decalogue.model.actions import STATUS_WORDS, STATUSES, Action, Status
-from decalogue.tui.display import literal
+from decalogue.tui.display import action_line, literal
+from decalogue.tui.screens.dialogs import Dialog, DialogBox, buttons
 
 
-def describe(action: Action) -> str:
-    """One line of the list: status, deadline, institution, what."""
-    deadline = action.deadline.isoformat() if action.deadline else "no deadline"
-    owner = action.owner or "no institution"
-    return f"{STATUS_WORDS[action.status]} · {deadline} · {owner} · {action.what}"
-
-
-class ActionsDialog(ModalScreen[list[Action] | None]):
+class ActionsDialog(Dialog[list[Action] | None]):
     """The actions of one item; returns the new list (None: nothing changed)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "done", "Done", id="actions.done", tooltip="Keep the actions and close"),
         Binding("delete", "remove", "Delete", id="actions.remove", tooltip="Delete highlighted"),
         Binding(
             "backspace",
@@ -58,7 +49,7 @@ class ActionsDialog(ModalScreen[list[Action] | None]):
         level: int | None = None,
         target: int | None = None,
     ) -> None:
-        super().__init__(classes="dialog")
+        super().__init__()
         self.item_id = item_id
         self.actions = list(actions)
         self._original = list(actions)
@@ -67,31 +58,34 @@ class ActionsDialog(ModalScreen[list[Action] | None]):
         self._editing: int | None = None
 
     def compose(self) -> ComposeResult:
-        with VerticalScroll(classes="dialog-box"):
-            yield Label(
+        with DialogBox(classes="dialog-box"):
+            yield Static(
                 f"Actions of {self.item_id}: pick one to change it; delete removes it",
                 classes="dialog-title",
             )
             yield OptionList(id="action-list")
-            yield Input(placeholder="What will be done", id="act-what")
+            yield Input(placeholder="What will be done", id="act-what", compact=True)
             yield Input(
                 placeholder="Responsible institution (ministry, agency, NGO)",
                 id="act-owner",
+                compact=True,
                 suggester=SuggestFromList(self._owners, case_sensitive=False),
             )
-            yield Input(placeholder="Deadline YYYY-MM-DD (optional)", id="act-deadline")
+            yield Input(
+                placeholder="Deadline YYYY-MM-DD (optional)", id="act-deadline", compact=True
+            )
             yield Select(
                 [(STATUS_WORDS[s], s) for s in STATUSES],
                 value="planned",
                 allow_blank=False,
                 id="act-status",
+                compact=True,
             )
-            yield Input(placeholder="Progress notes (optional)", id="act-progress")
-            yield Input(placeholder="Budget line (optional)", id="act-budget")
-            with Horizontal(classes="dialog-buttons"):
-                yield Button("Save action", variant="primary", id="save")
-                yield Button("New", id="new")
-                yield Button("Done", id="done")
+            yield Input(placeholder="Progress notes (optional)", id="act-progress", compact=True)
+            yield Input(placeholder="Budget line (optional)", id="act-budget", compact=True)
+            yield buttons(
+                ("Save action", "save", True), ("New", "new", False), ("Done", "done", False)
+            )
 
     def on_mount(self) -> None:
         self._show()
@@ -101,7 +95,7 @@ class ActionsDialog(ModalScreen[list[Action] | None]):
         listing = self.query_one(OptionList)
         listing.clear_options()
         for action in self.actions:
-            listing.add_option(Option(literal(describe(action))))
+            listing.add_option(Option(literal(action_line(action))))
         if not self.actions:
             listing.add_option(Option(literal("no actions yet"), disabled=True))
 
@@ -210,6 +204,19 @@ class ActionsDialog(ModalScreen[list[Action] | None]):
                 self._clear()
             self._show()
             listing.focus()
+
+    def would_lose(self) -> bool:
+        return any(field.value.strip() for field in self.query(Input))
+
+    def keep(self) -> bool:
+        """Escape keeps the actions and a valid form; a form that is not valid is asked about."""
+        try:
+            extra = self._being_typed()
+        except ValueError:
+            return False
+        actions = self._with(extra)
+        self.dismiss(None if actions == self._original else actions)
+        return True
 
     @on(Button.Pressed, "#done")
     def action_done(self) -> None:

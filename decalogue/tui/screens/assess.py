@@ -27,12 +27,15 @@ from textual.timer import Timer
 
 from decalogue.errors import DecalogueError
 from decalogue.model.actions import Action
-from decalogue.model.assessment import Answer, Evidence
+from decalogue.model.assessment import Answer, Evidence, Response
 from decalogue.session import Session
 from decalogue.storage import store
 from decalogue.tui.display import GLYPH_TARGET
+from decalogue.tui.keys import action_keys
+from decalogue.tui.resume import Resume
 from decalogue.tui.screens.browse import BACK, FILTER, SOURCE, ChecklistScreen
-from decalogue.tui.screens.dialogs import ChoiceDialog, EvidenceDialog, TextEditor, TextPrompt
+from decalogue.tui.screens.dialogs import ChoiceDialog, TextEditor, TextPrompt
+from decalogue.tui.screens.evidence import EvidenceDialog
 from decalogue.tui.served import action_allowed
 from decalogue.tui.widgets.checklist_tree import ChecklistTree
 from decalogue.tui.widgets.status_line import SaveState
@@ -61,16 +64,25 @@ def _digit(n: int) -> Binding:
 class AssessScreen(ChecklistScreen):
     """Score a checklist item by item; every change is saved."""
 
+    #: In the order the footer shows them: the most used first (Quit and Help lead).
     BINDINGS: ClassVar[list[BindingType]] = [
         *(_digit(n) for n in range(10)),
         Binding("n", "not_applicable", "N/A", id="assess.na", tooltip="Mark N/A (asks why)"),
+        Binding("t", "target", "Target", id="assess.target", tooltip="Set the target level"),
+        Binding("e", "edit_notes", "Notes", id="assess.notes", tooltip="Edit the notes"),
         Binding(
-            "backspace",
-            "clear",
-            "Clear",
-            id="assess.clear",
-            tooltip="Clear the answer",
-            show=False,
+            "v",
+            "edit_evidence",
+            "Evidence",
+            id="assess.evidence",
+            tooltip="Add, edit or delete evidence",
+        ),
+        Binding(
+            "r",
+            "edit_finding",
+            "Finding",
+            id="assess.finding",
+            tooltip="Edit the finding / recommendation",
         ),
         Binding("f", "flag", "Flag", id="assess.flag", tooltip="Toggle the review flag"),
         Binding(
@@ -81,7 +93,6 @@ class AssessScreen(ChecklistScreen):
             tooltip="Confirm a carried-forward answer as this period's",
             show=False,
         ),
-        Binding("t", "target", "Target", id="assess.target", tooltip="Set the target level"),
         Binding(
             "right_square_bracket",
             "next_unanswered",
@@ -90,6 +101,31 @@ class AssessScreen(ChecklistScreen):
             tooltip="Jump to the next unanswered item",
             key_display="]",
         ),
+        FILTER,
+        Binding(
+            "a",
+            "edit_actions",
+            "Actions",
+            id="assess.actions",
+            tooltip="Add or change the item's actions (action plan)",
+        ),
+        SOURCE,
+        Binding(
+            "h",
+            "history",
+            "History",
+            id="assess.history",
+            tooltip="Who changed the highlighted item, when, from what",
+        ),
+        Binding("d", "dashboard", "Dashboard", id="assess.dashboard", tooltip="Scores and gaps"),
+        Binding(
+            "p",
+            "plan",
+            "Plan",
+            id="assess.plan",
+            tooltip="The action plan: every action by deadline",
+        ),
+        Binding("x", "export", "Export", id="assess.export", tooltip="Export the assessment"),
         Binding(
             "left_square_bracket",
             "previous_unanswered",
@@ -99,8 +135,14 @@ class AssessScreen(ChecklistScreen):
             key_display="[",
             show=False,
         ),
-        FILTER,
-        Binding("e", "edit_notes", "Notes", id="assess.notes", tooltip="Edit the notes"),
+        Binding(
+            "backspace",
+            "clear",
+            "Clear",
+            id="assess.clear",
+            tooltip="Clear the answer",
+            show=False,
+        ),
         Binding(
             "ctrl+e",
             "edit_notes_external",
@@ -109,41 +151,6 @@ class AssessScreen(ChecklistScreen):
             tooltip="Edit the notes in $EDITOR",
             show=False,
         ),
-        Binding(
-            "r",
-            "edit_finding",
-            "Finding",
-            id="assess.finding",
-            tooltip="Edit the finding / recommendation",
-            show=False,
-        ),
-        Binding(
-            "v",
-            "edit_evidence",
-            "Evidence",
-            id="assess.evidence",
-            tooltip="Add or delete evidence",
-            show=False,
-        ),
-        Binding(
-            "a",
-            "edit_actions",
-            "Actions",
-            id="assess.actions",
-            tooltip="Add or change the item's actions (action plan)",
-            show=False,
-        ),
-        Binding(
-            "p",
-            "plan",
-            "Plan",
-            id="assess.plan",
-            tooltip="The action plan: every action by deadline",
-            show=False,
-        ),
-        SOURCE,
-        Binding("d", "dashboard", "Dashboard", id="assess.dashboard", tooltip="Scores and gaps"),
-        Binding("x", "export", "Export", id="assess.export", tooltip="Export the assessment"),
         BACK,
     ]
 
@@ -162,6 +169,9 @@ class AssessScreen(ChecklistScreen):
         super().__init__(session.checklist, session.board)
         self.session = session
         self._show_scale_in_footer()
+        self.checklist_tree.response_of = self._response
+        self.detail.keys = action_keys(self._all_bindings())
+        self.resume = Resume(self, session.assessment.id, session.user)
         self._timer: Timer | None = None
         self._unsaved_since: float | None = None
         """When the oldest change not yet being saved was made (monotonic seconds)."""
@@ -180,6 +190,13 @@ class AssessScreen(ChecklistScreen):
             dataclasses.replace(binding, key_display=f"0-{highest}")
             for binding in self._bindings.key_to_bindings.get("0", [])
         ]
+
+    def _response(self, item_id: str) -> Response | None:
+        return self.session.assessment.responses.get(item_id)
+
+    def first_item(self) -> str | None:
+        """Where the user left off in this assessment, if known."""
+        return self.resume.last()
 
     def on_mount(self) -> None:
         super().on_mount()
@@ -240,7 +257,13 @@ class AssessScreen(ChecklistScreen):
         if item_id is not None and self.checklist_tree.current_item == item_id:
             self._show_detail(item_id)
 
+    def on_unmount(self) -> None:
+        super().on_unmount()
+        self.resume.flush()
+
     def _show_detail(self, item_id: str | None) -> None:
+        if item_id is not None:
+            self.resume.note(item_id)  # reopened, the assessment starts here
         if item_id is None:
             self.detail.show(None, None, None)
         else:
@@ -326,6 +349,7 @@ class AssessScreen(ChecklistScreen):
             response.na_reason if response else "",
             placeholder="the reason, e.g. no such institution exists in this country",
             ok=f"Mark {label}",
+            keeps=True,
         )
         self._open_editor(prompt, prompt.typed, done)
 
@@ -338,14 +362,17 @@ class AssessScreen(ChecklistScreen):
             (str(level.value), f"{GLYPH_TARGET} {level.value} {level.label}")
             for level in self.checklist.scale.levels
         ]
-        options.append(("none", "no target"))
+        options.append(("none", "no target (backspace)"))
+        keys = {str(level.value): str(level.value) for level in self.checklist.scale.levels}
+        keys["backspace"] = "none"
         current = str(response.target) if response and response.target is not None else "none"
 
         def done(choice: str | None) -> None:
             if choice is not None:
                 self._change(item_id, "target", None if choice == "none" else int(choice))
 
-        self.app.push_screen(ChoiceDialog(f"{item_id}: target level", options, current), done)
+        title = f"{item_id}: target level (a digit picks it)"
+        self.app.push_screen(ChoiceDialog(title, options, current, keys=keys), done)
 
     def _edit_text(self, field: str, title: str) -> None:
         item_id = self._current()
@@ -399,6 +426,16 @@ class AssessScreen(ChecklistScreen):
         """Keep what an open editor holds, as if it were closed now (quit, lost terminal)."""
         if self._commit is not None:
             self._commit()
+
+    def action_history(self) -> None:
+        item_id = self._current()
+        if item_id is None:
+            return
+        from decalogue.tui.screens.history import HistoryDialog
+
+        title = f"{item_id}: history (newest first)"
+        history = self.session.assessment.history
+        self.app.push_screen(HistoryDialog(title, self.checklist.scale, item_id, history))
 
     def action_edit_notes_external(self) -> None:
         item_id = self._current()

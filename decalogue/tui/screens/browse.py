@@ -9,19 +9,23 @@ assess screen adds the session, its scoring keys and saving.
 from __future__ import annotations
 
 import gc
+from typing import ClassVar
 
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Input
+from textual.widgets import Input
 
 from decalogue.model.checklist import Checklist
 from decalogue.model.scoring import ScoreBoard
+from decalogue.tui.commands import GoToItem
 from decalogue.tui.context import Context, app_context
 from decalogue.tui.filtering import ItemFilter
+from decalogue.tui.keys import action_keys
 from decalogue.tui.widgets.checklist_tree import ChecklistTree
+from decalogue.tui.widgets.footer import KeyFooter
 from decalogue.tui.widgets.item_detail import ItemDetail
 from decalogue.tui.widgets.status_line import StatusLine
 
@@ -40,6 +44,8 @@ BACK = Binding(
 class ChecklistScreen(Screen[None]):
     """A checklist as a tree and the highlighted item; subclasses say what else is shown."""
 
+    COMMANDS: ClassVar = {GoToItem}
+
     def __init__(self, checklist: Checklist, board: ScoreBoard | None) -> None:
         super().__init__()
         self.checklist = checklist
@@ -50,6 +56,15 @@ class ChecklistScreen(Screen[None]):
             placeholder="filter: words, unanswered, flagged, na, tag:X, pillar:X",
             id="filter",
         )
+        self.detail.keys = action_keys(self._all_bindings())
+
+    def _all_bindings(self) -> list[Binding]:
+        """This screen's bindings as they are now: the detail pane's "(k)" labels come from here."""
+        return [b for group in self._bindings.key_to_bindings.values() for b in group]
+
+    def first_item(self) -> str | None:
+        """The item to highlight first (None: the checklist's first)."""
+        return None
 
     @property
     def context(self) -> Context:
@@ -62,11 +77,11 @@ class ChecklistScreen(Screen[None]):
                 yield self.filter_input
                 yield self.checklist_tree
             yield self.detail
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.filter_input.display = False
-        self.checklist_tree.rebuild()
+        self.checklist_tree.rebuild(keep=self.first_item())
         self.checklist_tree.focus()
         self._refresh_status()
         # The checklist, the answers and the widgets live as long as the screen: once

@@ -23,7 +23,7 @@ from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static, TabbedContent, TabPane
+from textual.widgets import DataTable, Static, TabbedContent, TabPane
 
 from decalogue.analysis.compare import (
     ChangeKind,
@@ -45,6 +45,7 @@ from decalogue.storage.checklists import Checklists
 from decalogue.tui.context import Context, app_context
 from decalogue.tui.display import Part, assemble, bar, figure, safe_line, shorten
 from decalogue.tui.tables import fill_table
+from decalogue.tui.widgets.footer import KeyFooter
 
 #: Sparkline steps, lowest to highest; a score of 0 is the lowest step, not a gap.
 SPARKS = "▁▂▃▄▅▆▇█"
@@ -177,7 +178,7 @@ class CompareScreen(Screen[None]):
                 yield DataTable(id="compare-scores", cursor_type="row", zebra_stripes=True)
             with TabPane("Trend", id="trend"), VerticalScroll(id="compare-trend-scroll"):
                 yield Static(Content(""), id="compare-trend")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one(TabbedContent).hide_tab("trend")

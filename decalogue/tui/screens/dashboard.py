@@ -15,7 +15,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from decalogue.model.assessment import STATUS_LABELS
@@ -35,6 +35,7 @@ from decalogue.tui.display import (
     progress,
     shorten,
 )
+from decalogue.tui.widgets.footer import KeyFooter
 
 BAR = 16
 
@@ -69,7 +70,7 @@ class DashboardScreen(Screen[str | None]):
         # Names get what the bars and figures leave of the width (80 columns and up).
         self.name_width = max(16, min(48, self.app.size.width - BAR - 24))
         yield OptionList(*self._options(), id="dashboard")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         listing = self.query_one(OptionList)

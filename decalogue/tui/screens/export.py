@@ -15,10 +15,8 @@ from typing import ClassVar
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.message import Message
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static
 
 from decalogue import reports
@@ -27,6 +25,7 @@ from decalogue.roles import inside
 from decalogue.session import Session
 from decalogue.tui.context import app_context
 from decalogue.tui.display import literal
+from decalogue.tui.screens.dialogs import Dialog, DialogBox, buttons
 from decalogue.tui.served import paths_fixed
 
 #: Where a served session's export goes (no path is typed there).
@@ -44,11 +43,10 @@ def _shown(path: Path) -> str:
         return str(path)
 
 
-class ExportScreen(ModalScreen[None]):
+class ExportScreen(Dialog[None]):
     """Format, path, result."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "close", "Close", id="export.close", tooltip="Close the export"),
         Binding("ctrl+s", "export", "Export", id="export.run", tooltip="Write the file"),
     ]
 
@@ -68,11 +66,13 @@ class ExportScreen(ModalScreen[None]):
         name: str
 
     def __init__(self, session: Session, folder: Path) -> None:
-        super().__init__(classes="dialog")
+        super().__init__()
         self.session = session
         self.root = folder
         self.folder = folder / "exports"
         self._suggested = ""
+        self._exported_to = ""
+        """The path last exported to, as typed."""
 
     @property
     def fixed(self) -> bool:
@@ -87,7 +87,7 @@ class ExportScreen(ModalScreen[None]):
             (f"{name}: {reports.DESCRIPTIONS.get(name, '')}", name) for name in reports.FORMATS
         ]
         self._suggested = self._suggest("json")
-        with Vertical(classes="dialog-box export-box"):
+        with DialogBox(classes="dialog-box export-box"):
             yield Label(Content.styled("Export", "bold"), classes="dialog-title")
             yield Label("Format")
             yield Select(options, value="json", allow_blank=False, id="format")
@@ -96,10 +96,8 @@ class ExportScreen(ModalScreen[None]):
                 yield Select(DESTINATIONS, value="download", allow_blank=False, id="where")
             else:
                 yield Label("File (a folder that does not exist yet is created)")
-                yield Input(self._suggested, id="path")
-            with Horizontal(classes="dialog-buttons"):
-                yield Button("Export", variant="primary", id="export")
-                yield Button("Close", id="close")
+                yield Input(self._suggested, id="path", compact=True)
+            yield buttons(("Export", "export", True), ("Close", "close", False))
             yield Static(Content(""), id="export-result")
 
     def on_mount(self) -> None:
@@ -126,6 +124,7 @@ class ExportScreen(ModalScreen[None]):
         if not text:
             self._result("✗ give a file to export to", error=True)
             return
+        self._exported_to = text
         self._result("… exporting", error=False)
         self._export(str(fmt), Path(text).expanduser())
 
@@ -193,6 +192,13 @@ class ExportScreen(ModalScreen[None]):
         result.update(literal(text))
         result.set_class(error, "-error")
 
+    def would_lose(self) -> bool:
+        """A file name typed but not exported to would be lost."""
+        if self.fixed:
+            return False  # a served session types no path
+        text = self.query_one("#path", Input).value.strip()
+        return text not in (self._suggested, self._exported_to)
+
     @on(Button.Pressed, "#close")
-    def action_close(self) -> None:
+    def action_cancel(self) -> None:
         self.dismiss(None)

@@ -9,17 +9,23 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from decalogue.model.checklist import Checklist
 from decalogue.tui.display import (
+    GLYPH_ACTIONS,
     GLYPH_ANSWERED,
+    GLYPH_EVIDENCE,
     GLYPH_FLAG,
     GLYPH_NA,
+    GLYPH_NOTES,
     GLYPH_TARGET,
     GLYPH_UNANSWERED,
     assemble,
 )
+from decalogue.tui.keys import shown_key
+from decalogue.tui.screens.dialogs import ESCAPE_RULE
+from decalogue.tui.widgets.footer import KeyFooter
 
 RULES = f"""\
 • An answered item scores its level divided by the highest level, times 100.
@@ -36,8 +42,9 @@ RULES = f"""\
   saved / saving / unsaved / error. Quitting saves first."""
 
 GLYPHS = (
-    f"{GLYPH_ANSWERED} 3 answered at level 3   {GLYPH_NA} N/A   {GLYPH_UNANSWERED} unanswered   "
-    f"{GLYPH_FLAG} flagged   {GLYPH_TARGET} target"
+    f"{GLYPH_ANSWERED} 3 answered at level 3   {GLYPH_NA} N/A   {GLYPH_UNANSWERED} unanswered\n"
+    f"  after the answer: {GLYPH_FLAG} flagged  {GLYPH_NOTES} has notes  "
+    f"{GLYPH_EVIDENCE} has evidence  {GLYPH_TARGET} has a target  {GLYPH_ACTIONS} has actions"
 )
 
 
@@ -53,9 +60,7 @@ def _keys(bindings: list[BindingType], highest: int = 9) -> list[tuple[str, str]
             seen.add("score")
             rows.append((f"0-{highest}", "Set the highlighted item's level (the scale's levels)"))
             continue
-        key = binding.key_display or binding.key
-        key = {"right_square_bracket": "]", "left_square_bracket": "[", "slash": "/"}.get(key, key)
-        rows.append((key, binding.tooltip or binding.description))
+        rows.append((shown_key(binding), binding.tooltip or binding.description))
     return rows
 
 
@@ -93,8 +98,13 @@ class HelpScreen(Screen[None]):
         )
         table(
             "Everywhere",
-            [*_keys(self.app.BINDINGS), ("ctrl+p", "Command palette: every action by name")],
+            [
+                *_keys(self.app.BINDINGS),
+                ("ctrl+p", "Command palette: every action by name; on the assess screen also"),
+                ("", "every item by id or title words (type AP-05 and press enter)"),
+            ],
         )
+        parts.extend([("Dialogs", "bold underline"), "\n", ESCAPE_RULE, "\n\n"])
         parts.extend([("Status glyphs", "bold underline"), "\n  ", GLYPHS, "\n\n"])
         if self.checklist is not None:
             scale = self.checklist.scale
@@ -115,7 +125,7 @@ class HelpScreen(Screen[None]):
         parts.extend([("How scores are made", "bold underline"), "\n", RULES])
         with VerticalScroll(id="help"):
             yield Static(assemble(*parts), id="help-text")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#help").focus()

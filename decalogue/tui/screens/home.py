@@ -17,7 +17,7 @@ from textual.binding import Binding, BindingType
 from textual.content import Content
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from decalogue.errors import DecalogueError, display_path
 from decalogue.model.assessment import carry_forward, next_period, validate_period
@@ -28,6 +28,7 @@ from decalogue.tui.context import Context, app_context
 from decalogue.tui.display import GLYPH_FLAG, assemble, figure, literal, safe_line, shorten, when
 from decalogue.tui.screens.dialogs import ConfirmDialog, TextPrompt
 from decalogue.tui.served import action_allowed, paths_fixed
+from decalogue.tui.widgets.footer import KeyFooter
 
 #: Widest title shown (a workshop group's name, "Group A").
 TITLE = 24
@@ -183,7 +184,7 @@ class HomeScreen(Screen[None]):
         yield Static(Content(""), id="home-title")
         yield DataTable(id="assessments", cursor_type="row", zebra_stripes=True)
         yield Static(literal(EMPTY), id="empty")
-        yield Footer()
+        yield KeyFooter()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         return action_allowed(self.context.served, "home", action)
@@ -387,25 +388,50 @@ class HomeScreen(Screen[None]):
     def action_import(self) -> None:
         def check(text: str) -> str | None:
             if not text.strip():
-                return "give the path of an assessment (.json) file"
+                return "give the path of an assessment (.json) or an edited CSV (.csv)"
             path = Path(text.strip()).expanduser()
             if not path.is_file():
                 return "no such file"
             return None
 
         def done(text: str | None) -> None:
-            if text:
-                self._import(Path(text).expanduser())
+            if not text:
+                return
+            path = Path(text).expanduser()
+            if path.suffix.casefold() == ".csv":
+                self._import_csv(path)
+            else:
+                self._import(path)
 
         self.app.push_screen(
             TextPrompt(
-                "Import: path of an assessment file to copy into the workspace",
-                placeholder="e.g. ~/Downloads/XX-2025.json",
+                "Import: an assessment file (.json) to copy into the workspace, "
+                "or an edited CSV (.csv) of the highlighted assessment",
+                placeholder="e.g. ~/Downloads/XX-2025.json or ~/Downloads/XX-2025.csv",
                 check=check,
                 ok="Import",
             ),
             done,
         )
+
+    def _import_csv(self, csv: Path) -> None:
+        """An edited CSV goes into the highlighted assessment, after a dry run shown first."""
+        from decalogue.tui.screens.csv_import import HOW_TO, CsvImportDialog
+
+        path = self.current_path()
+        summary = next((s for s in self.summaries if s.path == path), None)
+        if summary is None or summary.error:
+            self.notify(HOW_TO, severity="warning", timeout=10, markup=False)
+            return
+
+        def done(imported: bool | None) -> None:
+            if imported:
+                self.action_reload()
+
+        dialog = CsvImportDialog(
+            summary.path, summary.title, csv, self.context.checklist_override, self.context.user
+        )
+        self.app.push_screen(dialog, done)
 
     @work(thread=True, group="files")
     def _import(self, path: Path) -> None:

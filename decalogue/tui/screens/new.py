@@ -19,7 +19,7 @@ from textual.content import Content
 from textual.events import Key
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Input, Label, OptionList, Select, Static
+from textual.widgets import Button, Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
 from decalogue.errors import DecalogueError
@@ -27,6 +27,8 @@ from decalogue.model import countries
 from decalogue.model.assessment import new_assessment, validate_period
 from decalogue.tui.context import Context, app_context
 from decalogue.tui.display import literal
+from decalogue.tui.screens.dialogs import ask_to_discard
+from decalogue.tui.widgets.footer import KeyFooter
 
 #: How many type-ahead matches the picker lists.
 MATCHES = 6
@@ -42,7 +44,13 @@ class NewAssessmentScreen(Screen[Path | None]):
     """A form; dismissed with the created file's path, or None."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Cancel", id="new.cancel", tooltip="Back without creating"),
+        Binding(
+            "escape",
+            "escape",
+            "Cancel",
+            id="new.cancel",
+            tooltip="Back without creating (asks first if you typed something)",
+        ),
         Binding("ctrl+s", "create", "Create", id="new.create", tooltip="Create the assessment"),
     ]
 
@@ -94,7 +102,7 @@ class NewAssessmentScreen(Screen[Path | None]):
             with Horizontal(classes="form-buttons"):
                 yield Button("Create", variant="primary", id="create", disabled=True)
                 yield Button("Cancel", id="cancel")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self._show_matches("")
@@ -108,8 +116,10 @@ class NewAssessmentScreen(Screen[Path | None]):
         picker.clear_options()
         for country in countries.search(text, limit=MATCHES):
             marker = "OSCE" if country.osce else "    "
+            alias = countries.also_known_as(country, text)
+            shown = f"{country.name} ({alias})" if alias else country.name
             picker.add_option(
-                Option(literal(f"{country.code}  {marker}  {country.name}"), id=country.code)
+                Option(literal(f"{country.code}  {marker}  {shown}"), id=country.code)
             )
         picker.highlighted = 0 if picker.option_count else None
         picker.display = picker.option_count > 0
@@ -126,11 +136,9 @@ class NewAssessmentScreen(Screen[Path | None]):
             elif countries.is_user_assigned(text.upper()):
                 self.code = text.upper()
         else:
-            exact = [
-                c for c in countries.search(text, limit=2) if c.name.casefold() == text.casefold()
-            ]
-            if exact:
-                self.country, self.code = exact[0], exact[0].code
+            exact = countries.exact(text) if text else None
+            if exact is not None:
+                self.country, self.code = exact, exact.code
         self._validate()
 
     def on_key(self, event: Key) -> None:
@@ -147,7 +155,9 @@ class NewAssessmentScreen(Screen[Path | None]):
     @on(Input.Submitted, "#country")
     def _country_enter(self) -> None:
         picker = self.query_one(CountryPicker)
-        if picker.highlighted is not None and self.code is None:
+        if self.country is not None:  # typed in full (or another name): shown as ISO names it
+            self._choose(self.country.code)
+        elif picker.highlighted is not None and self.code is None:
             option = picker.get_option_at_index(picker.highlighted)
             self._choose(str(option.id))
         self.focus_next()
@@ -296,3 +306,17 @@ class NewAssessmentScreen(Screen[Path | None]):
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+    def action_escape(self) -> None:
+        """The dialogs' escape rule: a form that would create a file asks before dropping text."""
+        typed = any(
+            self.query_one(f"#{ident}", Input).value.strip()
+            for ident in ("country", "country-name", "period")
+        )
+        if not typed:
+            self.action_cancel()
+            return
+
+        ask_to_discard(
+            self, "Discard this new assessment? Nothing has been created yet.", self.action_cancel
+        )

@@ -15,12 +15,13 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Input, Static
+from textual.widgets import DataTable, Input, Static
 
 from decalogue.analysis.plan import ORDERS, Order, PlanEntry, ordered, plan_entries, select
 from decalogue.model.actions import STATUS_WORDS
 from decalogue.session import Session
 from decalogue.tui.display import safe_line
+from decalogue.tui.widgets.footer import KeyFooter
 
 
 class PlanScreen(Screen[str | None]):
@@ -58,7 +59,7 @@ class PlanScreen(Screen[str | None]):
         yield Static(id="plan-title", classes="screen-title")
         yield Input(placeholder="Institution (part of the name); enter to apply", id="plan-owner")
         yield DataTable(id="plan-table", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#plan-owner", Input).display = False

@@ -20,11 +20,12 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Digits, Footer, Static
+from textual.widgets import Digits, Static
 
 from decalogue.analysis.workshop import Decision, ItemSpread, Workshop, rule_decision
 from decalogue.tui.display import Part, assemble
 from decalogue.tui.screens.workshop_data import group_findings
+from decalogue.tui.widgets.footer import KeyFooter
 
 #: Discussion time per item, in seconds, until + or - changes it.
 BUDGET = 5 * 60.0
@@ -135,7 +136,7 @@ class PresenterScreen(Screen[str | None]):
         yield Static(Content(""), id="presenter-clock")
         with VerticalScroll(id="presenter-body"):
             yield Static(Content(""), id="presenter-text")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self._show()

@@ -10,11 +10,12 @@ from typing import ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
-from textual.widgets import Footer, Static, TextArea
+from textual.widgets import Static, TextArea
 from textual.widgets.text_area import Selection
 
 from decalogue.model.sources import Document
 from decalogue.tui.display import assemble, safe
+from decalogue.tui.widgets.footer import KeyFooter
 
 OPEN, CLOSE = "▶▶ ", " ◀◀"
 
@@ -60,7 +61,7 @@ class SourceScreen(Screen[None]):
             show_line_numbers=False,
             id="source-text",
         )
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         area = self.query_one(TextArea)

@@ -26,7 +26,7 @@ from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from decalogue.analysis.decisions import decisions_from
 from decalogue.analysis.workshop import (
@@ -54,6 +54,7 @@ from decalogue.tui.screens.workshop_data import (
     group_findings,
 )
 from decalogue.tui.tables import fill_table
+from decalogue.tui.widgets.footer import KeyFooter
 
 TITLE = 44
 NAME = 10
@@ -169,7 +170,7 @@ class WorkshopScreen(Screen[None]):
         yield DataTable(id="workshop-items", cursor_type="row", zebra_stripes=True)
         with VerticalScroll(id="workshop-detail-scroll"):
             yield Static(Content(""), id="workshop-detail")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self._load(self.paths, self.context.checklist_resolver)
@@ -499,6 +500,7 @@ class WorkshopScreen(Screen[None]):
                 f"{item.item_id}: consensus N/A. Why does it not apply?",
                 "; ".join(reasons),
                 ok="Mark N/A",
+                keeps=True,
             ),
             done,
         )

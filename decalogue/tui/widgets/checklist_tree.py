@@ -7,6 +7,7 @@ sections start collapsed and get their item nodes when first expanded.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import ClassVar, Literal
 
@@ -16,9 +17,10 @@ from textual.message import Message
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
+from decalogue.model.assessment import Response
 from decalogue.model.checklist import Checklist, Section
 from decalogue.model.scoring import ScoreBoard
-from decalogue.tui.display import GLYPH_FLAG, answer_short, figure, progress, safe_line
+from decalogue.tui.display import answer_short, figure, markers, progress, safe_line
 from decalogue.tui.filtering import ItemFilter
 
 #: Up to this many items the whole tree is built at once; beyond, sections fill on expand.
@@ -64,6 +66,8 @@ class ChecklistTree(Tree[NodeRef]):
         self.guide_depth = 2
         self.checklist = checklist
         self.board = board
+        self.response_of: Callable[[str], Response | None] = lambda item_id: None
+        """Where the markers read an item's response (set by the assess screen)."""
         self.item_filter = ItemFilter()
         self._items: dict[str, TreeNode[NodeRef]] = {}
         self._sections: dict[str, TreeNode[NodeRef]] = {}
@@ -167,15 +171,18 @@ class ChecklistTree(Tree[NodeRef]):
     # -- labels
 
     def _item_label(self, item_id: str) -> Text:
-        """ "● 3 ⚑ LF-01 Title": answer and flag first, so a narrow pane never hides them."""
+        """ "● 3  ⚑✎§◎→ LF-01 Title": answer and markers first, so a narrow pane never hides them.
+
+        The markers: flagged, has notes, evidence, a target, actions (a space when not).
+        """
         item = self.checklist.item_index[item_id]
         label = Text(no_wrap=True, overflow="ellipsis")
         if self.board is not None:
             score = self.board.items[item_id]
             state = answer_short(score, self.checklist.scale.not_applicable.label)
             style = "bold" if score.answered and not score.not_applicable else "italic"
-            label.append(f"{state:<6}", style=style if score.answered else "dim")
-            label.append(f"{GLYPH_FLAG} " if score.flagged else "  ", style="bold")
+            label.append(f"{state:<5} ", style=style if score.answered else "dim")
+            label.append(markers(self.response_of(item_id)) + " ", style="bold")
         label.append(item.id, style="bold")
         label.append(" ")
         label.append(safe_line(item.title))

@@ -6,6 +6,8 @@ Content, so brackets in a note never become markup.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.content import Content
@@ -15,11 +17,17 @@ from decalogue.model.assessment import Response
 from decalogue.model.checklist import Checklist
 from decalogue.model.scoring import ItemScore
 from decalogue.tui.display import (
+    GLYPH_ACTIONS,
     GLYPH_CARRIED,
+    GLYPH_EVIDENCE,
     GLYPH_FLAG,
+    GLYPH_NOTES,
     GLYPH_TARGET,
+    Part,
+    action_line,
     answer_words,
     assemble,
+    evidence_line,
     figure,
     literal,
     when,
@@ -33,10 +41,19 @@ class ItemDetail(VerticalScroll):
 
     can_focus = True
 
-    def __init__(self, checklist: Checklist, *, explore: bool, id: str | None = None) -> None:
+    def __init__(
+        self,
+        checklist: Checklist,
+        *,
+        explore: bool,
+        keys: Mapping[str, str] | None = None,
+        id: str | None = None,
+    ) -> None:
         super().__init__(id=id)
         self.checklist = checklist
         self.explore = explore
+        self.keys: Mapping[str, str] = keys or {}
+        """Action → its key, from the screen's bindings: every "(k)" shown comes from here."""
         self.item_id: str | None = None
         self._body = Static(Content(""), id="detail-body", expand=True)
 
@@ -69,7 +86,7 @@ class ItemDetail(VerticalScroll):
 
     @staticmethod
     def _group_content(group_id: str, title: str, where: str, summary: str) -> Content:
-        parts: list[str | Content | tuple[str, str]] = [
+        parts: list[Part] = [
             (group_id, "bold"),
             "  ",
             (title, "bold"),
@@ -84,50 +101,97 @@ class ItemDetail(VerticalScroll):
     def render_item(
         self, item_id: str | None, response: Response | None, score: ItemScore | None
     ) -> Content:
+        """The item: the answer block first (the user's own work), the reference below."""
         checklist = self.checklist
         if item_id is None:
             return literal("Highlight an item in the tree to see it here.")
         item = checklist.item_index[item_id]
         place = checklist.places[item_id]
-        scale = checklist.scale
-        parts: list[str | Content | tuple[str, str]] = [
+        meta = [f"{place.pillar.title} › {place.section.title}", f"weight {item.weight:g}"]
+        if item.tags:
+            meta.append("tags: " + ", ".join(item.tags))
+        parts: list[Part] = [
             (item.id, "bold"),
             "  ",
             (item.title, "bold"),
             "\n",
-            (f"{place.pillar.title} › {place.section.title}", "dim"),
-            "\n",
+            (" · ".join(meta), "dim"),
+            "\n\n",
         ]
-        meta = [f"weight {item.weight:g}"]
-        if item.tags:
-            meta.append("tags: " + ", ".join(item.tags))
-        parts += [(" · ".join(meta), "dim"), "\n\n"]
         if not self.explore:
-            parts += [("Answer  ", "bold"), answer_words(scale, response)]
-            if score is not None and score.score is not None:
-                parts.append(f"  (score {figure(score.score)})")
+            parts += self._answer_block(response, score)
+        parts += self._reference(item_id, response)
+        return assemble(*parts)
+
+    def _key(self, action: str) -> tuple[str, str]:
+        """A dim "  (k)" naming the key bound to `action`."""
+        return (f"  ({self.keys[action]})", "dim") if action in self.keys else ("", "dim")
+
+    def _answer_block(self, response: Response | None, score: ItemScore | None) -> list[Part]:
+        scale = self.checklist.scale
+        parts: list[Part] = [("Answer  ", "bold"), answer_words(scale, response)]
+        if score is not None and score.score is not None:
+            parts.append(f"  (score {figure(score.score)})")
+        if "score" in self.keys and "not_applicable" in self.keys:
+            parts.append((f"  ({self.keys['score']}, {self.keys['not_applicable']})", "dim"))
+        parts.append("\n")
+        if response is not None and response.not_applicable:
+            parts += [("N/A reason  ", "bold"), response.na_reason, "\n"]
+        if response is not None and response.carried and response.answered:
+            key = self.keys.get("confirm")
+            hint = f"  ({key}: confirm it for this period, or change it)" if key else ""
+            parts += [(f"{GLYPH_CARRIED} carried forward, not yet confirmed", "bold")]
+            parts += [(hint, "dim"), "\n"]
+        target = response.target if response else None
+        parts.append(("Target  ", "bold"))
+        if target is None:
+            parts.append(("not set", "dim"))
+        else:
+            parts.append(f"{GLYPH_TARGET} {target} {scale.label(target)}")
+            if score is not None and score.gap:
+                parts.append(f"  (gap {score.gap})")
+        parts += [self._key("target"), "\n"]
+        if response is not None and response.flagged:
+            parts += [(f"{GLYPH_FLAG} flagged for review", "bold"), self._key("flag"), "\n"]
+        parts += self._text_field(
+            "Notes", GLYPH_NOTES, response.notes if response else "", "edit_notes"
+        )
+        parts += [(f"{GLYPH_EVIDENCE} Evidence", "bold"), self._key("edit_evidence")]
+        if response and response.evidence:
             parts.append("\n")
-            target = response.target if response else None
-            parts += [("Target  ", "bold")]
-            if target is None:
-                parts.append("not set (t)")
-            else:
-                parts.append(f"{GLYPH_TARGET} {target} {scale.label(target)}")
-                if score is not None and score.gap:
-                    parts.append(f"  (gap {score.gap})")
+            for evidence in response.evidence:
+                parts += ["• ", evidence_line(evidence), "\n"]
+        else:
+            parts += [("  none", "dim"), "\n"]
+        parts += self._text_field(
+            "Finding / recommendation", None, response.finding if response else "", "edit_finding"
+        )
+        parts += [(f"{GLYPH_ACTIONS} Actions", "bold"), self._key("edit_actions")]
+        if response and response.actions:
             parts.append("\n")
-            if response is not None and response.carried and response.answered:
-                parts += [
-                    (f"{GLYPH_CARRIED} carried forward, not yet confirmed", "bold"),
-                    ("  (c: confirm it for this period, or change it)", "dim"),
-                    "\n",
-                ]
-            if response is not None and response.flagged:
-                parts += [(f"{GLYPH_FLAG} flagged for review", "bold"), "\n"]
-            if response is not None and response.not_applicable:
-                parts += [("N/A reason  ", "bold"), response.na_reason, "\n"]
-            parts.append("\n")
-        parts += [("Question", HEADING), "\n", item.question, "\n"]
+            for action in response.actions:
+                parts += ["• ", action_line(action), "\n"]
+        else:
+            parts += [("  none", "dim"), "\n"]
+        if response is not None and response.changed_at is not None:
+            who = response.changed_by or "unknown"
+            parts += [(f"Last change {when(response.changed_at)} by {who}", "dim")]
+            parts += [(" · history", "dim"), self._key("history"), "\n"]
+        parts.append("\n")
+        return parts
+
+    def _text_field(self, title: str, glyph: str | None, text: str, action: str) -> list[Part]:
+        heading = f"{glyph} {title}" if glyph else title
+        if not text:
+            return [(heading, "bold"), self._key(action), ("  none", "dim"), "\n"]
+        return [(heading, "bold"), self._key(action), "\n", text, "\n"]
+
+    def _reference(self, item_id: str, response: Response | None) -> list[Part]:
+        """Question, guidance, the levels' descriptors and the sources."""
+        checklist = self.checklist
+        item = checklist.item_index[item_id]
+        scale = checklist.scale
+        parts: list[Part] = [("Question", HEADING), "\n", item.question, "\n"]
         if item.guidance:
             parts += ["\n", ("Guidance", HEADING), "\n", item.guidance, "\n"]
         parts += ["\n", ("Levels", HEADING), "\n"]
@@ -141,7 +205,10 @@ class ItemDetail(VerticalScroll):
             parts.append("\n")
         parts += [f"  {scale.not_applicable.label}: {scale.not_applicable.description}", "\n"]
         if item.refs:
-            parts += ["\n", ("Sources", HEADING), ("  (s: open the first quote)", "dim"), "\n"]
+            hint = (
+                f"  ({self.keys['source']}: open the first quote)" if "source" in self.keys else ""
+            )
+            parts += ["\n", ("Sources", HEADING), (hint, "dim"), "\n"]
             for ref in item.refs:
                 source = checklist.source_index.get(ref.source)
                 label = checklist.source_label(source) if source else ref.source
@@ -152,25 +219,4 @@ class ItemDetail(VerticalScroll):
                     if ref.locator:
                         parts.append(f", {ref.locator}")
                     parts.append("\n")
-        if not self.explore:
-            parts += ["\n", ("Notes", HEADING), ("  (e)", "dim"), "\n"]
-            parts += [response.notes if response and response.notes else ("none", "dim"), "\n"]
-            parts += ["\n", ("Evidence", HEADING), ("  (v)", "dim"), "\n"]
-            if response and response.evidence:
-                for evidence in response.evidence:
-                    parts += ["• ", evidence.description]
-                    for extra in (evidence.link, evidence.document):
-                        if extra:
-                            parts += [" — ", extra]
-                    parts.append("\n")
-            else:
-                parts += [("none", "dim"), "\n"]
-            parts += ["\n", ("Finding / recommendation", HEADING), ("  (g)", "dim"), "\n"]
-            parts += [
-                response.finding if response and response.finding else ("none", "dim"),
-                "\n",
-            ]
-            if response is not None and response.changed_at is not None:
-                who = response.changed_by or "unknown"
-                parts += ["\n", (f"Last change {when(response.changed_at)} by {who}", "dim")]
-        return assemble(*parts)
+        return parts
