@@ -18,18 +18,23 @@ from textual.driver import Driver
 from textual.message import Message
 from textual.screen import Screen
 
-from decalogue.errors import DecalogueError
+from decalogue.errors import DecalogueError, display_path
 from decalogue.model.checklist import Checklist
 from decalogue.roles import Role, Served, workspace_file
 from decalogue.session import Session
 from decalogue.storage.checklists import Checklists, load_checklist
-from decalogue.storage.profile import profile_theme, save_profile_theme
+from decalogue.storage.profile import (
+    current_identity,
+    profile_theme,
+    save_profile_name,
+    save_profile_theme,
+)
 from decalogue.storage.workspace import Workspace
 from decalogue.tui.commands import ScreenActions
 from decalogue.tui.context import Context, Unsaved
 from decalogue.tui.screens.assess import AssessScreen
 from decalogue.tui.screens.browse import ChecklistScreen
-from decalogue.tui.screens.dialogs import ChoiceDialog, ConfirmDialog
+from decalogue.tui.screens.dialogs import ChoiceDialog, ConfirmDialog, TextPrompt
 from decalogue.tui.screens.explore import ExploreScreen
 from decalogue.tui.screens.home import HomeScreen
 from decalogue.tui.served import NOT_HERE, ServedNotice, screen_allowed
@@ -160,8 +165,34 @@ class DecalogueApp(App[None]):
             return
         home = HomeScreen()
         self.push_screen(home)
-        if self._open_path is not None:
+        if current_identity(self.context.user).name is None:
+            self._ask_name(home)  # the first use: no --user, DECALOGUE_USER or profile
+        elif self._open_path is not None:
             home.open_path(self._open_path)
+
+    def _ask_name(self, home: HomeScreen) -> None:
+        """Ask once for the name the history records; kept in the profile for next time."""
+
+        def done(name: str | None) -> None:
+            if name:
+                self.context.user = name
+                try:
+                    where = save_profile_name(name)
+                except DecalogueError as error:
+                    self.notify(str(error), severity="warning", markup=False)
+                else:
+                    self.notify(f"Saved in {display_path(where)}; change it there.", markup=False)
+            if self._open_path is not None:
+                home.open_path(self._open_path)
+
+        self.push_screen(
+            TextPrompt(
+                "Your name, recorded with each change you make (asked once)",
+                placeholder="e.g. A. Official, Ministry of the Interior",
+                ok="Save my name",
+            ),
+            done,
+        )
 
     # -- screens
 
@@ -221,16 +252,10 @@ class DecalogueApp(App[None]):
 
         def done(leave: bool | None) -> None:
             if leave:
+                screen.keep_for_exit(self.context.workspace.recovery)
                 self.pop_screen()
 
-        self.push_screen(
-            ConfirmDialog(
-                f"Not saved: {error}\nLeave anyway? Changes since the last save will be lost.",
-                yes="Leave without saving",
-                no="Stay",
-            ),
-            done,
-        )
+        self.push_screen(ConfirmDialog(_not_saved(error, "Leave"), yes="Leave", no="Stay"), done)
 
     def explore(self) -> None:
         """Browse a bundled checklist (asks which when there are several)."""
@@ -300,6 +325,12 @@ class DecalogueApp(App[None]):
             screen.commit_editor()
         return [error for screen in screens for error in [screen.flush()] if error is not None]
 
+    def _keep_all_for_exit(self) -> None:
+        """Save each open assessment, else write a recovery copy in the workspace's folder."""
+        for screen in self.screen_stack:
+            if isinstance(screen, AssessScreen):
+                screen.keep_for_exit(self.context.workspace.recovery)
+
     def _stop_on_signal(self) -> None:
         """A closed terminal or a shutdown: no one is there to answer a dialog, so save and go.
 
@@ -309,11 +340,10 @@ class DecalogueApp(App[None]):
         if self._stopping:
             return
         self._stopping = True
-        self._save_all()
         for screen in self.screen_stack:
-            if isinstance(screen, AssessScreen) and screen.session.dirty:
-                with suppress(DecalogueError, OSError):
-                    screen.session.save_recovery(self.context.workspace.recovery)
+            if isinstance(screen, AssessScreen):
+                screen.commit_editor()
+        self._keep_all_for_exit()
         self.exit()
 
     async def action_quit(self) -> None:
@@ -327,16 +357,17 @@ class DecalogueApp(App[None]):
 
         def done(leave: bool | None) -> None:
             if leave:
+                self._keep_all_for_exit()
                 self.exit()
 
-        self.push_screen(
-            ConfirmDialog(
-                f"Not saved: {errors[0]}\nQuit anyway? Changes since the last save will be lost.",
-                yes="Quit without saving",
-                no="Stay",
-            ),
-            done,
-        )
+        self.push_screen(ConfirmDialog(_not_saved(errors[0], "Quit"), yes="Quit", no="Stay"), done)
+
+
+def _not_saved(error: str, verb: str) -> str:
+    return (
+        f"Not saved: {error}\n{verb} anyway? Your changes since the last save are then "
+        "written to a recovery copy, and the next start says where it is."
+    )
 
 
 def _saved_theme() -> str | None:

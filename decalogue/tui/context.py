@@ -26,6 +26,9 @@ class Unsaved(Protocol):
 
     def flush(self) -> str | None: ...
 
+    def keep_for_exit(self, folder: Path | None = None) -> None:
+        """Save, else write a recovery copy (the person chose to go anyway)."""
+
 
 def display_folder(path: Path) -> str:
     """A folder as a user reads it: `~/...` below the home folder."""

@@ -240,7 +240,7 @@ async def test_evidence_and_finding(make_app: AppFactory, scored_file: Path) -> 
 async def test_autosave_writes_after_a_pause(
     make_app: AppFactory, scored_file: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("decalogue.tui.screens.assess.AUTOSAVE_DELAY", 0.01)
+    monkeypatch.setattr("decalogue.tui.screens.keeping.AUTOSAVE_DELAY", 0.01)
     app = make_app(open_path=scored_file)
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_assess(pilot)
@@ -289,7 +289,7 @@ async def test_a_save_error_is_shown_and_quitting_asks(
         raise store.SaveError(f"{path.name}: not saved: disk full; the file on disk is unchanged")
 
     monkeypatch.setattr("decalogue.storage.store.save_merged", refuse)
-    monkeypatch.setattr("decalogue.tui.screens.assess.AUTOSAVE_DELAY", 0.01)
+    monkeypatch.setattr("decalogue.tui.screens.keeping.AUTOSAVE_DELAY", 0.01)
     app = make_app(open_path=scored_file)
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_assess(pilot)
@@ -313,7 +313,7 @@ async def test_a_colleagues_save_is_merged_without_a_dialog(
     make_app: AppFactory, scored_file: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Issue 12: two people scoring different items never see a dialog; both answers land."""
-    monkeypatch.setattr("decalogue.tui.screens.assess.AUTOSAVE_DELAY", 0.01)
+    monkeypatch.setattr("decalogue.tui.screens.keeping.AUTOSAVE_DELAY", 0.01)
     app = make_app(open_path=scored_file)
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_assess(pilot)
@@ -339,7 +339,8 @@ async def test_a_colleagues_save_is_merged_without_a_dialog(
 async def test_a_file_replaced_by_another_assessment_offers_keep_mine_as_a_copy(
     make_app: AppFactory, scored_file: Path, workspace: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("decalogue.tui.screens.assess.AUTOSAVE_DELAY", 0.01)
+    monkeypatch.setattr("decalogue.tui.screens.keeping.AUTOSAVE_DELAY", 0.01)
+    monkeypatch.setattr("decalogue.tui.screens.keeping.POLL", 600)  # the save finds it
     app = make_app(open_path=scored_file)
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_assess(pilot)

@@ -12,41 +12,29 @@ import os
 import shlex
 import subprocess
 import tempfile
-import time
-import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar, TypeVar
 
-from textual import on, work
+from textual import on
 from textual.binding import Binding, BindingType
-from textual.message import Message
 from textual.screen import ModalScreen
-from textual.timer import Timer
 
 from decalogue.errors import DecalogueError
 from decalogue.model.actions import Action
-from decalogue.model.assessment import Answer, Evidence, Response
+from decalogue.model.assessment import Answer, Change, Evidence, Response
 from decalogue.session import Session
-from decalogue.storage import store
 from decalogue.tui.display import GLYPH_TARGET
 from decalogue.tui.keys import action_keys
 from decalogue.tui.resume import Resume
-from decalogue.tui.screens.browse import BACK, FILTER, SOURCE, ChecklistScreen
+from decalogue.tui.screens.browse import BACK, FILTER, SOURCE
 from decalogue.tui.screens.dialogs import ChoiceDialog, TextEditor, TextPrompt
 from decalogue.tui.screens.evidence import EvidenceDialog
+from decalogue.tui.screens.keeping import SessionScreen
 from decalogue.tui.served import action_allowed
 from decalogue.tui.widgets.checklist_tree import ChecklistTree
-from decalogue.tui.widgets.status_line import SaveState
 
 T = TypeVar("T")
-
-#: Seconds after the last change before the autosave runs.
-AUTOSAVE_DELAY = 0.8
-
-#: However fast a person types, a change is saved within about this many seconds.
-AUTOSAVE_MAX_WAIT = 3.0
 
 
 def _digit(n: int) -> Binding:
@@ -61,7 +49,7 @@ def _digit(n: int) -> Binding:
     )
 
 
-class AssessScreen(ChecklistScreen):
+class AssessScreen(SessionScreen):
     """Score a checklist item by item; every change is saved."""
 
     #: In the order the footer shows them: the most used first (Quit and Help lead).
@@ -151,36 +139,30 @@ class AssessScreen(ChecklistScreen):
             tooltip="Edit the notes in $EDITOR",
             show=False,
         ),
+        Binding(
+            "ctrl+z", "undo", "Undo", id="assess.undo", tooltip="Undo my last change", show=False
+        ),
+        Binding(
+            "ctrl+y", "redo", "Redo", id="assess.redo", tooltip="Redo what I undid", show=False
+        ),
+        Binding(
+            "C",
+            "conflicts",
+            "Conflicts",
+            id="assess.conflicts",
+            tooltip="Choose between my value and a colleague's",
+            show=False,
+        ),
         BACK,
     ]
 
-    @dataclass
-    class Saved(Message):
-        """The autosave worker wrote the file."""
-
-    @dataclass
-    class SaveFailed(Message):
-        """The autosave worker could not write; `conflict` when someone else saved first."""
-
-        error: str
-        conflict: bool
-
     def __init__(self, session: Session) -> None:
-        super().__init__(session.checklist, session.board)
-        self.session = session
+        super().__init__(session)
         self._show_scale_in_footer()
         self.checklist_tree.response_of = self._response
         self.detail.keys = action_keys(self._all_bindings())
         self.resume = Resume(self, session.assessment.id, session.user)
-        self._timer: Timer | None = None
-        self._unsaved_since: float | None = None
-        """When the oldest change not yet being saved was made (monotonic seconds)."""
         self._commit: Callable[[], None] | None = None
-        self._detail_pending: str | None = None
-        self._saving = False
-        self._state: SaveState = "saved"
-        self._error = ""
-        self.sub_title = session.assessment.display_title()
 
     def _show_scale_in_footer(self) -> None:
         """The footer says "0-4" for a 0-4 scale: one entry for all the digit keys."""
@@ -237,26 +219,6 @@ class AssessScreen(ChecklistScreen):
             return isinstance(level, int) and level in self.checklist.scale.by_value
         return True
 
-    def _refresh_status(self) -> None:
-        self.status.show_assessment(
-            self.session.assessment, self.session.board.overall, self._state, self._error
-        )
-
-    def _show_detail_next_frame(self, item_id: str) -> None:
-        """Repaint the detail pane one frame after what the key changed.
-
-        Re-rendering the pane's long text is most of a keystroke's work; the tree
-        line, its section and pillar and the header show the change first.
-        """
-        if self._detail_pending is None:
-            self.call_after_refresh(self._show_pending_detail)
-        self._detail_pending = item_id
-
-    def _show_pending_detail(self) -> None:
-        item_id, self._detail_pending = self._detail_pending, None
-        if item_id is not None and self.checklist_tree.current_item == item_id:
-            self._show_detail(item_id)
-
     def on_unmount(self) -> None:
         super().on_unmount()
         self.resume.flush()
@@ -296,16 +258,8 @@ class AssessScreen(ChecklistScreen):
         except DecalogueError as error:
             self.notify(str(error), severity="error", markup=False)
             return
-        if change is None:
-            return
-        self.checklist_tree.refresh_item(item_id)
-        if self.checklist_tree.current_item == item_id:
-            self._show_detail_next_frame(item_id)
-        # A failed save stays visible until a later save succeeds.
-        if self._state != "error":
-            self._state, self._error = "unsaved", ""
-        self._refresh_status()
-        self._schedule_save()
+        if change is not None:
+            self.changed(item_id)
 
     def action_score(self, level: int) -> None:
         item_id = self._current()
@@ -479,6 +433,20 @@ class AssessScreen(ChecklistScreen):
     def action_previous_unanswered(self) -> None:
         self._jump(-1)
 
+    def action_undo(self) -> None:
+        self._step_back_or_forth(self.session.undo(), "Nothing of mine to undo.", "Undone")
+
+    def action_redo(self) -> None:
+        self._step_back_or_forth(self.session.redo(), "Nothing to redo.", "Redone")
+
+    def _step_back_or_forth(self, change: Change | None, nothing: str, done: str) -> None:
+        if change is None or change.item is None:
+            self.notify(nothing)
+            return
+        self.go_to(change.item)  # the change is shown where it happened
+        self.changed(change.item)
+        self.notify(f"{done}: {change.item} {change.field}", markup=False)
+
     def leave(self) -> None:
         self.context.leave_assess(self)
 
@@ -525,116 +493,6 @@ class AssessScreen(ChecklistScreen):
     def action_export(self) -> None:
         from decalogue.tui.screens.export import ExportScreen
 
-        self.app.push_screen(ExportScreen(self.session, self.context.workspace.root))
-
-    # -- saving
-
-    def _schedule_save(self) -> None:
-        """Save after a pause in typing, and at the latest AUTOSAVE_MAX_WAIT after a change."""
-        if self._timer is not None:
-            self._timer.stop()
-        now = time.monotonic()
-        if self._unsaved_since is None:
-            self._unsaved_since = now
-        left = self._unsaved_since + AUTOSAVE_MAX_WAIT - now
-        self._timer = self.set_timer(max(0.0, min(AUTOSAVE_DELAY, left)), self._autosave)
-
-    def _autosave(self) -> None:
-        self._timer = None
-        if not self.session.dirty:
-            return
-        if self._saving:  # look again soon: the change waits for the save under way
-            self._timer = self.set_timer(0.1, self._autosave)
-            return
-        self._saving = True
-        self._unsaved_since = None
-        self._state = "saving"
-        self._refresh_status()
-        self._save_in_background()
-
-    @work(thread=True, group="autosave")
-    def _save_in_background(self) -> None:
-        try:
-            self.session.save()
-        except store.ConflictError as error:
-            self.post_message(self.SaveFailed(str(error), conflict=True))
-        except DecalogueError as error:
-            self.post_message(self.SaveFailed(str(error), conflict=False))
-        except Exception as error:  # never lose the reason a save failed
-            self.post_message(self.SaveFailed(f"{type(error).__name__}: {error}", conflict=False))
-        else:
-            self.post_message(self.Saved())
-
-    @on(Saved)
-    def _saved(self) -> None:
-        self._saving = False
-        if self.session.dirty:
-            self._state, self._error = "unsaved", ""
-            self._schedule_save()
-        else:
-            self._state, self._error = "saved", ""
-        self._refresh_status()
-
-    @on(SaveFailed)
-    def _save_failed(self, event: SaveFailed) -> None:
-        self._saving = False
-        self._show_save_error(event.error)
-        if event.conflict:
-            self._resolve_conflict()
-
-    def _show_save_error(self, error: str) -> None:
-        self._state, self._error = "error", error
-        self._refresh_status()
-        self.notify(error, title="Not saved", severity="error", timeout=10, markup=False)
-
-    def flush(self) -> str | None:
-        """Save now, on this thread (quitting, leaving); the error message, or None."""
-        if self._timer is not None:
-            self._timer.stop()
-            self._timer = None
-        self._unsaved_since = None
-        if not self.session.dirty:
-            return None
-        try:
-            self.session.save()
-        except DecalogueError as error:
-            self._show_save_error(str(error))
-            return str(error)
-        self._state, self._error = "saved", ""
-        self._refresh_status()
-        return None
-
-    def _resolve_conflict(self) -> None:
-        options = [
-            ("copy", "Keep mine: save my version as a copy file (and go on with it)"),
-            ("reload", "Take theirs: reload the file (my unsaved changes are dropped)"),
-        ]
-
-        def done(choice: str | None) -> None:
-            if choice is None:
-                return
-            self._apply_conflict_choice(choice)
-
-        self.app.push_screen(
-            ChoiceDialog("The file changed on disk since it was opened.", options), done
-        )
-
-    def _apply_conflict_choice(self, choice: str) -> None:
-        session = self.session
-        try:
-            if choice == "reload":
-                session.reload()
-            else:
-                copy = session.assessment.model_copy(deep=True)
-                copy.id = uuid.uuid4().hex
-                stored = self.context.workspace.create(copy)
-                self.session = Session.from_stored(stored, self.checklist, session.user)
-                self.notify(f"Your version is saved as {stored.path.name}.", markup=False)
-        except DecalogueError as error:
-            self._show_save_error(str(error))
-            return
-        self.checklist_tree.board = self.session.board
-        self.checklist_tree.rebuild(keep=self.checklist_tree.current_item)
-        self._state, self._error = "saved", ""
-        self._show_detail(self.checklist_tree.current_item)
-        self._refresh_status()
+        root = self.context.workspace.root
+        # what is exported is the file as it is on disk then, with my unsaved changes
+        self.app.push_screen(ExportScreen(self.session, root, take_in=self.take_in_now))

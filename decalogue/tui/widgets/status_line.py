@@ -1,8 +1,6 @@
-"""The assess screen's header line: who, when, how far, how good, and whether it is saved."""
+"""The assess screen's header line: which assessment, how far, how good, saved or not, by whom."""
 
 from __future__ import annotations
-
-from typing import Literal
 
 from textual.content import Content
 from textual.widgets import Static
@@ -10,16 +8,21 @@ from textual.widgets import Static
 from decalogue.model.assessment import Assessment
 from decalogue.model.checklist import Checklist
 from decalogue.model.scoring import GroupScore
-from decalogue.tui.display import assemble, figure, shorten
+from decalogue.session import SaveState
+from decalogue.tui.display import assemble, figure, safe_line, shorten
 
-SaveState = Literal["saved", "unsaved", "saving", "error"]
 
-_SAVE_WORDS: dict[SaveState, str] = {
-    "saved": "✓ saved",
-    "unsaved": "● unsaved",
-    "saving": "… saving",
-    "error": "✗ error",
-}
+def save_words(state: SaveState) -> str:
+    """The save state in a few words, most urgent first."""
+    if state.error:
+        return f"✗ error: {state.error}"
+    if state.conflicts:
+        return f"⚠ {state.conflicts} conflict{'s' if state.conflicts > 1 else ''} (c)"
+    if state.saving:
+        return "… saving"
+    if state.dirty:
+        return "● unsaved"
+    return "✓ saved"
 
 
 class StatusLine(Static):
@@ -29,11 +32,12 @@ class StatusLine(Static):
         super().__init__(Content(""), id=id, markup=False)
 
     def show_assessment(
-        self, assessment: Assessment, overall: GroupScore, state: SaveState, error: str = ""
+        self, assessment: Assessment, overall: GroupScore, state: SaveState, user: str
     ) -> None:
+        """The assessment, its progress, the session's save state, and who is editing."""
         country = assessment.country
         done = overall.answered + overall.not_applicable
-        save = _SAVE_WORDS[state] + (f": {error}" if error else "")
+        alarm = bool(state.error or state.conflicts)
         title = assessment.title.strip()
         named: list[str | tuple[str, str]] = [(shorten(title, 30), "bold"), " · "] if title else []
         self.update(
@@ -46,11 +50,13 @@ class StatusLine(Static):
                 ("overall ", ""),
                 (figure(overall.score), "bold"),
                 " · ",
-                (save, "bold" if state == "error" else ""),
+                (save_words(state), "bold" if alarm else ""),
+                " · ",
+                (safe_line(user), "italic"),
             ),
             layout=False,  # one line, always: no layout pass of the screen per keystroke
         )
-        self.set_class(state == "error", "-error")
+        self.set_class(alarm, "-error")
 
     def show_checklist(self, checklist: Checklist, shown: int) -> None:
         meta = checklist.meta
