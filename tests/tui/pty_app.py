@@ -34,14 +34,18 @@ def read_until(fd: int, needle: bytes, timeout: float) -> bytes:
     return seen
 
 
-def drain(fd: int) -> None:
-    """Read what the app wrote so far, so that it never blocks on a full terminal."""
+def drain(fd: int) -> bytes:
+    """Read what the app wrote so far (so that it never blocks on a full terminal)."""
+    seen = b""
     while select.select([fd], [], [], 0)[0]:
         try:
-            if not os.read(fd, 65536):
-                return
+            chunk = os.read(fd, 65536)
         except OSError:
-            return
+            break
+        if not chunk:
+            break
+        seen += chunk
+    return seen
 
 
 def new_file(workspace: Path) -> Path:

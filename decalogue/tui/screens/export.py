@@ -8,6 +8,7 @@ browser as a download, or into the workspace's exports folder, under the name
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
@@ -65,10 +66,14 @@ class ExportScreen(Dialog[None]):
         text: str
         name: str
 
-    def __init__(self, session: Session, folder: Path) -> None:
+    def __init__(
+        self, session: Session, folder: Path, take_in: Callable[[], None] | None = None
+    ) -> None:
         super().__init__()
         self.session = session
         self.root = folder
+        self.take_in = take_in
+        """Takes in what others saved, so that the export is of the file as it is now."""
         self.folder = folder / "exports"
         self._suggested = ""
         self._exported_to = ""
@@ -116,6 +121,8 @@ class ExportScreen(Dialog[None]):
     @on(Button.Pressed, "#export")
     def action_export(self) -> None:
         fmt = self.query_one("#format", Select).value
+        if self.take_in is not None:
+            self.take_in()  # what others saved is in the export
         if self.fixed:
             self._result("… exporting", error=False)
             self._export_served(str(fmt), str(self.query_one("#where", Select).value))
