@@ -165,8 +165,10 @@ class DecalogueApp(App[None]):
             return
         home = HomeScreen()
         self.push_screen(home)
-        if current_identity(self.context.user).name is None:
-            self._ask_name(home)  # the first use: no --user, DECALOGUE_USER or profile
+        if current_identity(self.context.user).name is None and not self.is_web:
+            # The first use: no --user, DECALOGUE_USER or profile. (In `serve` the server's
+            # profile is not the participant's, and the name comes with the session.)
+            self._ask_name(home)
         elif self._open_path is not None:
             home.open_path(self._open_path)
 
