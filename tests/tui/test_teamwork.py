@@ -206,7 +206,7 @@ async def test_start_says_who_else_has_the_file_and_where_a_recovery_copy_is(
     other = Session.open(scored_file, CHECKLIST, user="B. Focal")
     other.announce()
     other.set_answer("JU-01", Answer(level=1))
-    copy = other.recover()
+    copy = other.save_recovery()
     try:
         app = make_app(open_path=scored_file)
         async with app.run_test(size=SIZE) as pilot:
