@@ -89,7 +89,7 @@ async def test_a_real_conflict_is_shown_side_by_side_and_mine_can_be_kept(
     assert any(4 in pair for pair in values) and any(2 in pair for pair in values)
 
 
-async def test_a_conflict_left_for_later_is_counted_and_c_shows_it(
+async def test_a_conflict_left_for_later_is_counted_and_shift_c_shows_it(
     make_app: AppFactory, scored_file: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr("decalogue.tui.screens.keeping.AUTOSAVE_DELAY", 30)
@@ -100,9 +100,9 @@ async def test_a_conflict_left_for_later_is_counted_and_c_shows_it(
         colleague_scores(scored_file, "PR-01", 4)
         await wait_for(pilot, lambda: isinstance(app.screen, ConflictScreen))
         await pilot.press("escape")
-        assert "⚠ 1 conflict (c)" in status(screen)
+        assert "⚠ 1 conflict (C)" in status(screen)
         assert tree_line(screen, "PR-01").startswith("● 4")  # theirs until I choose
-        await pilot.press("c")
+        await pilot.press("C")
         assert isinstance(app.screen, ConflictScreen)
         await pilot.press("t")
         await settle(pilot)

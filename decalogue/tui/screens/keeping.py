@@ -272,7 +272,7 @@ class SessionScreen(ChecklistScreen):
             self.notify("No conflicts: every change is merged.")
             return
         if self.app.screen is not self:
-            self._refresh_status()  # the header counts them; `c` shows them later
+            self._refresh_status()  # the header counts them; `C` shows them later
             return
         self.app.push_screen(ConflictScreen(self.session, self._resolved))
 

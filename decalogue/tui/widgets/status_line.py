@@ -17,7 +17,7 @@ def save_words(state: SaveState) -> str:
     if state.error:
         return f"✗ error: {state.error}"
     if state.conflicts:
-        return f"⚠ {state.conflicts} conflict{'s' if state.conflicts > 1 else ''} (c)"
+        return f"⚠ {state.conflicts} conflict{'s' if state.conflicts > 1 else ''} (C)"
     if state.saving:
         return "… saving"
     if state.dirty:
