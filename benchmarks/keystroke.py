@@ -118,7 +118,7 @@ async def _drive(
     from decalogue.tui.app import create_app
     from decalogue.tui.screens.assess import AssessScreen
 
-    app = create_app(workspace, open_path=assessment, checklist=checklist_path)
+    app = create_app(workspace, open_path=assessment, checklist=checklist_path, user="Benchmark")
     async with app.run_test(size=(120, 40)) as pilot:
         for _ in range(600):
             if isinstance(app.screen, AssessScreen):
