@@ -73,6 +73,18 @@ class Running:
     def type(self, keys: bytes) -> None:
         os.write(self.leader, keys)
 
+    def wait(self, timeout: float) -> int:
+        """Wait for the app to end, reading what it writes meanwhile (a terminal that is
+        not read fills up, and the app's last frame would then wait for it for good)."""
+        deadline = time.monotonic() + timeout
+        while self.process.poll() is None:
+            if time.monotonic() > deadline:
+                raise subprocess.TimeoutExpired(self.process.args, timeout)
+            if self.leader != -1:
+                drain(self.leader)
+            time.sleep(0.05)
+        return self.process.returncode
+
     def close_terminal(self) -> None:
         os.close(self.leader)
         self.leader = -1

@@ -36,7 +36,7 @@ def test_sigkill_during_continuous_scoring_loses_only_the_last_seconds(tmp_path:
             drain(app.leader)
         killed_at = time.monotonic()
         app.process.send_signal(signal.SIGKILL)
-        app.process.wait(timeout=30)
+        app.wait(timeout=30)
     on_disk = sum(
         1 for response in store.read(path).assessment.responses.values() if response.level == 3
     )

@@ -32,7 +32,7 @@ def test_closed_during_start_up_the_app_exits(
     with running(path, workspace, controlling=controlling) as app:
         time.sleep(after)
         app.close_terminal()
-        app.process.wait(timeout=GENEROUS)  # TimeoutExpired: the app hangs
+        app.wait(timeout=GENEROUS)  # TimeoutExpired: the app hangs
     store.read(path)  # the file is still a valid assessment
 
 
@@ -45,6 +45,6 @@ def test_closed_after_a_score_the_app_saves_and_exits(tmp_path: Path, controllin
         app.type(b"2")
         read_until(app.leader, b"unsaved", timeout=10)
         app.close_terminal()
-        app.process.wait(timeout=GENEROUS)
+        app.wait(timeout=GENEROUS)
     first = load_checklist().items[0].id
     assert store.read(path).assessment.responses[first].level == 2

@@ -29,7 +29,7 @@ def test_signal_saves_the_answer_not_yet_autosaved(tmp_path: Path, stop: str) ->
         app.type(b"3")
         read_until(app.leader, b"unsaved", timeout=10)
         app.process.send_signal(getattr(signal, stop))
-        app.process.wait(timeout=30)
+        app.wait(timeout=30)
     assert store.read(path).assessment.responses[FIRST].level == 3
 
 
@@ -52,5 +52,5 @@ def test_text_in_an_open_editor_is_kept(tmp_path: Path, stop: str) -> None:
             app.close_terminal()
         else:
             app.process.send_signal(getattr(signal, stop))
-        app.process.wait(timeout=30)
+        app.wait(timeout=30)
     assert store.read(path).assessment.responses[FIRST].notes == NOTE

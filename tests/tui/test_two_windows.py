@@ -52,8 +52,8 @@ def test_two_windows_scoring_different_items_keep_both_without_a_dialog(tmp_path
                 screens += drain(window.leader)
         first.type(b"\x11")
         second.type(b"\x11")
-        first.process.wait(timeout=GENEROUS)
-        second.process.wait(timeout=GENEROUS)
+        first.wait(timeout=GENEROUS)
+        second.wait(timeout=GENEROUS)
     responses = store.read(path).assessment.responses
     assert (responses[ITEMS[0]].level, responses[ITEMS[1]].level) == (3, 2)
     assert b"Conflict 1 of" not in screens
@@ -75,8 +75,8 @@ def test_a_terminal_closed_during_a_conflict_keeps_both_answers(tmp_path: Path) 
         drain(second.leader)
         first.close_terminal()
         second.close_terminal()
-        first.process.wait(timeout=GENEROUS)
-        second.process.wait(timeout=GENEROUS)
+        first.wait(timeout=GENEROUS)
+        second.wait(timeout=GENEROUS)
     assert store.read(path).assessment.responses[ITEMS[0]].level in {1, 3}
     assert {1, 3} <= answer_values(path, ITEMS[0])  # neither answer is dropped
     remarks = [c.remark or "" for c in store.read(path).assessment.history]
@@ -109,5 +109,5 @@ def test_an_open_window_takes_in_a_cli_import_within_seconds(tmp_path: Path) -> 
         )
         read_until(window.leader, b"C. Importer changed", timeout=20)
         window.type(b"\x11")
-        window.process.wait(timeout=GENEROUS)
+        window.wait(timeout=GENEROUS)
     assert store.read(path).assessment.responses[ITEMS[2]].level == 4
