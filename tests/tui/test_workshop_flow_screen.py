@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from textual.widgets import DataTable, Digits, Input, Label
+from textual.widgets import DataTable, Digits, Input, Static
 
 from decalogue.analysis.workshop import (
     DECISION,
@@ -202,7 +202,7 @@ async def test_a_long_prompt_wraps_inside_its_dialog(make_app: AppFactory) -> No
         await settle(pilot)
         prompt = app.screen
         assert isinstance(prompt, TextPrompt)
-        title = prompt.query_one(".dialog-title", Label)
+        title = prompt.query_one(".dialog-title", Static)
         assert title.size.height >= 2  # wrapped, not cut at the border
         lines = [str(strip.text) for strip in title.render_lines(title.region.reset_offset)]
         assert "select files with space first" in " ".join(" ".join(lines).split())
