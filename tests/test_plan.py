@@ -193,3 +193,30 @@ def test_compare_and_trend_say_which_actions_were_completed_and_gaps_closed(
         "completed": [{"item": "LF-01", "action": "a1", "what": "Amend the health act"}],
         "gaps_closed": ["LF-01"],
     }
+
+
+def test_groups_propose_actions_and_the_consensus_keeps_them_until_the_room_accepts() -> None:
+    from decalogue.analysis.workshop import build_consensus, make_groups
+
+    checklist = load_checklist()
+    groups = []
+    for name, what in (("Group A", "Amend the health act"), ("Group B", "amend the  health act")):
+        assessment = new_assessment(checklist, "XX", "2025", country_name="Exampleland")
+        assessment.title = name
+        assessment.apply("LF-01", "answer", Answer(level=2), name)
+        proposal = Action(what=what, owner="Ministry of Health", deadline=date(2001, 1, 1))
+        assessment.apply("LF-01", "actions", [proposal], name)
+        groups.append((assessment, f"{name}.json", ""))
+    groups[1][0].apply("LF-02", "actions", [Action(what="Open a shelter")], "Group B")
+    consensus = build_consensus(make_groups(groups), checklist, assessor="Facilitator")
+    proposals = consensus.assessment.responses["LF-01"].actions
+    assert [(a.what, a.proposed_by) for a in proposals] == [
+        ("Amend the health act", "Group A, Group B")
+    ]
+    entries = plan_entries(checklist, consensus.assessment, TODAY)
+    assert not any(e.overdue for e in entries)  # a proposal is not yet a commitment
+    from decalogue.reports.plan import status_text
+
+    assert status_text(entries[0]) == "proposed by Group A, Group B, not yet accepted"
+    accepted = proposals[0].model_copy(update={"proposed_by": ""})
+    assert accepted.overdue(TODAY) and "proposed_by" not in accepted.model_dump()

@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from decalogue.errors import DecalogueError, display_path
+from decalogue.model.actions import pool_proposals
 from decalogue.model.assessment import (
     MAX_TEXT,
     Answer,
@@ -507,6 +508,9 @@ def build_consensus(
             "evidence": _evidence(answers),
             "target": _target(answers),
             "flagged": item.conflict or bool(flagged_by(item)),
+            "actions": pool_proposals(
+                [(a.group, action) for a in answers if a.response for action in a.response.actions]
+            ),
         }
         decision = rule_decision(item)
         if decision.kind == "level":

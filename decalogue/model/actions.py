@@ -59,6 +59,11 @@ class Action(BaseModel):
     """The level the action should bring the item to (usually its target)."""
     carried_from: Annotated[str, Field(max_length=40)] = ""
     """The period of the assessment this action was carried forward from, if any."""
+    proposed_by: Annotated[str, Field(max_length=500)] = Field(
+        default="", exclude_if=lambda text: not text
+    )
+    """In a workshop consensus: the groups that proposed it, until the room accepts it
+    (saving it in the actions dialog accepts it; deleting it drops it). Empty otherwise."""
 
     @model_validator(mode="after")
     def _gap_goes_up(self) -> Action:
@@ -71,9 +76,16 @@ class Action(BaseModel):
     def open(self) -> bool:
         return self.status in ("planned", "in_progress")
 
+    @property
+    def proposal(self) -> bool:
+        """Proposed in a workshop and not yet accepted by the room: not part of the plan yet."""
+        return bool(self.proposed_by)
+
     def overdue(self, today: date) -> bool:
-        """Open with its deadline past (a deadline today is not overdue yet)."""
-        return self.open and self.deadline is not None and self.deadline < today
+        """Open with its deadline past (a deadline today is not overdue yet); never a proposal."""
+        return (
+            self.open and not self.proposal and self.deadline is not None and self.deadline < today
+        )
 
 
 def carry_actions(actions: list[Action], period: str) -> list[Action]:
@@ -86,4 +98,23 @@ def carry_actions(actions: list[Action], period: str) -> list[Action]:
         action.model_copy(update={"carried_from": action.carried_from or period})
         for action in actions
         if action.status != "dropped"
+    ]
+
+
+def pool_proposals(proposals: list[tuple[str, Action]]) -> list[Action]:
+    """Groups' actions for one item as the consensus's proposals: one per distinct action
+    (same words and institution), naming every group that proposed it."""
+    pooled: dict[tuple[str, str], Action] = {}
+    groups: dict[tuple[str, str], list[str]] = {}
+    for group, action in proposals:
+        if action.status == "dropped":
+            continue
+        key = (" ".join(action.what.casefold().split()), action.owner.casefold().strip())
+        pooled.setdefault(key, action)
+        groups.setdefault(key, [])
+        if group not in groups[key]:
+            groups[key].append(group)
+    return [
+        action.model_copy(update={"proposed_by": ", ".join(groups[key])})
+        for key, action in pooled.items()
     ]

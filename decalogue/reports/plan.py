@@ -38,6 +38,8 @@ def deadline_text(entry: PlanEntry) -> str:
 
 
 def status_text(entry: PlanEntry) -> str:
+    if entry.action.proposal:
+        return f"proposed by {text.one_line(entry.action.proposed_by)}, not yet accepted"
     words = STATUS_WORDS[entry.action.status]
     return f"{words}, OVERDUE" if entry.overdue else words
 

@@ -255,6 +255,9 @@ class ActionInfo(_Model):
     """The level the action should bring the item to; null when not stated."""
     carried_from: str
     """The period the action was carried forward from; empty when set in this period."""
+    proposed_by: str = ""
+    """In a workshop consensus: the groups that proposed it, while the room has not yet
+    accepted it (such a proposal is not part of the plan and never overdue); else empty."""
 
 
 class PlanCount(_Model):

@@ -86,7 +86,10 @@ def action_line(action: Action) -> str:
     """One action on one line: status, deadline, institution, what."""
     deadline = action.deadline.isoformat() if action.deadline else "no deadline"
     owner = action.owner or "no institution"
-    return f"{STATUS_WORDS[action.status]} · {deadline} · {owner} · {action.what}"
+    status = STATUS_WORDS[action.status]
+    if action.proposal:
+        status = f"proposed by {action.proposed_by}, not yet accepted"
+    return f"{status} · {deadline} · {owner} · {action.what}"
 
 
 def markers(response: Response | None) -> str:

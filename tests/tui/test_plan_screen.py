@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from textual.widgets import DataTable, Input
+from textual.widgets import DataTable, Input, OptionList
 
+from decalogue.model.actions import Action
+from decalogue.model.checklist import Checklist
 from decalogue.storage import store
 from decalogue.tui.screens.actions import ActionsDialog
 from decalogue.tui.screens.dialogs import ConfirmDialog
 from decalogue.tui.screens.plan import PlanScreen
-from tests.tui.conftest import AppFactory
+from tests.tui.conftest import AppFactory, write_assessment
 from tests.tui.test_assess import open_assess, settle
 
 SIZE = (120, 40)
@@ -81,3 +83,32 @@ async def test_a_bad_deadline_is_refused_and_nothing_is_lost(
         await settle(pilot)
         assert isinstance(app.screen, ActionsDialog)  # not closed, nothing lost
         assert app.screen.query_one("#act-what", Input).value == "Train judges"
+
+
+async def test_saving_a_workshop_proposal_in_the_dialog_accepts_it(
+    make_app: AppFactory, workspace: Path, checklist: Checklist
+) -> None:
+    first = checklist.items[0].id
+    proposal = Action(what="Train the hotline staff", proposed_by="Group A")
+    path = write_assessment(workspace, checklist, fields={first: {"actions": [proposal]}})
+    app = make_app(open_path=path)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_assess(pilot)
+        await pilot.press("a")
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, ActionsDialog)
+        listing = dialog.query_one(OptionList)
+        assert "proposed by Group A, not yet accepted" in str(listing.get_option_at_index(0).prompt)
+        listing.focus()
+        listing.highlighted = 0
+        await pilot.press("enter")  # pick it: its words go into the form
+        await settle(pilot)
+        await pilot.click("#save")
+        await settle(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press("ctrl+q")
+        await settle(pilot)
+    (saved,) = store.read(path).assessment.responses[first].actions
+    assert (saved.what, saved.proposed_by) == ("Train the hotline staff", "")

@@ -60,7 +60,8 @@ class ActionsDialog(Dialog[list[Action] | None]):
     def compose(self) -> ComposeResult:
         with DialogBox(classes="dialog-box"):
             yield Static(
-                f"Actions of {self.item_id}: pick one to change it; delete removes it",
+                f"Actions of {self.item_id}: pick one to change it (saving a proposal accepts it); "
+                "delete removes it",
                 classes="dialog-title",
             )
             yield OptionList(id="action-list")
@@ -121,6 +122,7 @@ class ActionsDialog(Dialog[list[Action] | None]):
             "status": status,
             "progress": self._field("progress"),
             "budget": self._field("budget"),
+            "proposed_by": "",  # saved in the dialog: the room accepted it
         }
         try:
             if base is not None:

@@ -18,7 +18,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Input, Static
 
 from decalogue.analysis.plan import ORDERS, Order, PlanEntry, ordered, plan_entries, select
-from decalogue.model.actions import STATUS_WORDS
+from decalogue.reports.plan import status_text
 from decalogue.session import Session
 from decalogue.tui.display import safe_line
 from decalogue.tui.widgets.footer import KeyFooter
@@ -77,11 +77,10 @@ class PlanScreen(Screen[str | None]):
         table.clear()
         for entry in self._rows:
             action = entry.action
-            status = STATUS_WORDS[action.status]
             style = "bold red" if entry.overdue else ""
             table.add_row(
                 Text(action.deadline.isoformat() if action.deadline else "none", style=style),
-                Text(f"{status}, OVERDUE" if entry.overdue else status, style=style),
+                Text(status_text(entry), style=style),
                 Text(entry.item_id),
                 Text(safe_line(action.owner or "-")),
                 Text(safe_line(action.what)),
