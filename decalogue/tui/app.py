@@ -219,13 +219,7 @@ class DecalogueApp(App[None]):
     def _open_group(self, path: Path) -> None:
         """A group's link: its one assessment, and no home screen behind it."""
         try:
-            session = Session.open(
-                path,
-                self.context.checklist_override,
-                self.context.user,
-                force=self.context.checklist_force,
-                checklists=self.context.checklist_resolver,
-            )
+            session = self.context.open_assessment(path)
         except DecalogueError as error:
             self.post_message(self.GroupFailed(str(error)))
         else:

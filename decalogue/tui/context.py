@@ -69,6 +69,17 @@ class Context:
     def __post_init__(self) -> None:
         self.workspace_label = display_folder(self.workspace.root)
 
+    def open_assessment(self, path: Path) -> Session:
+        """The file as a session with this run's user and checklist options (blocking: call
+        it from a worker); raises DecalogueError in one line."""
+        return Session.open(
+            path,
+            self.checklist_override,
+            self.user,
+            force=self.checklist_force,
+            checklists=self.checklist_resolver,
+        )
+
     def checklist_choices(self) -> list[tuple[str, Path]]:
         """(label, file) of each checklist offered: bundled by id, registered with version."""
         labels = {entry.path: entry.label for entry in self.checklist_resolver.entries()}

@@ -353,13 +353,7 @@ class HomeScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="open")
     def _open(self, path: Path) -> None:
         try:
-            session = Session.open(
-                path,
-                self.context.checklist_override,
-                self.context.user,
-                force=self.context.checklist_force,
-                checklists=self.context.checklist_resolver,
-            )
+            session = self.context.open_assessment(path)
         except DecalogueError as error:
             self.post_message(self.Failed(str(error)))
         else:
