@@ -284,13 +284,9 @@ def _walk(session: Session, args: argparse.Namespace) -> tuple[list[Item], int]:
         if not items:
             raise DecalogueError(f"no section or pillar {args.section!r} in {checklist.meta.id}")
     responses = session.assessment.responses
+    scores = session.board.items
     if args.unanswered:
-        items = [
-            item
-            for item in items
-            if item.id not in responses
-            or (responses[item.id].level is None and not responses[item.id].not_applicable)
-        ]
+        items = [item for item in items if not scores[item.id].answered]
     if args.flagged:
         items = [item for item in items if item.id in responses and responses[item.id].flagged]
     start = 0
@@ -302,15 +298,7 @@ def _walk(session: Session, args: argparse.Namespace) -> tuple[list[Item], int]:
     elif not (args.unanswered or args.flagged):
         # Resume: the first item without an answer, so a second run goes on where the first
         # stopped.
-        start = next(
-            (
-                n
-                for n, item in enumerate(items)
-                if item.id not in responses
-                or (responses[item.id].level is None and not responses[item.id].not_applicable)
-            ),
-            0,
-        )
+        start = next((n for n, item in enumerate(items) if not scores[item.id].answered), 0)
     return items, start
 
 

@@ -97,11 +97,7 @@ def summary_lines(checklist: Checklist, assessment: Assessment, board: ScoreBoar
     for pillar in checklist.pillars:
         group = board.group(pillar.id)
         lines.append(f"Pillar {pillar.id}, {printable(pillar.title)}: {_score_words(group)}.")
-    unanswered = [
-        item.id
-        for item in checklist.items
-        if answer_words(checklist, assessment.responses.get(item.id)) == "not answered"
-    ]
+    unanswered = [item.id for item in checklist.items if not board.items[item.id].answered]
     flagged = board.flagged()
     lines.append(
         f"Left to do: {len(unanswered)} items not answered"
