@@ -50,6 +50,9 @@ from decalogue.serve.processes import (
 )
 from decalogue.storage import store
 
+#: Seconds a session may take to send each chunk of a browser download.
+DOWNLOAD_WAIT = 30
+
 INSTALL_HINT = (
     "decalogue serve needs textual-serve, which is not installed: pip install 'decalogue[serve]'"
 )
@@ -157,9 +160,13 @@ def make_server(
 ) -> Any:
     """A textual-serve Server that runs `argv` per session, on our routes and our rules."""
     from aiohttp import WSCloseCode, WSMsgType, web
+    from textual_serve import download_manager
     from textual_serve.app_service import AppService
     from textual_serve.server import Server
 
+    # textual-serve gives an app 4 s to send each chunk of a download; a session on a busy
+    # room's laptop can take longer, and textual-serve then drops the download mid-stream.
+    download_manager.DOWNLOAD_TIMEOUT = max(download_manager.DOWNLOAD_TIMEOUT, DOWNLOAD_WAIT)
     children = Children()
     hook = die_with_parent()
     forks: list[Forks] = []  # the fork helper, once the server runs (none: exec each session)
