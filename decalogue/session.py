@@ -15,14 +15,14 @@ Saving may run in a worker thread while the user keeps typing.
 from __future__ import annotations
 
 import threading
-import time
+from collections.abc import Hashable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import ValidationError
 
-from decalogue.errors import AssessmentError, DecalogueError, display_path
+from decalogue.errors import AssessmentError, DecalogueError
 from decalogue.model.actions import Action
 from decalogue.model.assessment import (
     FIELDS,
@@ -49,10 +49,10 @@ from decalogue.storage.assessment_file import (
     dumps,
     fingerprint,
     parse_assessment,
-    read_bytes,
     trim_history,
 )
 from decalogue.storage.checklists import Checklists, is_older, other_checklist
+from decalogue.storage.place import FilePlace, Loaded, Place
 from decalogue.storage.profile import Identity, current_identity, os_account
 
 __all__ = ["Conflict", "SaveOutcome", "SaveResult", "SaveState", "Session"]
@@ -119,12 +119,15 @@ def _describe_ref(ref: ChecklistRef) -> str:
 
 
 class Session:
-    """An open assessment: checklist + answers + live scores + the file they are saved to."""
+    """An open assessment: checklist + answers + live scores + the place they are saved to."""
 
     checklist: Checklist
     assessment: Assessment
     board: ScoreBoard
-    path: Path
+    place: Place
+    """Where the assessment is read from and saved to (a file, or a database)."""
+    path: Path | None
+    """The file, for a file place; None in a database."""
     user: str
     """The name recorded in the history (see `decalogue.storage.profile`)."""
     account: str
@@ -139,30 +142,33 @@ class Session:
     """The checklist is an older version than the file's: saving keeps the file's version."""
 
     def __init__(
-        self, stored: store.Stored, checklist: Checklist, user: str | Identity | None = None
+        self,
+        loaded: Loaded,
+        place: Place,
+        checklist: Checklist,
+        user: str | Identity | None = None,
     ) -> None:
         self._lock = threading.RLock()
         self._write_lock = threading.Lock()
         self.checklist = checklist
-        self.path = stored.path
+        self.place = place
+        self.path = place.path
         identity = user if isinstance(user, Identity) else current_identity(user)
         self.user = identity.name or identity.account
         self.account = identity.account or os_account()
-        self._presence: Path | None = None
-        self._heartbeat = 0.0
         self._saving = False
         self._error: str | None = None
         self._warning: str | None = None
-        self._load(stored, store.signature(stored.path))
+        self._load(loaded)
 
-    def _load(self, stored: store.Stored, signature: store.Signature | None) -> None:
-        problems = check_against(stored.assessment, self.checklist, display_path(stored.path))
+    def _load(self, loaded: Loaded) -> None:
+        problems = check_against(loaded.assessment, self.checklist, self.place.label)
         if problems:
             raise AssessmentError(problems)
-        self.assessment = stored.assessment
+        self.assessment = loaded.assessment
         self.base = Base.of(self.assessment)
-        self._fingerprint = stored.fingerprint
-        self._signature = signature
+        self._fingerprint = loaded.fingerprint
+        self._signature = loaded.signature
         self.board = ScoreBoard(self.checklist, self.assessment.responses)
         self.orphaned = self.assessment.orphaned(self.checklist)
         self.drift = not self.assessment.matches(self.checklist)
@@ -181,39 +187,45 @@ class Session:
     @classmethod
     def open(
         cls,
-        path: Path,
+        where: Path | Place,
         checklist: Checklist | str | Path | None = None,
         user: str | Identity | None = None,
         *,
         force: bool = False,
         checklists: Checklists | None = None,
     ) -> Session:
-        """Open an assessment with its own checklist (bundled or registered, found by id and
-        version), or the one given.
+        """Open an assessment (a file, or any place) with its own checklist (bundled or
+        registered, found by id and version; for a database, the one stored with it), or
+        the one given.
 
         A checklist with another id than the file's is refused unless `force`: its
         answers would silently stop being scored.
         """
-        signature = store.signature(path)
-        stored = store.read(path)
-        ref = stored.assessment.checklist
+        place = where if isinstance(where, Place) else FilePlace(where)
+        loaded = place.read()
+        ref = loaded.assessment.checklist
         resolver = checklists or Checklists()
-        shown = display_path(path)
+        shown = place.label
         if checklist is None:
-            checklist = resolver.find(ref, shown)
+            checklist = _own_checklist(place, resolver, ref)
         elif not isinstance(checklist, Checklist):
             checklist = resolver.load(checklist)
         if checklist.meta.id != ref.id and not force:
             raise other_checklist(shown, ref.id, checklist.meta.id, force=True)
-        session = cls(stored, checklist, user)
-        session._signature = signature
-        return session
+        return cls(loaded, place, checklist, user)
 
     @classmethod
     def from_stored(
         cls, stored: store.Stored, checklist: Checklist, user: str | Identity | None = None
     ) -> Session:
-        return cls(stored, checklist, user)
+        """A session of a file just read or created (`storage.store`)."""
+        loaded = Loaded(stored.assessment, stored.fingerprint, store.signature(stored.path))
+        return cls(loaded, FilePlace(stored.path), checklist, user)
+
+    @property
+    def label(self) -> str:
+        """Where it is kept, for people: the file, or `host/database: id`."""
+        return self.place.label
 
     # -- state
 
@@ -306,7 +318,7 @@ class Session:
                 check = readiness(self.checklist, self.assessment)
                 if not check.ready:
                     raise DecalogueError(
-                        f"{display_path(self.path)}: {check.summary()}; nothing changed "
+                        f"{self.label}: {check.summary()}; nothing changed "
                         "(see `decalogue check`, or --force to mark it final anyway)"
                     )
             change = self.assessment.set_status(status, self.user)
@@ -427,8 +439,8 @@ class Session:
         changed, so a window can call this every second or two. A file that no longer
         parses raises AssessmentError once, not at every call.
         """
-        self._keep_presence()
-        current = store.signature(self.path)
+        self.place.keep_present()
+        current = self.place.signature()
         if current is None or current == self._signature:
             return []
         if not self._write_lock.acquire(blocking=False):
@@ -439,19 +451,18 @@ class Session:
             self._write_lock.release()
         return taken + [_as_change(c) for c in conflicts]
 
-    def _refresh(self, current: store.Signature) -> tuple[list[Change], list[Conflict]]:
-        data = read_bytes(store.target_of(self.path))
-        stamp = fingerprint(data)
-        self._signature = current
-        if stamp == self._fingerprint:
+    def _refresh(self, current: Hashable) -> tuple[list[Change], list[Conflict]]:
+        self._signature = current  # a version that cannot be read is reported once
+        loaded = self.place.read()
+        self._signature = loaded.signature
+        if loaded.fingerprint == self._fingerprint:
             return [], []
-        theirs = parse_assessment(data, display_path(self.path))
         with self._lock:
-            return self._take_in(theirs, stamp)
+            return self._take_in(loaded.assessment, loaded.fingerprint)
 
     def _take_in(self, theirs: Assessment, stamp: str) -> tuple[list[Change], list[Conflict]]:
         """Merge `theirs` (now on disk) into the session; its base becomes theirs."""
-        shown = display_path(self.path)
+        shown = self.label
         if theirs.id != self.assessment.id:
             raise store.ConflictError(
                 f"{shown}: is now another assessment (id {theirs.id}, not {self.assessment.id}); "
@@ -513,7 +524,7 @@ class Session:
         With nothing unsaved, a save only takes in what others saved (`refresh`).
         """
         if not self.dirty:
-            current = store.signature(self.path)
+            current = self.place.signature()
             if current is None or current == self._signature:
                 return SaveResult(False)
             with self._write_lock:
@@ -530,7 +541,7 @@ class Session:
         def produce(current: bytes | None) -> bytes:
             theirs = None
             if current is not None:
-                theirs = parse_assessment(current, display_path(self.path))
+                theirs = parse_assessment(current, self.label)
             with self._lock:
                 if theirs is not None and current is not None:
                     more, conflicts = self._take_in(theirs, fingerprint(current))
@@ -552,7 +563,7 @@ class Session:
         with self._lock:
             self._saving = True
         try:
-            written = store.save_merged(self.path, self._fingerprint, produce)
+            written = self.place.save_merged(self._fingerprint, produce)
         except DecalogueError as error:
             with self._lock:
                 self._saving, self._error = False, str(error)
@@ -563,7 +574,7 @@ class Session:
             self._signature = written.signature
             self.base = outcome["base"]
             self._saved_edits = outcome["edits"]
-            self._warning = _size_warning(self.path, outcome["size"])
+            self._warning = _size_warning(self.place, outcome["size"])
         return SaveResult(True, taken, found, self._warning)
 
     def save_or_recover(self) -> SaveOutcome:
@@ -581,10 +592,11 @@ class Session:
     def save_recovery(self, folder: Path | None = None) -> Path:
         """The answers as they are, in a new file, when the file itself cannot be saved:
         in `folder` (a served workspace's recovery folder), else beside the file, else in
-        the user's data folder; its path. Raises SaveError when none can be written."""
+        the user's data folder (a database's copies: there); its path. Raises SaveError when
+        none can be written."""
         with self._lock:
             data = dumps(self.assessment)
-        return store.write_recovery(self.path, data, folder)
+        return self.place.write_recovery(data, folder)
 
     def recover_to(self, path: Path) -> Path:
         """Write the session's whole assessment to `path` (atomically; never over a file)."""
@@ -593,9 +605,10 @@ class Session:
         store.save_bytes(path, data, None)
         return path
 
-    def recoveries(self) -> list[Path]:
-        """Recovery copies of this file left by earlier runs, newest first."""
-        return store.find_recoveries(self.path)
+    def recoveries(self, folder: Path | None = None) -> list[Path]:
+        """Recovery copies of this assessment left by earlier runs (also those in `folder`),
+        newest first."""
+        return self.place.find_recoveries(folder)
 
     def adopt_checklist(self) -> bool:
         """Record the session's checklist in the file at the next save (an upgrade).
@@ -632,31 +645,21 @@ class Session:
     def reload(self) -> None:
         """Re-read the file, dropping unsaved edits (the person chose the file's version)."""
         with self._write_lock, self._lock:
-            signature = store.signature(self.path)
-            self._load(store.read(self.path), signature)
+            self._load(self.place.read())
 
     # -- who else is here
 
     def announce(self) -> None:
-        """Tell other windows this one has the file open (a presence file beside it)."""
-        if self._presence is None:
-            self._presence = presence.announce(store.target_of(self.path), self.user, self.account)
-            self._heartbeat = time.monotonic()
+        """Tell other windows this one has the assessment open (see `Place.announce`)."""
+        self.place.announce(self.user, self.account)
 
     def others_editing(self) -> list[presence.Presence]:
-        """Other windows that have this file open (who, since when), oldest first."""
-        return presence.present(store.target_of(self.path), self._presence)
+        """Other windows that have this assessment open (who, since when), oldest first."""
+        return self.place.others()
 
     def close(self) -> None:
-        """This window no longer has the file open."""
-        if self._presence is not None:
-            presence.withdraw(self._presence)
-            self._presence = None
-
-    def _keep_presence(self) -> None:
-        if self._presence is not None and time.monotonic() - self._heartbeat > presence.HEARTBEAT:
-            presence.touch(self._presence)
-            self._heartbeat = time.monotonic()
+        """This window no longer has the assessment open."""
+        self.place.close()
 
 
 def _as_change(conflict: Conflict) -> Change:
@@ -679,12 +682,24 @@ def _first_error(error: ValidationError | TypeError) -> str:
     return str(detail["msg"]).removeprefix("Value error, ")
 
 
-def _size_warning(path: Path, size: int) -> str | None:
+def _own_checklist(place: Place, resolver: Checklists, ref: ChecklistRef) -> Checklist:
+    """A file's checklist from the resolver; a database's the one stored with it, unless
+    this computer has that very version (the same content hash)."""
+    if place.path is not None:
+        return resolver.find(ref, place.label)
+    local = resolver.find_or_none(ref)
+    if local is not None and local.content_hash == ref.hash:
+        return local
+    stored = place.checklist()
+    return stored if stored is not None else resolver.find(ref, place.label)
+
+
+def _size_warning(place: Place, size: int) -> str | None:
     if size <= MAX_ASSESSMENT_BYTES * WARN_SHARE:
         return None
     share = size * 100 // MAX_ASSESSMENT_BYTES
+    kept = " (the .bak keeps the previous version)" if place.path is not None else ""
     return (
-        f"{display_path(path)} is {size:,} bytes, {share}% of the {MAX_ASSESSMENT_BYTES:,} "
-        f"limit; above {TRIM_SHARE:.0%} the oldest history entries are trimmed on save "
-        "(the .bak keeps the previous version)"
+        f"{place.label} is {size:,} bytes, {share}% of the {MAX_ASSESSMENT_BYTES:,} "
+        f"limit; above {TRIM_SHARE:.0%} the oldest history entries are trimmed on save{kept}"
     )

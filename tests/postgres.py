@@ -18,6 +18,7 @@ import subprocess
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -109,3 +110,20 @@ _COUNT = iter(range(1_000_000))
 def pg_url(cluster: Cluster) -> str:
     """A new, empty database on the test server."""
     return cluster.create_database(f"test_{os.getpid()}_{next(_COUNT)}")
+
+
+def checklist_text() -> Any:
+    """The bundled checklist as the database keeps it (`documents.ChecklistText`)."""
+    from decalogue.resources import bundled_checklist_paths
+    from decalogue.storage.checklists import load_checklist
+    from decalogue.storage.pg import documents
+
+    checklist = load_checklist()
+    path = next(p for p in bundled_checklist_paths() if p.stem == checklist.meta.id)
+    return documents.ChecklistText(
+        checklist.content_hash,
+        checklist.meta.id,
+        checklist.meta.version,
+        path.read_text(encoding="utf-8"),
+        {},
+    )

@@ -88,7 +88,7 @@ def test_refresh_does_not_read_an_unchanged_file(
     def no_reading(*_: object) -> bytes:
         raise AssertionError("refresh read a file that had not changed")
 
-    monkeypatch.setattr("decalogue.session.read_bytes", no_reading)
+    monkeypatch.setattr(session.place, "read", no_reading)
     for _ in range(3):
         assert session.refresh() == []
 

@@ -15,21 +15,7 @@ from decalogue.storage.assessment_file import dumps, parse_assessment
 from decalogue.storage.checklists import load_checklist
 from decalogue.storage.pg import documents, location, schema
 from decalogue.storage.pg.connection import StoreError
-from tests.postgres import Cluster
-
-
-def _checklist_text() -> documents.ChecklistText:
-    checklist = load_checklist()
-    from decalogue.resources import bundled_checklist_paths
-
-    path = next(p for p in bundled_checklist_paths() if p.stem == checklist.meta.id)
-    return documents.ChecklistText(
-        checklist.content_hash,
-        checklist.meta.id,
-        checklist.meta.version,
-        path.read_text(encoding="utf-8"),
-        {},
-    )
+from tests.postgres import Cluster, checklist_text
 
 
 def _assessment() -> object:
@@ -65,7 +51,7 @@ def test_a_database_without_the_schema_says_to_run_init(pg_url: str) -> None:
 def test_push_then_pull_gives_the_same_file(pg_url: str, tmp_path: Path) -> None:
     schema.migrate(pg_url, create=True)
     assessment = _assessment()
-    assert documents.push(pg_url, assessment, _checklist_text()) == "added"  # type: ignore[arg-type]
+    assert documents.push(pg_url, assessment, checklist_text()) == "added"  # type: ignore[arg-type]
     pulled, checklist = documents.pull(pg_url, assessment.id)  # type: ignore[attr-defined]
     assert dumps(pulled) == dumps(assessment)  # type: ignore[arg-type]
     assert checklist.id == "osce-national-action"
@@ -77,7 +63,7 @@ def test_push_then_pull_gives_the_same_file(pg_url: str, tmp_path: Path) -> None
 def test_pushing_a_different_version_needs_replace(pg_url: str) -> None:
     schema.migrate(pg_url, create=True)
     assessment = _assessment()
-    text = _checklist_text()
+    text = checklist_text()
     documents.push(pg_url, assessment, text)  # type: ignore[arg-type]
     assessment.apply("LF-03", "answer", Answer(level=1), "Ana")  # type: ignore[attr-defined]
     with pytest.raises(StoreError, match="push --replace"):
@@ -101,7 +87,7 @@ def test_the_database_announces_each_change(pg_url: str) -> None:
     with psycopg.connect(pg_url, autocommit=True) as listener:
         listener.execute(f"LISTEN {schema.CHANNEL}")
         assessment = _assessment()
-        documents.push(pg_url, assessment, _checklist_text())  # type: ignore[arg-type]
+        documents.push(pg_url, assessment, checklist_text())  # type: ignore[arg-type]
         notes = list(listener.notifies(timeout=5, stop_after=1))
     assert [n.payload for n in notes] == [f"{assessment.id} 1"]  # type: ignore[attr-defined]
     _ = store  # the file store and this one share the format (dumps)
@@ -143,7 +129,7 @@ def test_two_writers_on_different_items_lose_nothing(pg_url: str) -> None:
     """Two saves that each read the stored version, edit one item, and save with a merge."""
     schema.migrate(pg_url, create=True)
     assessment = _assessment()
-    documents.push(pg_url, assessment, _checklist_text())  # type: ignore[arg-type]
+    documents.push(pg_url, assessment, checklist_text())  # type: ignore[arg-type]
     ident = assessment.id  # type: ignore[attr-defined]
     first, fingerprint_a, _ = location.load(pg_url, ident)
     second, fingerprint_b, _ = location.load(pg_url, ident)

@@ -314,5 +314,5 @@ def fill_command(args: argparse.Namespace) -> int:
     Questionnaire(session, items, start, read=read, out=sys.stdout, bold=bold).run()
     if session.dirty:
         session.save()
-    print(f"Saved {display_path(session.path)}.")
+    print(f"Saved {session.label}.")
     return 0

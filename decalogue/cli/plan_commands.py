@@ -98,7 +98,7 @@ def _apply(session: Session, args: argparse.Namespace) -> int:
         except DecalogueError as error:
             raise DecalogueError(f"{display_path(args.csv)}: {error}; nothing was saved") from None
     session.save()
-    print(f"Saved {display_path(session.path)}: actions of {_items(len(result.edits))} changed.")
+    print(f"Saved {session.label}: actions of {_items(len(result.edits))} changed.")
     return 0
 
 

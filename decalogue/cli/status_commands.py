@@ -107,7 +107,7 @@ def readiness_lines(check: Readiness) -> list[str]:
 
 def _status_line(session: Session) -> str:
     a = session.assessment
-    line = f"{display_path(session.path)}: {STATUS_LABELS[a.status]}"
+    line = f"{session.label}: {STATUS_LABELS[a.status]}"
     if a.status_at is not None:
         line += f" (since {a.status_at:%Y-%m-%d %H:%M} UTC, by {a.status_by or 'unknown'})"
     return line

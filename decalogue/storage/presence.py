@@ -38,7 +38,8 @@ class Presence:
     host: str
     pid: int
     since: datetime
-    file: Path
+    file: Path | None
+    """The presence file (None in a database, where a row says it)."""
 
 
 def _pattern(path: Path) -> str:
@@ -104,6 +105,8 @@ def _read(file: Path) -> Presence | None:
 
 
 def _stale(presence: Presence) -> bool:
+    if presence.file is None:
+        return False
     if presence.host == socket.gethostname() and os.name != "nt":
         return not _alive(presence.pid)
     try:

@@ -2,9 +2,11 @@
 
 The name comes from `--user NAME`, else `$DECALOGUE_USER`, else the profile file
 (`profile.toml` in the platform's config folder, `name = "..."`), else nobody yet:
-the workbench then asks and saves the answer with `save_profile_name`. The OS
-account is recorded beside the name in every history entry. Neither is proof of
-who typed: the history is a record for the team, not a tamper-proof audit trail.
+the workbench then asks and saves the answer with `save_profile_name`. The
+profile may also name the store to open by default (`store = "postgresql://…"`,
+see `storage.stores`). The OS account is recorded beside the name in every
+history entry. Neither is proof of who typed: the history is a record for the
+team, not a tamper-proof audit trail.
 """
 
 from __future__ import annotations
@@ -76,6 +78,12 @@ def profile_theme() -> str | None:
     return theme if isinstance(theme, str) and theme.isprintable() else None
 
 
+def profile_store() -> str | None:
+    """The store address saved in the profile (`store = "postgresql://…"`), or None."""
+    store = _profile().get("store")
+    return store if isinstance(store, str) and store.strip() else None
+
+
 def current_identity(cli_user: str | None = None) -> Identity:
     """`--user` > `$DECALOGUE_USER` > the profile's name > None, with the OS account."""
     for candidate in (cli_user, os.environ.get("DECALOGUE_USER")):
@@ -97,11 +105,18 @@ def save_profile_theme(theme: str) -> Path:
     return _save_profile(theme=theme)
 
 
+def save_profile_store(store: str) -> Path:
+    """Keep the store to open by default (a postgresql:// address) in the profile."""
+    return _save_profile(store=store)
+
+
 def _save_profile(**changes: str) -> Path:
     """Rewrite the profile with `changes`, keeping the other settings it holds."""
     path = profile_path()
     settings = {
-        k: v for k, v in _profile().items() if k in ("name", "theme") and isinstance(v, str)
+        k: v
+        for k, v in _profile().items()
+        if k in ("name", "theme", "store") and isinstance(v, str)
     }
     settings.update(changes)
     # A JSON string of printable text is a valid TOML basic string.

@@ -201,13 +201,19 @@ def write_recovery(path: Path, data: bytes, folder: Path | None = None) -> Path:
     """Keep work that could not be saved: a complete new file in `folder`, else beside the
     file, else in the user's data folder; the copy's path. Never replaces a file. Raises
     SaveError when no copy could be written."""
-    stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
     target = target_of(path)
     folders = [folder] if folder is not None else [target.parent, recovery_folder()]
+    return write_copy(folders, target.name, data, display_path(path))
+
+
+def write_copy(folders: list[Path], name: str, data: bytes, shown: str) -> Path:
+    """A recovery copy of `name` (e.g. `XX-2025.json`) in the first of `folders` that takes
+    it, named `<stem>-recovered-<UTC time>.json`; SaveError naming `shown` if none does."""
+    stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
     errors = []
     for place in folders:
         for n in range(1, 100):
-            copy = place / recovery_name(target, stamp if n == 1 else f"{stamp}-{n}")
+            copy = place / recovery_name(Path(name), stamp if n == 1 else f"{stamp}-{n}")
             try:
                 place.mkdir(mode=0o700, parents=True, exist_ok=True)
                 save_bytes(copy, data, None)
@@ -217,21 +223,26 @@ def write_recovery(path: Path, data: bytes, folder: Path | None = None) -> Path:
                 errors.append(f"{display_path(place)}: {error}")
                 break
             return copy
-    raise SaveError(
-        f"{display_path(path)}: no recovery copy could be written ({'; '.join(errors)})"
-    )
+    raise SaveError(f"{shown}: no recovery copy could be written ({'; '.join(errors)})")
 
 
 def find_recoveries(path: Path) -> list[Path]:
     """Recovery copies of `path` (beside it, or in the user's data folder), newest first."""
     target = target_of(path)
-    pattern = f"{glob.escape(target.stem)}-recovered-*{glob.escape(target.suffix or '.json')}"
-    found = set(target.parent.glob(pattern))
     try:
-        ident = parse_assessment(read_bytes(target), display_path(target)).id
+        ident: str | None = parse_assessment(read_bytes(target), display_path(target)).id
     except DecalogueError:
         ident = None
-    for copy in recovery_folder().glob(pattern):
+    return find_copies(target.name, [target.parent], [recovery_folder()], ident)
+
+
+def find_copies(name: str, own: list[Path], shared: list[Path], ident: str | None) -> list[Path]:
+    """Recovery copies of `name`: every one in the `own` folders, and those in `shared`
+    folders that hold assessment `ident`; newest first."""
+    stem = Path(name)
+    pattern = f"{glob.escape(stem.stem)}-recovered-*{glob.escape(stem.suffix or '.json')}"
+    found = {copy for folder in own for copy in folder.glob(pattern)}
+    for copy in (copy for folder in shared for copy in folder.glob(pattern)):
         try:
             if parse_assessment(read_bytes(copy), display_path(copy)).id == ident:
                 found.add(copy)

@@ -83,7 +83,7 @@ def screen_allowed(served: Served | None, screen: Screen[object], group_file: Pa
         from decalogue.tui.screens.history import HistoryDialog
 
         if isinstance(screen, AssessScreen):
-            return _same(screen.session.path, group_file)
+            return group_file is not None and screen.session.place.is_file(group_file)
         editors = (dialogs.TextPrompt, dialogs.TextEditor, EvidenceDialog, HistoryDialog)
         return isinstance(screen, (ExportScreen, *editors))
     from decalogue.tui.screens.compare import CompareScreen
@@ -95,15 +95,6 @@ def screen_allowed(served: Served | None, screen: Screen[object], group_file: Pa
     return isinstance(
         screen, (HomeScreen, CompareScreen, WorkshopScreen, PresenterScreen, ExploreScreen)
     )
-
-
-def _same(path: Path, other: Path | None) -> bool:
-    if other is None:
-        return False
-    try:
-        return path.resolve() == other.resolve()
-    except OSError:
-        return False
 
 
 class ServedNotice(Screen[None]):

@@ -68,6 +68,20 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE TRIGGER assessments_announce AFTER INSERT OR UPDATE ON assessments
         FOR EACH ROW EXECUTE FUNCTION decalogue_announce();
     """,
+    # 3: who has an assessment open: one row per open window, alive while the window's
+    # listening connection (its server process, `backend`) is.
+    """
+    CREATE TABLE presence (
+        assessment_id text NOT NULL REFERENCES assessments (id) ON DELETE CASCADE,
+        backend integer NOT NULL,
+        name text NOT NULL,
+        account text NOT NULL,
+        host text NOT NULL,
+        since timestamptz NOT NULL DEFAULT now(),
+        db_role text NOT NULL DEFAULT current_user,
+        PRIMARY KEY (assessment_id, backend)
+    );
+    """,
 )
 
 #: The version this decalogue reads and writes.

@@ -99,11 +99,9 @@ class SessionScreen(ChecklistScreen):
             )
 
     def _recovery_copies(self) -> list[Path]:
-        """This file's recovery copies, beside it and in the workspace's folder, newest first."""
-        start = f"{self.session.path.stem}-recovered-"
-        found = {*self.session.recoveries()}
-        found.update(p for p in self.context.workspace.recovered() if p.name.startswith(start))
-        return sorted(found, key=lambda p: p.name, reverse=True)
+        """This assessment's recovery copies, where its place keeps them and in the
+        workspace's folder, newest first."""
+        return self.session.recoveries(self.context.workspace.recovery)
 
     # -- what is shown
 
