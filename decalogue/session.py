@@ -321,9 +321,8 @@ class Session:
                         f"{self.label}: {check.summary()}; nothing changed "
                         "(see `decalogue check`, or --force to mark it final anyway)"
                     )
-            change = self.assessment.set_status(status, self.user)
+            change = self.assessment.set_status(status, self.user, account=self.account)
             if change is not None:
-                change.account = self.account
                 self._edits += 1
             return change
 

@@ -74,3 +74,46 @@ def test_published_schemas_describe_fields_with_their_docstrings() -> None:
     )
     scorecard = json_schema("scorecard")
     assert "decalogue schema scorecard" in scorecard["properties"]["$schema"]["description"]
+
+
+def test_saves_that_reuse_the_history_text_write_what_a_fresh_save_writes() -> None:
+    """The history's text is kept between saves; every later change of it shows in the bytes."""
+    from decalogue.model.assessment import Change, now
+    from decalogue.storage.assessment_file import trim_history
+
+    assessment = Assessment(
+        checklist=checklist_ref(CHECKLIST),
+        country=CountryRef(code="XX", name="Exampleland"),
+        period="2025",
+    )
+    items = [item.id for item in CHECKLIST.items[:8]]
+    assert dumps(assessment) == _plain_dumps(assessment)  # no history yet
+    for round_ in range(3):
+        for index, item_id in enumerate(items):
+            assessment.apply(item_id, "answer", Answer(level=(round_ + index) % 5), "Ana")
+            assessment.apply(item_id, "notes", f"note {round_} «ü» \n line", "Bo")
+            assert dumps(assessment) == _plain_dumps(assessment)
+    # An entry replaced in the middle (as a merge does), then the oldest dropped (a trim).
+    history = assessment.history
+    odd = Change(at=now(), by="Cy", item=items[0], field="flagged", old=False, new=True)
+    assessment.history = [*history[:5], odd, *history[6:]]
+    assert dumps(assessment) == _plain_dumps(assessment)
+    assessment.history = history[10:]
+    assert dumps(assessment) == _plain_dumps(assessment)
+    assessment.history = history[:3]  # shorter than what was kept
+    assert dumps(assessment) == _plain_dumps(assessment)
+    assert trim_history(assessment, "Ana") == 0  # small files are never trimmed
+    assessment.history = []
+    assert dumps(assessment) == _plain_dumps(assessment)
+
+
+def test_history_entries_cannot_change_once_made() -> None:
+    """A save reuses an entry's text, so an entry changed in place would be saved stale."""
+    import pytest
+    from pydantic import ValidationError
+
+    from decalogue.model.assessment import Change, now
+
+    entry = Change(at=now(), by="Ana", field="status", old="draft", new="review")
+    with pytest.raises(ValidationError):
+        entry.by = "Bo"  # type: ignore[misc]

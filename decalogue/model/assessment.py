@@ -212,6 +212,9 @@ class Change(_Model):
     file can edit its history.
     """
 
+    # Never changed once made (a save reuses each entry's serialised text).
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
     at: datetime
     """When the change was made."""
     by: ShortText
@@ -400,7 +403,9 @@ class Assessment(_Model):
         self.updated = at
         return change
 
-    def set_status(self, status: Status, by: str, at: datetime | None = None) -> Change | None:
+    def set_status(
+        self, status: Status, by: str, at: datetime | None = None, account: str = ""
+    ) -> Change | None:
         """Move the assessment to draft, review or final, recorded; None if it is there already.
 
         Whether it may become final is the readiness check's question
@@ -411,7 +416,7 @@ class Assessment(_Model):
         if status == self.status:
             return None
         at = at or now()
-        change = Change(at=at, by=by, field="status", old=self.status, new=status)
+        change = Change(at=at, by=by, account=account, field="status", old=self.status, new=status)
         self.status, self.status_by, self.status_at = status, by, at
         self.history.append(change)
         self.updated = at
