@@ -1,16 +1,22 @@
 """The helper `decalogue serve` forks every browser session from (see decalogue.serve.forks).
 
 It imports what a served session runs (the command line, the app, its home
-screen and Textual's web driver) once, freezes those objects out of the cycle
-collector (so the forked processes do not copy their pages just to scan them),
-and then forks one process per request: `python -m decalogue.cli.zygote FD ARGS…`.
+screen and Textual's web driver) once, runs the app to its home screen once,
+headless (so what every session's first frame computes and keeps is computed
+here: the parsed CSS, Textual's and Rich's caches), freezes those objects out
+of the cycle collector (so the forked processes do not copy their pages just to
+scan them), and then forks one process per request:
+`python -m decalogue.cli.zygote FD ARGS…`.
 """
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import importlib
+import os
 import sys
+from pathlib import Path
 
 #: What a served session's first screen imports: the app, and what Textual and Rich
 #: load on the first frame (found by listing the modules a session imports after the fork).
@@ -35,6 +41,35 @@ def preload() -> None:
     from rich._unicode_data import load
 
     load()  # the character-width table
+    with contextlib.suppress(Exception):  # only a head start: sessions start without it
+        warm_up()
+
+
+def warm_up() -> None:
+    """Run the app once to its home screen, headless, in an empty folder of its own.
+
+    Its settings (state, recovery and workspace folders) point into that folder
+    meanwhile, so nothing of the user's is read or written. Tooltips and
+    notifications are on, as in a session, so their styles are parsed too.
+    """
+    import asyncio
+    import tempfile
+
+    from decalogue.tui.app import DecalogueApp, create_app
+
+    async def home(app: DecalogueApp) -> None:
+        async with app.run_test(size=(120, 40), tooltips=True, notifications=True) as pilot:
+            await pilot.pause()
+
+    saved = dict(os.environ)
+    with tempfile.TemporaryDirectory(prefix="decalogue-warm-up-") as folder:
+        for name in ("DECALOGUE_STATE", "DECALOGUE_RECOVERY", "DECALOGUE_WORKSPACE"):
+            os.environ[name] = folder
+        try:
+            asyncio.run(home(create_app(Path(folder), user="warm-up")))
+        finally:
+            os.environ.clear()
+            os.environ.update(saved)
 
 
 def start(args: list[str]) -> int:

@@ -178,10 +178,20 @@ def make_server(
             super().__init__(" ".join(argv), **kwargs)
             self.link = link
             self._stopping: asyncio.Future[None] | None = None
+            self.size = (0, 0)
+            """The terminal size the app last heard of."""
+
+        async def set_terminal_size(self, width: int, height: int) -> None:
+            """Pass a new size on; a page repeats its size once connected, and the app
+            would lay out and redraw its whole screen again for nothing."""
+            if (width, height) != self.size:
+                self.size = (width, height)
+                await super().set_terminal_size(width, height)
 
         async def _open_app_process(
             self, width: int = 80, height: int = 24
         ) -> asyncio.subprocess.Process:
+            self.size = (width, height)
             environment = self._build_environment(width=width, height=height)
             environment["DECALOGUE_WORKSPACE"] = str(workspace)
             environment.update(self.link.served.environment())

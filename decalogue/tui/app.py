@@ -38,6 +38,7 @@ from decalogue.tui.screens.dialogs import ChoiceDialog, ConfirmDialog, TextPromp
 from decalogue.tui.screens.explore import ExploreScreen
 from decalogue.tui.screens.home import HomeScreen
 from decalogue.tui.served import NOT_HERE, ServedNotice, screen_allowed
+from decalogue.tui.shared_css import SharedStylesheet
 from decalogue.tui.terminal import lost, safe_driver
 from decalogue.tui.themes import HIGH_CONTRAST, THEMES
 
@@ -110,6 +111,7 @@ class DecalogueApp(App[None]):
         force: bool = False,
     ) -> None:
         super().__init__()
+        self.stylesheet = SharedStylesheet(variables=self.get_css_variables())
         resolver = resolver or Checklists(
             workspace.root, [checklist] if checklist is not None else []
         )

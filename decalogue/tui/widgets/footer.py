@@ -11,36 +11,61 @@ from collections import defaultdict
 
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.screen import Screen
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey
 
 #: Actions shown first on every screen, whatever has the focus.
 FIRST = ("quit", "help")
 
+#: One key as the footer shows it: key, display, description, action, enabled, tooltip.
+Shown = tuple[str, str, str, str, bool, str]
+
 
 class KeyFooter(Footer):
-    """A compact footer with the app's Quit and Help before the screen's keys."""
+    """A compact footer with the app's Quit and Help before the screen's keys.
+
+    Textual rebuilds a footer's keys whenever the screen's bindings may have changed
+    (every focus move, every refresh of the bindings); here the keys are rebuilt only
+    when what they show changed, which spares mounting and styling a row of widgets.
+    """
 
     def __init__(self) -> None:
         super().__init__(compact=True, show_command_palette=False)
+        self._shown: list[Shown] | None = None
 
-    def compose(self) -> ComposeResult:
-        if not self._bindings_ready:
-            return
+    def _keys(self) -> list[Shown]:
+        """What the footer shows, in order: key, its display, description, action, on, tip."""
         shown: defaultdict[str, list[tuple[Binding, bool, str]]] = defaultdict(list)
         for _node, binding, enabled, tooltip in self.screen.active_bindings.values():
             if binding.show:
                 shown[binding.action].append((binding, enabled, tooltip))
         first = [action for action in FIRST if action in shown]
         order = first + [action for action in shown if action not in first]
-        self.styles.grid_size_columns = len(order)
+        keys = []
         for action in order:
             binding, enabled, tooltip = shown[action][0]
+            display = self.app.get_key_display(binding)
+            keys.append((binding.key, display, binding.description, action, enabled, tooltip))
+        return keys
+
+    def compose(self) -> ComposeResult:
+        if not self._bindings_ready:
+            return
+        self._shown = keys = self._keys()
+        self.styles.grid_size_columns = len(keys)
+        for key, display, description, action, enabled, tooltip in keys:
             yield FooterKey(
-                binding.key,
-                self.app.get_key_display(binding),
-                binding.description,
-                binding.action,
+                key,
+                display,
+                description,
+                action,
                 disabled=not enabled,
-                tooltip=tooltip or binding.description,
+                tooltip=tooltip or description,
             ).data_bind(compact=Footer.compact)
+
+    def bindings_changed(self, screen: Screen[object]) -> None:
+        attached = self._shown is not None and self.is_attached and screen is self.screen
+        if attached and self._keys() == self._shown:
+            return  # the same keys: nothing to rebuild
+        super().bindings_changed(screen)
