@@ -22,6 +22,7 @@ from typing import Any, Literal
 
 from pydantic import ValidationError
 
+from decalogue import clock
 from decalogue.errors import AssessmentError, DecalogueError
 from decalogue.model.actions import Action
 from decalogue.model.assessment import (
@@ -35,7 +36,6 @@ from decalogue.model.assessment import (
     Status,
     checklist_ref,
     field_value,
-    now,
     plain,
 )
 from decalogue.model.checklist import Checklist
@@ -415,7 +415,7 @@ class Session:
             if change is None:  # theirs is already the value: record the choice
                 change = self._record(
                     Change(
-                        at=now(),
+                        at=clock.now(),
                         by=self.user,
                         account=self.account,
                         item=item_id,
@@ -484,7 +484,7 @@ class Session:
             self._rescore(conflict.item_id)
             self._record(
                 Change(
-                    at=now(),
+                    at=clock.now(),
                     by=self.user,
                     account=self.account,
                     item=conflict.item_id,
@@ -631,7 +631,7 @@ class Session:
         self.assessment.checklist = current
         self._record(
             Change(
-                at=now(),
+                at=clock.now(),
                 by=self.user,
                 account=self.account,
                 field="checklist",
@@ -664,7 +664,7 @@ class Session:
 def _as_change(conflict: Conflict) -> Change:
     """A conflict as `refresh` lists it: their value, taken in for now, and mine."""
     return Change(
-        at=conflict.their_at or now(),
+        at=conflict.their_at or clock.now(),
         by=conflict.their_by,
         item=conflict.item_id,
         field=conflict.field,

@@ -14,6 +14,7 @@ import json
 import re
 import sys
 import time
+from typing import Any
 
 import aiohttp
 
@@ -58,8 +59,8 @@ class Screen:
                     column = int((parts[1] if len(parts) > 1 else "") or 1)
                     self.furthest = (max(self.furthest[0], row), max(self.furthest[1], column))
                 self.row = max(0, min(self.height - 1, int(parts[0] or 1) - 1))
-                column = parts[1] if len(parts) > 1 else ""
-                self.col = max(0, min(self.width - 1, int(column or 1) - 1))
+                wanted = parts[1] if len(parts) > 1 else ""
+                self.col = max(0, min(self.width - 1, int(wanted or 1) - 1))
             elif match.group("final") == "J" and match.group("params") in ("2", "3"):
                 self.rows = [[" "] * self.width for _ in range(self.height)]
         self._put(text[position:])
@@ -96,10 +97,10 @@ class Browser:
         self.url, self.width, self.height = url, width, height
         self.screen = Screen(width, height)
         self.closed = False
-        self.messages: list[object] = []
+        self.messages: list[Any] = []
         """The text messages the server sent (downloads, urls), decoded."""
         self._http: aiohttp.ClientSession | None = None
-        self._ws: aiohttp.ClientWebSocketResponse | None = None
+        self._ws: aiohttp.ClientWebSocketResponse[bool] | None = None
         self._reader: asyncio.Task[None] | None = None
 
     async def open(self) -> Browser:

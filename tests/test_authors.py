@@ -21,12 +21,7 @@ from decalogue.model.assessment import Answer
 from decalogue.session import Session
 from decalogue.storage import store
 from decalogue.storage.checklists import Checklists, load_checklist
-
-AUTHOR = Path(__file__).parent / "data" / "author"
-V1 = AUTHOR / "author-1.0.0.toml"
-V2 = AUTHOR / "author-1.1.0.toml"
-SOURCE = AUTHOR / "exampleland-protocol.txt"
-ID = "exampleland-protocol"
+from tests.samples import ID, SOURCE, V1, V2
 
 
 def run(*args: str, workspace: Path, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:

@@ -5,8 +5,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -18,8 +16,7 @@ from decalogue.analysis.compare import (
     compare,
 )
 from decalogue.analysis.trend import period_key, trend
-from decalogue.model.assessment import Answer, Assessment, new_assessment
-from decalogue.model.checklist import Checklist, parse_checklist
+from decalogue.model.checklist import parse_checklist
 from decalogue.model.scoring import ScoreBoard
 from decalogue.reports.comparison import (
     COMPARISON_VERSION,
@@ -28,136 +25,21 @@ from decalogue.reports.comparison import (
     render_trend,
 )
 from decalogue.storage import store
-
-MINI = """\
-[meta]
-id = "mini"
-title = "Mini checklist"
-version = "1.0"
-
-[[scale.levels]]
-value = 0
-label = "None"
-[[scale.levels]]
-value = 1
-label = "Some"
-[[scale.levels]]
-value = 2
-label = "Most"
-[[scale.levels]]
-value = 3
-label = "All"
-
-[[sources]]
-id = "plan"
-title = "An example plan"
-
-[[pillars]]
-id = "P1"
-title = "First pillar"
-
-[[pillars.sections]]
-id = "S1"
-title = "First section"
-
-[[pillars.sections.items]]
-id = "A-01"
-title = "Alpha"
-question = "Is alpha done?"
-
-[[pillars.sections.items]]
-id = "A-02"
-title = "Beta"
-question = "Is beta done?"
-
-[[pillars.sections.items]]
-id = "A-03"
-title = "Gamma"
-question = "Is gamma done?"
-
-[[pillars.sections]]
-id = "S2"
-title = "Second section"
-
-[[pillars.sections.items]]
-id = "A-04"
-title = "Delta"
-question = "Is delta done?"
-
-[[pillars.sections.items]]
-id = "A-05"
-title = "Epsilon"
-question = "Is epsilon done?"
-
-[[pillars]]
-id = "P2"
-title = "Second pillar"
-
-[[pillars.sections]]
-id = "S3"
-title = "Third section"
-
-[[pillars.sections.items]]
-id = "B-01"
-title = "Zeta"
-question = "Is zeta done?"
-
-[[pillars.sections.items]]
-id = "B-02"
-title = "Eta"
-question = "Is eta done?"
-"""
-
-GAMMA = """
-[[pillars.sections.items]]
-id = "A-03"
-title = "Gamma"
-question = "Is gamma done?"
-"""
-
-THETA = """
-[[pillars.sections.items]]
-id = "B-03"
-title = "Theta"
-question = "Is theta done?"
-"""
-
-
-def mini(version: str = "1.0") -> Checklist:
-    return parse_checklist(MINI.replace('version = "1.0"', f'version = "{version}"'), origin="mini")
-
-
-def mini_v2() -> Checklist:
-    """Version 2.0: Gamma (A-03) removed, Theta (B-03) added."""
-    text = MINI.replace('version = "1.0"', 'version = "2.0"').replace(GAMMA, "\n") + THETA
-    return parse_checklist(text, origin="mini-v2")
-
+from tests.helpers import run
+from tests.samples import GAMMA, MINI, THETA, assess, mini, mini_v2
 
 Levels = dict[str, "int | str | None"]
 
 
-def assess(
-    checklist: Checklist,
-    answers: dict[str, int | str],
-    *,
-    period: str = "2025",
-    code: str = "XX",
-    name: str = "Exampleland",
-    title: str = "",
-    assessor: str | None = None,
-) -> Assessment:
-    """An assessment with `answers`: a level, or a string for N/A with that reason."""
-    assessment = new_assessment(
-        checklist, code, period, country_name=name, title=title, assessor=assessor
-    )
-    for item_id, value in answers.items():
-        answer = Answer(na_reason=value) if isinstance(value, str) else Answer(level=value)
-        assessment.apply(item_id, "answer", answer, "tester")
-    return assessment
-
-
-BEFORE = {"A-01": 1, "A-02": 2, "A-04": 2, "A-05": 2, "B-01": "no such body"}
-AFTER = {"A-01": 2, "A-02": 1, "A-03": 3, "A-05": 2, "B-01": 1, "B-02": "not here"}
+BEFORE: dict[str, int | str] = {"A-01": 1, "A-02": 2, "A-04": 2, "A-05": 2, "B-01": "no such body"}
+AFTER: dict[str, int | str] = {
+    "A-01": 2,
+    "A-02": 1,
+    "A-03": 3,
+    "A-05": 2,
+    "B-01": 1,
+    "B-02": "not here",
+}
 
 
 def test_each_kind_of_change_is_named() -> None:
@@ -317,19 +199,6 @@ def test_json_document_is_versioned_and_serialisable() -> None:
 
 
 # --------------------------------------------------------------------------- command line
-
-
-def run(*args: str | Path, cwd: Path) -> subprocess.CompletedProcess[str]:
-    result = subprocess.run(
-        [sys.executable, "-m", "decalogue", *map(str, args)],
-        capture_output=True,
-        text=True,
-        cwd=cwd,
-        check=False,
-        timeout=60,
-    )
-    assert "Traceback" not in result.stderr
-    return result
 
 
 @pytest.fixture

@@ -18,7 +18,8 @@ from decalogue.reports.csv_import import CsvImportError, read_edits
 from decalogue.reports.csv_io import COLUMNS
 from decalogue.storage import store
 from decalogue.storage.checklists import load_checklist
-from tests.test_exports import SMALL, board_of, filled_assessment, run_cli, save_new
+from tests.helpers import run_cli
+from tests.samples import SMALL, board_of, filled_assessment, save_new
 
 
 def export_csv(checklist: Checklist, assessment: Assessment) -> str:

@@ -9,9 +9,6 @@ from __future__ import annotations
 import json
 import os
 import stat
-import subprocess
-import sys
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -19,169 +16,25 @@ import pytest
 from jsonschema import Draft202012Validator
 
 from decalogue import reports
-from decalogue.model.assessment import Answer, Assessment, Evidence, Response, new_assessment
-from decalogue.model.checklist import Checklist, parse_checklist
-from decalogue.model.scoring import ScoreBoard, rounded
+from decalogue.model.assessment import Answer, Response
+from decalogue.model.scoring import rounded
 from decalogue.reports.schemas import json_schema
 from decalogue.reports.scorecard import SCORECARD_SCHEMA_ID, build_scorecard
 from decalogue.storage import store
 from decalogue.storage.atomic import ExportError, write_file
 from decalogue.storage.checklists import load_checklist
-
-SMALL = """\
-[meta]
-id = "export-test"
-title = "Export test checklist"
-version = "2.1"
-
-[[scale.levels]]
-value = 0
-label = "None"
-description = "Nothing in place."
-[[scale.levels]]
-value = 1
-label = "Some"
-[[scale.levels]]
-value = 2
-label = "Most"
-[[scale.levels]]
-value = 3
-label = "All"
-[scale.not_applicable]
-label = "Not applicable"
-
-[[sources]]
-id = "plan"
-title = "OSCE Action Plan to Combat Trafficking in Human Beings"
-date = "2003"
-
-[[pillars]]
-id = "P1"
-title = "Protection"
-weight = 2.0
-
-[[pillars.sections]]
-id = "P1-A"
-title = "Assistance"
-
-[[pillars.sections.items]]
-id = "A-01"
-title = "Healthcare"
-question = "Is healthcare available to every victim?"
-weight = 2.0
-[[pillars.sections.items.refs]]
-source = "plan"
-locator = "chapter on protection and assistance"
-
-[[pillars.sections.items]]
-id = "A-02"
-title = "Shelter"
-question = "Is safe shelter available?"
-
-[[pillars.sections]]
-id = "P1-B"
-title = "Redress"
-
-[[pillars.sections.items]]
-id = "B-01"
-title = "Compensation"
-question = "Can victims obtain compensation?"
-
-[[pillars]]
-id = "P2"
-title = "Prosecution"
-
-[[pillars.sections]]
-id = "P2-A"
-title = "Investigation"
-
-[[pillars.sections.items]]
-id = "C-01"
-title = "Specialised investigators"
-question = "Are there specialised investigators?"
-[[pillars.sections.items.refs]]
-source = "plan"
-locator = "chapter on prosecution"
-
-[[pillars.sections.items]]
-id = "C-02"
-title = "Financial investigations"
-question = "Are financial investigations used?"
-"""
-
-GENERATED = datetime(2026, 3, 1, 9, 30, tzinfo=timezone.utc)
-HOSTILE_NOTE = (
-    "<script>alert('x')</script> [bold]loud[/bold]\n# Not a heading\n[click](http://evil)"
+from tests.helpers import no_traceback, run_cli
+from tests.samples import (
+    GENERATED,
+    HOSTILE_NOTE,
+    SMALL,
+    board_of,
+    bundled_checklist,
+    empty_assessment,
+    filled_assessment,
+    save_new,
+    small_checklist,
 )
-
-
-def small_checklist() -> Checklist:
-    return parse_checklist(SMALL, origin="export-test.toml")
-
-
-def bundled_checklist() -> Checklist:
-    return load_checklist(None)
-
-
-def empty_assessment(checklist: Checklist) -> Assessment:
-    return new_assessment(
-        checklist, "XX", "2025", country_name="Exampleland", assessor="Ana Example"
-    )
-
-
-def filled_assessment(checklist: Checklist) -> Assessment:
-    """A partly filled assessment of the small checklist: levels, N/A, targets, flags, text."""
-    a = empty_assessment(checklist)
-    by = "Ana Example"
-    a.apply("A-01", "answer", Answer(level=1), by)
-    a.apply("A-01", "target", 3, by)
-    a.apply("A-01", "finding", "Fund the health\nservice | now", by)
-    a.apply(
-        "A-01",
-        "evidence",
-        [
-            Evidence(description="Health Act, s. 12", link="https://example.org/act"),
-            Evidence(description="Circular 4/2024", document="Ministry circular"),
-        ],
-        by,
-    )
-    a.apply("A-01", "notes", HOSTILE_NOTE, by)
-    a.apply("A-02", "answer", Answer(na_reason="No State shelters | by law"), by)
-    a.apply("B-01", "answer", Answer(level=3), by)
-    a.apply("B-01", "flagged", True, by)
-    a.apply("B-01", "notes", '=HYPERLINK("http://evil")', by)
-    a.apply("C-01", "answer", Answer(level=0), by)
-    a.apply("C-01", "target", 2, by)
-    a.apply("C-01", "flagged", True, by)
-    a.apply("C-01", "finding", "Train investigators, kommunikáció, 調査", by)
-    return a
-
-
-def board_of(checklist: Checklist, assessment: Assessment) -> ScoreBoard:
-    return ScoreBoard(checklist, assessment.responses)
-
-
-def save_new(path: Path, assessment: Assessment) -> Path:
-    store.create(path, assessment)
-    return path
-
-
-def run_cli(*args: str | Path, cwd: Path) -> subprocess.CompletedProcess[bytes]:
-    env = {**os.environ, "DECALOGUE_WORKSPACE": str(cwd / "workspace")}
-    return subprocess.run(
-        [sys.executable, "-m", "decalogue", *map(str, args)],
-        capture_output=True,
-        check=False,
-        cwd=cwd,
-        env=env,
-        timeout=120,
-    )
-
-
-def no_traceback(result: subprocess.CompletedProcess[bytes]) -> None:
-    assert b"Traceback" not in result.stderr, result.stderr.decode()
-    assert b"Traceback" not in result.stdout
-
 
 # --------------------------------------------------------------------------- scorecard JSON
 

@@ -19,7 +19,7 @@ import pytest
 from decalogue.model.assessment import Answer, Assessment, new_assessment
 from decalogue.storage import store
 from tests.helpers import run_in_terminal
-from tests.test_hostile_exports import ANSI, RAW_CONTROL, hostile_checklist, hostile_toml
+from tests.hostile import ANSI, RAW_CONTROL, hostile_checklist, hostile_toml
 
 LINK = "[click me](https://evil.example) ![i](x.png)"
 #: Long enough that `compare` cuts the title, and the cut falls inside an escape sequence.

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -16,6 +14,7 @@ from decalogue.model.readiness import readiness
 from decalogue.session import Session
 from decalogue.storage import store
 from decalogue.storage.checklists import load_checklist
+from tests.helpers import run
 
 FIXTURES = Path(__file__).parent / "fixtures"
 MINI = FIXTURES / "mini-checklist.toml"
@@ -31,19 +30,6 @@ def path(tmp_path: Path) -> Path:
     target = tmp_path / "XX-2025.json"
     shutil.copyfile(FIXTURES / "assessment-v2.json", target)
     return target
-
-
-def run(*args: str | Path, cwd: Path) -> subprocess.CompletedProcess[str]:
-    result = subprocess.run(
-        [sys.executable, "-m", "decalogue", *map(str, args)],
-        capture_output=True,
-        text=True,
-        cwd=cwd,
-        check=False,
-        timeout=60,
-    )
-    assert "Traceback" not in result.stderr
-    return result
 
 
 def test_every_kind_of_open_point_is_found(path: Path, mini: Checklist) -> None:

@@ -15,15 +15,14 @@ from decalogue.model.scoring import ScoreBoard
 from decalogue.reports.markdown import bar
 from decalogue.reports.text import inline
 from decalogue.reports.wording import percent, points
-from tests.test_exports import (
+from tests.helpers import no_traceback, run_cli
+from tests.samples import (
     GENERATED,
     HOSTILE_NOTE,
     board_of,
     bundled_checklist,
     empty_assessment,
     filled_assessment,
-    no_traceback,
-    run_cli,
     save_new,
     small_checklist,
 )

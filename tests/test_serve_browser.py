@@ -26,7 +26,7 @@ from typing import Any
 import aiohttp
 import pytest
 
-from tests.test_serve import Served, mentioning, running, served, wait_until
+from tests.serving import Served, mentioning, running, wait_until
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
@@ -38,7 +38,6 @@ pytestmark = [
     ),
 ]
 
-__all__ = ["served"]  # the fixture, shared with test_serve
 
 #: Keeps every xterm.js Terminal the page builds: its constructor assigns `this._core`.
 HOOK = """
@@ -114,7 +113,7 @@ class DevTools:
         self._ids = itertools.count(1)
         self._waiting: dict[int, asyncio.Future[dict[str, Any]]] = {}
         self._http: aiohttp.ClientSession | None = None
-        self._ws: aiohttp.ClientWebSocketResponse | None = None
+        self._ws: aiohttp.ClientWebSocketResponse[bool] | None = None
         self._reader: asyncio.Task[None] | None = None
         self.events: list[dict[str, Any]] = []
         """Every event chromium sent (method and params), in order."""

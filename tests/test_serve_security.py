@@ -23,7 +23,7 @@ from decalogue.serve import limits
 from decalogue.storage import store
 from decalogue.storage.checklists import load_checklist
 from tests.serve_client import PAGE_WEBSOCKET, Browser, origin_of
-from tests.test_serve import Served, answered, running, wait_until
+from tests.serving import Served, answered, running, wait_until
 
 pytestmark = pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc")
 
@@ -227,7 +227,7 @@ async def test_a_group_export_reaches_the_browser_as_a_download(room: Served) ->
         deadline = asyncio.get_running_loop().time() + 20
         while asyncio.get_running_loop().time() < deadline and not browser.messages:
             await asyncio.sleep(0.1)
-        [(kind, key)] = browser.messages  # type: ignore[misc]
+        [(kind, key)] = browser.messages
         assert kind == "deliver_file_start"
         async with browser.http.get(f"{room.base}/download/{key}") as response:
             assert response.status == 200

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
@@ -23,10 +24,11 @@ from decalogue.analysis.workshop import (
 from decalogue.model.assessment import Evidence
 from decalogue.reports.workshop import workshop_document
 from decalogue.storage import store
-from tests.test_compare import MINI, assess, mini, mini_v2, run
+from tests.helpers import run
+from tests.samples import MINI, assess, mini, mini_v2
 
 
-def groups_of(*answers: dict[str, int | str]) -> list[Group]:
+def groups_of(*answers: Mapping[str, int | str]) -> list[Group]:
     checklist = mini()
     return make_groups(
         (assess(checklist, a, title=f"Group {chr(65 + n)}"), "", "") for n, a in enumerate(answers)
@@ -211,7 +213,7 @@ def room(tmp_path: Path) -> Path:
     folder = tmp_path / "groups"
     folder.mkdir()
     checklist = mini()
-    answers = [
+    answers: list[dict[str, int | str]] = [
         {"A-01": 2, "A-02": 0, "B-01": "no such body"},
         {"A-01": 3, "A-02": 3, "B-01": "none here"},
         {"A-01": 2, "A-02": 1},

@@ -26,7 +26,8 @@ from decalogue.roles import parse_group
 from decalogue.serve.auth import make_links
 from decalogue.serve.server import check_groups
 from decalogue.storage import store
-from tests.test_compare import MINI, assess, mini, run
+from tests.helpers import run
+from tests.samples import MINI, assess, mini
 
 
 def test_groups_read_in_name_order_whatever_the_file_order() -> None:

@@ -33,6 +33,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from decalogue import clock
 from decalogue.errors import DecalogueError, display_path
 from decalogue.model.actions import pool_proposals
 from decalogue.model.assessment import (
@@ -44,7 +45,6 @@ from decalogue.model.assessment import (
     Evidence,
     Response,
     checklist_ref,
-    now,
 )
 from decalogue.model.checklist import Checklist
 
@@ -382,7 +382,7 @@ def apply_decisions(
             continue
         who = decision.by.strip() or by
         consensus.history.append(
-            Change(at=now(), by=who, item=item.item_id, field=DECISION, new=decision.record())
+            Change(at=clock.now(), by=who, item=item.item_id, field=DECISION, new=decision.record())
         )
         if decision.kind == "level":
             consensus.apply(item.item_id, "answer", Answer(level=decision.level), who)
@@ -491,7 +491,7 @@ def build_consensus(
     """
     workshop = workshop or aggregate(groups, checklist)
     _one_country_and_period(groups)
-    at = at or now()
+    at = at or clock.now()
     by = assessor.strip() or "decalogue merge"
     first = groups[0].assessment
     responses: dict[str, Response] = {}

@@ -7,6 +7,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from decalogue import clock
 from decalogue.analysis.plan import ORDERS, ordered, plan_entries, select
 from decalogue.cli.sessions import add_checklist_option, open_session
 from decalogue.errors import DecalogueError, display_path
@@ -58,7 +59,7 @@ def plan_command(args: argparse.Namespace) -> int:
     session = open_session(args)
     if args.csv is not None:
         return _apply(session, args)
-    today = args.as_of or date.today()
+    today = args.as_of or clock.today()
     entries = plan_entries(session.checklist, session.assessment, today)
     entries = ordered(
         select(entries, owner=args.owner, status=args.status, overdue=args.overdue), args.sort

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import uuid
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -23,6 +23,7 @@ from pydantic import (
     model_validator,
 )
 
+from decalogue import clock
 from decalogue.errors import DecalogueError
 from decalogue.model.actions import Action, carry_actions
 from decalogue.model.checklist import Checklist
@@ -71,8 +72,9 @@ ItemKey = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$", max_leng
 _PERIOD = re.compile(r"^(\d{4})(?:-(\d{4}))?$|^(\d{4}-\d{2}-\d{2})/(\d{4}-\d{2}-\d{2})$")
 
 
-def now() -> datetime:
-    return datetime.now(timezone.utc).replace(microsecond=0)
+def _stamp() -> datetime:
+    """`clock.now()` looked up at each call, so a clock set by a test is the one used."""
+    return clock.now()
 
 
 class _Model(BaseModel):
@@ -311,9 +313,9 @@ class Assessment(_Model):
     """A year (2025), years (2024-2025) or dates (2025-01-01/2025-06-30)."""
     assessors: list[Assessor] = []
     """Who fills it in."""
-    created: datetime = Field(default_factory=now)
+    created: datetime = Field(default_factory=_stamp)
     """When the assessment was started."""
-    updated: datetime = Field(default_factory=now)
+    updated: datetime = Field(default_factory=_stamp)
     """When the assessment was last changed."""
     status: Status = "draft"
     """draft, review (in review) or final; every move is recorded in the history."""
@@ -357,7 +359,7 @@ class Assessment(_Model):
 
         `field` is "answer" (value: an Answer) or one of EDITABLE.
         """
-        at = at or now()
+        at = at or clock.now()
         current = self.responses.get(item_id) or Response()
         if field == "answer":
             assert isinstance(value, Answer)
@@ -415,7 +417,7 @@ class Assessment(_Model):
             raise ValueError(f"unknown status {status!r} (one of {', '.join(STATUSES)})")
         if status == self.status:
             return None
-        at = at or now()
+        at = at or clock.now()
         change = Change(at=at, by=by, account=account, field="status", old=self.status, new=status)
         self.status, self.status_by, self.status_at = status, by, at
         self.history.append(change)
@@ -507,7 +509,7 @@ def carry_forward(
     previous period stay as they were and can still be told apart.
     """
     new_period = _period(period) if period else next_period(previous.period)
-    at = now()
+    at = clock.now()
     responses = {
         item_id: response.model_copy(
             update={"carried": True, "actions": carry_actions(response.actions, previous.period)}

@@ -12,8 +12,9 @@ from datetime import datetime
 from importlib import import_module
 from pathlib import Path
 
+from decalogue import clock
 from decalogue.errors import DecalogueError
-from decalogue.model.assessment import Assessment, now
+from decalogue.model.assessment import Assessment
 from decalogue.model.checklist import Checklist
 from decalogue.model.scoring import ScoreBoard
 from decalogue.storage.atomic import ExportError, write_file
@@ -71,7 +72,7 @@ def render(
         raise UnknownFormat(fmt)
     module, name = _RENDERERS[fmt]
     renderer: Renderer = getattr(import_module(module), name)
-    return renderer(checklist, assessment, board, generated_at or now())
+    return renderer(checklist, assessment, board, generated_at or clock.now())
 
 
 def export(

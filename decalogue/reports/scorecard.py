@@ -15,10 +15,10 @@ from typing import Literal
 
 from pydantic import ConfigDict, Field
 
-from decalogue import __version__
+from decalogue import __version__, clock
 from decalogue.analysis.plan import Tally, plan_entries, tallies
 from decalogue.model.actions import Action
-from decalogue.model.assessment import STATUS_LABELS, Assessment, Response, now
+from decalogue.model.assessment import STATUS_LABELS, Assessment, Response
 from decalogue.model.checklist import Checklist, Reference, Source
 from decalogue.model.readiness import Readiness, carried_phrase, readiness
 from decalogue.model.scoring import GroupScore, ItemScore, ScoreBoard, difference, rounded
@@ -164,7 +164,7 @@ def build_scorecard(
     generated_at: datetime | None = None,
 ) -> Scorecard:
     scale = checklist.scale
-    generated_at = generated_at or now()
+    generated_at = generated_at or clock.now()
     today = generated_at.date()
     items = [
         _item(checklist, assessment, board, item_id, today) for item_id in checklist.item_index

@@ -15,6 +15,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from decalogue import clock
 from decalogue.errors import (
     AssessmentError,
     Problem,
@@ -24,12 +25,7 @@ from decalogue.errors import (
     shown_key,
     validation_message,
 )
-from decalogue.model.assessment import (
-    SCHEMA_VERSION,
-    Assessment,
-    Change,
-    now,
-)
+from decalogue.model.assessment import SCHEMA_VERSION, Assessment, Change
 from decalogue.model.checklist import Checklist
 from decalogue.storage import migrations
 from decalogue.storage.scorecard_input import assessment_from_scorecard, is_scorecard
@@ -375,7 +371,7 @@ def trim_history(assessment: Assessment, by: str, account: str = "") -> int:
         return 0
     first, last = history[0].at, history[dropped - 1].at
     note = Change(
-        at=now(),
+        at=clock.now(),
         by=by,
         account=account,
         field="history",

@@ -20,8 +20,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from decalogue import clock
 from decalogue.errors import AssessmentError, Problem
-from decalogue.model.assessment import SCHEMA_VERSION, now
+from decalogue.model.assessment import SCHEMA_VERSION
 from decalogue.model.countries import lookup
 
 Raw = dict[str, Any]
@@ -116,7 +117,7 @@ def upgrade(raw: Raw, version: int, origin: str) -> Raw:
         raw["history"] = [
             *history,
             {
-                "at": now().isoformat(),
+                "at": clock.now().isoformat(),
                 "by": "decalogue",
                 "field": "schema_version",
                 "old": start,

@@ -17,9 +17,10 @@ import socket
 import time
 from contextlib import suppress
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime
 from pathlib import Path
 
+from decalogue import clock
 from decalogue.storage.atomic import atomic_write
 
 #: A presence file from another computer untouched for this long is stale.
@@ -54,7 +55,7 @@ def announce(path: Path, name: str, account: str) -> Path | None:
         "account": account,
         "host": socket.gethostname(),
         "pid": os.getpid(),
-        "since": datetime.now(timezone.utc).replace(microsecond=0).isoformat(),
+        "since": clock.now().isoformat(),
     }
     try:
         atomic_write(file, json.dumps(record).encode("utf-8"), durable=False)

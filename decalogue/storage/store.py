@@ -20,6 +20,7 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 
+from decalogue import clock
 from decalogue.errors import (
     DecalogueError,
     display_path,
@@ -209,7 +210,7 @@ def write_recovery(path: Path, data: bytes, folder: Path | None = None) -> Path:
 def write_copy(folders: list[Path], name: str, data: bytes, shown: str) -> Path:
     """A recovery copy of `name` (e.g. `XX-2025.json`) in the first of `folders` that takes
     it, named `<stem>-recovered-<UTC time>.json`; SaveError naming `shown` if none does."""
-    stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
+    stamp = clock.now().strftime("%Y%m%dT%H%M%SZ")
     errors = []
     for place in folders:
         for n in range(1, 100):

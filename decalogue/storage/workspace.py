@@ -8,13 +8,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from decalogue import clock
 from decalogue.errors import (
     DecalogueError,
     display_path,
 )
 from decalogue.model.assessment import (
     Assessment,
-    now,
 )
 from decalogue.model.checklist import Checklist
 from decalogue.model.scoring import ScoreBoard
@@ -222,7 +222,7 @@ class Workspace:
 
     def delete(self, path: Path) -> Path:
         """Move the file (and its backup) to the workspace's trash; returns where it went."""
-        stamp = now().strftime("%Y%m%dT%H%M%SZ")
+        stamp = clock.now().strftime("%Y%m%dT%H%M%SZ")
         try:
             self.trash.mkdir(mode=0o700, exist_ok=True)
             with file_lock(path):

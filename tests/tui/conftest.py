@@ -30,8 +30,7 @@ def _steady(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """No blinking cursors, a fixed clock, HOME in tmp (paths show as ~/ws/...)."""
     monkeypatch.setattr("textual.widgets._input.Input.cursor_blink", False)
     monkeypatch.setattr("textual.widgets._text_area.TextArea.cursor_blink", False)
-    for module in ("decalogue.model.assessment", "decalogue.storage.store", "decalogue.session"):
-        monkeypatch.setattr(f"{module}.now", lambda: FIXED, raising=False)
+    monkeypatch.setattr("decalogue.clock.now", lambda: FIXED)  # every module's clock
     monkeypatch.setenv("HOME", str(tmp_path))
     monkeypatch.setenv("DECALOGUE_WORKSPACE", str(tmp_path / "ws"))
     monkeypatch.setenv("DECALOGUE_STATE", str(tmp_path / "state"))
@@ -115,3 +114,11 @@ def scored_file(workspace: Path, checklist: Checklist) -> Path:
             "JU-02": {"target": 4},
         },
     )
+
+
+@pytest.fixture
+def frozen_timer(monkeypatch: pytest.MonkeyPatch) -> list[float]:
+    """The presenter's clock stands still unless a test moves it (`frozen_timer[0] += 75`)."""
+    now = [1000.0]
+    monkeypatch.setattr("decalogue.clock.monotonic", lambda: now[0])
+    return now

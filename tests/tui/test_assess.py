@@ -5,49 +5,26 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from textual.pilot import Pilot
 from textual.widgets import Input, TextArea
 
 from decalogue.model.assessment import Answer
 from decalogue.model.checklist import Checklist
 from decalogue.storage import store
 from decalogue.tui.app import DecalogueApp
-from decalogue.tui.screens.assess import AssessScreen
-from decalogue.tui.screens.browse import ChecklistScreen
 from decalogue.tui.screens.dialogs import ChoiceDialog, ConfirmDialog, TextEditor, TextPrompt
 from decalogue.tui.screens.explore import ExploreScreen
-from tests.tui.conftest import AppFactory, write_assessment
-
-SIZE = (120, 40)
-
-
-async def settle(pilot: Pilot[None]) -> None:
-    """Let workers finish, and the workers their messages start (a delete, then a re-list)."""
-    for _ in range(3):
-        await pilot.pause()
-        await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-
-
-async def open_assess(pilot: Pilot[None]) -> AssessScreen:
-    """Wait until the assessment given with open_path is on screen."""
-    for _ in range(50):
-        await settle(pilot)
-        if isinstance(pilot.app.screen, AssessScreen):
-            return pilot.app.screen
-    raise AssertionError(f"assess screen not shown; screen is {pilot.app.screen}")
-
-
-def plain(screen: ChecklistScreen) -> str:
-    return str(screen.detail._body.visual)
-
-
-def tree_line(screen: ChecklistScreen, item_id: str) -> str:
-    return screen.checklist_tree._items[item_id].label.plain
-
-
-def status(screen: ChecklistScreen) -> str:
-    return str(screen.status.visual)
+from tests.helpers import (
+    SIZE,
+    focused,
+    label_text,
+    on_top,
+    open_assess,
+    plain,
+    settle,
+    status,
+    tree_line,
+)
+from tests.tui.conftest import CHECKLIST, AppFactory, write_assessment
 
 
 async def test_opens_with_tree_focused_on_first_item(
@@ -91,7 +68,7 @@ async def test_each_scoring_key_sets_the_level(
         overall = screen.session.board.overall
         assert f"overall {overall.score:.1f}" in status(screen)
         assert "coverage 71% (5/7)" in status(screen)
-        section = screen.checklist_tree._sections["PR-A"].label.plain
+        section = label_text(screen.checklist_tree._sections["PR-A"].label)
         assert section.startswith("3/3")
 
 
@@ -109,7 +86,7 @@ async def test_not_applicable_needs_a_reason_and_backspace_clears(
         await pilot.press(*"No regions")
         await pilot.press("enter")
         await pilot.pause()
-        assert app.screen is screen
+        assert on_top(app) is screen
         assert screen.session is not None
         response = screen.session.assessment.responses["PR-03"]
         assert response.not_applicable and response.na_reason == "No regions"
@@ -183,7 +160,7 @@ async def test_filter_by_state_tag_pillar_and_words(
         field.value = "unanswered"
         await pilot.pause()
         await pilot.press("enter")
-        assert app.focused is tree
+        assert focused(app) is tree
         # scoring in a filtered tree keeps the item until the filter changes
         await pilot.press("2")
         assert screen.session is not None
@@ -364,16 +341,14 @@ async def test_a_file_replaced_by_another_assessment_offers_keep_mine_as_a_copy(
 
 
 async def test_explore_mode_browses_without_scoring(make_app: AppFactory) -> None:
-    from tests.tui.conftest import CHECKLIST
-
     app = make_app(explore=CHECKLIST)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         screen = app.screen
         assert isinstance(screen, ExploreScreen)
-        assert not hasattr(screen, "session")
+        assert not hasattr(app.screen, "session")  # the screen just checked
         await pilot.press("3", "n", "f")
-        assert app.screen is screen  # no dialog: the scoring keys do nothing here
+        assert on_top(app) is screen  # no dialog: the scoring keys do nothing here
         assert "Explore · Exampleland test checklist · v1.0.0 · 7 items" in status(screen)
         assert tree_line(screen, "PR-01").startswith("PR-01 Shelter")
         await pilot.press("slash", *"children", "enter")

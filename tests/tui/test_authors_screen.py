@@ -11,9 +11,8 @@ from decalogue.storage import registry, store
 from decalogue.storage.checklists import Checklists
 from decalogue.tui.app import create_app
 from decalogue.tui.screens.new import NewAssessmentScreen
-from tests.test_authors import ID, V1
-from tests.tui.test_assess import SIZE, open_assess, settle
-from tests.tui.test_screens import home_rows
+from tests.helpers import SIZE, home_rows, open_assess, settle
+from tests.samples import ID, V1
 
 
 async def test_new_assessment_form_offers_a_registered_checklist_and_home_reopens_it(

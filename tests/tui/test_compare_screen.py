@@ -20,6 +20,7 @@ from decalogue.model.checklist import Checklist
 from decalogue.storage import store
 from decalogue.tui.screens.compare import CompareScreen, spark
 from decalogue.tui.screens.home import HomeScreen
+from tests.helpers import on_top, settle
 from tests.tui.conftest import AppFactory, write_assessment
 
 SIZE = (120, 40)
@@ -51,13 +52,6 @@ def two_years(workspace: Path, checklist: Checklist) -> list[Path]:
         write_assessment(workspace, checklist, period="2024", answers=BEFORE),
         write_assessment(workspace, checklist, period="2025", answers=AFTER),
     ]
-
-
-async def settle(pilot: Pilot[Any]) -> None:
-    for _ in range(3):
-        await pilot.pause()
-        await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 async def open_compare(pilot: Pilot[Any], paths: list[Path]) -> CompareScreen:
@@ -197,14 +191,15 @@ async def test_home_selection_opens_the_comparison(
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        home = app.screen
-        assert isinstance(home, HomeScreen)
+        shown = app.screen
+        assert isinstance(shown, HomeScreen)
+        home: HomeScreen = shown
         await pilot.press("C")  # nothing selected yet: a hint, no screen
-        assert app.screen is home
+        assert on_top(app) is home
         await pilot.press("space")
         assert len(home.selected) == 1
         await pilot.press("C")
-        assert app.screen is home
+        assert on_top(app) is home
         await pilot.press("space")
         assert home.selected == set(two_years)
         await pilot.press("C")
@@ -214,7 +209,7 @@ async def test_home_selection_opens_the_comparison(
         assert screen.paths == two_years  # oldest period first, whatever the table order
         await settle(pilot)
         await pilot.press("escape")
-        assert app.screen is home
+        assert on_top(app) is home
         assert home.selected == set(two_years)  # the selection survives the round trip
 
 

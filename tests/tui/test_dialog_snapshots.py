@@ -13,8 +13,8 @@ from textual.pilot import Pilot
 
 from decalogue.model.assessment import Answer, Evidence
 from decalogue.model.checklist import Checklist
+from tests.helpers import Compare, edited_csv, steps
 from tests.tui.conftest import AppFactory, write_assessment
-from tests.tui.test_snapshots import Compare, steps
 
 SMALL = (80, 24)
 
@@ -79,7 +79,6 @@ def test_csv_import_dialog(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """The dry run's summary, as the CLI prints it (paths relative to the folder)."""
-    from tests.tui.test_workday import edited_csv
 
     folder = scored_file.parent.parent
     monkeypatch.chdir(folder)

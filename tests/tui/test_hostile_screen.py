@@ -23,8 +23,8 @@ from decalogue.model.assessment import Answer, Evidence
 from decalogue.model.checklist import Checklist
 from decalogue.storage.checklists import load_checklist
 from decalogue.tui.app import DecalogueApp
+from tests.helpers import open_assess, plain, settle, tree_line
 from tests.tui.conftest import CHECKLIST, AppFactory, write_assessment
-from tests.tui.test_assess import open_assess, plain, settle, tree_line
 
 SIZE = (120, 40)
 MARKUP = "[bold]not bold[/bold] [link=https://evil.example]no link[/link] [@click=app.quit]QUIT[/]"

@@ -13,8 +13,8 @@ from textual.pilot import Pilot
 
 from decalogue.storage import store
 from decalogue.tui.screens.assess import AssessScreen
+from tests.helpers import SIZE, open_assess
 from tests.tui.conftest import AppFactory
-from tests.tui.test_assess import SIZE, open_assess
 
 
 async def same_item(pilot: Pilot[None], screen: AssessScreen) -> str | None:

@@ -8,8 +8,8 @@ import pytest
 
 from decalogue.model.assessment import Response
 from decalogue.storage import store
+from tests.helpers import SIZE, open_assess
 from tests.tui.conftest import AppFactory
-from tests.tui.test_assess import SIZE, open_assess
 
 
 def evidence(response: Response) -> list[str]:

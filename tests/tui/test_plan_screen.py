@@ -12,8 +12,8 @@ from decalogue.storage import store
 from decalogue.tui.screens.actions import ActionsDialog
 from decalogue.tui.screens.dialogs import ConfirmDialog
 from decalogue.tui.screens.plan import PlanScreen
+from tests.helpers import open_assess, settle
 from tests.tui.conftest import AppFactory, write_assessment
-from tests.tui.test_assess import open_assess, settle
 
 SIZE = (120, 40)
 

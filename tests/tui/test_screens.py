@@ -21,17 +21,8 @@ from decalogue.tui.screens.home import HomeScreen
 from decalogue.tui.screens.new import NewAssessmentScreen
 from decalogue.tui.screens.source import CLOSE, OPEN, SourceScreen
 from decalogue.tui.widgets.checklist_tree import EAGER_LIMIT
+from tests.helpers import SIZE, home_rows, open_assess, settle, status
 from tests.tui.conftest import AppFactory, write_assessment
-from tests.tui.test_assess import SIZE, open_assess, settle, status
-
-
-async def home_rows(pilot: object) -> list[list[str]]:
-    from textual.pilot import Pilot
-
-    assert isinstance(pilot, Pilot)
-    await settle(pilot)
-    table = pilot.app.screen.query_one(DataTable)
-    return [[str(cell) for cell in table.get_row_at(i)] for i in range(table.row_count)]
 
 
 async def test_empty_workspace_explains_what_to_do(make_app: AppFactory) -> None:

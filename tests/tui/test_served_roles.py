@@ -11,7 +11,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from textual.widgets import Input, Select
+from textual.widgets import Input, Select, Static
 
 from decalogue.model.assessment import Answer
 from decalogue.model.checklist import Checklist
@@ -26,9 +26,8 @@ from decalogue.tui.screens.export import ExportScreen
 from decalogue.tui.screens.home import HomeScreen
 from decalogue.tui.screens.new import NewAssessmentScreen
 from decalogue.tui.screens.workshop import WorkshopScreen
+from tests.helpers import SIZE, home_rows, open_assess, settle
 from tests.tui.conftest import AppFactory, write_assessment
-from tests.tui.test_assess import SIZE, open_assess, settle
-from tests.tui.test_screens import home_rows
 
 GROUP = Served(Role.GROUP, "Group A", "XX-2025.json")
 VIEWER = Served(Role.VIEWER, "viewer")
@@ -85,7 +84,7 @@ async def test_a_group_exports_as_a_download_never_to_a_path(
         delivered.append({"text": file.read(), **options})
         return "key"
 
-    app.deliver_text = deliver  # type: ignore[method-assign]
+    app.deliver_text = deliver  # type: ignore[method-assign, assignment]
     async with app.run_test(size=SIZE) as pilot:
         await open_assess(pilot)
         await pilot.press("x")
@@ -188,7 +187,7 @@ async def test_a_served_consensus_is_saved_by_name_in_the_workspace_only(
         for name in (str(tmp_path / "out.json"), "../out.json", "sub/out.json"):
             prompt.query_one(Input).value = name
             await pilot.pause()
-            assert "file name only" in str(prompt.query_one("#prompt-error").visual)  # type: ignore[attr-defined]
+            assert "file name only" in str(prompt.query_one("#prompt-error", Static).visual)
 
 
 async def test_answers_that_cannot_be_saved_as_the_session_ends_go_to_a_recovery_copy(

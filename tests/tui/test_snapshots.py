@@ -6,7 +6,6 @@ report before committing new baselines.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 import pytest
@@ -15,29 +14,8 @@ from textual.widgets import Input
 
 from decalogue.model.checklist import Checklist
 from decalogue.tui.screens.explore import ExploreScreen
+from tests.helpers import SIZES, Compare, steps
 from tests.tui.conftest import CHECKLIST, AppFactory, write_assessment
-from tests.tui.test_assess import open_assess, settle
-
-SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40")]
-
-Compare = Callable[..., bool]
-
-
-def steps(*keys: str, assess: bool = False) -> Callable[[Pilot[None]], Awaitable[None]]:
-    """Wait for the workers (and the assess screen), press keys, drop the toasts."""
-
-    async def run(pilot: Pilot[None]) -> None:
-        await settle(pilot)
-        if assess:
-            await open_assess(pilot)
-        pilot.app.clear_notifications()
-        for key in keys:
-            await pilot.press(key)
-            await settle(pilot)
-        pilot.app.clear_notifications()
-        await pilot.pause()
-
-    return run
 
 
 @pytest.mark.parametrize("size", SIZES)

@@ -19,8 +19,8 @@ from decalogue.tui.screens.assess import AssessScreen
 from decalogue.tui.screens.conflicts import ConflictScreen
 from decalogue.tui.screens.dialogs import TextPrompt
 from decalogue.tui.screens.export import ExportScreen
+from tests.helpers import SIZE, on_top, open_assess, settle, status, tree_line
 from tests.tui.conftest import CHECKLIST, AppFactory
-from tests.tui.test_assess import SIZE, open_assess, settle, status, tree_line
 
 
 @pytest.fixture(autouse=True)
@@ -106,7 +106,7 @@ async def test_a_conflict_left_for_later_is_counted_and_shift_c_shows_it(
         assert isinstance(app.screen, ConflictScreen)
         await pilot.press("t")
         await settle(pilot)
-        assert app.screen is screen
+        assert on_top(app) is screen
         assert "conflict" not in status(screen)
 
 

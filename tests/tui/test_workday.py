@@ -3,21 +3,18 @@ their labels, go to an item, reopen where you left off, history, countries, CSV 
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import Input, OptionList, TextArea
+from textual.widgets import Input, OptionList, Static, TextArea
+from textual.widgets._footer import FooterKey
 
 from decalogue.model.actions import Action
 from decalogue.model.assessment import Answer, Evidence
 from decalogue.model.checklist import Checklist
-from decalogue.reports.csv_io import render_csv
 from decalogue.resources import bundled_checklist_paths
-from decalogue.session import Session
 from decalogue.storage import store
 from decalogue.storage.checklists import load_checklist
 from decalogue.tui.keys import action_keys
@@ -25,8 +22,8 @@ from decalogue.tui.screens.assess import AssessScreen
 from decalogue.tui.screens.dialogs import ChoiceDialog, ConfirmDialog, TextEditor, TextPrompt
 from decalogue.tui.screens.evidence import EvidenceDialog
 from decalogue.tui.screens.history import HistoryDialog
+from tests.helpers import edited_csv, on_top, open_assess, plain, settle, tree_line
 from tests.tui.conftest import AppFactory, write_assessment
-from tests.tui.test_assess import open_assess, plain, settle, tree_line
 
 SMALL = (80, 24)
 
@@ -59,7 +56,7 @@ async def test_done_keeps_a_filled_in_evidence_entry(
         await press_until(pilot, "tab", "done")
         await pilot.press("enter")
         await pilot.pause()
-        assert app.screen is screen
+        assert on_top(app) is screen
         assert screen.flush() is None
     response = store.read(scored_file).assessment.responses["PR-01"]
     assert response.evidence == [
@@ -121,14 +118,14 @@ async def test_escape_keeps_what_was_typed_in_every_item_dialog(
             app.screen.query_one(TextArea).text = text
             await pilot.press("escape")
             await pilot.pause()
-            assert app.screen is screen
+            assert on_top(app) is screen
         await pilot.press("v", *"Statistics 2024", "escape")
         await pilot.pause()
         await pilot.press("n")
         assert isinstance(app.screen, TextPrompt)
         await pilot.press(*"No such body", "escape")
         await pilot.pause()
-        assert app.screen is screen
+        assert on_top(app) is screen
         assert screen.flush() is None
     response = store.read(scored_file).assessment.responses["PR-03"]
     assert response.notes == "A note"
@@ -155,7 +152,7 @@ async def test_escape_asks_before_dropping_what_cannot_be_kept(
         assert isinstance(app.screen, ConfirmDialog)
         await pilot.press("y")  # discard
         await pilot.pause()
-        assert app.screen is screen
+        assert on_top(app) is screen
         assert screen.session is not None
         assert screen.session.assessment.responses["PR-01"].evidence == []
 
@@ -194,7 +191,7 @@ async def test_escape_closes_a_dialog_where_nothing_was_typed(
             assert isinstance(app.screen, kind)
             await pilot.press("escape")
             await pilot.pause()
-            assert app.screen is screen, key
+            assert on_top(app) is screen, key
         assert screen.session is not None
         assert not screen.session.dirty
 
@@ -222,13 +219,13 @@ async def test_history_shows_who_when_and_old_to_new(
         screen = await open_assess(pilot)
         await pilot.press("4", "h")
         assert isinstance(app.screen, HistoryDialog)
-        text = str(app.screen.query_one("#history-text").visual)
+        text = str(app.screen.query_one("#history-text", Static).visual)
         lines = text.splitlines()
         assert lines[0].startswith("2025-03-14 09:30  Tester")
         assert lines[1] == "  answer: 3 Substantial → 4 Full"  # newest first
         assert "answer: unanswered → 3 Substantial" in text
         await pilot.press("escape")
-        assert app.screen is screen
+        assert on_top(app) is screen
 
 
 async def test_tree_marks_flag_notes_evidence_target_and_actions(
@@ -310,7 +307,7 @@ async def test_quit_and_help_lead_the_footer_at_80_columns(
         else:
             await settle(pilot)
         await pilot.pause()
-        footer_keys = list(app.screen.query("FooterKey"))
+        footer_keys = list(app.screen.query(FooterKey))
         assert [key.description for key in footer_keys[:2]] == ["Quit", "Help"]
         for key in footer_keys[:2]:
             assert key.region.right <= SMALL[0] and key.region.height == 1
@@ -466,21 +463,6 @@ async def test_turkey_finds_turkiye_in_the_new_assessment_form(make_app: AppFact
 # -- import an edited CSV
 
 
-def edited_csv(file: Path, checklist: Checklist, folder: Path, levels: dict[str, str]) -> Path:
-    """The file's CSV export with some levels changed, as a user would edit it."""
-    session = Session.open(file, checklist, "Tester")
-    text = render_csv(session.checklist, session.assessment, session.board)
-    rows = list(csv.reader(io.StringIO(text)))
-    level = rows[0].index("level")
-    for row in rows[1:]:
-        if row and row[0] in levels:
-            row[level] = levels[row[0]]
-    edited = folder / "edited.csv"
-    with edited.open("w", encoding="utf-8", newline="") as handle:
-        csv.writer(handle).writerows(rows)
-    return edited
-
-
 async def test_import_an_edited_csv_shows_the_dry_run_then_applies_it(
     make_app: AppFactory, scored_file: Path, checklist: Checklist, tmp_path: Path
 ) -> None:
@@ -490,7 +472,7 @@ async def test_import_an_edited_csv_shows_the_dry_run_then_applies_it(
         await settle(pilot)
         await pilot.press("i", *str(edited), "enter")
         await settle(pilot)
-        summary = str(app.screen.query_one("#csv-summary").visual)
+        summary = str(app.screen.query_one("#csv-summary", Static).visual)
         assert "PR-03 answer: unanswered → 2  (row" in summary
         assert "1 item would change; nothing saved (--dry-run)" in summary
         assert saved(scored_file, "PR-03") is None  # a dry run changes nothing

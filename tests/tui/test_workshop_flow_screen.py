@@ -24,23 +24,10 @@ from decalogue.storage import store
 from decalogue.tui.screens.dialogs import TextPrompt
 from decalogue.tui.screens.home import HomeScreen
 from decalogue.tui.screens.presenter import PresenterScreen
+from tests.helpers import SIZE, go_to, open_workshop, row, settle, shown, write_groups
 from tests.tui.conftest import AppFactory
-from tests.tui.test_workshop_screen import (
-    SIZE,
-    go_to,
-    open_workshop,
-    row,
-    settle,
-    shown,
-    write_groups,
-)
 
-
-@pytest.fixture(autouse=True)
-def _frozen_timer(monkeypatch: pytest.MonkeyPatch) -> list[float]:
-    now = [1000.0]
-    monkeypatch.setattr("decalogue.tui.screens.presenter.clock", lambda: now[0])
-    return now
+pytestmark = pytest.mark.usefixtures("frozen_timer")  # the presenter's timer
 
 
 @pytest.fixture
@@ -165,7 +152,7 @@ async def test_group_findings_and_evidence_show_in_workshop_and_presenter(
 
 
 async def test_presenter_counts_down_each_item_and_the_time_in_all(
-    make_app: AppFactory, three_groups: list[Path], _frozen_timer: list[float]
+    make_app: AppFactory, three_groups: list[Path], frozen_timer: list[float]
 ) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
@@ -175,7 +162,7 @@ async def test_presenter_counts_down_each_item_and_the_time_in_all(
         presenter = app.screen
         assert isinstance(presenter, PresenterScreen)
         assert presenter.query_one(Digits).value == "05:00"
-        _frozen_timer[0] += 75
+        frozen_timer[0] += 75
         presenter._tick()
         assert presenter.query_one(Digits).value == "03:45"
         assert "03:45 left of 05:00 for this item · 01:15 in all" in shown(
@@ -183,7 +170,7 @@ async def test_presenter_counts_down_each_item_and_the_time_in_all(
         )
         await pilot.press("right")
         assert presenter.query_one(Digits).value == "05:00"  # a fresh count-down per item
-        _frozen_timer[0] += 320
+        frozen_timer[0] += 320
         presenter._tick()
         assert presenter.query_one(Digits).value == "-00:20"
         assert "time is up: 00:20 over 05:00" in shown(presenter, "#presenter-clock")
@@ -224,7 +211,7 @@ async def test_home_and_assess_header_show_the_groups_titles(
         table.move_cursor(row=0)
         await pilot.press("enter")
         await settle(pilot)
-        header = str(app.screen.query_one("#status").visual)
+        header = str(app.screen.query_one("#status", Static).visual)
         assert "Exampleland (XX) · 2025 · Group" in header
 
 

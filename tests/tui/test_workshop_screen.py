@@ -19,7 +19,6 @@ from textual.pilot import Pilot
 from textual.widgets import DataTable, Digits, Input, Static
 
 from decalogue.cli import main
-from decalogue.model.assessment import Answer, new_assessment
 from decalogue.model.checklist import Checklist
 from decalogue.storage import store
 from decalogue.tui.app import DecalogueApp
@@ -27,92 +26,25 @@ from decalogue.tui.screens.dialogs import ConfirmDialog, TextPrompt
 from decalogue.tui.screens.home import HomeScreen
 from decalogue.tui.screens.presenter import PresenterScreen
 from decalogue.tui.screens.workshop import WorkshopScreen
-from tests.tui.conftest import CHECKLIST, FIXED, AppFactory
+from tests.helpers import (
+    SIZE,
+    SIZES,
+    go_to,
+    on_top,
+    open_workshop,
+    row,
+    settle,
+    shown,
+    write_groups,
+)
+from tests.tui.conftest import CHECKLIST, AppFactory
 
-SIZE = (120, 40)
-SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40")]
-
-#: Each group's answers: a level, or a string (N/A with that reason).
-GROUPS: dict[str, dict[str, int | str]] = {
-    "Group A": {"PR-01": 3, "PR-02": 1, "PR-03": 2, "PR-04": "No survey is planned.", "JU-01": 2,
-                "JU-02": 4},
-    "Group B": {"PR-01": 3, "PR-02": 4, "PR-03": 2, "PR-04": "Not this period.", "JU-01": 1,
-                "JU-02": 3},
-    "Group C": {"PR-01": 2, "PR-02": 2, "PR-03": 3, "PR-04": 1, "JU-01": 2},
-}  # fmt: skip
-NOTES = {
-    "Group A": {"PR-02": "Care depends on co-operation with the police [bold]really[/]."},
-    "Group B": {"PR-02": "The law grants care to all identified victims."},
-    "Group C": {"PR-04": "A pilot survey ran in one region."},
-}
-
-
-def write_groups(folder: Path, checklist: Checklist) -> list[Path]:
-    """The three group files, with fixed timestamps, as `<letter>.json`."""
-    folder.mkdir(parents=True, exist_ok=True)
-    paths = []
-    for name, answers in GROUPS.items():
-        assessment = new_assessment(
-            checklist, "XX", "2025", country_name="Exampleland", assessor=name, title=name
-        )
-        assessment.created = assessment.updated = FIXED
-        for item_id, value in answers.items():
-            answer = Answer(level=value) if isinstance(value, int) else Answer(na_reason=value)
-            assessment.apply(item_id, "answer", answer, name, at=FIXED)
-        for item_id, note in NOTES.get(name, {}).items():
-            assessment.apply(item_id, "notes", note, name, at=FIXED)
-        path = folder / f"{name[-1].lower()}.json"
-        store.create(path, assessment)
-        paths.append(path)
-    return paths
+pytestmark = pytest.mark.usefixtures("frozen_timer")  # the presenter's timer
 
 
 @pytest.fixture
 def groups(tmp_path: Path, checklist: Checklist) -> list[Path]:
     return write_groups(tmp_path / "groups", checklist)
-
-
-@pytest.fixture(autouse=True)
-def _frozen_timer(monkeypatch: pytest.MonkeyPatch) -> list[float]:
-    """The presenter's clock stands still unless a test moves it."""
-    now = [1000.0]
-    monkeypatch.setattr("decalogue.tui.screens.presenter.clock", lambda: now[0])
-    return now
-
-
-async def settle(pilot: Pilot[Any]) -> None:
-    for _ in range(3):
-        await pilot.pause()
-        await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-
-
-async def open_workshop(pilot: Pilot[Any], paths: list[Path]) -> WorkshopScreen:
-    await settle(pilot)
-    screen = WorkshopScreen(paths)
-    await pilot.app.push_screen(screen)
-    for _ in range(50):
-        await settle(pilot)
-        if screen.workshop is not None or not screen.query_one(DataTable).display:
-            return screen
-    raise AssertionError("the workshop did not load")
-
-
-def row(screen: WorkshopScreen, item_id: str) -> list[str]:
-    return [
-        str(getattr(cell, "plain", cell)) for cell in screen.query_one(DataTable).get_row(item_id)
-    ]
-
-
-def shown(screen: WorkshopScreen | PresenterScreen, selector: str) -> str:
-    return str(screen.query_one(selector, Static).visual)
-
-
-async def go_to(pilot: Pilot[Any], screen: WorkshopScreen, item_id: str) -> None:
-    assert screen.workshop is not None
-    ids = [item.item_id for item in screen.workshop.ranking]
-    screen.query_one(DataTable).move_cursor(row=ids.index(item_id))
-    await pilot.pause()
 
 
 # --------------------------------------------------------------------------- the table
@@ -316,7 +248,7 @@ async def test_leaving_with_unsaved_decisions_asks_first(
         await pilot.press("2", "escape")
         assert isinstance(app.screen, ConfirmDialog)
         await pilot.press("escape")  # stay
-        assert app.screen is screen
+        assert on_top(app) is screen
         await pilot.press("escape")
         await pilot.press("y")
         assert isinstance(app.screen, HomeScreen)
@@ -364,7 +296,7 @@ def test_workshop_command_refuses_a_file_given_twice(
 
 
 async def test_presenter_shows_one_item_at_a_time_with_its_source_and_the_groups(
-    make_app: AppFactory, groups: list[Path], _frozen_timer: list[float]
+    make_app: AppFactory, groups: list[Path], frozen_timer: list[float]
 ) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
@@ -385,7 +317,7 @@ async def test_presenter_shows_one_item_at_a_time_with_its_source_and_the_groups
         assert "Median 2   Spread 3   ≠ conflict" in text
         assert presenter.query_one(Digits).value == "05:00"  # the count-down per item
 
-        _frozen_timer[0] += 75
+        frozen_timer[0] += 75
         presenter._tick()
         assert presenter.query_one(Digits).value == "03:45"
         await pilot.press("right")

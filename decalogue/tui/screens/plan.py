@@ -17,6 +17,7 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import DataTable, Input, Static
 
+from decalogue import clock
 from decalogue.analysis.plan import ORDERS, Order, PlanEntry, ordered, plan_entries, select
 from decalogue.reports.plan import status_text
 from decalogue.session import Session
@@ -46,10 +47,11 @@ class PlanScreen(Screen[str | None]):
         Binding("v", "overdue", "Overdue", id="plan.overdue", tooltip="Show only overdue actions"),
     ]
 
-    def __init__(self, session: Session, today: Callable[[], date] = date.today) -> None:
+    def __init__(self, session: Session, today: Callable[[], date] | None = None) -> None:
         super().__init__()
         self.session = session
         self._today = today
+        """The date the plan is read on; `clock.today` unless a test gives one."""
         self.order: Order = "deadline"
         self.owner = ""
         self.overdue_only = False
@@ -69,7 +71,7 @@ class PlanScreen(Screen[str | None]):
         table.focus()
 
     def _fill(self) -> None:
-        today = self._today()
+        today = self._today() if self._today is not None else clock.today()
         entries = plan_entries(self.session.checklist, self.session.assessment, today)
         chosen = select(entries, owner=self.owner or None, overdue=self.overdue_only)
         self._rows = ordered(chosen, self.order)

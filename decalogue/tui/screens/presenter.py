@@ -10,7 +10,6 @@ up / page down, so those keys move too.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from typing import ClassVar
 
@@ -22,6 +21,7 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Digits, Static
 
+from decalogue import clock
 from decalogue.analysis.workshop import Decision, ItemSpread, Workshop, rule_decision
 from decalogue.tui.display import Part, assemble
 from decalogue.tui.screens.workshop_data import group_findings
@@ -29,11 +29,6 @@ from decalogue.tui.widgets.footer import KeyFooter
 
 #: Discussion time per item, in seconds, until + or - changes it.
 BUDGET = 5 * 60.0
-
-
-def clock() -> float:
-    """Seconds, for the per-item timer (the tests replace it to freeze time)."""
-    return time.monotonic()
 
 
 def minutes(seconds: float) -> str:
@@ -119,7 +114,7 @@ class PresenterScreen(Screen[str | None]):
         self.decision = decision
         self.spent: dict[str, float] = {}
         """Seconds spent on each item on earlier visits."""
-        self._since = clock()
+        self._since = clock.monotonic()
         self._opened = self._since
         self.budget = BUDGET
         """Seconds of discussion per item, counted down."""
@@ -146,7 +141,7 @@ class PresenterScreen(Screen[str | None]):
     # -- showing
 
     def elapsed(self) -> float:
-        return self.spent.get(self.item.item_id, 0.0) + clock() - self._since
+        return self.spent.get(self.item.item_id, 0.0) + clock.monotonic() - self._since
 
     def remaining(self) -> float:
         """Seconds left of this item's discussion time; negative past it."""
@@ -160,7 +155,7 @@ class PresenterScreen(Screen[str | None]):
             if left >= 0
             else f"time is up: {minutes(-left)} over {minutes(self.budget)}"
         )
-        return f"⏱ {now} · {minutes(clock() - self._opened)} in all"
+        return f"⏱ {now} · {minutes(clock.monotonic() - self._opened)} in all"
 
     def _tick(self) -> None:
         left = self.remaining()
@@ -232,7 +227,7 @@ class PresenterScreen(Screen[str | None]):
             return
         self.spent[self.item.item_id] = self.elapsed()
         self.index = target
-        self._since = clock()
+        self._since = clock.monotonic()
         self._show()
 
     def action_next(self) -> None:
@@ -247,7 +242,7 @@ class PresenterScreen(Screen[str | None]):
 
     def action_restart_timer(self) -> None:
         self.spent.pop(self.item.item_id, None)
-        self._since = clock()
+        self._since = clock.monotonic()
         self._tick()
 
     def action_back(self) -> None:
