@@ -335,6 +335,7 @@ async def test_a_file_replaced_by_another_assessment_offers_keep_mine_as_a_copy(
         await pilot.pause()
         assert screen.session is not None
         copy = screen.session.path
+        assert copy is not None  # a file-backed session
         assert copy != scored_file and copy.parent == workspace
     assert store.read(copy).assessment.responses["PR-03"].level == 1
     assert store.read(scored_file).assessment.responses["JU-01"].level == 4
