@@ -196,7 +196,8 @@ def test_compare_and_trend_say_which_actions_were_completed_and_gaps_closed(
 
 
 def test_groups_propose_actions_and_the_consensus_keeps_them_until_the_room_accepts() -> None:
-    from decalogue.analysis.workshop import build_consensus, make_groups
+    from decalogue.analysis.consensus import build_consensus
+    from decalogue.analysis.workshop import make_groups
 
     checklist = load_checklist()
     groups = []

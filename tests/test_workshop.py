@@ -11,13 +11,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from decalogue.analysis.consensus import build_consensus, consensus_level
 from decalogue.analysis.workshop import (
     Group,
     WorkshopError,
     aggregate,
-    build_consensus,
     check_groups,
-    consensus_level,
     group_name,
     make_groups,
 )

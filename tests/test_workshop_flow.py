@@ -11,16 +11,9 @@ from pathlib import Path
 
 import pytest
 
+from decalogue.analysis.consensus import DECISION, Decision, apply_decisions, build_consensus
 from decalogue.analysis.decisions import decisions_from
-from decalogue.analysis.workshop import (
-    DECISION,
-    Decision,
-    aggregate,
-    apply_decisions,
-    build_consensus,
-    make_groups,
-    name_order,
-)
+from decalogue.analysis.workshop import aggregate, make_groups, name_order
 from decalogue.cli import main
 from decalogue.roles import parse_group
 from decalogue.serve.auth import make_links

@@ -14,7 +14,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from decalogue.analysis.workshop import DECISION, Decision, Workshop, is_consensus, rule_decision
+from decalogue.analysis.consensus import DECISION, Decision, rule_decision
+from decalogue.analysis.workshop import Workshop, is_consensus
 from decalogue.model.assessment import Assessment, Response
 
 

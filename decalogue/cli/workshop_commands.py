@@ -17,21 +17,15 @@ from typing import Any
 
 from decalogue import batch
 from decalogue.analysis.compare import Subject, compare
+from decalogue.analysis.consensus import write_consensus
 from decalogue.analysis.trend import trend
-from decalogue.analysis.workshop import (
-    Group,
-    aggregate,
-    build_consensus,
-    expand_paths,
-)
+from decalogue.analysis.workshop import Group, aggregate, expand_paths
 from decalogue.cli import add_workspace_option, checklists_of
 from decalogue.cli.output import add_excel_option, emit
 from decalogue.errors import DecalogueError, display_path
-from decalogue.model.assessment import Assessment
 from decalogue.model.checklist import Checklist
 from decalogue.reports.comparison import FORMATS, render_comparison, render_trend
 from decalogue.reports.workshop import render_merge, render_workshop
-from decalogue.storage import store
 from decalogue.storage.assessment_file import fingerprint, read_bytes
 from decalogue.storage.checklists import Checklists
 from decalogue.storage.workspace import Workspace
@@ -238,21 +232,9 @@ def run_merge(args: argparse.Namespace) -> int:
     groups, checklist = _groups_and_checklist(args, output)
     if len(groups) < 2:
         _warn("only one group file: the consensus is that group's answers")
-    previous = _previous(output) if exists else None
-    result = build_consensus(
-        groups, checklist, title=args.title, assessor=args.assessor, previous=previous
+    replacing = fingerprint(read_bytes(output)) if exists else None
+    result, _ = write_consensus(
+        output, groups, checklist, replacing=replacing, title=args.title, assessor=args.assessor
     )
-    if exists:
-        store.save(output, result.assessment, fingerprint(read_bytes(output)))
-    else:
-        store.create(output, result.assessment)
     emit(render_merge(result, shown))
     return 0
-
-
-def _previous(output: Path) -> Assessment | None:
-    """The assessment --force replaces (a consensus keeps its id); None if it is unreadable."""
-    try:
-        return store.read(output).assessment
-    except DecalogueError:
-        return None

@@ -16,8 +16,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from decalogue.analysis.consensus import Decision
 from decalogue.analysis.decisions import Resumable, decisions_from, latest_consensus
-from decalogue.analysis.workshop import Decision, aggregate, expand_paths
+from decalogue.analysis.workshop import aggregate, expand_paths
 from decalogue.cli.output import emit
 from decalogue.cli.workshop_commands import _add_checklist
 from decalogue.errors import DecalogueError, display_path

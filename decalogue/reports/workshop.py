@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from decalogue.analysis.workshop import Consensus, GroupAnswer, Workshop
+from decalogue.analysis.consensus import Consensus
+from decalogue.analysis.workshop import GroupAnswer, Workshop
 from decalogue.reports import tables
 from decalogue.reports.comparison import COMPARISON_VERSION, to_json
 from decalogue.reports.text import cut, inline, printable, starts_line

@@ -12,7 +12,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from decalogue.analysis.workshop import Decision, Workshop, rule_decision
+from decalogue.analysis.consensus import Decision, rule_decision
+from decalogue.analysis.workshop import Workshop
 from decalogue.reports import tables
 from decalogue.reports.text import inline, starts_line
 

@@ -10,14 +10,8 @@ from pathlib import Path
 import pytest
 from textual.widgets import DataTable, Digits, Input, Static
 
-from decalogue.analysis.workshop import (
-    DECISION,
-    Decision,
-    aggregate,
-    apply_decisions,
-    build_consensus,
-    make_groups,
-)
+from decalogue.analysis.consensus import DECISION, Decision, apply_decisions, build_consensus
+from decalogue.analysis.workshop import aggregate, make_groups
 from decalogue.model.assessment import Answer, Evidence, new_assessment
 from decalogue.model.checklist import Checklist
 from decalogue.storage import store

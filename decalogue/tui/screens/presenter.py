@@ -22,7 +22,8 @@ from textual.timer import Timer
 from textual.widgets import Digits, Static
 
 from decalogue import clock
-from decalogue.analysis.workshop import Decision, ItemSpread, Workshop, rule_decision
+from decalogue.analysis.consensus import Decision, rule_decision
+from decalogue.analysis.workshop import ItemSpread, Workshop
 from decalogue.tui.display import Part, assemble
 from decalogue.tui.screens.workshop_data import group_findings
 from decalogue.tui.widgets.footer import KeyFooter

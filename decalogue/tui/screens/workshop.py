@@ -5,10 +5,10 @@ screen). `decalogue.analysis.workshop` sets the answers side by side and ranks t
 items; this screen shows them with each group's level, the median and the
 spread, and lets the trainer decide item by item: accept the proposed level,
 pick another, mark N/A, or leave the item open. Undecided items follow the
-consensus rule of `build_consensus` (lower median where the groups are within
-one level; conflicts left open and flagged). Saving builds the consensus with
-`build_consensus` (every group's notes kept, attributed), records the trainer's
-decisions in its history, and writes it with the store, never over a file.
+consensus rule (`decalogue.analysis.consensus`: lower median where the groups are
+within one level; conflicts left open and flagged). Saving writes the consensus
+with `write_consensus`, as `decalogue merge` does (every group's notes kept,
+attributed, the trainer's decisions in its history), never over another's file.
 """
 
 from __future__ import annotations
@@ -28,22 +28,17 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
-from decalogue.analysis.decisions import decisions_from
-from decalogue.analysis.workshop import (
+from decalogue.analysis.consensus import (
     Decision,
-    Group,
-    ItemSpread,
-    Workshop,
-    aggregate,
-    apply_decisions,
-    build_consensus,
     lower_median,
     rule_decision,
+    write_consensus,
 )
+from decalogue.analysis.decisions import decisions_from
+from decalogue.analysis.workshop import Group, ItemSpread, Workshop, aggregate
 from decalogue.batch import Gathered, open_groups
 from decalogue.errors import DecalogueError, display_path
 from decalogue.model.checklist import Checklist
-from decalogue.storage import store
 from decalogue.storage.checklists import Checklists
 from decalogue.tui.context import Context, app_context
 from decalogue.tui.display import Part, assemble, safe, safe_line, shorten
@@ -597,20 +592,15 @@ class WorkshopScreen(Screen[None]):
         user = self.facilitator()
         try:
             # Saving again: the core keeps the file's identity, so it stays one assessment.
-            previous = store.read(path).assessment if expected is not None else None
-            result = build_consensus(
+            _, fingerprint = write_consensus(
+                path,
                 self.groups,
                 workshop.checklist,
+                replacing=expected,
                 assessor=user,
                 workshop=workshop,
-                previous=previous,
+                decisions=dict(self.decisions),
             )
-            consensus = result.assessment
-            apply_decisions(consensus, workshop, dict(self.decisions), user)
-            if expected is None:
-                fingerprint = store.create(path, consensus).fingerprint
-            else:
-                fingerprint = store.save(path, consensus, expected)
         except DecalogueError as error:
             self.post_message(self.SaveFailed(str(error)))
         else:

@@ -6,10 +6,8 @@ consensus, whose decisions the screen resumes).
 
 from __future__ import annotations
 
-from decalogue.analysis.workshop import (
-    Decision,
-    GroupAnswer,
-)
+from decalogue.analysis.consensus import Decision
+from decalogue.analysis.workshop import GroupAnswer
 from decalogue.storage.profile import current_identity
 
 # --------------------------------------------------------------------------- decisions
