@@ -30,6 +30,10 @@ class Settings:
     groups: int = 30
     saves: int = 50
     browsers: int = 30
+    writers: int = 20
+    """Concurrent writer processes on one PostgreSQL assessment (figure 9)."""
+    write_seconds: float = 60.0
+    """How long they write."""
     quick: bool = False
 
 

@@ -37,6 +37,7 @@ FIGURES = {
     3: "keystroke",
     7: "relaunch",
     8: "serve",
+    9: "pg_store",
 }
 
 
@@ -55,7 +56,7 @@ def build_parser() -> argparse.ArgumentParser:
         type=lambda text: {int(n) for n in text.split(",")},
         default=set(FIGURES),
         metavar="N,N",
-        help="figures to run (1-8; 1 and 6 always run together)",
+        help="figures to run (1-9; 1 and 6 always run together)",
     )
     parser.add_argument(
         "--sizes",
@@ -72,6 +73,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--saves", type=int, help="autosaves timed in figure 4")
     parser.add_argument(
         "--browsers", type=int, default=30, help="browsers joining at once in figure 8"
+    )
+    parser.add_argument(
+        "--writers", type=int, default=20, help="concurrent PostgreSQL writers in figure 9"
+    )
+    parser.add_argument(
+        "--write-seconds", type=float, help="how long they write (default 60, 15 with --quick)"
     )
     parser.add_argument("--workdir", type=Path, help="keep the generated inputs here")
     parser.add_argument("--json", type=Path, help="also write the rows as JSON")
@@ -99,6 +106,8 @@ def settings_from(args: argparse.Namespace, workdir: Path) -> Settings:
         groups=args.groups,
         saves=args.saves or (20 if quick else 50),
         browsers=args.browsers,
+        writers=args.writers,
+        write_seconds=args.write_seconds or (15.0 if quick else 60.0),
         quick=quick,
     )
 

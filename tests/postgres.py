@@ -34,7 +34,7 @@ def bindir() -> Path | None:
 class Cluster:
     """initdb + pg_ctl start in a temporary folder; `url(db)` for psycopg."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, durable: bool = False) -> None:
         found = bindir()
         if found is None:
             message = "PostgreSQL binaries not found (apt-get install postgresql)"
@@ -42,6 +42,8 @@ class Cluster:
                 pytest.fail(message + ": the PostgreSQL tests must run in CI")
             pytest.skip(message)
         self.bin = found
+        self.durable = durable
+        """fsync on, as a real server: for the benchmark's figures (the tests need no fsync)."""
         # Short path: a Unix socket's path is limited to about 100 bytes.
         self.root = Path(tempfile.mkdtemp(prefix="dpg"))
         self.data = self.root / "data"
@@ -62,7 +64,8 @@ class Cluster:
         )
 
     def start(self) -> None:
-        options = f"-k {self.socket} -c listen_addresses='' -c fsync=off -c max_connections=60"
+        fsync = "on" if self.durable else "off"
+        options = f"-k {self.socket} -c listen_addresses='' -c fsync={fsync} -c max_connections=60"
         self.run(
             "pg_ctl",
             "-D",
