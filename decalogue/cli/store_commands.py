@@ -18,7 +18,7 @@ from decalogue.storage import store
 from decalogue.storage.assessment_file import dumps
 from decalogue.storage.atomic import write_file
 from decalogue.storage.checklists import Checklists, load_checklist
-from decalogue.storage.pg import documents, schema
+from decalogue.storage.pg import access, documents, schema
 from decalogue.storage.pg.connection import StoreError, shown, store_url
 
 EPILOG = """\
@@ -49,6 +49,7 @@ def register(subparsers: Any) -> None:
         action = actions.add_parser(name, help=helptext, description=helptext)
         _store_option(action)
         action.set_defaults(handler=handler)
+    _register_access(actions)
 
     push = subparsers.add_parser(
         "push",
@@ -113,6 +114,55 @@ def status_command(args: argparse.Namespace) -> int:
     url = _url(args)
     rows = documents.listing(url)
     print(f"{shown(url)}: schema version {schema.CURRENT}; {len(rows)} assessments.")
+    for given in access.grants(url):
+        print(f"  access: {given.describe()}")
+    return 0
+
+
+def _register_access(actions: Any) -> None:
+    grant = actions.add_parser(
+        "grant",
+        help="let a database role read and change one assessment, a country's, or all",
+        description="Give an existing database role (CREATE ROLE … LOGIN) the rights it "
+        "needs and access to one assessment, one country's assessments, or every one. "
+        "Row-level security hides everything else from it. Run it as the store's owner.",
+    )
+    grant.add_argument("role", metavar="ROLE", help="the database role (login) to give access")
+    scope = grant.add_mutually_exclusive_group(required=True)
+    scope.add_argument("--assessment", metavar="ID", help="one assessment (`decalogue list`)")
+    scope.add_argument("--country", metavar="CODE", help="every assessment of one country")
+    scope.add_argument("--all", action="store_true", help="every assessment in the store")
+    grant.add_argument("--read-only", action="store_true", help="read, never change")
+    _store_option(grant)
+    grant.set_defaults(handler=grant_command)
+    revoke = actions.add_parser(
+        "revoke",
+        help="take every access away from a database role",
+        description="Remove a role's grants and its rights on decalogue's tables.",
+    )
+    revoke.add_argument("role", metavar="ROLE")
+    _store_option(revoke)
+    revoke.set_defaults(handler=revoke_command)
+
+
+def grant_command(args: argparse.Namespace) -> int:
+    url = _url(args)
+    scope: access.Scope
+    if args.assessment:
+        scope, target = "assessment", args.assessment
+    elif args.country:
+        scope, target = "country", args.country.strip().upper()
+    else:
+        scope, target = "all", ""
+    given = access.grant(url, args.role, scope, target, can_write=not args.read_only)
+    print(f"{shown(url)}: granted {given.describe()}")
+    return 0
+
+
+def revoke_command(args: argparse.Namespace) -> int:
+    url = _url(args)
+    removed = access.revoke(url, args.role)
+    print(f"{shown(url)}: {args.role}: {removed} grant(s) removed, and its rights on the tables")
     return 0
 
 

@@ -73,6 +73,11 @@ def explain(error: Exception, url: str) -> StoreError:
         return StoreError(
             f"{where}: the server cannot be reached ({text}); check that it runs and the address"
         )
+    if "row-level security" in lowered:
+        return StoreError(
+            f"{where}: your database role may not change this assessment; ask the store's "
+            "administrator for access (`decalogue store grant`)"
+        )
     if "permission denied" in lowered:
         return StoreError(f"{where}: {text}; your database role lacks the right to do this")
     return StoreError(f"{where}: {text}")

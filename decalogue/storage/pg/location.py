@@ -70,6 +70,11 @@ def save_merged(
         row = connection.execute(
             "SELECT revision FROM assessments WHERE id = %s FOR UPDATE", (assessment_id,)
         ).fetchone()
+        if row is None and _visible(connection, assessment_id):
+            raise StoreError(
+                f"{origin}: not saved: your database role may read this assessment but not "
+                "change it; ask the store's administrator for access (`decalogue store grant`)"
+            )
         if row is None:
             raise StoreError(
                 f"{origin}: not in the store any more (deleted?); your edits are kept: "
@@ -89,6 +94,12 @@ def save_merged(
         new_revision = int(row[0]) + 1
         _write_changes(connection, before, after, new_revision)
     return Saved(fingerprint(data), new_revision)
+
+
+def _visible(connection: Any, assessment_id: str) -> bool:
+    """Readable though not lockable: row-level security lets this role read it only."""
+    found = connection.execute("SELECT 1 FROM assessments WHERE id = %s", (assessment_id,))
+    return found.fetchone() is not None
 
 
 def _write_changes(connection: Any, before: Assessment, after: Assessment, revision: int) -> None:

@@ -15,6 +15,9 @@ from decalogue.storage.pg.connection import StoreError, connect, shown
 #: The notification channel a save announces itself on: payload "ASSESSMENT_ID REVISION".
 CHANNEL = "decalogue_changes"
 
+#: The country code of a grant that covers every assessment in the store.
+ALL_COUNTRIES = "*"
+
 #: Migration N brings a database from version N-1 to N.
 MIGRATIONS: tuple[str, ...] = (
     # 1: assessments, item by item, their history and the checklists they answer. Answers
@@ -81,6 +84,60 @@ MIGRATIONS: tuple[str, ...] = (
         db_role text NOT NULL DEFAULT current_user,
         PRIMARY KEY (assessment_id, backend)
     );
+    """,
+    # 4: access per assessment or per country (row-level security). The store's owner (who
+    # ran `store init`) sees everything; any other role sees and changes only what
+    # `decalogue_access` grants it or a role it belongs to (`decalogue store grant`), and
+    # the history entries it adds carry its own role.
+    f"""
+    CREATE TABLE decalogue_access (
+        grantee text NOT NULL,
+        assessment_id text REFERENCES assessments (id) ON DELETE CASCADE,
+        country_code text,
+        can_write boolean NOT NULL,
+        granted_at timestamptz NOT NULL DEFAULT now(),
+        granted_by text NOT NULL DEFAULT current_user,
+        CHECK ((assessment_id IS NULL) <> (country_code IS NULL))
+    );
+    CREATE INDEX decalogue_access_grantee ON decalogue_access (grantee);
+    CREATE FUNCTION decalogue_may(who name, target text, country text, writing boolean)
+        RETURNS boolean LANGUAGE sql STABLE SECURITY DEFINER SET search_path FROM CURRENT AS $$
+        SELECT EXISTS (
+            SELECT 1 FROM decalogue_access a JOIN pg_roles r ON r.rolname = a.grantee
+            WHERE pg_has_role(who, r.oid, 'MEMBER')
+              AND (a.assessment_id = target OR a.country_code IN (country, '{ALL_COUNTRIES}'))
+              AND (a.can_write OR NOT writing))
+    $$;
+    CREATE FUNCTION decalogue_may_in(who name, target text, writing boolean)
+        RETURNS boolean LANGUAGE sql STABLE SECURITY DEFINER SET search_path FROM CURRENT AS $$
+        SELECT coalesce((SELECT decalogue_may(who, a.id, a.country_code, writing)
+                         FROM assessments a WHERE a.id = target), false)
+    $$;
+    REVOKE ALL ON decalogue_access FROM PUBLIC;
+    ALTER TABLE assessments ENABLE ROW LEVEL SECURITY;
+    CREATE POLICY decalogue_read ON assessments FOR SELECT
+        USING (decalogue_may(current_user, id, country_code, false));
+    CREATE POLICY decalogue_write ON assessments FOR ALL
+        USING (decalogue_may(current_user, id, country_code, true))
+        WITH CHECK (decalogue_may(current_user, id, country_code, true));
+    ALTER TABLE responses ENABLE ROW LEVEL SECURITY;
+    CREATE POLICY decalogue_read ON responses FOR SELECT
+        USING (decalogue_may_in(current_user, assessment_id, false));
+    CREATE POLICY decalogue_write ON responses FOR ALL
+        USING (decalogue_may_in(current_user, assessment_id, true))
+        WITH CHECK (decalogue_may_in(current_user, assessment_id, true));
+    ALTER TABLE history ENABLE ROW LEVEL SECURITY;
+    CREATE POLICY decalogue_read ON history FOR SELECT
+        USING (decalogue_may_in(current_user, assessment_id, false));
+    CREATE POLICY decalogue_add ON history FOR INSERT
+        WITH CHECK (decalogue_may_in(current_user, assessment_id, true) AND db_role = current_user);
+    CREATE POLICY decalogue_remove ON history FOR DELETE
+        USING (decalogue_may_in(current_user, assessment_id, true));
+    ALTER TABLE presence ENABLE ROW LEVEL SECURITY;
+    CREATE POLICY decalogue_present ON presence FOR ALL
+        USING (decalogue_may_in(current_user, assessment_id, false))
+        WITH CHECK (decalogue_may_in(current_user, assessment_id, false)
+                    AND db_role = current_user);
     """,
 )
 
