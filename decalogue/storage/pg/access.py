@@ -3,7 +3,7 @@
 The database's own roles are the accounts: an administrator creates a login for
 a ministry's focal point (`CREATE ROLE … LOGIN`), then `decalogue store grant`
 gives it the table rights and one row in `decalogue_access` naming one
-assessment, one country, or every assessment. Row-level security (migration 3)
+assessment, one country, or every assessment. Row-level security (migration 4)
 hides and protects everything else from that role; the store's owner is not
 limited.
 """
