@@ -29,6 +29,7 @@ from decalogue.model.checklist import Checklist
 from decalogue.storage import store
 from decalogue.storage.assessment_file import check_against
 from decalogue.storage.checklists import Checklists
+from decalogue.storage.pg.collection import Fetched, checklist_of, shown_ref
 
 #: How many orphaned item ids a note names before "...".
 NAMED = 8
@@ -36,16 +37,12 @@ NAMED = 8
 
 @dataclass(frozen=True)
 class Opened:
-    """One file, read and checked against its checklist."""
+    """One assessment (a file, or one kept in a database), checked against its checklist."""
 
-    stored: store.Stored
+    assessment: Assessment
     checklist: Checklist
     shown: str
-    """The file's path as the user sees it."""
-
-    @property
-    def assessment(self) -> Assessment:
-        return self.stored.assessment
+    """The file's path, or the stored assessment's country, period and id, as the user sees it."""
 
 
 @dataclass(frozen=True)
@@ -88,22 +85,30 @@ def read_all(paths: Sequence[Path], *, scorecards: bool = False) -> list[store.S
     return stored
 
 
-def fit(stored: Sequence[store.Stored], checklists: Checklists) -> Batch:
-    """Each file's checklist (found once per id and version), its answers checked against it."""
+def fit(stored: Sequence[store.Stored | Fetched], checklists: Checklists) -> Batch:
+    """Each assessment's checklist, its answers checked against it.
+
+    A file's checklist is found through the resolver (once per id and version); an
+    assessment kept in a database comes with the exact checklist it answers.
+    """
     found: dict[tuple[str, str], Checklist] = {}
     problems: list[Problem] = []
     files: list[Opened] = []
     notes: list[str] = []
     for entry in stored:
-        shown = display_path(entry.path)
-        ref = entry.assessment.checklist
-        key = (ref.id, ref.version)
-        if key not in found:
-            found[key] = checklists.find(ref, shown)
-        checklist = found[key]
+        if isinstance(entry, Fetched):
+            shown = shown_ref(entry.assessment)
+            checklist = checklist_of(entry.checklist, shown)
+        else:
+            shown = display_path(entry.path)
+            ref = entry.assessment.checklist
+            key = (ref.id, ref.version)
+            if key not in found:
+                found[key] = checklists.find(ref, shown)
+            checklist = found[key]
         problems.extend(check_against(entry.assessment, checklist, shown))
         notes.extend(drift_notes(shown, entry.assessment, checklist))
-        files.append(Opened(entry, checklist, shown))
+        files.append(Opened(entry.assessment, checklist, shown))
     if problems:
         raise AssessmentError(problems)
     return Batch(files, notes)

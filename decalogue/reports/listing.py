@@ -57,10 +57,14 @@ def _row(summary: Summary) -> list[str]:
     return [one_line(cell) for cell in cells]
 
 
-def render_list(summaries: Sequence[Summary]) -> str:
-    """The table of readable files, then one line per unreadable file and why."""
+def render_list(summaries: Sequence[Summary], *, stored: bool = False) -> str:
+    """The table of readable files, then one line per unreadable file and why.
+
+    `stored`: assessments of a database store, whose first column is the id.
+    """
     rows = [_row(s) for s in summaries if s.error is None]
-    lines = [tables.aligned(HEADERS, rows, {5, 6, 7, 8}, rule=False)]
+    headers = ("ID", *HEADERS[1:]) if stored else HEADERS
+    lines = [tables.aligned(headers, rows, {5, 6, 7, 8}, rule=False)]
     lines += [f"{s.path.name}: unreadable: {s.error}" for s in summaries if s.error is not None]
     return printable("\n".join(lines))
 
@@ -85,10 +89,10 @@ CSV_HEADERS = (
 )
 
 
-def _entry(summary: Summary) -> dict[str, Any]:
+def _entry(summary: Summary, stored: bool) -> dict[str, Any]:
     readable = summary.error is None
     return {
-        "file": summary.path.name,
+        "file": None if stored else summary.path.name,
         "kind": "scorecard" if summary.scorecard else "assessment",
         "title": summary.own_title,
         "country_code": summary.country_code,
@@ -107,26 +111,27 @@ def _entry(summary: Summary) -> dict[str, Any]:
     }
 
 
-def render_list_csv(summaries: Sequence[Summary]) -> str:
+def render_list_csv(summaries: Sequence[Summary], *, stored: bool = False) -> str:
     """Every file, unreadable ones too (with the reason in `error`); numbers as plain numbers."""
     rows = [
         [
             "" if value is None else protect(value) if isinstance(value, str) else value
-            for value in _entry(summary).values()
+            for value in _entry(summary, stored).values()
         ]
         for summary in summaries
     ]
     return tables.csv_text(CSV_HEADERS, rows)
 
 
-def render_list_json(summaries: Sequence[Summary]) -> str:
-    document = {"assessments": [_entry(summary) for summary in summaries]}
+def render_list_json(summaries: Sequence[Summary], *, stored: bool = False) -> str:
+    document = {"assessments": [_entry(summary, stored) for summary in summaries]}
     return json_safe(json.dumps(document, indent=2, ensure_ascii=False))
 
 
-def render_listing(summaries: Sequence[Summary], fmt: str) -> str:
+def render_listing(summaries: Sequence[Summary], fmt: str, *, stored: bool = False) -> str:
+    """`stored`: a database store's assessments (named by id, no file)."""
     if fmt == "csv":
-        return render_list_csv(summaries)
+        return render_list_csv(summaries, stored=stored)
     if fmt == "json":
-        return render_list_json(summaries)
-    return render_list(summaries)
+        return render_list_json(summaries, stored=stored)
+    return render_list(summaries, stored=stored)

@@ -68,6 +68,42 @@ class Summary:
     """The file is a scorecard (an export, read-only), listed with `scorecards=True`."""
 
 
+def summarize(
+    path: Path, assessment: Assessment, checklist: Checklist | None, *, scorecard: bool = False
+) -> Summary:
+    """One listing line: progress and score read against `checklist` (None: not available)."""
+    answered = sum(1 for r in assessment.responses.values() if r.answered)
+    total, coverage, overall = 0, 0.0, None
+    flagged = sum(1 for r in assessment.responses.values() if r.flagged)
+    if checklist is not None:
+        problems = check_against(assessment, checklist, display_path(path))
+        if problems:
+            return _unreadable(path, str(problems[0]))
+        board = ScoreBoard(checklist, assessment.responses).overall
+        answered = board.answered + board.not_applicable
+        total, coverage, overall = board.total, board.coverage, board.score
+        flagged = board.flagged
+    return Summary(
+        path=path,
+        id=assessment.id,
+        title=assessment.display_title(),
+        country_code=assessment.country.code,
+        country_name=assessment.country.name,
+        period=assessment.period,
+        checklist_id=assessment.checklist.id,
+        checklist_version=assessment.checklist.version,
+        answered=answered,
+        total=total,
+        coverage=coverage,
+        overall=overall,
+        flagged=flagged,
+        updated=assessment.updated,
+        error=None,
+        own_title=assessment.title,
+        scorecard=scorecard,
+    )
+
+
 def _unreadable(path: Path, error: str) -> Summary:
     return Summary(path, "", "", "", "", "", "", "", 0, 0, 0.0, None, 0, None, error)
 
@@ -150,40 +186,7 @@ class Workspace:
             except DecalogueError as error:
                 result.append(_unreadable(path, str(error).splitlines()[0]))
                 continue
-            checklist = checklists[key]
-            answered = sum(1 for r in assessment.responses.values() if r.answered)
-            total, coverage, overall = 0, 0.0, None
-            flagged = sum(1 for r in assessment.responses.values() if r.flagged)
-            if checklist is not None:
-                problems = check_against(assessment, checklist, display_path(path))
-                if problems:
-                    result.append(_unreadable(path, str(problems[0])))
-                    continue
-                board = ScoreBoard(checklist, assessment.responses).overall
-                answered = board.answered + board.not_applicable
-                total, coverage, overall = board.total, board.coverage, board.score
-                flagged = board.flagged
-            result.append(
-                Summary(
-                    path=path,
-                    id=assessment.id,
-                    title=assessment.display_title(),
-                    country_code=assessment.country.code,
-                    country_name=assessment.country.name,
-                    period=assessment.period,
-                    checklist_id=assessment.checklist.id,
-                    checklist_version=assessment.checklist.version,
-                    answered=answered,
-                    total=total,
-                    coverage=coverage,
-                    overall=overall,
-                    flagged=flagged,
-                    updated=assessment.updated,
-                    error=None,
-                    own_title=assessment.title,
-                    scorecard=stored.scorecard,
-                )
-            )
+            result.append(summarize(path, assessment, checklists[key], scorecard=stored.scorecard))
         return result
 
     def new_path(self, assessment: Assessment) -> Path:

@@ -136,7 +136,12 @@ def read(connection: Any, assessment_id: str) -> Assessment | None:
             "SELECT entry FROM history WHERE assessment_id = %s ORDER BY seq", (assessment_id,)
         )
     ]
-    return Assessment.model_validate({**found[0], "responses": responses, "history": history})
+    return assemble(found[0], responses, history)
+
+
+def assemble(header: dict[str, Any], responses: dict[str, Any], history: list[Any]) -> Assessment:
+    """An assessment from its rows: the header, the answers by item, the history in order."""
+    return Assessment.model_validate({**header, "responses": responses, "history": history})
 
 
 def pull(url: str, assessment_id: str) -> tuple[Assessment, ChecklistText]:
