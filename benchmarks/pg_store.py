@@ -280,8 +280,8 @@ def _listing(url: str, checklist: Checklist, settings: Settings) -> list[Row]:
     ]
 
 
-#: The listing command of the store.
-LIST = ("store", "list")
+#: The listing command of the store (scores every assessment against its stored checklist).
+LIST = ("list",)
 
 
 def _process(argv: list[str], env: dict[str, str]) -> float:

@@ -29,6 +29,7 @@ from decalogue.model.checklist import Checklist
 from decalogue.storage import store
 from decalogue.storage.assessment_file import check_against
 from decalogue.storage.checklists import Checklists
+from decalogue.storage.pg import collection
 from decalogue.storage.pg.collection import Fetched, checklist_of, shown_ref
 
 #: How many orphaned item ids a note names before "...".
@@ -137,6 +138,25 @@ def drift_notes(shown: str, assessment: Assessment, checklist: Checklist) -> lis
 def open_files(paths: Sequence[Path], checklists: Checklists, *, scorecards: bool = False) -> Batch:
     """Read every file, then fit each to its checklist."""
     return fit(read_all(paths, scorecards=scorecards), checklists)
+
+
+def open_many(
+    sources: Sequence[Path | str],
+    checklists: Checklists,
+    url: str | None,
+    *,
+    scorecards: bool = False,
+) -> Batch:
+    """Files (paths) and assessments of the database store at `url` (ids), in the order given.
+
+    The stored ones are read in one batch, each with the checklist stored with it.
+    """
+    refs = [source for source in sources if isinstance(source, str)]
+    if refs and url is None:
+        raise AssessmentError([Problem(refs[0], "no such file (or give --store URL for an id)")])
+    files = iter(read_all([s for s in sources if isinstance(s, Path)], scorecards=scorecards))
+    stored = iter(collection.fetch(url, refs) if refs and url else [])
+    return fit([next(stored) if isinstance(s, str) else next(files) for s in sources], checklists)
 
 
 def open_groups(

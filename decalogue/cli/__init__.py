@@ -113,6 +113,24 @@ def add_user_option(parser: argparse.ArgumentParser) -> None:
     )
 
 
+STORE_HELP = (
+    "a team's PostgreSQL store, postgresql://USER@HOST/DATABASE (default: $DECALOGUE_STORE, "
+    "else the folder workspace)"
+)
+
+
+def add_store_option(parser: argparse.ArgumentParser) -> None:
+    """--store, the same for every command that reads or writes assessments in a store."""
+    parser.add_argument("--store", metavar="URL", help=STORE_HELP)
+
+
+def store_url_of(args: argparse.Namespace) -> str | None:
+    """The database store a command uses (--store, else $DECALOGUE_STORE); None: files."""
+    from decalogue.storage.pg.connection import store_url
+
+    return store_url(getattr(args, "store", None))
+
+
 def user_of(args: argparse.Namespace) -> str | None:
     """The --user given (before or after the command), or None."""
     value: str | None = getattr(args, "user", None)

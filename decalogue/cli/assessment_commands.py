@@ -7,7 +7,14 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from decalogue.cli import add_user_option, add_workspace_option, checklists_of, user_of
+from decalogue.cli import (
+    add_store_option,
+    add_user_option,
+    add_workspace_option,
+    checklists_of,
+    store_url_of,
+    user_of,
+)
 from decalogue.cli.output import add_excel_option, emit
 from decalogue.errors import AssessmentError, ChecklistError, DecalogueError, display_path
 from decalogue.model.assessment import Assessment, Assessor, carry_forward, new_assessment
@@ -17,6 +24,8 @@ from decalogue.reports.listing import FORMATS, render_listing
 from decalogue.storage import store
 from decalogue.storage.assessment_file import check_against
 from decalogue.storage.checklists import Checklists
+from decalogue.storage.pg import collection
+from decalogue.storage.pg.connection import shown
 from decalogue.storage.profile import current_identity
 from decalogue.storage.workspace import Workspace
 
@@ -63,15 +72,16 @@ def register(subparsers: Any) -> None:
     )
     new.add_argument("-o", "--output", metavar="FILE", type=Path, help="write here instead")
     add_workspace_option(new)
+    add_store_option(new)
     add_user_option(new)
     new.set_defaults(handler=new_command)
 
     listing = subparsers.add_parser(
         "list",
-        help="the assessments in the workspace",
+        help="the assessments in the workspace (or a team's store)",
         description=(
-            "List the workspace's assessments: title, country, period, progress and score, "
-            "as a table, CSV (for spreadsheets) or JSON."
+            "List the workspace's assessments (with --store, a team's store's, by id): title, "
+            "country, period, progress and score, as a table, CSV (for spreadsheets) or JSON."
         ),
     )
     listing.add_argument(
@@ -82,26 +92,39 @@ def register(subparsers: Any) -> None:
     )
     add_excel_option(listing)
     add_workspace_option(listing)
+    add_store_option(listing)
     listing.set_defaults(handler=list_command)
 
 
-def _checklist_for(args: argparse.Namespace, previous: store.Stored | None) -> Checklist:
+def _checklist_for(args: argparse.Namespace, previous: tuple[Assessment, str] | None) -> Checklist:
     resolver = checklists_of(args)
     if previous is not None:
-        return resolver.giving(args.checklist).find(
-            previous.assessment.checklist, display_path(previous.path)
-        )
+        return resolver.giving(args.checklist).find(previous[0].checklist, previous[1])
     return resolver.load(args.checklist)
 
 
+def _previous(args: argparse.Namespace, url: str | None) -> tuple[Assessment, str] | None:
+    """--from: a file, or (with a database store) a stored assessment's id; and its name."""
+    if args.previous is None:
+        return None
+    if url is not None and not args.previous.exists():
+        (fetched,) = collection.fetch(url, [str(args.previous)])
+        return fetched.assessment, collection.shown_ref(fetched.assessment)
+    stored = store.read(args.previous)
+    return stored.assessment, display_path(stored.path)
+
+
 def new_command(args: argparse.Namespace) -> int:
-    previous = store.read(args.previous) if args.previous else None
+    url = store_url_of(args)
+    if url is not None and args.output is not None:
+        raise DecalogueError("decalogue new: -o writes a file; leave it out with --store")
+    previous = _previous(args, url)
     checklist = _checklist_for(args, previous)
     if previous is not None:
-        old = previous.assessment
+        old = previous[0]
         if args.country and args.country.strip().upper() != old.country.code:
             raise DecalogueError(
-                f"--country {args.country}: {display_path(args.previous)} is about "
+                f"--country {args.country}: {previous[1]} is about "
                 f"{old.country.code}; carry forward keeps the country (leave out --country)"
             )
         identity = current_identity(user_of(args))
@@ -137,35 +160,44 @@ def new_command(args: argparse.Namespace) -> int:
             assessor=args.assessor,
             title=args.title,
         )
-    if args.output is None:
+    if url is not None:
+        twin = collection.twin_of(url, assessment)
+        _refuse_indistinguishable(twin, f"the store {shown(url)}", assessment)
+        text = collection.text_of(checklist, checklists_of(args))
+        print(collection.create(url, assessment, text))
+    elif args.output is None:
         workspace = Workspace.resolve(getattr(args, "workspace", None))
-        _refuse_indistinguishable(workspace, assessment)
-        stored = workspace.create(assessment)
+        found = workspace.twin_of(assessment)
+        _refuse_indistinguishable(
+            None if found is None else display_path(found), "the workspace", assessment
+        )
+        print(workspace.create(assessment).path)
     else:
-        stored = store.create(args.output, assessment)
-    print(stored.path)
+        print(store.create(args.output, assessment).path)
     return 0
 
 
-def _refuse_indistinguishable(workspace: Workspace, assessment: Assessment) -> None:
+def _refuse_indistinguishable(twin: str | None, where: str, assessment: Assessment) -> None:
     """A second assessment of one country, period and checklist needs a title of its own."""
-    twin = workspace.twin_of(assessment)
     if twin is None:
         return
     what = f"{assessment.country.code} {assessment.period} of {assessment.checklist.id}"
     title = assessment.title.strip()
     if title:
         raise DecalogueError(
-            f"decalogue new: {display_path(twin)} is already {what} titled {title!r}; "
+            f"decalogue new: {twin} is already {what} titled {title!r}; "
             "give another --title to tell them apart"
         )
     raise DecalogueError(
-        f"decalogue new: the workspace already has {what} ({display_path(twin)}); give "
+        f"decalogue new: {where} already has {what} ({twin}); give "
         '--title to tell them apart (e.g. --title "Group B" for a workshop group)'
     )
 
 
 def list_command(args: argparse.Namespace) -> int:
+    url = store_url_of(args)
+    if url is not None:
+        return _list_store(url, args)
     workspace = Workspace.resolve(getattr(args, "workspace", None))
     summaries = workspace.summaries(scorecards=True)
     if not summaries and args.format == "table":
@@ -185,6 +217,22 @@ def list_command(args: argparse.Namespace) -> int:
             f"? {resolver.not_found(ident, version).problems[0].message}",
             file=sys.stderr if args.format != "table" else sys.stdout,
         )
+    return 0
+
+
+def _list_store(url: str, args: argparse.Namespace) -> int:
+    summaries = collection.summaries(url)
+    if not summaries and args.format == "table":
+        print(f"No assessments in the store {shown(url)} yet.")
+        print(
+            "Start one: decalogue new --store URL --country XX --country-name Exampleland "
+            "--period 2025 (or decalogue push FILE)"
+        )
+        return 0
+    emit(
+        render_listing(summaries, args.format, stored=True),
+        bom=args.excel and args.format == "csv",
+    )
     return 0
 
 

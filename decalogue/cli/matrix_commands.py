@@ -7,10 +7,12 @@ from pathlib import Path
 from typing import Any
 
 from decalogue.analysis.matrix import By, Order, matrix
-from decalogue.analysis.workshop import expand_paths
+from decalogue.cli import store_url_of
 from decalogue.cli.output import add_excel_option, emit
-from decalogue.cli.workshop_commands import _add_checklist, subjects_of
+from decalogue.cli.workshop_commands import _add_checklist, sources_of, subjects_of
+from decalogue.errors import DecalogueError
 from decalogue.reports.matrix import FORMATS, render_matrix
+from decalogue.storage.pg import collection
 
 
 def register(subparsers: Any) -> None:
@@ -20,11 +22,19 @@ def register(subparsers: Any) -> None:
         description=(
             "One row per assessment (country, period, title): the overall score, each "
             "pillar's (or section's) score, the coverage and the rank by overall score among "
-            "the assessments of the same period. Folders stand for every *.json in them. The "
+            "the assessments of the same period. Folders stand for every *.json in them, a "
+            "country code for that country's assessments. The "
             "table fits 100 columns (it wraps into blocks); csv is for spreadsheets."
         ),
     )
-    parser.add_argument("paths", nargs="+", type=Path, metavar="FILE_OR_FOLDER")
+    parser.add_argument(
+        "paths",
+        nargs="*",
+        type=Path,
+        metavar="FILE_FOLDER_OR_ID",
+        help="assessments (files, folders, country codes; ids with --store); with --store and "
+        "none given, every assessment in the store",
+    )
     parser.add_argument(
         "--by",
         choices=[b.value for b in By],
@@ -50,7 +60,13 @@ def register(subparsers: Any) -> None:
 
 
 def run_matrix(args: argparse.Namespace) -> int:
-    subjects = subjects_of(expand_paths(list(args.paths)), args)
+    url = store_url_of(args)
+    if not args.paths and url is None:
+        raise DecalogueError(
+            "matrix: give assessment files or folders (or --store URL for a store's assessments)"
+        )
+    sources = sources_of(args.paths, args) if args.paths else list(collection.every_id(url))
+    subjects = subjects_of(sources, args)
     result = matrix(subjects, By(args.by), args.period, Order(args.sort))
     emit(render_matrix(result, args.format), bom=args.excel and args.format == "csv")
     return 0

@@ -11,7 +11,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from decalogue.cli import checklists_of
+from decalogue.cli import add_store_option, checklists_of, store_url_of
 from decalogue.errors import DecalogueError, display_path
 from decalogue.model.checklist import Checklist
 from decalogue.storage import store
@@ -19,7 +19,7 @@ from decalogue.storage.assessment_file import dumps
 from decalogue.storage.atomic import write_file
 from decalogue.storage.checklists import Checklists, load_checklist
 from decalogue.storage.pg import access, documents, schema
-from decalogue.storage.pg.connection import StoreError, shown, store_url
+from decalogue.storage.pg.connection import StoreError, shown
 
 EPILOG = """\
 examples:
@@ -47,7 +47,7 @@ def register(subparsers: Any) -> None:
         ("list", "the assessments in the store", list_command),
     ):
         action = actions.add_parser(name, help=helptext, description=helptext)
-        _store_option(action)
+        add_store_option(action)
         action.set_defaults(handler=handler)
     _register_access(actions)
 
@@ -61,7 +61,7 @@ def register(subparsers: Any) -> None:
     push.add_argument("files", nargs="+", type=Path, metavar="FILE")
     push.add_argument("--replace", action="store_true", help="overwrite a differing stored copy")
     push.add_argument("--checklist", metavar="PATH", help="the checklist file, if not found")
-    _store_option(push)
+    add_store_option(push)
     push.set_defaults(handler=push_command)
 
     pull = subparsers.add_parser(
@@ -72,20 +72,12 @@ def register(subparsers: Any) -> None:
     )
     pull.add_argument("ids", nargs="+", metavar="ID", help="assessment ids (`store list`)")
     pull.add_argument("-o", "--output", type=Path, default=Path(), metavar="DIR")
-    _store_option(pull)
+    add_store_option(pull)
     pull.set_defaults(handler=pull_command)
 
 
-def _store_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--store",
-        metavar="URL",
-        help="postgresql://USER@HOST/DATABASE (default: $DECALOGUE_STORE)",
-    )
-
-
 def _url(args: argparse.Namespace) -> str:
-    url = store_url(args.store)
+    url = store_url_of(args)
     if url is None:
         raise StoreError(
             "no store given: pass --store postgresql://USER@HOST/DATABASE or set DECALOGUE_STORE"
@@ -133,7 +125,7 @@ def _register_access(actions: Any) -> None:
     scope.add_argument("--country", metavar="CODE", help="every assessment of one country")
     scope.add_argument("--all", action="store_true", help="every assessment in the store")
     grant.add_argument("--read-only", action="store_true", help="read, never change")
-    _store_option(grant)
+    add_store_option(grant)
     grant.set_defaults(handler=grant_command)
     revoke = actions.add_parser(
         "revoke",
@@ -141,7 +133,7 @@ def _register_access(actions: Any) -> None:
         description="Remove a role's grants and its rights on decalogue's tables.",
     )
     revoke.add_argument("role", metavar="ROLE")
-    _store_option(revoke)
+    add_store_option(revoke)
     revoke.set_defaults(handler=revoke_command)
 
 

@@ -20,7 +20,7 @@ from decalogue.analysis.compare import Subject, compare
 from decalogue.analysis.consensus import write_consensus
 from decalogue.analysis.trend import trend
 from decalogue.analysis.workshop import Group, aggregate, expand_paths
-from decalogue.cli import add_workspace_option, checklists_of
+from decalogue.cli import add_store_option, add_workspace_option, checklists_of, store_url_of
 from decalogue.cli.output import add_excel_option, emit
 from decalogue.errors import DecalogueError, display_path
 from decalogue.model.checklist import Checklist
@@ -28,6 +28,8 @@ from decalogue.reports.comparison import FORMATS, render_comparison, render_tren
 from decalogue.reports.workshop import render_merge, render_workshop
 from decalogue.storage.assessment_file import fingerprint, read_bytes
 from decalogue.storage.checklists import Checklists
+from decalogue.storage.pg import collection
+from decalogue.storage.pg.connection import shown
 from decalogue.storage.workspace import Workspace
 
 #: A country code given to `trend` instead of files.
@@ -47,7 +49,7 @@ def register(subparsers: Any) -> None:
             "items they share; the others are listed."
         ),
     )
-    comparing.add_argument("files", nargs="+", type=Path, metavar="FILE_OR_FOLDER")
+    comparing.add_argument("files", nargs="+", type=Path, metavar="FILE_FOLDER_OR_ID")
     _add_format(comparing)
     _add_checklist(comparing)
     add_excel_option(comparing)
@@ -59,10 +61,10 @@ def register(subparsers: Any) -> None:
         description=(
             "Overall, pillar and section scores of one country's assessments, one column per "
             "period, in time order. Give files, folders, or a country code (e.g. XX) for every "
-            "assessment of that country in the workspace."
+            "assessment of that country in the workspace (or, with --store, in the store)."
         ),
     )
-    trending.add_argument("files", nargs="+", type=Path, metavar="FILE_FOLDER_OR_COUNTRY")
+    trending.add_argument("files", nargs="+", type=Path, metavar="FILE_FOLDER_ID_OR_COUNTRY")
     _add_format(trending)
     _add_checklist(trending)
     add_excel_option(trending)
@@ -133,6 +135,7 @@ def _add_checklist(parser: argparse.ArgumentParser) -> None:
         "(repeat for versions)",
     )
     add_workspace_option(parser)
+    add_store_option(parser)
 
 
 # --------------------------------------------------------------------------- loading
@@ -152,9 +155,44 @@ def _warn(message: str) -> None:
     print(f"note: {message}", file=sys.stderr)
 
 
-def subjects_of(paths: Sequence[Path], args: argparse.Namespace) -> list[Subject]:
-    """Files (assessments or scorecards) each with its checklist; notes on stderr."""
-    opened = batch.open_files(paths, _checklists(args), scorecards=True)
+def sources_of(arguments: Sequence[Path], args: argparse.Namespace) -> list[Path | str]:
+    """What the arguments name: files, folders (their *.json) and country codes (that
+    country's assessments: in the workspace, or in the database store); with a database
+    store, any other argument is a stored assessment's id (or the start of one)."""
+    url = store_url_of(args)
+    sources: list[Path | str] = []
+    for argument in arguments:
+        code = str(argument)
+        if argument.exists():
+            sources.extend(expand_paths([argument]))
+        elif COUNTRY_CODE.fullmatch(code):
+            sources.extend(_of_country(code.upper(), url, getattr(args, "workspace", None)))
+        elif url is not None:
+            sources.append(code)
+        else:
+            sources.extend(expand_paths([argument]))  # says which file is missing
+    return sources
+
+
+def _of_country(code: str, url: str | None, workspace: Path | None) -> list[Path | str]:
+    if url is not None:
+        found: list[Path | str] = list(collection.country_ids(url, code))
+        where = f"the store {shown(url)} (`decalogue list --store URL` shows what it holds)"
+    else:
+        found = list(Workspace.resolve(workspace).of_country(code))
+        where = (
+            f"the workspace {_shown(Workspace.resolve(workspace).root)} "
+            "(give files, --workspace DIR or --store URL)"
+        )
+    if not found:
+        raise DecalogueError(f"{code}: no assessment of {code} in {where}")
+    return found
+
+
+def subjects_of(sources: Sequence[Path | str], args: argparse.Namespace) -> list[Subject]:
+    """Files (assessments or scorecards) and stored assessments, each with its checklist;
+    notes on stderr."""
+    opened = batch.open_many(sources, _checklists(args), store_url_of(args), scorecards=True)
     for note in opened.notes:
         _warn(note)
     return opened.subjects()
@@ -164,10 +202,10 @@ def subjects_of(paths: Sequence[Path], args: argparse.Namespace) -> list[Subject
 
 
 def run_compare(args: argparse.Namespace) -> int:
-    args.files = expand_paths(args.files)
-    if len(args.files) < 2:
-        raise DecalogueError("compare: give at least two assessment files")
-    result = compare(subjects_of(args.files, args))
+    sources = sources_of(args.files, args)
+    if len(sources) < 2:
+        raise DecalogueError("compare: give at least two assessments (files, or ids with --store)")
+    result = compare(subjects_of(sources, args))
     emit(render_comparison(result, args.format), bom=args.excel and args.format == "csv")
     return 0
 
@@ -175,27 +213,8 @@ def run_compare(args: argparse.Namespace) -> int:
 # --------------------------------------------------------------------------- trend
 
 
-def trend_paths(arguments: Sequence[Path], workspace: Path | None) -> list[Path]:
-    """Files as given, folders as their *.json, a country code as its workspace assessments."""
-    paths: list[Path] = []
-    for argument in arguments:
-        code = str(argument)
-        if not argument.exists() and COUNTRY_CODE.fullmatch(code):
-            found = Workspace.resolve(workspace).of_country(code.upper())
-            if not found:
-                raise DecalogueError(
-                    f"trend {code}: no assessment of {code.upper()} in the workspace "
-                    f"{_shown(Workspace.resolve(workspace).root)} (give files or --workspace DIR)"
-                )
-            paths.extend(found)
-        else:
-            paths.extend(expand_paths([argument]))
-    return paths
-
-
 def run_trend(args: argparse.Namespace) -> int:
-    args.files = trend_paths(args.files, getattr(args, "workspace", None))
-    result = trend(subjects_of(args.files, args))
+    result = trend(subjects_of(sources_of(args.files, args), args))
     emit(render_trend(result, args.format), bom=args.excel and args.format == "csv")
     return 0
 

@@ -91,6 +91,19 @@ def country_ids(url: str, code: str) -> list[str]:
     return [str(row[0]) for row in rows]
 
 
+def every_id(url: str | None) -> list[str]:
+    """The ids of every assessment the store holds (that this role may read), by country
+    and period."""
+    if url is None:
+        return []
+    with connect(url) as connection:
+        check(connection, url)
+        rows = connection.execute(
+            "SELECT id FROM assessments ORDER BY country_code, period, title, id"
+        ).fetchall()
+    return [str(row[0]) for row in rows]
+
+
 def every(url: str, *, history: bool = True) -> list[Fetched]:
     """Every assessment the store holds (that this role may read), by country and period."""
     with connect(url) as connection:
@@ -198,6 +211,24 @@ def text_of(
         "file was not found to keep in the store; register it (`decalogue checklists add`) "
         "or give it with --checklist PATH"
     )
+
+
+def twin_of(url: str, assessment: Assessment) -> str | None:
+    """A stored assessment of the same country, period, checklist and title (its id), if any."""
+    with connect(url) as connection:
+        check(connection, url)
+        found = connection.execute(
+            "SELECT a.id FROM assessments a JOIN checklists c ON c.hash = a.checklist_hash "
+            "WHERE a.country_code = %s AND a.period = %s AND c.id = %s "
+            "AND lower(btrim(a.title)) = %s LIMIT 1",
+            (
+                assessment.country.code,
+                assessment.period,
+                assessment.checklist.id,
+                assessment.title.strip().casefold(),
+            ),
+        ).fetchone()
+    return None if found is None else str(found[0])
 
 
 def create(url: str, assessment: Assessment, text: ChecklistText) -> str:
