@@ -21,6 +21,7 @@ from decalogue.storage.assessment_file import dumps, parse_assessment
 from decalogue.storage.checklists import load_checklist
 from decalogue.storage.pg import access, documents, location, schema
 from decalogue.storage.pg.connection import StoreError
+from tests.postgres import checklist_text
 
 _ROLES = count()
 
@@ -28,24 +29,10 @@ _ROLES = count()
 NAMES = {"XX": "Exampleland", "XY": "Sampleland"}
 
 
-def _text() -> documents.ChecklistText:
-    from decalogue.resources import bundled_checklist_paths
-
-    checklist = load_checklist()
-    path = next(p for p in bundled_checklist_paths() if p.stem == checklist.meta.id)
-    return documents.ChecklistText(
-        checklist.content_hash,
-        checklist.meta.id,
-        checklist.meta.version,
-        path.read_text(encoding="utf-8"),
-        {},
-    )
-
-
 def _pushed(url: str, code: str, period: str) -> Assessment:
     assessment = new_assessment(load_checklist(), code, period, country_name=NAMES[code])
     assessment.apply("LF-01", "answer", Answer(level=2), "Ana")
-    documents.push(url, assessment, _text())
+    documents.push(url, assessment, checklist_text())
     return assessment
 
 
