@@ -29,8 +29,8 @@ from decalogue.model.checklist import Checklist
 from decalogue.storage import store
 from decalogue.storage.assessment_file import check_against
 from decalogue.storage.checklists import Checklists
-from decalogue.storage.pg import collection
 from decalogue.storage.pg.collection import Fetched, checklist_of, shown_ref
+from decalogue.storage.stores import Store
 
 #: How many orphaned item ids a note names before "...".
 NAMED = 8
@@ -143,19 +143,20 @@ def open_files(paths: Sequence[Path], checklists: Checklists, *, scorecards: boo
 def open_many(
     sources: Sequence[Path | str],
     checklists: Checklists,
-    url: str | None,
+    store: Store | None = None,
     *,
     scorecards: bool = False,
 ) -> Batch:
-    """Files (paths) and assessments of the database store at `url` (ids), in the order given.
+    """Files (paths) and assessments of a database store (refs), in the order given.
 
-    The stored ones are read in one batch, each with the checklist stored with it.
+    The stored ones are read in one batch, each with the checklist stored with it, so
+    they open without the checklist's file.
     """
     refs = [source for source in sources if isinstance(source, str)]
-    if refs and url is None:
-        raise AssessmentError([Problem(refs[0], "no such file (or give --store URL for an id)")])
     files = iter(read_all([s for s in sources if isinstance(s, Path)], scorecards=scorecards))
-    stored = iter(collection.fetch(url, refs) if refs and url else [])
+    if refs and store is None:
+        raise AssessmentError([Problem(refs[0], "no such file")])
+    stored = iter(store.fetch(refs) if refs and store is not None else [])
     return fit([next(stored) if isinstance(s, str) else next(files) for s in sources], checklists)
 
 

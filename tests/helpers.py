@@ -9,7 +9,7 @@ import re
 import select
 import subprocess
 import sys
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -119,12 +119,16 @@ def status(screen: ChecklistScreen) -> str:
     return str(screen.status.visual)
 
 
-def run(*args: str | Path, cwd: Path) -> subprocess.CompletedProcess[str]:
+def run(
+    *args: str | Path, cwd: Path, env: Mapping[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """`decalogue ARGS` as a user runs it (a new process), its output as text."""
     result = subprocess.run(
         [sys.executable, "-m", "decalogue", *map(str, args)],
         capture_output=True,
         text=True,
         cwd=cwd,
+        env=None if env is None else dict(env),
         check=False,
         timeout=60,
     )

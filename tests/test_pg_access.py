@@ -1,4 +1,4 @@
-"""Access per assessment or per country on the PostgreSQL store (row-level security, schema version 4).
+"""Access per assessment or per country on the PostgreSQL store (row-level security).
 
 Against the real server the tests start (tests/postgres.py): a login role given one
 assessment cannot see, read or change any other, through decalogue or plain SQL, and
@@ -8,9 +8,9 @@ the history entries it adds carry its role.
 from __future__ import annotations
 
 import subprocess
-import sys
 from collections.abc import Callable
 from itertools import count
+from pathlib import Path
 
 import psycopg
 import pytest
@@ -21,6 +21,7 @@ from decalogue.storage.assessment_file import dumps, parse_assessment
 from decalogue.storage.checklists import load_checklist
 from decalogue.storage.pg import access, documents, location, schema
 from decalogue.storage.pg.connection import StoreError
+from tests.helpers import run
 from tests.postgres import checklist_text
 
 _ROLES = count()
@@ -150,13 +151,7 @@ def test_a_country_grant_read_only_lets_the_role_read_but_not_save(pg_url: str) 
 
 
 def _cli(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "decalogue", *args],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    return run(*args, cwd=Path.cwd())
 
 
 def test_store_upgrade_brings_a_version_3_store_to_4_and_grant_works(pg_url: str) -> None:

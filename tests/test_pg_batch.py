@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -21,6 +20,7 @@ from decalogue.model.checklist import Checklist
 from decalogue.storage import store
 from decalogue.storage.checklists import load_checklist
 from decalogue.storage.pg import documents, schema
+from tests.helpers import run
 from tests.postgres import Cluster, checklist_text
 
 NAMES = {"XX": "Exampleland", "XY": "Sampleland"}
@@ -63,14 +63,7 @@ def workspace(tmp_path: Path) -> Iterator[Path]:
 def _cli(workspace: Path, *args: str) -> subprocess.CompletedProcess[str]:
     env = dict(os.environ, DECALOGUE_WORKSPACE=str(workspace), DECALOGUE_USER="Ana")
     env.pop("DECALOGUE_STORE", None)
-    return subprocess.run(
-        [sys.executable, "-m", "decalogue", *args],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-        env=env,
-    )
+    return run(*args, cwd=workspace.parent, env=env)
 
 
 def _ok(done: subprocess.CompletedProcess[str]) -> str:

@@ -22,6 +22,7 @@ from decalogue.errors import DecalogueError
 
 if TYPE_CHECKING:
     from decalogue.storage.checklists import Checklists
+    from decalogue.storage.stores import Store
 
 #: Modules under decalogue.cli that add commands, in the order --help lists them.
 COMMAND_MODULES = (
@@ -115,7 +116,7 @@ def add_user_option(parser: argparse.ArgumentParser) -> None:
 
 STORE_HELP = (
     "a team's PostgreSQL store, postgresql://USER@HOST/DATABASE (default: $DECALOGUE_STORE, "
-    "else the folder workspace)"
+    "else your profile's store, else the folder workspace)"
 )
 
 
@@ -125,10 +126,18 @@ def add_store_option(parser: argparse.ArgumentParser) -> None:
 
 
 def store_url_of(args: argparse.Namespace) -> str | None:
-    """The database store a command uses (--store, else $DECALOGUE_STORE); None: files."""
-    from decalogue.storage.pg.connection import store_url
+    """The database store a command uses (`stores.chosen_url`); None: the folder workspace."""
+    from decalogue.storage.stores import chosen_url
 
-    return store_url(getattr(args, "store", None))
+    return chosen_url(getattr(args, "store", None))
+
+
+def store_of(args: argparse.Namespace) -> Store:
+    """The store a command reads and writes: --store, $DECALOGUE_STORE, the profile's, else
+    the folder workspace (--workspace)."""
+    from decalogue.storage.stores import open_store
+
+    return open_store(getattr(args, "store", None), getattr(args, "workspace", None))
 
 
 def user_of(args: argparse.Namespace) -> str | None:

@@ -12,7 +12,7 @@ from decalogue.cli import (
     add_user_option,
     add_workspace_option,
     checklists_of,
-    store_url_of,
+    store_of,
     user_of,
 )
 from decalogue.cli.output import add_excel_option, emit
@@ -24,9 +24,9 @@ from decalogue.reports.listing import FORMATS, render_listing
 from decalogue.storage import store
 from decalogue.storage.assessment_file import check_against
 from decalogue.storage.checklists import Checklists
-from decalogue.storage.pg import collection
-from decalogue.storage.pg.connection import shown
+from decalogue.storage.pg.collection import shown_ref
 from decalogue.storage.profile import current_identity
+from decalogue.storage.stores import PgStore, Store
 from decalogue.storage.workspace import Workspace
 
 
@@ -103,22 +103,22 @@ def _checklist_for(args: argparse.Namespace, previous: tuple[Assessment, str] | 
     return resolver.load(args.checklist)
 
 
-def _previous(args: argparse.Namespace, url: str | None) -> tuple[Assessment, str] | None:
+def _previous(args: argparse.Namespace, kept: Store) -> tuple[Assessment, str] | None:
     """--from: a file, or (with a database store) a stored assessment's id; and its name."""
     if args.previous is None:
         return None
-    if url is not None and not args.previous.exists():
-        (fetched,) = collection.fetch(url, [str(args.previous)])
-        return fetched.assessment, collection.shown_ref(fetched.assessment)
+    if isinstance(kept, PgStore) and not args.previous.exists():
+        (fetched,) = kept.fetch([str(args.previous)])
+        return fetched.assessment, shown_ref(fetched.assessment)
     stored = store.read(args.previous)
     return stored.assessment, display_path(stored.path)
 
 
 def new_command(args: argparse.Namespace) -> int:
-    url = store_url_of(args)
-    if url is not None and args.output is not None:
+    kept = store_of(args)
+    if isinstance(kept, PgStore) and args.output is not None:
         raise DecalogueError("decalogue new: -o writes a file; leave it out with --store")
-    previous = _previous(args, url)
+    previous = _previous(args, kept)
     checklist = _checklist_for(args, previous)
     if previous is not None:
         old = previous[0]
@@ -160,18 +160,9 @@ def new_command(args: argparse.Namespace) -> int:
             assessor=args.assessor,
             title=args.title,
         )
-    if url is not None:
-        twin = collection.twin_of(url, assessment)
-        _refuse_indistinguishable(twin, f"the store {shown(url)}", assessment)
-        text = collection.text_of(checklist, checklists_of(args))
-        print(collection.create(url, assessment, text))
-    elif args.output is None:
-        workspace = Workspace.resolve(getattr(args, "workspace", None))
-        found = workspace.twin_of(assessment)
-        _refuse_indistinguishable(
-            None if found is None else display_path(found), "the workspace", assessment
-        )
-        print(workspace.create(assessment).path)
+    if args.output is None:
+        _refuse_indistinguishable(kept.twin_of(assessment), kept.where, assessment)
+        print(kept.create(assessment, checklist))
     else:
         print(store.create(args.output, assessment).path)
     return 0
@@ -195,9 +186,9 @@ def _refuse_indistinguishable(twin: str | None, where: str, assessment: Assessme
 
 
 def list_command(args: argparse.Namespace) -> int:
-    url = store_url_of(args)
-    if url is not None:
-        return _list_store(url, args)
+    kept = store_of(args)
+    if isinstance(kept, PgStore):
+        return _list_store(kept, args)
     workspace = Workspace.resolve(getattr(args, "workspace", None))
     summaries = workspace.summaries(scorecards=True)
     if not summaries and args.format == "table":
@@ -220,10 +211,10 @@ def list_command(args: argparse.Namespace) -> int:
     return 0
 
 
-def _list_store(url: str, args: argparse.Namespace) -> int:
-    summaries = collection.summaries(url)
+def _list_store(kept: PgStore, args: argparse.Namespace) -> int:
+    summaries = kept.list()
     if not summaries and args.format == "table":
-        print(f"No assessments in the store {shown(url)} yet.")
+        print(f"No assessments in {kept.where} yet.")
         print(
             "Start one: decalogue new --store URL --country XX --country-name Exampleland "
             "--period 2025 (or decalogue push FILE)"

@@ -7,12 +7,11 @@ from pathlib import Path
 from typing import Any
 
 from decalogue.analysis.matrix import By, Order, matrix
-from decalogue.cli import store_url_of
+from decalogue.cli import store_of
 from decalogue.cli.output import add_excel_option, emit
 from decalogue.cli.workshop_commands import _add_checklist, sources_of, subjects_of
 from decalogue.errors import DecalogueError
 from decalogue.reports.matrix import FORMATS, render_matrix
-from decalogue.storage.pg import collection
 
 
 def register(subparsers: Any) -> None:
@@ -60,12 +59,13 @@ def register(subparsers: Any) -> None:
 
 
 def run_matrix(args: argparse.Namespace) -> int:
-    url = store_url_of(args)
-    if not args.paths and url is None:
+    sources: list[Path | str] = sources_of(args.paths, args) if args.paths else []
+    if not args.paths:
+        sources.extend(store_of(args).every())
+    if not sources:
         raise DecalogueError(
             "matrix: give assessment files or folders (or --store URL for a store's assessments)"
         )
-    sources = sources_of(args.paths, args) if args.paths else list(collection.every_id(url))
     subjects = subjects_of(sources, args)
     result = matrix(subjects, By(args.by), args.period, Order(args.sort))
     emit(render_matrix(result, args.format), bom=args.excel and args.format == "csv")

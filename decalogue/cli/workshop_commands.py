@@ -20,7 +20,7 @@ from decalogue.analysis.compare import Subject, compare
 from decalogue.analysis.consensus import write_consensus
 from decalogue.analysis.trend import trend
 from decalogue.analysis.workshop import Group, aggregate, expand_paths
-from decalogue.cli import add_store_option, add_workspace_option, checklists_of, store_url_of
+from decalogue.cli import add_store_option, add_workspace_option, checklists_of, store_of
 from decalogue.cli.output import add_excel_option, emit
 from decalogue.errors import DecalogueError, display_path
 from decalogue.model.checklist import Checklist
@@ -28,9 +28,7 @@ from decalogue.reports.comparison import FORMATS, render_comparison, render_tren
 from decalogue.reports.workshop import render_merge, render_workshop
 from decalogue.storage.assessment_file import fingerprint, read_bytes
 from decalogue.storage.checklists import Checklists
-from decalogue.storage.pg import collection
-from decalogue.storage.pg.connection import shown
-from decalogue.storage.workspace import Workspace
+from decalogue.storage.stores import PgStore, Store
 
 #: A country code given to `trend` instead of files.
 COUNTRY_CODE = re.compile(r"[A-Za-z]{2}")
@@ -157,42 +155,39 @@ def _warn(message: str) -> None:
 
 def sources_of(arguments: Sequence[Path], args: argparse.Namespace) -> list[Path | str]:
     """What the arguments name: files, folders (their *.json) and country codes (that
-    country's assessments: in the workspace, or in the database store); with a database
-    store, any other argument is a stored assessment's id (or the start of one)."""
-    url = store_url_of(args)
+    country's assessments in the store: the workspace, or a team's database); with a
+    database store, any other argument is a stored assessment's id (or the start of one)."""
+    store = store_of(args)
     sources: list[Path | str] = []
     for argument in arguments:
         code = str(argument)
         if argument.exists():
             sources.extend(expand_paths([argument]))
         elif COUNTRY_CODE.fullmatch(code):
-            sources.extend(_of_country(code.upper(), url, getattr(args, "workspace", None)))
-        elif url is not None:
+            sources.extend(_of_country(store, code.upper()))
+        elif isinstance(store, PgStore):
             sources.append(code)
         else:
             sources.extend(expand_paths([argument]))  # says which file is missing
     return sources
 
 
-def _of_country(code: str, url: str | None, workspace: Path | None) -> list[Path | str]:
-    if url is not None:
-        found: list[Path | str] = list(collection.country_ids(url, code))
-        where = f"the store {shown(url)} (`decalogue list --store URL` shows what it holds)"
-    else:
-        found = list(Workspace.resolve(workspace).of_country(code))
-        where = (
-            f"the workspace {_shown(Workspace.resolve(workspace).root)} "
-            "(give files, --workspace DIR or --store URL)"
-        )
+def _of_country(store: Store, code: str) -> list[Path | str]:
+    found = store.of_country(code)
     if not found:
-        raise DecalogueError(f"{code}: no assessment of {code} in {where}")
-    return found
+        how = (
+            "`decalogue list --store URL` shows what it holds"
+            if isinstance(store, PgStore)
+            else "give files, --workspace DIR or --store URL"
+        )
+        raise DecalogueError(f"{code}: no assessment of {code} in {store.where} ({how})")
+    return list(found) if isinstance(store, PgStore) else [Path(f) for f in found]
 
 
 def subjects_of(sources: Sequence[Path | str], args: argparse.Namespace) -> list[Subject]:
     """Files (assessments or scorecards) and stored assessments, each with its checklist;
     notes on stderr."""
-    opened = batch.open_many(sources, _checklists(args), store_url_of(args), scorecards=True)
+    opened = batch.open_many(sources, _checklists(args), store_of(args), scorecards=True)
     for note in opened.notes:
         _warn(note)
     return opened.subjects()

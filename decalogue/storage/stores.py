@@ -11,14 +11,24 @@ workspace, the assessment's id in a database.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Sequence
 from pathlib import Path
 
+from decalogue.errors import DecalogueError, display_path
 from decalogue.model.assessment import Assessment
 from decalogue.model.checklist import Checklist
-from decalogue.storage.pg.connection import store_url
+from decalogue.storage.checklists import Checklists
+from decalogue.storage.pg import collection
+from decalogue.storage.pg.collection import Fetched
+from decalogue.storage.pg.connection import shown, store_url
 from decalogue.storage.place import FilePlace, Place
 from decalogue.storage.profile import profile_store
 from decalogue.storage.workspace import Summary, Workspace
+
+#: Refs of assessments, and stored assessments read at once (`list` is a Store method's
+#: name, so the class bodies use these).
+Refs = list[str]
+Many = list[Fetched]
 
 
 class Store(ABC):
@@ -36,6 +46,29 @@ class Store(ABC):
     @abstractmethod
     def create(self, assessment: Assessment, checklist: Checklist) -> str:
         """Keep a new assessment (never over an existing one); its ref."""
+
+    # -- many at once (list, compare, trend, matrix, workshops)
+
+    @property
+    def where(self) -> str:
+        """The store in a sentence: "the workspace DIR" or "the store URL"."""
+        return f"the workspace {self.label}"
+
+    @abstractmethod
+    def of_country(self, code: str) -> Refs:
+        """The refs of one country's assessments."""
+
+    @abstractmethod
+    def twin_of(self, assessment: Assessment) -> str | None:
+        """An assessment of the same country, period, checklist and title (its ref), if any."""
+
+    def fetch(self, refs: Sequence[str]) -> Many:
+        """Assessments by ref with the checklist stored with each (a database store)."""
+        raise DecalogueError(f"{refs[0]}: no such file")
+
+    def every(self) -> Refs:
+        """The refs of every assessment, by country and period (a database store)."""
+        return []
 
 
 class FileStore(Store):
@@ -56,6 +89,13 @@ class FileStore(Store):
         del checklist  # a file names its checklist; the resolver finds it
         return str(self.workspace.create(assessment).path)
 
+    def of_country(self, code: str) -> Refs:
+        return [str(path) for path in self.workspace.of_country(code)]
+
+    def twin_of(self, assessment: Assessment) -> str | None:
+        found = self.workspace.twin_of(assessment)
+        return None if found is None else display_path(found)
+
 
 class PgStore(Store):
     """A team's PostgreSQL database (storage/pg)."""
@@ -66,8 +106,13 @@ class PgStore(Store):
         self.url = url
         self.label = store_label(url)
 
+    @property
+    def where(self) -> str:
+        return f"the store {shown(self.url)}"
+
     def list(self) -> list[Summary]:
-        raise NotImplementedError("pg-batch: listing a database store as summaries")
+        """Scored against each assessment's stored checklist; a summary's path is its id."""
+        return collection.summaries(self.url)
 
     def place(self, ref: str) -> Place:
         from decalogue.storage.pg.place import PgPlace
@@ -75,7 +120,20 @@ class PgStore(Store):
         return PgPlace(self.url, ref)
 
     def create(self, assessment: Assessment, checklist: Checklist) -> str:
-        raise NotImplementedError("pg-batch: creating an assessment in a database store")
+        """Kept with the checklist's TOML (and source texts), found as a file by the resolver."""
+        return collection.create(self.url, assessment, collection.text_of(checklist, Checklists()))
+
+    def of_country(self, code: str) -> Refs:
+        return collection.country_ids(self.url, code)
+
+    def twin_of(self, assessment: Assessment) -> str | None:
+        return collection.twin_of(self.url, assessment)
+
+    def fetch(self, refs: Sequence[str]) -> Many:
+        return collection.fetch(self.url, refs)
+
+    def every(self) -> Refs:
+        return collection.every_id(self.url)
 
 
 def chosen_url(option: str | None = None) -> str | None:

@@ -196,6 +196,9 @@ def text_of(
 ) -> ChecklistText:
     """What the store keeps of a checklist: its file's TOML and the source texts it cites."""
     candidates = [given] if given else [entry.path for entry in checklists.entries()]
+    loaded_from = Path(checklist.origin).expanduser()
+    if given is None and loaded_from.suffix == ".toml" and loaded_from.is_file():
+        candidates.insert(0, loaded_from)  # a --checklist file: where it was read from
     for path in candidates:
         found = checklists.load(path)
         if found.meta.id == checklist.meta.id and found.content_hash == checklist.content_hash:

@@ -9,18 +9,16 @@ connection (`watch.Watch`).
 
 from __future__ import annotations
 
-import tempfile
 from collections.abc import Callable, Hashable
 from datetime import datetime
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
-from decalogue.model.checklist import Checklist, parse_checklist
+from decalogue.model.checklist import Checklist
 from decalogue.paths import recovery_folder
 from decalogue.storage import store
-from decalogue.storage.pg import location
-from decalogue.storage.pg.connection import StoreError, connect, shown
-from decalogue.storage.pg.schema import check
+from decalogue.storage.pg import collection, location
+from decalogue.storage.pg.connection import connect
 from decalogue.storage.pg.watch import Watch
 from decalogue.storage.place import Loaded, Place, Produce, Saved
 from decalogue.storage.presence import Presence
@@ -73,16 +71,18 @@ class PgPlace(Place):
         self._watching().present_as(name, account)
 
     def others(self) -> list[Presence]:
-        own = self._watch.backend if self._watch is not None else None
         with connect(self.url) as connection:
             rows = connection.execute(
                 "SELECT name, account, host, backend, since FROM presence p "
-                "WHERE assessment_id = %s AND backend IS DISTINCT FROM %s AND EXISTS "
+                "WHERE assessment_id = %s AND EXISTS "
                 "(SELECT 1 FROM pg_stat_activity a WHERE a.pid = p.backend "
                 "AND a.datname = current_database()) ORDER BY since",
-                (self.assessment_id, own),
+                (self.assessment_id,),
             ).fetchall()
-        return [_presence(*row) for row in rows]
+        # This window's own row is left out by its backend read after the query: its
+        # listening thread may have written the row while the query ran.
+        own = self._watch.backend if self._watch is not None else None
+        return [_presence(*row) for row in rows if row[3] != own]
 
     def close(self) -> None:
         if self._watch is not None:
@@ -95,29 +95,8 @@ class PgPlace(Place):
 
     def checklist(self) -> Checklist | None:
         """The checklist stored with the assessment (its TOML and source texts)."""
-        with connect(self.url) as connection:
-            check(connection, self.url)
-            row = connection.execute(
-                "SELECT c.toml, c.files FROM checklists c JOIN assessments a "
-                "ON a.checklist_hash = c.hash WHERE a.id = %s",
-                (self.assessment_id,),
-            ).fetchone()
-        if row is None:
-            raise StoreError(
-                f"{shown(self.url)}: no assessment {self.assessment_id!r} in the store"
-            )
-        toml, files = str(row[0]), dict(row[1])
-        origin = f"{self.label} (its checklist)"
-        if not files:
-            return parse_checklist(toml, origin=origin)
-        with tempfile.TemporaryDirectory(prefix="decalogue-checklist-") as folder:
-            for name, text in files.items():
-                if Path(name).is_absolute() or ".." in Path(name).parts:
-                    raise StoreError(f"{origin}: source file name {name!r} leaves its folder")
-                target = Path(folder) / name
-                target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_text(text, encoding="utf-8")
-            return parse_checklist(toml, origin=origin, base_dir=Path(folder))
+        (fetched,) = collection.fetch(self.url, [self.assessment_id], history=False)
+        return collection.checklist_of(fetched.checklist, f"{self.label} (its checklist)")
 
     def _watching(self) -> Watch:
         if self._watch is None:
