@@ -213,6 +213,21 @@ def test_a_save_that_cannot_land_writes_a_recovery_copy(path: Path) -> None:
     assert Session.open(path).recoveries() == [outcome.recovered]  # the next start finds it
 
 
+def test_recovery_copies_in_the_data_folder_are_those_of_this_file_only(
+    path: Path, bundled: Checklist, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "recovered"
+    monkeypatch.setenv("DECALOGUE_RECOVERY", str(folder))
+    assert Session.open(path).recoveries() == []  # none yet (and none made up)
+    folder.mkdir()
+    mine = folder / "XX-2025-recovered-20261127-1000.json"
+    mine.write_bytes(path.read_bytes())  # the same assessment (its id)
+    other = new_assessment(bundled, "XX", "2025", country_name="Exampleland")
+    theirs = folder / "XX-2025-recovered-20261127-1100.json"
+    store.create(theirs, other)  # another assessment that happens to share the name
+    assert Session.open(path).recoveries() == [mine]
+
+
 # --------------------------------------------------------------------------- history size
 
 

@@ -230,18 +230,27 @@ def write_copy(folders: list[Path], name: str, data: bytes, shown: str) -> Path:
 def find_recoveries(path: Path) -> list[Path]:
     """Recovery copies of `path` (beside it, or in the user's data folder), newest first."""
     target = target_of(path)
+    shared = [recovery_folder()]
+    if not any(copy for folder in shared for copy in folder.glob(_copy_pattern(target.name))):
+        # Most starts: nothing there to compare, so the file is not parsed a second time
+        # just for its id (at 10,000 items that parse cost as much as opening it).
+        return find_copies(target.name, [target.parent], [], None)
     try:
         ident: str | None = parse_assessment(read_bytes(target), display_path(target)).id
     except DecalogueError:
         ident = None
-    return find_copies(target.name, [target.parent], [recovery_folder()], ident)
+    return find_copies(target.name, [target.parent], shared, ident)
+
+
+def _copy_pattern(name: str) -> str:
+    stem = Path(name)
+    return f"{glob.escape(stem.stem)}-recovered-*{glob.escape(stem.suffix or '.json')}"
 
 
 def find_copies(name: str, own: list[Path], shared: list[Path], ident: str | None) -> list[Path]:
     """Recovery copies of `name`: every one in the `own` folders, and those in `shared`
     folders that hold assessment `ident`; newest first."""
-    stem = Path(name)
-    pattern = f"{glob.escape(stem.stem)}-recovered-*{glob.escape(stem.suffix or '.json')}"
+    pattern = _copy_pattern(name)
     found = {copy for folder in own for copy in folder.glob(pattern)}
     for copy in (copy for folder in shared for copy in folder.glob(pattern)):
         try:
