@@ -8,7 +8,7 @@ screen): what was typed is kept, or the user is asked before it is dropped.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any, ClassVar, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from textual import on
 from textual.app import ComposeResult
@@ -16,10 +16,13 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.events import Key
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Button, Input, OptionList, Static, TextArea
+from textual.widgets import Button, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from decalogue.tui.display import literal
+
+if TYPE_CHECKING:
+    from textual.widgets import TextArea
 
 ResultT = TypeVar("ResultT")
 
@@ -199,6 +202,10 @@ class TextEditor(Dialog[str | None]):
         self.title_text, self.text = title, text
 
     def compose(self) -> ComposeResult:
+        # Imported here: TextArea (and its syntax themes) cost ~40 ms at every start, and
+        # no first screen shows one (see benchmarks/, figure 1).
+        from textual.widgets import TextArea
+
         with Vertical(classes="dialog-box editor-box"):
             yield Static(literal(self.title_text), classes="dialog-title")
             yield TextArea(self.text, id="editor", soft_wrap=True, show_line_numbers=False)
@@ -206,14 +213,19 @@ class TextEditor(Dialog[str | None]):
                 literal("escape or ctrl+s: keep · ctrl+g: discard changes"), classes="dialog-hint"
             )
 
+    def _area(self) -> TextArea:
+        from textual.widgets import TextArea
+
+        return self.query_one("#editor", TextArea)
+
     def on_mount(self) -> None:
-        area = self.query_one(TextArea)
+        area = self._area()
         area.focus()
         area.move_cursor(area.document.end)
 
     def typed(self) -> str:
         """What closing would keep now."""
-        return self.query_one(TextArea).text
+        return self._area().text
 
     def keep(self) -> bool:
         self.action_save()
