@@ -28,11 +28,14 @@ from decalogue.errors import (
 from decalogue.model.assessment import SCHEMA_VERSION, Assessment, Change
 from decalogue.model.checklist import Checklist
 from decalogue.storage import migrations
-from decalogue.storage.scorecard_input import assessment_from_scorecard, is_scorecard
 
 #: Larger files are refused before reading: 10,000 answered items with notes
 #: and evidence come to a few MB, so this leaves ample room.
 MAX_ASSESSMENT_BYTES = 64 * 1024 * 1024
+
+#: The key that tells a scorecard from an assessment file (`storage.scorecard_input`
+#: reads one back; it is imported only then: its models cost ~10 ms at every start).
+SCORECARD_MARKER = "scorecard_version"
 
 #: Deeper JSON is refused: a real assessment nests 6 levels, the JSON parser gives up near
 #: 1,000 and values nested much deeper than this could be read but not written back.
@@ -69,8 +72,14 @@ def parse_input(data: bytes, origin: str) -> tuple[Assessment, bool]:
     """An assessment file or a scorecard, for reading only: (assessment, is it a scorecard)."""
     text, raw = _load(data, origin)
     if is_scorecard(raw):
+        from decalogue.storage.scorecard_input import assessment_from_scorecard
+
         return assessment_from_scorecard(raw, origin), True
     return _validate(raw, text, origin), False
+
+
+def is_scorecard(raw: Any) -> bool:
+    return isinstance(raw, dict) and SCORECARD_MARKER in raw
 
 
 def _load(data: bytes, origin: str) -> tuple[str, Any]:

@@ -31,9 +31,6 @@ from decalogue.model.assessment import (
     Response,
 )
 
-#: The key that tells a scorecard from an assessment file.
-MARKER = "scorecard_version"
-
 
 class _Read(BaseModel):
     model_config = ConfigDict(extra="ignore")
@@ -77,10 +74,6 @@ class _Scorecard(_Read):
     carried_from: str = ""
     checklist: _Checklist
     items: list[_Item]
-
-
-def is_scorecard(raw: Any) -> bool:
-    return isinstance(raw, dict) and MARKER in raw
 
 
 def _problems(error: ValidationError, origin: str) -> list[Problem]:
