@@ -171,6 +171,8 @@ class HomeScreen(Screen[None]):
         self._last_trashed: Path | None = None
         self._select_after: Path | None = None
         self._listed_once = False
+        self._opening = False
+        """An assessment is being opened (in a worker) to show over this screen."""
         self.selected: set[Path] = set()
         """Assessments marked with space for compare or workshop, shown with GLYPH_SELECTED."""
         self.recovered = 0
@@ -192,10 +194,12 @@ class HomeScreen(Screen[None]):
     def on_mount(self) -> None:
         self._show_title()
         self.query_one("#empty").display = False
-        self.action_reload()
 
     def on_screen_resume(self) -> None:
-        if self._listed_once:
+        # Listed each time it is shown (the first time too), but not while an assessment
+        # is being opened over it: `decalogue open` would read every file of the workspace
+        # (a large one twice) before its first frame. It is listed when the user comes back.
+        if not self._opening:
             self.action_reload()
 
     # -- listing
@@ -348,6 +352,7 @@ class HomeScreen(Screen[None]):
         self.open_path(summary.path)
 
     def open_path(self, path: Path) -> None:
+        self._opening = True
         self._open(path)
 
     @work(thread=True, exclusive=True, group="open")
@@ -361,10 +366,15 @@ class HomeScreen(Screen[None]):
 
     @on(Opened)
     def _opened(self, event: Opened) -> None:
+        self._opening = False
         self.context.open_session(event.session)
 
     @on(Failed)
     def _failed(self, event: Failed) -> None:
+        if self._opening:
+            self._opening = False
+            if not self._listed_once:  # the file asked for at start: show the workspace
+                self.action_reload()
         self.notify(event.error, title="Error", severity="error", timeout=10, markup=False)
 
     # -- new, import, carry forward
