@@ -408,3 +408,14 @@ async def test_a_pillar_or_section_line_shows_its_summary(make_app: AppFactory) 
         await pilot.press("down")  # down walks items: from a section line to its first item
         await pilot.pause()
         assert plain(screen).startswith("DT-01  Political will")
+
+
+async def test_a_recovery_copy_is_announced_once(make_app: AppFactory, scored_file: Path) -> None:
+    copy = scored_file.with_name(f"{scored_file.stem}-recovered-20261127-1000.json")
+    copy.write_bytes(scored_file.read_bytes())
+    app = make_app(open_path=scored_file)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_assess(pilot)
+        await settle(pilot)
+        titles = [n.title for n in app._notifications]
+        assert titles.count("Recovery copy") == 1, titles

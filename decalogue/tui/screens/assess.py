@@ -181,7 +181,8 @@ class AssessScreen(SessionScreen):
         return self.resume.last()
 
     def on_mount(self) -> None:
-        super().on_mount()
+        # No super().on_mount(): Textual calls each class's handler itself (the base
+        # classes' after this one); calling it again built the tree three times.
         ref, meta = self.session.assessment.checklist, self.checklist.meta
         if self.session.older:
             self.notify(
@@ -219,8 +220,7 @@ class AssessScreen(SessionScreen):
             return isinstance(level, int) and level in self.checklist.scale.by_value
         return True
 
-    def on_unmount(self) -> None:
-        super().on_unmount()
+    def on_unmount(self) -> None:  # the base classes' handlers follow (Textual)
         self.resume.flush()
 
     def _show_detail(self, item_id: str | None) -> None:

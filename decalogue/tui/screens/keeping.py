@@ -68,14 +68,12 @@ class SessionScreen(ChecklistScreen):
         self._detail_pending: str | None = None
         self.sub_title = session.assessment.display_title()
 
-    def on_mount(self) -> None:
-        super().on_mount()
+    def on_mount(self) -> None:  # ChecklistScreen's handler follows (Textual calls each)
         self.session.announce()
         self._say_who_else_and_what_was_left()
         self.set_interval(POLL, self._poll, name="take-in-others-changes")
 
-    def on_unmount(self) -> None:
-        super().on_unmount()
+    def on_unmount(self) -> None:  # ChecklistScreen's follows (Textual)
         self.session.close()
 
     def _say_who_else_and_what_was_left(self) -> None:
