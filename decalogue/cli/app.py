@@ -8,7 +8,10 @@ All three build the app with `decalogue.tui.app.create_app`, as the tests do.
 from __future__ import annotations
 
 import argparse
+import gc
 import signal
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -68,6 +71,25 @@ def _workspace(args: argparse.Namespace) -> Path | None:
     return value
 
 
+@contextmanager
+def setting_up() -> Iterator[None]:
+    """Import and build the app without the cycle collector, then freeze what was made.
+
+    Importing Textual, pydantic and the screens makes a large heap of long-lived
+    objects (modules, classes) and no garbage; the collector walked it several times
+    before the first frame (see benchmarks/, figure 1). Frozen, later collections
+    skip it.
+    """
+    was_on = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        if was_on:
+            gc.enable()
+
+
 def run(app: DecalogueApp) -> None:
     """Run the app so that a closed terminal (SIGHUP) or a shutdown (SIGTERM) saves open work."""
     app.stop_signals = tuple(
@@ -79,12 +101,15 @@ def run(app: DecalogueApp) -> None:
 def run_home(args: argparse.Namespace) -> int:
     """The home screen; served to a browser, the role and name `decalogue serve` set."""
     from decalogue.cli import user_of
-    from decalogue.roles import from_environment, user_from_environment
-    from decalogue.tui.app import create_app
 
-    served = from_environment()
-    user = user_of(args) or user_from_environment()
-    run(create_app(_workspace(args), served=served, user=user))
+    with setting_up():
+        from decalogue.roles import from_environment, user_from_environment
+        from decalogue.tui.app import create_app
+
+        served = from_environment()
+        user = user_of(args) or user_from_environment()
+        app = create_app(_workspace(args), served=served, user=user)
+    run(app)
     return 0
 
 
@@ -93,23 +118,30 @@ def run_open(args: argparse.Namespace) -> int:
     if not path.is_file():
         raise DecalogueError(f"{display_path(path)}: no such file")
     from decalogue.cli import user_of
-    from decalogue.roles import user_from_environment
-    from decalogue.tui.app import create_app
 
-    app = create_app(
-        _workspace(args),
-        open_path=path,
-        checklist=args.checklist,
-        user=user_of(args) or user_from_environment(),
-        force=args.force,
-    )
+    with setting_up():
+        from decalogue.roles import user_from_environment
+        from decalogue.tui.app import create_app
+
+        app = create_app(
+            _workspace(args),
+            open_path=path,
+            checklist=args.checklist,
+            user=user_of(args) or user_from_environment(),
+            force=args.force,
+        )
     run(app)
     return 0
 
 
 def run_explore(args: argparse.Namespace) -> int:
     from decalogue.cli import user_of
-    from decalogue.tui.app import create_app
 
-    run(create_app(_workspace(args), explore=args.checklist, explore_mode=True, user=user_of(args)))
+    with setting_up():
+        from decalogue.tui.app import create_app
+
+        app = create_app(
+            _workspace(args), explore=args.checklist, explore_mode=True, user=user_of(args)
+        )
+    run(app)
     return 0
