@@ -109,6 +109,17 @@ def test_an_edited_checklist_is_not_served_from_the_cache(
     assert load_checklist(path).item_index["NAP-01"].title == "Safe houses"
 
 
+def test_an_edit_that_keeps_the_size_is_not_served_from_the_cache(
+    tmp_path: Path, cache_dir: Path, large_text: str
+) -> None:
+    path = _write(tmp_path / "work", large_text)
+    load_checklist(path)
+    edited = large_text.replace('title = "Shelters"', 'title = "Hostels."')
+    assert len(edited) == len(large_text)
+    path.write_text(edited, "utf-8")  # the file is hashed as it is read, never trusted by size
+    assert load_checklist(path).item_index["NAP-01"].title == "Hostels."
+
+
 def test_a_damaged_cache_file_is_ignored(tmp_path: Path, cache_dir: Path, large_text: str) -> None:
     path = _write(tmp_path / "work", large_text)
     expected = load_checklist(path).content_hash

@@ -60,6 +60,10 @@ def _load_file(path: Path) -> Checklist:
                     )
                 ]
             )
+        with collector_paused():
+            cached = checklist_cache.lookup(path, size, origin=shown, base_dir=path.parent)
+        if cached is not None:
+            return cached
         data = path.read_bytes()
     except FileNotFoundError:
         raise ChecklistError([Problem(shown, "no such file")]) from None
@@ -68,9 +72,6 @@ def _load_file(path: Path) -> Checklist:
     except OSError as error:
         raise ChecklistError([Problem(shown, f"cannot read: {error.strerror}")]) from None
     with collector_paused():
-        cached = checklist_cache.lookup(data, origin=shown, base_dir=path.parent)
-        if cached is not None:
-            return cached
         checklist = parse_checklist(data, origin=shown, base_dir=path.parent)
         checklist_cache.store(data, checklist)
     return checklist
