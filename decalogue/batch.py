@@ -97,11 +97,10 @@ def fit(stored: Sequence[store.Stored | Fetched], checklists: Checklists) -> Bat
     files: list[Opened] = []
     notes: list[str] = []
     for entry in stored:
+        shown = _shown(entry)
         if isinstance(entry, Fetched):
-            shown = shown_ref(entry.assessment)
             checklist = checklist_of(entry.checklist, shown)
         else:
-            shown = display_path(entry.path)
             ref = entry.assessment.checklist
             key = (ref.id, ref.version)
             if key not in found:
@@ -198,17 +197,55 @@ def open_groups(
         if left is not resumed:
             notes.append(f"{display_path(left.path)}: a consensus from an earlier merge, left out")
     stored = [e for e in stored if all(e.path != f.path for f in found)]
-    if not stored:
+    return _gathered(stored, checklists, notes, resumed)
+
+
+def open_stored_groups(store: Store, refs: Sequence[str], *, resume: bool = False) -> Gathered:
+    """A workshop's groups kept in a database store (by id), each with its stored checklist.
+
+    A consensus among them is left out (with `resume`, the newest is picked up, as with
+    files).
+    """
+    fetched = store.fetch(refs)
+    found = [
+        Resumable(Path(f.assessment.id), f.assessment, f.fingerprint)
+        for f in fetched
+        if is_consensus(f.assessment)
+    ]
+    resumed = latest_consensus(found) if resume else None
+    notes = [
+        f"{shown_ref(left.assessment)}: a consensus from an earlier merge, left out"
+        for left in found
+        if left is not resumed
+    ]
+    groups = [f for f in fetched if not is_consensus(f.assessment)]
+    return _gathered(groups, Checklists(), notes, resumed)
+
+
+def _gathered(
+    entries: Sequence[store.Stored | Fetched],
+    checklists: Checklists,
+    notes: list[str],
+    resumed: Resumable | None,
+) -> Gathered:
+    """The groups named apart, checked alike, and the first group's checklist for all."""
+    if not entries:
         raise WorkshopError("no group files to read")
+    shown = [_shown(entry) for entry in entries]
     groups = make_groups(
-        (entry.assessment, display_path(entry.path), entry.fingerprint) for entry in stored
+        (entry.assessment, name, entry.fingerprint)
+        for entry, name in zip(entries, shown, strict=True)
     )
     check_groups(groups)
-    first = fit(stored[:1], checklists)
+    first = fit(entries[:1], checklists)
     checklist = first.files[0].checklist
     problems: list[Problem] = []
-    for entry in stored[1:]:
-        problems.extend(check_against(entry.assessment, checklist, display_path(entry.path)))
+    for entry, name in zip(entries[1:], shown[1:], strict=True):
+        problems.extend(check_against(entry.assessment, checklist, name))
     if problems:
         raise AssessmentError(problems)
     return Gathered(groups, checklist, notes + first.notes, resumed)
+
+
+def _shown(entry: store.Stored | Fetched) -> str:
+    return shown_ref(entry.assessment) if isinstance(entry, Fetched) else display_path(entry.path)

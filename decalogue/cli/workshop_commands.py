@@ -78,7 +78,7 @@ def register(subparsers: Any) -> None:
             "different answers. Folders stand for every *.json in them."
         ),
     )
-    aggregating.add_argument("paths", nargs="+", type=Path, metavar="FILE_OR_FOLDER")
+    aggregating.add_argument("paths", nargs="+", type=Path, metavar="FILE_FOLDER_OR_ID")
     _add_format(aggregating)
     _add_checklist(aggregating)
     aggregating.set_defaults(handler=run_aggregate)
@@ -94,7 +94,7 @@ def register(subparsers: Any) -> None:
             "them. Exit code 0 when the file is written."
         ),
     )
-    merging.add_argument("paths", nargs="+", type=Path, metavar="FILE_OR_FOLDER")
+    merging.add_argument("paths", nargs="+", type=Path, metavar="FILE_FOLDER_OR_ID")
     merging.add_argument(
         "-o",
         "--output",
@@ -217,12 +217,34 @@ def run_trend(args: argparse.Namespace) -> int:
 # --------------------------------------------------------------------------- workshops
 
 
+def stored_groups(args: argparse.Namespace) -> PgStore | None:
+    """The database store the groups are read from: one is chosen and no argument is a
+    file or folder (the arguments are then the groups' ids)."""
+    kept = store_of(args)
+    if isinstance(kept, PgStore) and not any(path.exists() for path in args.paths):
+        return kept
+    return None
+
+
+def gathered_groups(
+    args: argparse.Namespace, output: Path | None = None, *, resume: bool = False
+) -> batch.Gathered:
+    """The groups' assessments: files and folders, or ids in a database store."""
+    kept = stored_groups(args)
+    if kept is not None:
+        refs = [str(path) for path in args.paths]
+        gathered = batch.open_stored_groups(kept, refs, resume=resume)
+    else:
+        gathered = batch.open_groups(args.paths, _checklists(args), output, resume=resume)
+    for note in gathered.notes:
+        _warn(note)
+    return gathered
+
+
 def _groups_and_checklist(
     args: argparse.Namespace, output: Path | None = None
 ) -> tuple[list[Group], Checklist]:
-    gathered = batch.open_groups(args.paths, _checklists(args), output)
-    for note in gathered.notes:
-        _warn(note)
+    gathered = gathered_groups(args, output)
     return gathered.groups, gathered.checklist
 
 

@@ -19,17 +19,25 @@ from typing import Any
 from decalogue.analysis.consensus import Decision
 from decalogue.analysis.decisions import Resumable, decisions_from, latest_consensus
 from decalogue.analysis.workshop import aggregate, expand_paths
+from decalogue.cli import add_store_option, store_of
 from decalogue.cli.output import emit
 from decalogue.cli.workshop_commands import _add_checklist
 from decalogue.errors import DecalogueError, display_path
 from decalogue.model.assessment import new_assessment
+from decalogue.model.checklist import Checklist
 from decalogue.reports.workshop_report import FORMATS, render_report
 from decalogue.storage import store
 from decalogue.storage.atomic import write_file
 from decalogue.storage.checklists import load_checklist
+from decalogue.storage.pg.collection import shown_ref
+from decalogue.storage.pg.connection import shown
+from decalogue.storage.stores import PgStore
 
 #: The words after `decalogue workshop` that name these commands, not a folder.
 SUBCOMMANDS = ("setup", "report")
+
+#: The options before a command that take a value (skipped when routing).
+VALUED = ("--workspace", "--user", "--store")
 
 #: Longest group name (it becomes the assessment's title and part of its file name).
 MAX_NAME = 60
@@ -51,7 +59,13 @@ def register(subparsers: Any) -> None:
         ),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    setup.add_argument("folder", type=Path, metavar="FOLDER", help="created if missing")
+    setup.add_argument(
+        "folder",
+        type=Path,
+        nargs="?",
+        metavar="FOLDER",
+        help="created if missing (with --store: none, the groups are kept in the store)",
+    )
     setup.add_argument(
         "--groups", required=True, metavar='"A,B,C"', help="the groups' names, comma-separated"
     )
@@ -65,6 +79,7 @@ def register(subparsers: Any) -> None:
         help="the address `decalogue serve` will listen on (0.0.0.0: the room's network)",
     )
     setup.add_argument("--port", type=int, default=8000, help="its port (default: 8000)")
+    add_store_option(setup)
     setup.set_defaults(handler=run_setup)
 
     report = subparsers.add_parser(
@@ -77,7 +92,7 @@ def register(subparsers: Any) -> None:
             "consensus in the folder; without one, every item follows the rule."
         ),
     )
-    report.add_argument("paths", nargs="+", type=Path, metavar="FOLDER_OR_FILES")
+    report.add_argument("paths", nargs="+", type=Path, metavar="FOLDER_FILES_OR_IDS")
     report.add_argument("--format", choices=FORMATS, default="md", help="md (default) or html")
     report.add_argument("-o", "--output", type=Path, metavar="OUT", help="default: stdout")
     _add_checklist(report)
@@ -90,10 +105,10 @@ def route(arguments: Sequence[str]) -> list[str]:
     index = 0
     while index < len(items):
         argument = items[index]
-        if argument == "--workspace":
+        if argument in VALUED:
             index += 2
             continue
-        if argument.startswith("--workspace="):
+        if argument.startswith(tuple(f"{option}=" for option in VALUED)):
             index += 1
             continue
         following = items[index + 1 : index + 2]
@@ -136,6 +151,11 @@ def run_setup(args: argparse.Namespace) -> int:
     if not 0 < args.port <= 65535:
         raise DecalogueError(f"--port {args.port}: give a port from 1 to 65535")
     checklist = load_checklist(args.checklist)
+    kept = store_of(args)
+    if isinstance(kept, PgStore) and args.folder is None:
+        return _setup_in_store(kept, names, checklist, args)
+    if args.folder is None:
+        raise DecalogueError("workshop setup: give the FOLDER for the groups' files")
     folder: Path = args.folder
     made = [
         new_assessment(
@@ -173,6 +193,38 @@ def run_setup(args: argparse.Namespace) -> int:
     return 0
 
 
+def _setup_in_store(
+    kept: PgStore, names: list[str], checklist: Checklist, args: argparse.Namespace
+) -> int:
+    """One assessment per group in the team's store; the ids, and how to read them back."""
+    made = [
+        new_assessment(
+            checklist, args.country, args.period, country_name=args.country_name, title=name
+        )
+        for name in names
+    ]
+    twins = [found for found in (kept.twin_of(a) for a in made) if found is not None]
+    if twins:
+        raise DecalogueError(
+            f"workshop setup: {kept.where} already has a group of this name, country and "
+            f"period ({twins[0]}); choose other group names"
+        )
+    ids = [kept.create(assessment, checklist) for assessment in made]
+    first = made[0]
+    print(
+        f"Workshop set up in {kept.where}: {first.country.name} ({first.country.code}) "
+        f"{first.period}, {checklist.meta.id} {checklist.meta.version}"
+    )
+    for name, ident in zip(names, ids, strict=True):
+        print(f"  {name}: {ident}")
+    store = shlex.quote(shown(kept.url))
+    print("Each group opens its own with: decalogue open --store URL ID")
+    print("Side by side, and the consensus, when the groups are done:")
+    print(f"  decalogue aggregate --store {store} {' '.join(ids)}")
+    print(f"  decalogue merge --store {store} {' '.join(ids)} -o consensus.json")
+    return 0
+
+
 def print_links(folder: Path, groups: list[tuple[str, str]], args: argparse.Namespace) -> None:
     """The `decalogue serve` command and the links it will answer, one per group.
 
@@ -206,22 +258,26 @@ def print_links(folder: Path, groups: list[tuple[str, str]], args: argparse.Name
 
 
 def run_report(args: argparse.Namespace) -> int:
-    from decalogue.cli.workshop_commands import _groups_and_checklist
+    from decalogue.cli.workshop_commands import gathered_groups, stored_groups
 
-    groups, checklist = _groups_and_checklist(args)
-    found = []
-    for path in expand_paths(list(args.paths)):
-        entry = store.read(path)
-        found.append(Resumable(entry.path, entry.assessment, entry.fingerprint))
-    consensus = latest_consensus(found)
-    workshop = aggregate(groups, checklist)
+    in_store = stored_groups(args) is not None
+    gathered = gathered_groups(args, resume=in_store)
+    consensus = gathered.resume
+    if not in_store:
+        found = []
+        for path in expand_paths(list(args.paths)):
+            entry = store.read(path)
+            found.append(Resumable(entry.path, entry.assessment, entry.fingerprint))
+        consensus = latest_consensus(found)
+    workshop = aggregate(gathered.groups, gathered.checklist)
     decisions: dict[str, Decision]
     if consensus is None:
         decisions = {}
         source = "no consensus saved yet: every item as the consensus rule gives it"
     else:
         decisions = decisions_from(consensus.assessment, workshop)
-        source = f"the consensus saved in {consensus.path.name}"
+        where = shown_ref(consensus.assessment) if in_store else consensus.path.name
+        source = f"the consensus saved in {where}"
     text = render_report(workshop, decisions, source, args.format)
     if args.output is None:
         emit(text, end_line=False)
