@@ -254,7 +254,7 @@ def test_a_file_near_the_limit_warns_then_trims_its_oldest_history(
 ) -> None:
     limit = 400_000
     for module in (
-        "decalogue.session",
+        "decalogue.session.keeping",
         "decalogue.storage.store",
         "decalogue.storage.assessment_file",
     ):
