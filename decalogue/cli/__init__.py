@@ -72,6 +72,7 @@ def build_parser(modules: Sequence[str] = COMMAND_MODULES) -> argparse.ArgumentP
     parser.add_argument("--version", action="version", version=f"decalogue {__version__}")
     add_workspace_option(parser)
     add_user_option(parser)
+    add_store_option(parser)
     parser.set_defaults(handler=None)
     subparsers = parser.add_subparsers(title="commands", metavar="COMMAND")
     for name in modules:
@@ -83,9 +84,9 @@ def _modules_for(argv: Sequence[str]) -> Sequence[str]:
     """Only `app` for a workbench command or none (the home screen); else every module."""
     arguments = iter(argv)
     for argument in arguments:
-        if argument in {"--workspace", "--user"}:
+        if argument in {"--workspace", "--user", "--store"}:
             next(arguments, None)
-        elif not argument.startswith(("--workspace=", "--user=")):
+        elif not argument.startswith(("--workspace=", "--user=", "--store=")):
             if argument.startswith("-"):  # --help, --version, a typo: the full parser
                 return COMMAND_MODULES
             return ("app",) if argument in WORKBENCH_COMMANDS else COMMAND_MODULES
@@ -121,8 +122,9 @@ STORE_HELP = (
 
 
 def add_store_option(parser: argparse.ArgumentParser) -> None:
-    """--store, the same for every command that reads or writes assessments in a store."""
-    parser.add_argument("--store", metavar="URL", help=STORE_HELP)
+    """--store, the same for every command that reads or writes assessments in a store (and
+    for the workbench); given before or after the command."""
+    parser.add_argument("--store", metavar="URL", default=argparse.SUPPRESS, help=STORE_HELP)
 
 
 def store_url_of(args: argparse.Namespace) -> str | None:

@@ -1,8 +1,9 @@
 """The commands that start the workbench; textual is imported only when one runs.
 
 `decalogue` (no command) opens the home screen, `decalogue open FILE` an
-assessment, `decalogue explore [CHECKLIST]` a checklist without an assessment.
-All three build the app with `decalogue.tui.app.create_app`, as the tests do.
+assessment (`--store URL`: an assessment of a team's database, by its id),
+`decalogue explore [CHECKLIST]` a checklist without an assessment. All three
+build the app with `decalogue.tui.app.create_app`, as the tests do.
 """
 
 from __future__ import annotations
@@ -21,8 +22,15 @@ if TYPE_CHECKING:
     from decalogue.tui.app import DecalogueApp
 
 
+def _store(args: argparse.Namespace) -> str | None:
+    """The database the workbench lists and opens from; None: the folder workspace."""
+    from decalogue.cli import store_url_of
+
+    return store_url_of(args)
+
+
 def register(subparsers: Any) -> None:
-    from decalogue.cli import add_user_option, add_workspace_option
+    from decalogue.cli import add_store_option, add_user_option, add_workspace_option
 
     opener = subparsers.add_parser(
         "open",
@@ -32,7 +40,12 @@ def register(subparsers: Any) -> None:
             "the workspace). Changes are saved automatically."
         ),
     )
-    opener.add_argument("file", type=Path, metavar="FILE", help="an assessment (.json) file")
+    opener.add_argument(
+        "file",
+        type=Path,
+        metavar="FILE|ID",
+        help="an assessment (.json) file, or with --store the assessment's id",
+    )
     opener.add_argument(
         "--checklist",
         metavar="ID|PATH",
@@ -45,6 +58,7 @@ def register(subparsers: Any) -> None:
     )
     add_workspace_option(opener)
     add_user_option(opener)
+    add_store_option(opener)
     opener.set_defaults(handler=run_open)
 
     explore = subparsers.add_parser(
@@ -108,14 +122,17 @@ def run_home(args: argparse.Namespace) -> int:
 
         served = from_environment()
         user = user_of(args) or user_from_environment()
-        app = create_app(_workspace(args), served=served, user=user)
+        app = create_app(_workspace(args), served=served, user=user, store=_store(args))
     run(app)
     return 0
 
 
 def run_open(args: argparse.Namespace) -> int:
     path: Path = args.file
-    if not path.is_file():
+    store = _store(args)
+    if store is not None and getattr(args, "store", None) is None and path.is_file():
+        store = None  # a file named, with a store chosen only by default: the file
+    if store is None and not path.is_file():
         raise DecalogueError(f"{display_path(path)}: no such file")
     from decalogue.cli import user_of
 
@@ -129,6 +146,7 @@ def run_open(args: argparse.Namespace) -> int:
             checklist=args.checklist,
             user=user_of(args) or user_from_environment(),
             force=args.force,
+            store=store,
         )
     run(app)
     return 0

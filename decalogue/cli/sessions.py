@@ -4,17 +4,26 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
-from decalogue.cli import add_user_option, add_workspace_option, checklists_of, user_of
+from decalogue.cli import (
+    add_store_option,
+    add_user_option,
+    add_workspace_option,
+    checklists_of,
+    user_of,
+)
 from decalogue.session import Session
+from decalogue.storage.place import Place
 from decalogue.storage.profile import current_identity, save_profile_name
+from decalogue.storage.stores import PgStore, chosen_url
 
 FORCE_HELP = "open it with a --checklist of another id than the one the file names"
 
 
 def add_checklist_option(parser: argparse.ArgumentParser, *, force: bool = True) -> None:
-    """--checklist, its --force (unless the command defines its own --force), --user and
-    --workspace (where registered checklists are found)."""
+    """--checklist, its --force (unless the command defines its own --force), --user,
+    --workspace (where registered checklists are found) and --store (FILE is then an id)."""
     parser.add_argument(
         "--checklist",
         metavar="ID|PATH",
@@ -25,6 +34,19 @@ def add_checklist_option(parser: argparse.ArgumentParser, *, force: bool = True)
         parser.add_argument("--force", action="store_true", help=FORCE_HELP)
     add_user_option(parser)
     add_workspace_option(parser)
+    add_store_option(parser)
+
+
+def place_of(args: argparse.Namespace) -> Path | Place:
+    """`args.file` as a file, or as an id in the store chosen (--store, DECALOGUE_STORE, the
+    profile). With a store chosen by default rather than --store, an existing file is
+    still the file."""
+    given: str | None = getattr(args, "store", None)
+    url = chosen_url(given)
+    file = Path(args.file)
+    if url is None or (given is None and file.exists()):
+        return file
+    return PgStore(url).place(str(args.file))
 
 
 def open_session(
@@ -44,7 +66,7 @@ def open_session(
         if typed:
             save_profile_name(typed)
     return Session.open(
-        args.file,
+        place_of(args),
         getattr(args, "checklist", None),
         user,
         force=getattr(args, "force", False),

@@ -41,7 +41,7 @@ from decalogue.storage.assessment_file import (
     trim_history,
 )
 from decalogue.storage.checklists import Checklists, is_older, other_checklist
-from decalogue.storage.place import FilePlace, Loaded, Place
+from decalogue.storage.place import FilePlace, Loaded, Place, Unreachable
 from decalogue.storage.profile import Identity, current_identity, os_account
 
 #: A save above this share of MAX_ASSESSMENT_BYTES warns (SaveResult.warning).
@@ -99,6 +99,7 @@ class Kept:
         self.account = identity.account or os_account()
         self._saving = False
         self._error: str | None = None
+        self._away = False
         self._warning: str | None = None
         self._load(loaded)
 
@@ -184,8 +185,18 @@ class Kept:
     def state(self) -> SaveState:
         with self._lock:
             return SaveState(
-                self.dirty, self._saving, len(self.conflicts), self._error, self._warning
+                self.dirty,
+                self._saving,
+                len(self.conflicts),
+                self._error,
+                self._warning,
+                waiting=self._away,
             )
+
+    @property
+    def edits(self) -> int:
+        """How many changes this session has made (grows with each; a version number)."""
+        return self._edits
 
     def _rescore(self, item_id: str) -> None:
         if item_id in self.checklist.item_index:
@@ -206,10 +217,19 @@ class Kept:
         A conflict (a field changed here, unsaved, and differently there) is listed too,
         with the remark "conflict", and waits in `conflicts`. One stat when nothing
         changed, so a window can call this every second or two. A file that no longer
-        parses raises AssessmentError once, not at every call.
+        parses raises AssessmentError once, not at every call; a place that cannot be
+        reached raises Unreachable (and the state says the session waits for it).
         """
         self.place.keep_present()
-        current = self.place.signature()
+        try:
+            current = self.place.signature()
+        except Unreachable:
+            with self._lock:
+                self._away = True
+            raise
+        with self._lock:
+            if self._away and not self.dirty:
+                self._away, self._error = False, None  # back, and nothing waits
         if current is None or current == self._signature:
             return []
         if not self._write_lock.acquire(blocking=False):
@@ -336,9 +356,10 @@ class Kept:
         except DecalogueError as error:
             with self._lock:
                 self._saving, self._error = False, str(error)
+                self._away = isinstance(error, Unreachable)
             raise
         with self._lock:
-            self._saving, self._error = False, None
+            self._saving, self._error, self._away = False, None, False
             self._fingerprint = written.fingerprint
             self._signature = written.signature
             self.base = outcome["base"]

@@ -44,3 +44,5 @@ class SaveState:
     error: str | None
     """Why the last save failed; None after a save that landed."""
     warning: str | None
+    waiting: bool = False
+    """The place cannot be reached now (a database server away): the edits wait here."""

@@ -30,10 +30,16 @@ from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from pathlib import Path
 
-from decalogue.errors import display_path
+from decalogue.errors import DecalogueError, display_path
 from decalogue.model.assessment import Assessment
 from decalogue.model.checklist import Checklist
 from decalogue.storage import presence, store
+
+
+class Unreachable(DecalogueError):
+    """The place cannot be reached now (a database server away); trying again later may
+    land the save. The session keeps its edits meanwhile."""
+
 
 #: Produce the bytes to write from the bytes stored now (None: unchanged since expected).
 Produce = Callable[[bytes | None], bytes]

@@ -82,8 +82,7 @@ class FileStore(Store):
         return self.workspace.summaries()
 
     def place(self, ref: str) -> Place:
-        path = Path(ref)
-        return FilePlace(path if path.is_absolute() else self.workspace.root / path)
+        return FilePlace(Path(ref))  # a path as listed (under the workspace) or given
 
     def create(self, assessment: Assessment, checklist: Checklist) -> str:
         del checklist  # a file names its checklist; the resolver finds it

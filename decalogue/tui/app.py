@@ -29,6 +29,7 @@ from decalogue.storage.profile import (
     save_profile_name,
     save_profile_theme,
 )
+from decalogue.storage.stores import PgStore, Store
 from decalogue.storage.workspace import Workspace
 from decalogue.tui.commands import ScreenActions
 from decalogue.tui.context import Context, Unsaved
@@ -109,6 +110,7 @@ class DecalogueApp(App[None]):
         theme: str | None = None,
         served: Served | None = None,
         force: bool = False,
+        store: Store | None = None,
     ) -> None:
         super().__init__()
         self.stylesheet = SharedStylesheet(variables=self.get_css_variables())
@@ -131,6 +133,7 @@ class DecalogueApp(App[None]):
             leave_assess=self.leave_assess,
             explore=self.explore,
             served=served,
+            store=store,
         )
         """What the screens use of this app (they never import it)."""
         self.served = served
@@ -386,13 +389,16 @@ def create_app(
     theme: str | None = None,
     served: Served | None = None,
     force: bool = False,
+    store: str | None = None,
 ) -> DecalogueApp:
     """The app for the CLI and the tests.
 
     `open_path` opens an assessment at once; `explore_mode` (with `explore`, a checklist
     id, path or None for the default) browses a checklist without an assessment;
     `checklist` forces the checklist assessments are opened with; `served` restricts the
-    app to what a browser link's role may do (`decalogue serve`). Raises DecalogueError
+    app to what a browser link's role may do (`decalogue serve`); `store`, a PostgreSQL
+    address, lists and opens the assessments of that database (`open_path` is then an
+    id). Raises DecalogueError
     (one line per problem) before anything is shown when a checklist cannot be loaded.
     """
     ws = Workspace.resolve(workspace)
@@ -412,6 +418,7 @@ def create_app(
         theme=theme,
         served=served,
         force=force,
+        store=PgStore(store) if store is not None else None,
     )
 
 

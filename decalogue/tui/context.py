@@ -18,7 +18,8 @@ from decalogue.model.checklist import Checklist
 from decalogue.roles import Served
 from decalogue.session import Session
 from decalogue.storage.checklists import Checklists
-from decalogue.storage.workspace import Workspace
+from decalogue.storage.stores import FileStore, Store
+from decalogue.storage.workspace import Summary, Workspace
 
 
 class Unsaved(Protocol):
@@ -63,17 +64,37 @@ class Context:
     """Browse a checklist without an assessment."""
     served: Served | None = None
     """The role of a session served to a browser (`decalogue serve`); None in a terminal."""
+    store: Store | None = None
+    """Where the home screen lists and opens assessments: the workspace (None) or a
+    team's database (`--store`)."""
     workspace_label: str = field(init=False)
-    """The workspace folder as a user reads it."""
+    """The workspace folder (or the store) as a user reads it."""
 
     def __post_init__(self) -> None:
-        self.workspace_label = display_folder(self.workspace.root)
+        if self.store is None:
+            self.store = FileStore(self.workspace)
+            self.workspace_label = display_folder(self.workspace.root)
+        else:
+            self.workspace_label = self.store.label
+
+    @property
+    def in_files(self) -> bool:
+        """Assessments are files in the workspace (not in a database)."""
+        return isinstance(self.store, FileStore)
+
+    def listing(self) -> list[Summary]:
+        """The home screen's lines: the workspace's files, or the database's assessments
+        (a summary's path is then the id)."""
+        assert self.store is not None
+        return self.store.list()
 
     def open_assessment(self, path: Path) -> Session:
-        """The file as a session with this run's user and checklist options (blocking: call
-        it from a worker); raises DecalogueError in one line."""
+        """An assessment as a session with this run's user and checklist options (blocking:
+        call it from a worker); raises DecalogueError in one line. `path` is a file, or in a
+        database store the assessment's id (as its listing gives it)."""
+        assert self.store is not None
         return Session.open(
-            path,
+            self.store.place(str(path)),
             self.checklist_override,
             self.user,
             force=self.checklist_force,

@@ -92,12 +92,18 @@ class Running:
 
 @contextmanager
 def running(
-    path: Path, workspace: Path, *, controlling: bool = False, user: str | None = "Tester"
+    path: Path,
+    workspace: Path,
+    *,
+    controlling: bool = False,
+    user: str | None = "Tester",
+    store: str | None = None,
 ) -> Iterator[Running]:
     """`decalogue open PATH` in a 100x30 pty; killed at the end if still alive.
 
     `controlling`: the pty is the process's controlling terminal, so closing it sends
     SIGHUP (as a closed terminal window does); otherwise closing it sends nothing.
+    `store`: a PostgreSQL store's address; PATH is then the assessment's id.
     """
     leader, follower = pty.openpty()
     os.set_blocking(leader, False)
@@ -105,6 +111,8 @@ def running(
     if user is not None:
         environment["DECALOGUE_USER"] = user
     command = ["-m", "decalogue", "open", str(path), "--workspace", str(workspace)]
+    if store is not None:
+        command += ["--store", store]
     if controlling:
         command = ["-c", _TAKE_TERMINAL, *command]
     process = subprocess.Popen(

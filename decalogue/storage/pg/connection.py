@@ -9,6 +9,7 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from decalogue.errors import DecalogueError
+from decalogue.storage.place import Unreachable
 
 if TYPE_CHECKING:
     import psycopg
@@ -22,6 +23,10 @@ CONNECT_TIMEOUT = 5
 
 class StoreError(DecalogueError):
     """The database cannot be used as asked; the message says what to do."""
+
+
+class ServerAway(StoreError, Unreachable):
+    """The server cannot be reached (down, restarting, the network): try again later."""
 
 
 def is_database_url(value: str | None) -> bool:
@@ -69,8 +74,8 @@ def explain(error: Exception, url: str) -> StoreError:
     if any(
         part in lowered
         for part in ("connection refused", "could not connect", "no such file", "timeout")
-    ):
-        return StoreError(
+    ) or _lost(error):
+        return ServerAway(
             f"{where}: the server cannot be reached ({text}); check that it runs and the address"
         )
     if "row-level security" in lowered:
@@ -81,6 +86,16 @@ def explain(error: Exception, url: str) -> StoreError:
     if "permission denied" in lowered:
         return StoreError(f"{where}: {text}; your database role lacks the right to do this")
     return StoreError(f"{where}: {text}")
+
+
+def _lost(error: Exception) -> bool:
+    """The connection broke or the server is shutting down (not a refused request)."""
+    import psycopg
+
+    if isinstance(error, psycopg.OperationalError):
+        return True  # authentication and missing roles or databases are matched before
+    state = getattr(getattr(error, "diag", None), "sqlstate", None) or ""
+    return state.startswith(("08", "57P"))  # connection exception; operator intervention
 
 
 @contextmanager

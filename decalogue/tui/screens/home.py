@@ -210,7 +210,7 @@ class HomeScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="listing")
     def _list_workspace(self) -> None:
         try:
-            summaries = self.context.workspace.summaries()
+            summaries = self.context.listing()
             recovered = len(self.context.workspace.recovered())
         except DecalogueError as error:
             self.post_message(self.Failed(str(error)))

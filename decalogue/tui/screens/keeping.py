@@ -4,8 +4,12 @@ Edits are saved a moment after the last keystroke, and within AUTOSAVE_MAX_WAIT
 however fast one types; the save runs in a worker and merges with what others
 saved (`Session.save`). Every POLL seconds the screen takes in what others
 saved (`Session.refresh`, one stat when nothing changed) and says who changed
-which items. A real conflict opens the per-item conflict view. The header's
-save state is read from the session, never kept here. Quitting, a closed
+which items; a database tells the window at once (LISTEN, `Place.listen`) and
+is looked at in a worker. While a database server is away the edits wait in
+the window, the header says so, a recovery copy is kept on this computer, and
+the save is tried again every RETRY_AWAY seconds until it lands. A real
+conflict opens the per-item conflict view. The header's save state is read
+from the session, never kept here. Quitting, a closed
 terminal or a shutdown first keep the text of an open editor, then save; a save
 that cannot land leaves a recovery copy.
 """
@@ -27,6 +31,7 @@ from decalogue.errors import DecalogueError, display_path
 from decalogue.model.assessment import Change
 from decalogue.session import SaveResult, Session
 from decalogue.storage import store
+from decalogue.storage.place import Unreachable
 from decalogue.tui.screens.browse import ChecklistScreen
 from decalogue.tui.screens.conflicts import ConflictScreen, changed_items
 from decalogue.tui.screens.dialogs import ChoiceDialog
@@ -39,6 +44,12 @@ AUTOSAVE_MAX_WAIT = 3.0
 
 #: Seconds between two looks at whether someone else saved the file.
 POLL = 1.5
+
+#: The same where the place tells the window of others' saves itself (a database).
+POLL_PUSHED = 15.0
+
+#: Seconds between two attempts to save while the server cannot be reached.
+RETRY_AWAY = 2.0
 
 
 class SessionScreen(ChecklistScreen):
@@ -56,6 +67,23 @@ class SessionScreen(ChecklistScreen):
 
         error: str
         replaced: bool
+        away: bool = False
+        """The place cannot be reached now (a database server away): try again later."""
+
+    class Heard(Message):
+        """The store announced a save of this assessment (posted from its listening thread)."""
+
+    @dataclass
+    class Refreshed(Message):
+        """Others' changes taken in (a conflict is listed with the remark "conflict")."""
+
+        changes: list[Change]
+
+    @dataclass
+    class RefreshFailed(Message):
+        error: str
+        replaced: bool
+        away: bool
 
     def __init__(self, session: Session) -> None:
         super().__init__(session.checklist, session.board)
@@ -66,18 +94,26 @@ class SessionScreen(ChecklistScreen):
         self._saving = False
         """A save worker is running (only to schedule; the header asks the session)."""
         self._detail_pending: str | None = None
+        self._away_copy: Path | None = None
+        """The recovery copy kept while the server is away (removed once the save lands)."""
+        self._away_edits = -1
         self.sub_title = session.assessment.display_title()
 
     def on_mount(self) -> None:  # ChecklistScreen's handler follows (Textual calls each)
         self.session.announce()
+        pushed = self.session.place.listen(self._heard)
         self._say_who_else_and_what_was_left()
-        self.set_interval(POLL, self._poll, name="take-in-others-changes")
+        self.set_interval(POLL_PUSHED if pushed else POLL, self._poll, name="take-in-others")
 
     def on_unmount(self) -> None:  # ChecklistScreen's follows (Textual)
         self.session.close()
 
     def _say_who_else_and_what_was_left(self) -> None:
-        for other in self.session.others_editing():
+        try:
+            others = self.session.others_editing()
+        except DecalogueError:
+            others = []  # a server away: the header says so at the first look
+        for other in others:
             self.notify(
                 f"{other.name} ({other.account}@{other.host}) has this file open since "
                 f"{other.since.astimezone().strftime('%Y-%m-%d %H:%M')}. Your changes and "
@@ -178,6 +214,8 @@ class SessionScreen(ChecklistScreen):
             result = self.session.save()
         except store.ConflictError as error:
             self.post_message(self.SaveFailed(str(error), replaced=True))
+        except Unreachable as error:
+            self.post_message(self.SaveFailed(str(error), replaced=False, away=True))
         except DecalogueError as error:
             self.post_message(self.SaveFailed(str(error), replaced=False))
         except Exception as error:  # never lose the reason a save failed
@@ -188,6 +226,11 @@ class SessionScreen(ChecklistScreen):
     @on(Saved)
     def _saved(self, event: Saved) -> None:
         self._saving = False
+        if self._away_copy is not None:
+            with suppress(OSError):
+                self._away_copy.unlink()  # everything in it has landed
+            self._away_copy, self._away_edits = None, -1
+            self.notify("The server is back: your edits are saved.", markup=False)
         self._took_in(event.result.merged, bool(event.result.conflicts))
         if event.result.warning:
             self.notify(event.result.warning, severity="warning", timeout=10, markup=False)
@@ -198,9 +241,38 @@ class SessionScreen(ChecklistScreen):
     def _save_failed(self, event: SaveFailed) -> None:
         self._saving = False
         self._refresh_status()
+        if event.away:
+            self._wait_for_server(event.error)
+            return
         self.notify(event.error, title="Not saved", severity="error", timeout=10, markup=False)
         if event.replaced:
             self._offer_copy()
+
+    def _wait_for_server(self, error: str) -> None:
+        """Keep the edits: a recovery copy of what they are now, and a save again soon."""
+        first = self._away_copy is None
+        if self.session.edits != self._away_edits:
+            try:
+                copy = self.session.save_recovery()
+            except DecalogueError:
+                pass  # the edits stay in the window; the header says they wait
+            else:
+                if self._away_copy is not None:
+                    with suppress(OSError):
+                        self._away_copy.unlink()  # the new copy holds all of it
+                self._away_copy, self._away_edits = copy, self.session.edits
+        if first:
+            kept = f" and in {display_path(self._away_copy)}" if self._away_copy else ""
+            self.notify(
+                f"{error}. Your edits are kept in this window{kept}; they are saved when "
+                "the server is back.",
+                title="Waiting for the server",
+                severity="warning",
+                timeout=15,
+                markup=False,
+            )
+        if self._timer is None:
+            self._timer = self.set_timer(RETRY_AWAY, self._autosave)
 
     def flush(self) -> str | None:
         """Save now, on this thread (quitting, leaving); the error message, or None."""
@@ -235,24 +307,55 @@ class SessionScreen(ChecklistScreen):
 
     # -- other people's changes
 
+    def _heard(self) -> None:
+        """From the place's listening thread: someone saved (or the server is back)."""
+        self.post_message(self.Heard())
+
+    @on(Heard)
+    def _take_in_heard(self) -> None:
+        self._poll()
+        if self.session.state.waiting and self.session.dirty and not self._saving:
+            self._autosave()  # the server is back: the waiting edits go now
+
     def _poll(self) -> None:
         if self._saving:
-            return  # the save under way merges what is on disk
+            return  # the save under way merges what is stored
+        if self.session.place.path is None:
+            self._refresh_in_background()  # a database: never block the window on it
+        else:
+            self._show(self._refresh_now())
+
+    def _refresh_now(self) -> Refreshed | RefreshFailed:
         try:
-            changes = self.session.refresh()
+            return self.Refreshed(self.session.refresh())
         except store.ConflictError as error:
-            self.notify(str(error), severity="error", timeout=10, markup=False)
-            self._offer_copy()
-            return
+            return self.RefreshFailed(str(error), replaced=True, away=False)
+        except Unreachable as error:
+            return self.RefreshFailed(str(error), replaced=False, away=True)
         except DecalogueError as error:
-            self.notify(str(error), severity="error", timeout=10, markup=False)
-            return
-        conflicts = [change for change in changes if change.remark == "conflict"]
-        self._took_in([c for c in changes if c.remark != "conflict"], bool(conflicts))
+            return self.RefreshFailed(str(error), replaced=False, away=False)
+
+    @work(thread=True, exclusive=True, group="refresh")
+    def _refresh_in_background(self) -> None:
+        self.post_message(self._refresh_now())
+
+    @on(Refreshed)
+    @on(RefreshFailed)
+    def _show(self, event: Refreshed | RefreshFailed) -> None:
+        self._refresh_status()  # the server away, or back
+        if isinstance(event, self.Refreshed):
+            changes = event.changes
+            conflicts = [change for change in changes if change.remark == "conflict"]
+            self._took_in([c for c in changes if c.remark != "conflict"], bool(conflicts))
+        elif not event.away:  # away: the header says so, without a message every look
+            self.notify(event.error, severity="error", timeout=10, markup=False)
+            if event.replaced:
+                self._offer_copy()
 
     def take_in_now(self) -> None:
         """Take in what others saved before something that must show the latest (an export)."""
-        self._poll()
+        if not self._saving:
+            self._show(self._refresh_now())
 
     def _took_in(self, changes: list[Change], conflicts: bool) -> None:
         self._repaint(change.item for change in changes)
@@ -302,6 +405,7 @@ class SessionScreen(ChecklistScreen):
                 session.close()
                 self.session = Session.from_stored(stored, self.checklist, session.user)
                 self.session.announce()
+                self.session.place.listen(self._heard)
                 self.notify(f"Your version is saved as {stored.path.name}.", markup=False)
         except DecalogueError as error:
             self.notify(str(error), title="Not saved", severity="error", markup=False)

@@ -14,6 +14,8 @@ from decalogue.tui.display import assemble, figure, safe_line, shorten
 
 def save_words(state: SaveState) -> str:
     """The save state in a few words, most urgent first."""
+    if state.waiting:
+        return "⏳ waiting for the server: edits kept here" if state.dirty else "⏳ server away"
     if state.error:
         return f"✗ error: {state.error}"
     if state.conflicts:
@@ -37,7 +39,7 @@ class StatusLine(Static):
         """The assessment, its progress, the session's save state, and who is editing."""
         country = assessment.country
         done = overall.answered + overall.not_applicable
-        alarm = bool(state.error or state.conflicts)
+        alarm = bool(state.error or state.conflicts or state.waiting)
         title = assessment.title.strip()
         named: list[str | tuple[str, str]] = [(shorten(title, 30), "bold"), " · "] if title else []
         self.update(

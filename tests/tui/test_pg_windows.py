@@ -1,0 +1,192 @@
+"""Open windows on an assessment in a PostgreSQL store (issue 19), against a real server.
+
+A save by another process reaches an open window through LISTEN/NOTIFY (the
+window's polling is switched off, so only the database's notice can bring it);
+edits made while the server is stopped wait in the window, the header says so,
+a recovery copy is kept, and they land when the server is back; two real
+windows on one stored assessment keep each other's answers, and the same field
+changed in both is the per-item conflict view, as with files.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from textual.pilot import Pilot
+
+from decalogue.model.assessment import new_assessment
+from decalogue.storage.assessment_file import parse_assessment
+from decalogue.storage.checklists import load_checklist
+from decalogue.storage.pg import documents, location, schema
+from decalogue.tui.app import DecalogueApp, create_app
+from decalogue.tui.screens.assess import AssessScreen
+from tests.postgres import Cluster, checklist_text
+from tests.tui.pty_app import drain, running, wait_until_shown
+
+SIZE = (120, 40)
+ITEMS = [item.id for item in load_checklist().items]
+
+
+def stored_assessment(url: str) -> str:
+    """An unanswered Exampleland assessment on the bundled checklist, in the store; its id."""
+    schema.migrate(url, create=True)
+    assessment = new_assessment(
+        load_checklist(), "XX", "2025", country_name="Exampleland", assessor="Tester"
+    )
+    documents.push(url, assessment, checklist_text())
+    return assessment.id
+
+
+def levels(url: str, ident: str) -> dict[str, int | None]:
+    assessment, _, _ = location.load(url, ident)
+    return {item_id: r.level for item_id, r in assessment.responses.items()}
+
+
+def kept(folder: Path) -> list[dict[str, int | None]]:
+    """The answers of each recovery copy in `folder`."""
+    return [
+        {i: r.level for i, r in parse_assessment(p.read_bytes(), p.name).responses.items()}
+        for p in sorted(folder.glob("*.json"))
+    ]
+
+
+def window(tmp_path: Path, url: str, ident: str, user: str = "Ana Example") -> DecalogueApp:
+    return create_app(tmp_path / "ws", open_path=Path(ident), store=url, user=user)
+
+
+async def until(pilot: Pilot[None], condition: Callable[[], bool], rounds: int = 1200) -> None:
+    """Let the app run until `condition()` holds (a generous bound, not a timing claim)."""
+    for _ in range(rounds):
+        await pilot.pause(0.05)
+        if condition():
+            return
+    raise AssertionError("not seen")
+
+
+async def assess_screen(pilot: Pilot[None]) -> AssessScreen:
+    await until(pilot, lambda: isinstance(pilot.app.screen, AssessScreen))
+    screen = pilot.app.screen
+    assert isinstance(screen, AssessScreen)
+    return screen
+
+
+def tree_line(screen: AssessScreen, item_id: str) -> str:
+    return str(screen.checklist_tree._items[item_id].label)
+
+
+def header(screen: AssessScreen) -> str:
+    return str(screen.status.visual)
+
+
+def listening(screen: AssessScreen) -> bool:
+    watch = getattr(screen.session.place, "_watch", None)
+    return watch is not None and watch.backend is not None
+
+
+@pytest.fixture
+def no_polling(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Only the database's notice can tell the window (no look every few seconds)."""
+    monkeypatch.setattr("decalogue.tui.screens.keeping.POLL", 3600.0)
+    monkeypatch.setattr("decalogue.tui.screens.keeping.POLL_PUSHED", 3600.0)
+
+
+async def test_a_save_by_another_process_reaches_the_open_window_by_notify(
+    pg_url: str, tmp_path: Path, no_polling: None
+) -> None:
+    ident = stored_assessment(pg_url)
+    app = window(tmp_path, pg_url, ident)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await assess_screen(pilot)
+        await until(pilot, lambda: listening(screen))
+        command = ["fill", ident, "--store", pg_url, "--item", ITEMS[1]]
+        other = subprocess.run(
+            [sys.executable, "-m", "decalogue", *command],
+            input=b"2\nq\n",
+            capture_output=True,
+            timeout=120,
+            check=False,
+            env={**os.environ, "DECALOGUE_USER": "Ben Example"},
+        )
+        assert other.returncode == 0, other.stderr
+        await until(pilot, lambda: tree_line(screen, ITEMS[1]).startswith("● 2"))
+        assert screen.session.assessment.responses[ITEMS[1]].level == 2
+        said = [n.message for n in app._notifications]
+        assert any(f"Ben Example changed {ITEMS[1]}" in m for m in said)
+
+
+async def test_edits_wait_while_the_server_is_stopped_and_land_when_it_is_back(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DECALOGUE_RECOVERY", str(tmp_path / "recovered"))
+    server = Cluster()  # its own server: this test stops it
+    try:
+        url = server.create_database("away")
+        ident = stored_assessment(url)
+        app = window(tmp_path, url, ident)
+        async with app.run_test(size=SIZE) as pilot:
+            screen = await assess_screen(pilot)
+            server.stop()
+            await pilot.press("3")  # the first item, saved a moment later: it cannot land
+            await until(pilot, lambda: "waiting for the server" in header(screen))
+            assert kept(tmp_path / "recovered") == [{ITEMS[0]: 3}]
+            await pilot.press("j", "2")  # more typed while the server is away
+            both = [{ITEMS[0]: 3, ITEMS[1]: 2}]
+            await until(pilot, lambda: kept(tmp_path / "recovered") == both)  # one copy, updated
+            assert "waiting for the server" in header(screen)
+            server.start()
+            await until(pilot, lambda: "✓ saved" in header(screen))
+            said = [n.message for n in app._notifications]
+            assert any("Your edits are kept in this window and in" in m for m in said)
+            assert "The server is back: your edits are saved." in said
+            assert list((tmp_path / "recovered").glob("*.json")) == []  # it all landed
+        assert levels(url, ident) == {ITEMS[0]: 3, ITEMS[1]: 2}
+    finally:
+        server.remove()
+
+
+def test_two_windows_on_one_stored_assessment_keep_both_and_show_a_real_conflict(
+    pg_url: str, tmp_path: Path
+) -> None:
+    ident = stored_assessment(pg_url)
+    workspace = tmp_path / "ws"
+    screens = {"Ana": b"", "Ben": b""}
+    with (
+        running(Path(ident), workspace, user="Ana", store=pg_url) as ana,
+        running(Path(ident), workspace, user="Ben", store=pg_url) as ben,
+    ):
+        wait_until_shown(ana)
+        wait_until_shown(ben)
+        ana.type(b"3")  # the first item
+        ben.type(b"j2")  # the second item
+        _watch(ana, ben, screens, lambda: levels(pg_url, ident) == {ITEMS[0]: 3, ITEMS[1]: 2})
+        assert b"Conflict 1 of" not in screens["Ana"] + screens["Ben"]
+        ben.type(b"k")  # both on the first item now
+        _watch(ana, ben, screens, lambda: True)
+        ben.type(b"1")  # changed differently in both windows before either is saved
+        ana.type(b"4")
+        _watch(ana, ben, screens, lambda: b"Conflict 1 of" in screens["Ana"] + screens["Ben"])
+        for person in (ana, ben):
+            person.type(b"\x1b")
+            person.type(b"\x11")
+            person.wait(timeout=60)
+    history = location.load(pg_url, ident)[0].history
+    first = {v for c in history if c.item == ITEMS[0] for v in (c.old, c.new)}
+    assert {1, 4} <= first  # both values kept in the history
+    assert levels(pg_url, ident)[ITEMS[1]] == 2
+
+
+def _watch(ana: object, ben: object, screens: dict[str, bytes], done: Callable[[], bool]) -> None:
+    """Read both windows until `done()` (a generous bound, not a timing claim)."""
+    for _ in range(600):
+        for name, person in (("Ana", ana), ("Ben", ben)):
+            screens[name] += drain(person.leader)  # type: ignore[attr-defined]
+        if done():
+            return
+        time.sleep(0.1)
+    raise AssertionError("not seen")
