@@ -10,12 +10,14 @@ changed in both is the per-item conflict view, as with files.
 
 from __future__ import annotations
 
+import asyncio
 import os
 import subprocess
 import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from textual.pilot import Pilot
@@ -80,6 +82,19 @@ def tree_line(screen: AssessScreen, item_id: str) -> str:
     return str(screen.checklist_tree._items[item_id].label)
 
 
+def notes_of(app: DecalogueApp) -> list[str]:
+    """Every message the app shows from now on (kept, though a notice fades)."""
+    said: list[str] = []
+    shown = app.notify
+
+    def notify(message: str, **options: Any) -> None:
+        said.append(message)
+        shown(message, **options)
+
+    app.notify = notify  # type: ignore[method-assign]
+    return said
+
+
 def header(screen: AssessScreen) -> str:
     return str(screen.status.visual)
 
@@ -104,8 +119,10 @@ async def test_a_save_by_another_process_reaches_the_open_window_by_notify(
     async with app.run_test(size=SIZE) as pilot:
         screen = await assess_screen(pilot)
         await until(pilot, lambda: listening(screen))
+        said = notes_of(app)
         command = ["fill", ident, "--store", pg_url, "--item", ITEMS[1]]
-        other = subprocess.run(
+        other = await asyncio.to_thread(
+            subprocess.run,
             [sys.executable, "-m", "decalogue", *command],
             input=b"2\nq\n",
             capture_output=True,
@@ -116,7 +133,6 @@ async def test_a_save_by_another_process_reaches_the_open_window_by_notify(
         assert other.returncode == 0, other.stderr
         await until(pilot, lambda: tree_line(screen, ITEMS[1]).startswith("● 2"))
         assert screen.session.assessment.responses[ITEMS[1]].level == 2
-        said = [n.message for n in app._notifications]
         assert any(f"Ben Example changed {ITEMS[1]}" in m for m in said)
 
 
@@ -129,6 +145,7 @@ async def test_edits_wait_while_the_server_is_stopped_and_land_when_it_is_back(
         url = server.create_database("away")
         ident = stored_assessment(url)
         app = window(tmp_path, url, ident)
+        said = notes_of(app)
         async with app.run_test(size=SIZE) as pilot:
             screen = await assess_screen(pilot)
             server.stop()
@@ -141,7 +158,6 @@ async def test_edits_wait_while_the_server_is_stopped_and_land_when_it_is_back(
             assert "waiting for the server" in header(screen)
             server.start()
             await until(pilot, lambda: "✓ saved" in header(screen))
-            said = [n.message for n in app._notifications]
             assert any("Your edits are kept in this window and in" in m for m in said)
             assert "The server is back: your edits are saved." in said
             assert list((tmp_path / "recovered").glob("*.json")) == []  # it all landed
