@@ -283,7 +283,7 @@ class Checklist(_Model):
 
 @contextmanager
 def collector_paused() -> Iterator[None]:
-    """Pause the cycle collector while a checklist is built.
+    """Pause the cycle collector while a checklist (or an assessment) is built.
 
     A checklist of 10,000 items is hundreds of thousands of new objects, none in
     a reference cycle; the collector would walk the growing heap over and over
