@@ -37,7 +37,7 @@ from decalogue.model.assessment import Response
 from decalogue.model.checklist import Checklist, Item, Pillar, Section
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ItemScore:
     item_id: str
     weight: float
