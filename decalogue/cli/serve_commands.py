@@ -15,7 +15,7 @@ from decalogue.errors import DecalogueError, display_path
 
 
 def register(subparsers: Any) -> None:
-    from decalogue.cli import add_workspace_option
+    from decalogue.cli import add_store_option, add_workspace_option
 
     workshop = subparsers.add_parser(
         "workshop",
@@ -59,7 +59,8 @@ def register(subparsers: Any) -> None:
         action="append",
         default=[],
         metavar='"NAME=FILE.json"',
-        help="a group's link, to that one assessment in the workspace (repeat for each group)",
+        help="a group's link, to that one assessment in the workspace (with --store: NAME=ID, "
+        "an assessment in the store); repeat for each group",
     )
     serving.add_argument(
         "--token",
@@ -75,6 +76,7 @@ def register(subparsers: Any) -> None:
         help="browser sessions at once, all links together (default: 40)",
     )
     add_workspace_option(serving)
+    add_store_option(serving)
     serving.set_defaults(handler=run_serve)
 
 
@@ -100,6 +102,7 @@ def run_workshop(args: argparse.Namespace) -> int:
 
 
 def run_serve(args: argparse.Namespace) -> int:
+    from decalogue.cli import store_url_of
     from decalogue.roles import parse_group
     from decalogue.serve.limits import DEFAULT_MAX_SESSIONS
     from decalogue.serve.server import require_textual_serve, serve
@@ -120,5 +123,6 @@ def run_serve(args: argparse.Namespace) -> int:
         groups=groups,
         token=args.token,
         max_sessions=sessions,
+        database=store_url_of(args),
     )
     return 0

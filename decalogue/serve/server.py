@@ -49,6 +49,8 @@ from decalogue.serve.processes import (
     exits,
 )
 from decalogue.storage import store
+from decalogue.storage.pg.connection import shown
+from decalogue.storage.stores import PgStore
 
 #: Seconds a session may take to send each chunk of a browser download.
 DOWNLOAD_WAIT = 30
@@ -113,8 +115,11 @@ def base_url(host: str, sock: socket.socket) -> str:
     return f"http://{f'[{name}]' if ':' in name else name}:{port}"
 
 
-def check_groups(workspace: Path, groups: Sequence[GroupOption]) -> None:
-    """Every group's file is an assessment in the workspace, and names and files are unique."""
+def check_groups(
+    workspace: Path, groups: Sequence[GroupOption], database: str | None = None
+) -> None:
+    """Every group's file is an assessment in the workspace (with a `database` store, an
+    assessment id there), and names and files are unique."""
     names: set[str] = set()
     files: set[str] = set()
     for group in groups:
@@ -124,6 +129,13 @@ def check_groups(workspace: Path, groups: Sequence[GroupOption]) -> None:
             raise DecalogueError(f"--group {group.name!r}: {group.file} is another group's file")
         names.add(group.name.casefold())
         files.add(group.file)
+        if database is not None:
+            if PgStore(database).place(group.file).signature() is None:
+                raise DecalogueError(
+                    f"--group {group.name!r}: no assessment {group.file!r} in the store "
+                    "(`decalogue list --store URL` lists the ids)"
+                )
+            continue
         path = workspace_file(workspace, group.file)
         if not path.is_file():
             raise DecalogueError(
@@ -157,6 +169,8 @@ def make_server(
     workspace: Path,
     gate: Gate,
     max_sessions: int,
+    *,
+    database: str | None = None,
 ) -> Any:
     """A textual-serve Server that runs `argv` per session, on our routes and our rules."""
     from aiohttp import WSCloseCode, WSMsgType, web
@@ -194,6 +208,8 @@ def make_server(
             self.size = (width, height)
             environment = self._build_environment(width=width, height=height)
             environment["DECALOGUE_WORKSPACE"] = str(workspace)
+            if database is not None:
+                environment["DECALOGUE_STORE"] = database  # the sessions open from it
             environment.update(self.link.served.environment())
             process: Any = None
             if forks:
@@ -489,10 +505,14 @@ def serve(
     token: str | None = None,
     max_sessions: int = limits.DEFAULT_MAX_SESSIONS,
     say: Callable[[str], None] = _say,
+    database: str | None = None,
 ) -> None:
-    """Serve until SIGINT or SIGTERM; every app process started is gone when this returns."""
+    """Serve until SIGINT or SIGTERM; every app process started is gone when this returns.
+
+    With a `database` store (a postgresql:// address), every session lists and opens
+    the assessments there, and a group's "file" is an assessment's id."""
     require_textual_serve()
-    check_groups(workspace, groups)
+    check_groups(workspace, groups, database)
     master = check_fixed_token(token) if token is not None else new_token()
     links = make_links(master, [(group.name, group.file) for group in groups])
     sock = bind(host, port)
@@ -500,4 +520,7 @@ def serve(
     names = server_names(host) | {shown_host(host)}
     gate = Gate(links, names)
     announce(url, links, workspace, host, say)
-    make_server(app_command(workspace), sock, workspace, gate, max_sessions).serve()
+    if database is not None:
+        say(f"decalogue serve: assessments from the store {shown(database)}")
+    command = app_command(workspace)
+    make_server(command, sock, workspace, gate, max_sessions, database=database).serve()

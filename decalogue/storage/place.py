@@ -114,9 +114,9 @@ class Place(ABC):
         """The checklist stored with the assessment (a database keeps it); None for files."""
         return None
 
-    def is_file(self, path: Path) -> bool:
-        """This place is the file `path` (a served group's own file)."""
-        return self.path is not None and _same(self.path, path)
+    def is_at(self, ref: Path) -> bool:
+        """This place is `ref` (a served group's own file, or its id in a database)."""
+        return self.path is not None and _same(self.path, ref)
 
 
 class FilePlace(Place):

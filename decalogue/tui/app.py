@@ -138,11 +138,12 @@ class DecalogueApp(App[None]):
         """What the screens use of this app (they never import it)."""
         self.served = served
         """The role of a session served to a browser (`decalogue serve`); None in a terminal."""
-        self.group_file = (
-            workspace_file(workspace.root, served.file)
-            if served is not None and served.role is Role.GROUP and served.file
-            else None
-        )
+        self.group_file: Path | None = None
+        """A group link's assessment: its file in the workspace, or its id in a database."""
+        if served is not None and served.role is Role.GROUP and served.file:
+            in_files = self.context.in_files
+            self.group_file = workspace_file(workspace.root, served.file) if in_files else None
+            self.group_file = self.group_file or Path(served.file)
         self._open_path = open_path
         self._explore_only = explore
         self._loaded: dict[Path, Checklist] = {}

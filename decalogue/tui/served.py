@@ -83,7 +83,7 @@ def screen_allowed(served: Served | None, screen: Screen[object], group_file: Pa
         from decalogue.tui.screens.history import HistoryDialog
 
         if isinstance(screen, AssessScreen):
-            return group_file is not None and screen.session.place.is_file(group_file)
+            return group_file is not None and screen.session.place.is_at(group_file)
         editors = (dialogs.TextPrompt, dialogs.TextEditor, EvidenceDialog, HistoryDialog)
         return isinstance(screen, (ExportScreen, *editors))
     from decalogue.tui.screens.compare import CompareScreen

@@ -22,13 +22,19 @@ from typing import Any
 import pytest
 from textual.pilot import Pilot
 
+from decalogue.errors import DecalogueError
 from decalogue.model.assessment import new_assessment
+from decalogue.roles import GroupOption, Role, Served
+from decalogue.serve.server import check_groups
 from decalogue.storage.assessment_file import parse_assessment
 from decalogue.storage.checklists import load_checklist
 from decalogue.storage.pg import documents, location, schema
+from decalogue.storage.stores import PgStore
 from decalogue.tui.app import DecalogueApp, create_app
 from decalogue.tui.screens.assess import AssessScreen
+from tests.helpers import home_rows, open_assess, settle
 from tests.postgres import Cluster, checklist_text
+from tests.tui.conftest import AppFactory
 from tests.tui.pty_app import drain, running, wait_until_shown
 
 SIZE = (120, 40)
@@ -75,6 +81,7 @@ async def assess_screen(pilot: Pilot[None]) -> AssessScreen:
     await until(pilot, lambda: isinstance(pilot.app.screen, AssessScreen))
     screen = pilot.app.screen
     assert isinstance(screen, AssessScreen)
+    await until(pilot, lambda: pilot.app.focused is screen.checklist_tree)  # keys go to it
     return screen
 
 
@@ -206,3 +213,50 @@ def _watch(ana: object, ben: object, screens: dict[str, bytes], done: Callable[[
             return
         time.sleep(0.1)
     raise AssertionError("not seen")
+
+
+async def test_a_served_groups_link_opens_its_stored_assessment_and_saves_there(
+    pg_url: str, tmp_path: Path
+) -> None:
+    ident = stored_assessment(pg_url)
+    group = Served(Role.GROUP, "Group A", ident)
+    app = create_app(tmp_path / "ws", served=group, store=pg_url, user="Group A")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await assess_screen(pilot)
+        assert screen.session.place.is_at(Path(ident))
+        await pilot.press("3")
+        await pilot.press("ctrl+q")
+    assert levels(pg_url, ident) == {ITEMS[0]: 3}
+    history = location.load(pg_url, ident)[0].history
+    assert [(c.item, c.by) for c in history if c.item] == [(ITEMS[0], "Group A")]
+
+
+def test_serve_refuses_a_group_whose_id_is_not_in_the_store(pg_url: str, tmp_path: Path) -> None:
+    ident = stored_assessment(pg_url)
+    groups = [GroupOption("Group A", ident), GroupOption("Group B", "no-such-id")]
+    with pytest.raises(DecalogueError, match="'Group B': no assessment 'no-such-id' in the store"):
+        check_groups(tmp_path, groups, pg_url)
+    check_groups(tmp_path, groups[:1], pg_url)
+
+
+async def test_the_home_screen_lists_the_store_and_a_new_assessment_goes_into_it(
+    make_app: AppFactory, pg_url: str
+) -> None:
+    schema.migrate(pg_url, create=True)
+    app = make_app(store=pg_url)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert app.context.workspace_label == PgStore(pg_url).label  # host/database
+        await pilot.press("n")
+        await pilot.pause()
+        await pilot.press("X", "X", "tab", *"Exampleland", "tab", *"2025", "ctrl+s")
+        screen = await open_assess(pilot)
+        assert screen.session.path is None  # in the database, not a file
+        await pilot.press("3")
+        assert screen.flush() is None
+        await pilot.press("escape")
+        rows = await home_rows(pilot)
+        assert len(rows) == 1 and any("Exampleland" in cell for cell in rows[0])
+    (row,) = documents.listing(pg_url)
+    assert (row.country_code, row.period) == ("XX", "2025")
+    assert levels(pg_url, row.id) == {"PR-01": 3}

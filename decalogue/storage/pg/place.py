@@ -93,6 +93,9 @@ class PgPlace(Place):
         self._watching().on_change(on_change)
         return True
 
+    def is_at(self, ref: Path) -> bool:
+        return str(ref) == self.assessment_id
+
     def checklist(self) -> Checklist | None:
         """The checklist stored with the assessment (its TOML and source texts)."""
         (fetched,) = collection.fetch(self.url, [self.assessment_id], history=False)

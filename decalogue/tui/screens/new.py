@@ -278,19 +278,21 @@ class NewAssessmentScreen(Screen[Path | None]):
             assessment = new_assessment(
                 checklist, code, period, country_name=name, assessor=assessor or None, title=title
             )
-            twin = self.context.workspace.twin_of(assessment)
+            store = self.context.store
+            assert store is not None
+            twin = store.twin_of(assessment)
             if twin is not None:
                 what = f"{assessment.country.name} {assessment.period}"
                 raise DecalogueError(
-                    f"{twin.name} is already {what}"
+                    f"{Path(twin).name} is already {what}"
                     + (f" titled {title!r}" if title else "")
                     + ": give a title that tells them apart (e.g. Group B)"
                 )
-            stored = self.context.workspace.create(assessment)
+            ref = store.create(assessment, checklist)  # a file, or a row set in a database
         except DecalogueError as error:
             self.post_message(self.Failed(str(error)))
         else:
-            self.post_message(self.Created(stored.path))
+            self.post_message(self.Created(Path(ref)))
 
     @on(Created)
     def _created(self, event: Created) -> None:
