@@ -19,6 +19,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import psycopg
 import pytest
 from textual.pilot import Pilot
 
@@ -229,6 +230,11 @@ async def test_a_served_groups_link_opens_its_stored_assessment_and_saves_there(
     assert levels(pg_url, ident) == {ITEMS[0]: 3}
     history = location.load(pg_url, ident)[0].history
     assert [(c.item, c.by) for c in history if c.item] == [(ITEMS[0], "Group A")]
+    with psycopg.connect(pg_url) as connection:  # and the database login that wrote it
+        roles = connection.execute(
+            "SELECT DISTINCT db_role FROM history WHERE assessment_id = %s", (ident,)
+        ).fetchall()
+    assert roles == [("decalogue",)]
 
 
 def test_serve_refuses_a_group_whose_id_is_not_in_the_store(pg_url: str, tmp_path: Path) -> None:

@@ -22,6 +22,7 @@ from decalogue.storage.assessment_file import (
     fingerprint,
     parse_assessment,
 )
+from decalogue.storage.pg.collection import missing
 from decalogue.storage.pg.connection import StoreError, connect, shown
 from decalogue.storage.pg.documents import _json, header_of, read
 from decalogue.storage.pg.schema import check
@@ -53,7 +54,7 @@ def load(url: str, assessment_id: str) -> tuple[Assessment, str, int]:
         ).fetchone()
         assessment = read(connection, assessment_id)
     if row is None or assessment is None:
-        raise StoreError(f"{shown(url)}: no assessment {assessment_id!r} in the store")
+        raise missing(url, assessment_id)
     return assessment, fingerprint(dumps(assessment)), int(row[0])
 
 
