@@ -81,7 +81,7 @@ def measure(settings: Settings) -> list[Row]:
             [r.seconds for r in mine],
             [r.seconds for r in floor],
             judge="ratio",
-            limit=1.2,
+            limit=1.5,
         ),
         Row(
             "6 Memory",
@@ -126,6 +126,8 @@ def measure(settings: Settings) -> list[Row]:
             "s",
             [r.seconds for r in cached],
             [r.seconds for r in floor],
+            judge="value",
+            limit=0.8,
         ),
         Row(
             "1 Cold start",
