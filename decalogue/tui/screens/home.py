@@ -19,19 +19,17 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
-from decalogue.errors import DecalogueError, display_path
+from decalogue.errors import DecalogueError
 from decalogue.model.assessment import carry_forward, next_period, validate_period
 from decalogue.session import Session
 from decalogue.storage import store
 from decalogue.storage.workspace import RECOVERY, Summary
 from decalogue.tui.context import Context, app_context
-from decalogue.tui.display import GLYPH_FLAG, assemble, figure, literal, safe_line, shorten, when
+from decalogue.tui.display import assemble, literal
 from decalogue.tui.screens.dialogs import ConfirmDialog, TextPrompt
+from decalogue.tui.screens.home_rows import columns_for, row_cells, sort_key
 from decalogue.tui.served import action_allowed, paths_fixed
 from decalogue.tui.widgets.footer import KeyFooter
-
-#: Widest title shown (a workshop group's name, "Group A").
-TITLE = 24
 
 #: Marks a row selected for compare or workshop (issue 5).
 GLYPH_SELECTED = "✔"
@@ -41,42 +39,6 @@ EMPTY = (
     "Press n to start one (country, period, checklist), i to import an assessment file, "
     "or e to explore the checklist first."
 )
-
-#: (column key, heading, sort key)
-COLUMNS: tuple[tuple[str, str], ...] = (
-    ("country", "Country"),
-    ("period", "Period"),
-    ("title", "Title"),
-    ("progress", "Progress"),
-    ("score", "Score"),
-    ("flagged", GLYPH_FLAG),
-    ("updated", "Last change"),
-    ("checklist", "Checklist"),
-)
-
-
-def _sort_key(column: str, summary: Summary) -> tuple[int, object]:
-    if summary.error:
-        return (1, summary.path.name)
-    value: object = {
-        "country": summary.country_name.casefold(),
-        "period": summary.period,
-        "title": summary.own_title.casefold(),
-        "checklist": summary.checklist_id,
-        "progress": summary.coverage,
-        "score": -1.0 if summary.overall is None else summary.overall,
-        "flagged": summary.flagged,
-        "updated": summary.updated.isoformat() if summary.updated else "",
-    }[column]
-    return (0, value)
-
-
-def _short_error(summary: Summary) -> str:
-    """The problem without the folder (the row names the file): short and stable."""
-    text = summary.error or ""
-    for shown in (str(summary.path), display_path(summary.path)):
-        text = text.replace(shown, summary.path.name)
-    return shorten(text, 70)  # shorten() also makes control characters visible
 
 
 class HomeScreen(Screen[None]):
@@ -235,7 +197,7 @@ class HomeScreen(Screen[None]):
             keep, self._select_after = self._select_after, None
         ordered = sorted(
             self.summaries,
-            key=lambda s: _sort_key(self.sort_column, s),
+            key=lambda s: sort_key(self.sort_column, s),
             reverse=self.sort_reverse,
         )
         if self.sort_reverse:  # unreadable files stay last
@@ -243,7 +205,7 @@ class HomeScreen(Screen[None]):
         columns = self.columns()
         keys = [key for key, _ in columns]
         rows = [
-            (summary, [cell for key, cell in self._cells(summary) if key in keys])
+            (summary, [cell for key, cell in row_cells(summary) if key in keys])
             for summary in ordered
         ]
         for summary, cells in rows:
@@ -270,41 +232,7 @@ class HomeScreen(Screen[None]):
 
     def columns(self) -> tuple[tuple[str, str], ...]:
         """COLUMNS; the title's only when an assessment here has one (groups of a workshop)."""
-        if any(s.own_title for s in self.summaries if not s.error):
-            return COLUMNS
-        return tuple(c for c in COLUMNS if c[0] != "title")
-
-    @staticmethod
-    def _cells(summary: Summary) -> list[tuple[str, Text]]:
-        """(column key, cell) for every column of COLUMNS."""
-        if summary.error:
-            cells = [
-                Text("⚠ unreadable", style="bold"),
-                Text(safe_line(summary.path.name)),
-                Text(""),
-                Text(""),
-                Text(""),
-                Text(""),
-                Text(""),
-                Text(_short_error(summary)),
-            ]
-            return list(zip((key for key, _ in COLUMNS), cells, strict=True))
-        answered = (
-            f"{summary.answered}/{summary.total} {summary.coverage:.0f}%"
-            if summary.total
-            else f"{summary.answered} answered"
-        )
-        cells = [
-            Text(safe_line(f"{summary.country_name} ({summary.country_code})")),
-            Text(safe_line(summary.period)),
-            Text(shorten(summary.own_title, TITLE)),
-            Text(answered, justify="right"),
-            Text(figure(summary.overall), justify="right"),
-            Text(str(summary.flagged) if summary.flagged else "", justify="right"),
-            Text(when(summary.updated)),
-            Text(safe_line(f"{summary.checklist_id} {summary.checklist_version}")),
-        ]
-        return list(zip((key for key, _ in COLUMNS), cells, strict=True))
+        return columns_for(self.summaries)
 
     def current_path(self) -> Path | None:
         table = self.query_one(DataTable)

@@ -38,15 +38,14 @@ from decalogue.analysis.decisions import decisions_from
 from decalogue.analysis.workshop import Group, ItemSpread, Workshop, aggregate
 from decalogue.batch import Gathered, open_groups
 from decalogue.errors import DecalogueError, display_path
-from decalogue.model.checklist import Checklist
 from decalogue.storage.checklists import Checklists
 from decalogue.tui.context import Context, app_context
-from decalogue.tui.display import Part, assemble, safe, safe_line, shorten
+from decalogue.tui.display import assemble, safe, safe_line, shorten
 from decalogue.tui.screens.workshop_data import (
     answer_text,
     decision_text,
+    detail_parts,
     facilitator_name,
-    group_findings,
 )
 from decalogue.tui.tables import fill_table
 from decalogue.tui.widgets.footer import KeyFooter
@@ -332,73 +331,8 @@ class WorkshopScreen(Screen[None]):
         workshop, item = self.workshop, self.current()
         if workshop is None or item is None:
             return
-        checklist = workshop.checklist
-        scale = checklist.scale
-        na = scale.not_applicable.label
-        question = checklist.item_index[item.item_id].question
-        parts: list[Part] = [
-            (f"{item.item_id} {item.title}", "bold"),
-            " — ",
-            question,
-            "\n",
-        ]
-        median = "–" if item.median is None else f"{item.median:g}"
-        spread = "–" if item.spread is None else str(item.spread)
-        rule = rule_decision(item)
-        if item.conflict:
-            why = (
-                f"{item.not_applicable} say {na}, {len(item.levels)} gave a level"
-                if item.mixed_na
-                else f"levels {item.levels[0]} to {item.levels[-1]}"
-            )
-            verdict = f"≠ conflict: {why}"
-        elif rule.kind == "level":
-            verdict = f"= agreed within one level: {rule.level} {scale.label(rule.level or 0)}"
-        elif rule.kind == "na":
-            verdict = f"⊘ {na} for every answering group"
-        else:
-            verdict = "– no group answered"
-        proposal = lower_median(item.levels)
-        offer = f" · a accepts {proposal}" if proposal is not None else ""
-        decision = self.decision(item)
-        parts += [("Consensus: ", "bold"), self._decision_words(decision, checklist), "\n"]
-        parts += [("Median ", "bold"), median, (" · spread ", "bold"), spread, " · ", verdict]
-        parts += [offer, "\n"]
-        width = max(len(g.name) for g in workshop.groups)
-        for answer in item.answers:
-            level = answer.level
-            words = (
-                f"⊘ {na}"
-                if answer.not_applicable
-                else "○ unanswered"
-                if level is None
-                else f"● {level} {scale.label(level)}"
-            )
-            parts += [(f"{answer.group:<{width}}  ", "bold"), words, "\n"]
-            note = answer.notes.strip()
-            if answer.not_applicable and answer.response is not None:
-                note = (answer.response.na_reason + " " + note).strip()
-            if note:
-                parts += [f"{'':<{width}}  {' '.join(note.split())}", "\n"]
-            parts += [f"{'':<{width}}  {line}\n" for line in group_findings(answer)]
+        parts = detail_parts(workshop, item, self.decision(item))
         self.query_one("#workshop-detail", Static).update(assemble(*parts))
-
-    @staticmethod
-    def _decision_words(decision: Decision, checklist: Checklist) -> str:
-        scale = checklist.scale
-        who = (
-            f" (decided by {decision.by or 'the trainer'})"
-            if decision.by_trainer
-            else " (by the rule)"
-        )
-        if decision.rationale:
-            who += f" · why: {' '.join(decision.rationale.split())}"
-        if decision.kind == "level":
-            assert decision.level is not None
-            return f"{decision.level} {scale.label(decision.level)}{who}"
-        if decision.kind == "na":
-            return f"{scale.not_applicable.label}: {decision.reason}{who}"
-        return f"open: unanswered and flagged for review{who}"
 
     def _changed(self) -> None:
         self._unsaved = True

@@ -1,4 +1,5 @@
-"""The words of the workshop and presenter views: decisions, answers, a group's findings.
+"""The words of the workshop and presenter views: decisions, answers, an item's detail,
+a group's findings. The screens hold what the trainer does; this module what the room reads.
 
 The groups' files themselves are read by `batch.open_groups` (with the newest saved
 consensus, whose decisions the screen resumes).
@@ -6,9 +7,11 @@ consensus, whose decisions the screen resumes).
 
 from __future__ import annotations
 
-from decalogue.analysis.consensus import Decision
-from decalogue.analysis.workshop import GroupAnswer
+from decalogue.analysis.consensus import Decision, lower_median, rule_decision
+from decalogue.analysis.workshop import GroupAnswer, ItemSpread, Workshop
+from decalogue.model.checklist import Checklist
 from decalogue.storage.profile import current_identity
+from decalogue.tui.display import Part
 
 # --------------------------------------------------------------------------- decisions
 
@@ -29,6 +32,75 @@ def answer_text(level: int | None, not_applicable: bool, na_label: str) -> str:
     if not_applicable:
         return f"⊘ {na_label}"
     return "○ –" if level is None else f"● {level}"
+
+
+def decision_words(decision: Decision, checklist: Checklist) -> str:
+    """The consensus of an item in words: who decided it, and why if the room said."""
+    scale = checklist.scale
+    who = (
+        f" (decided by {decision.by or 'the trainer'})" if decision.by_trainer else " (by the rule)"
+    )
+    if decision.rationale:
+        who += f" · why: {' '.join(decision.rationale.split())}"
+    if decision.kind == "level":
+        assert decision.level is not None
+        return f"{decision.level} {scale.label(decision.level)}{who}"
+    if decision.kind == "na":
+        return f"{scale.not_applicable.label}: {decision.reason}{who}"
+    return f"open: unanswered and flagged for review{who}"
+
+
+def detail_parts(workshop: Workshop, item: ItemSpread, decision: Decision) -> list[Part]:
+    """One item: its question, the consensus, median and spread, every group's answer."""
+    checklist = workshop.checklist
+    scale = checklist.scale
+    na = scale.not_applicable.label
+    question = checklist.item_index[item.item_id].question
+    parts: list[Part] = [
+        (f"{item.item_id} {item.title}", "bold"),
+        " — ",
+        question,
+        "\n",
+    ]
+    median = "–" if item.median is None else f"{item.median:g}"
+    spread = "–" if item.spread is None else str(item.spread)
+    rule = rule_decision(item)
+    if item.conflict:
+        why = (
+            f"{item.not_applicable} say {na}, {len(item.levels)} gave a level"
+            if item.mixed_na
+            else f"levels {item.levels[0]} to {item.levels[-1]}"
+        )
+        verdict = f"≠ conflict: {why}"
+    elif rule.kind == "level":
+        verdict = f"= agreed within one level: {rule.level} {scale.label(rule.level or 0)}"
+    elif rule.kind == "na":
+        verdict = f"⊘ {na} for every answering group"
+    else:
+        verdict = "– no group answered"
+    proposal = lower_median(item.levels)
+    offer = f" · a accepts {proposal}" if proposal is not None else ""
+    parts += [("Consensus: ", "bold"), decision_words(decision, checklist), "\n"]
+    parts += [("Median ", "bold"), median, (" · spread ", "bold"), spread, " · ", verdict]
+    parts += [offer, "\n"]
+    width = max(len(g.name) for g in workshop.groups)
+    for answer in item.answers:
+        level = answer.level
+        words = (
+            f"⊘ {na}"
+            if answer.not_applicable
+            else "○ unanswered"
+            if level is None
+            else f"● {level} {scale.label(level)}"
+        )
+        parts += [(f"{answer.group:<{width}}  ", "bold"), words, "\n"]
+        note = answer.notes.strip()
+        if answer.not_applicable and answer.response is not None:
+            note = (answer.response.na_reason + " " + note).strip()
+        if note:
+            parts += [f"{'':<{width}}  {' '.join(note.split())}", "\n"]
+        parts += [f"{'':<{width}}  {line}\n" for line in group_findings(answer)]
+    return parts
 
 
 def group_findings(answer: GroupAnswer) -> list[str]:
