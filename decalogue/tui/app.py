@@ -7,15 +7,12 @@ import os
 import signal
 from collections.abc import Sequence
 from contextlib import suppress
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar
 
-from textual import on, work
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.driver import Driver
-from textual.message import Message
 from textual.screen import Screen
 
 from decalogue.errors import DecalogueError, display_path
@@ -42,12 +39,13 @@ from decalogue.tui.served import NOT_HERE, ServedNotice, screen_allowed
 from decalogue.tui.shared_css import SharedStylesheet
 from decalogue.tui.terminal import lost, safe_driver
 from decalogue.tui.themes import HIGH_CONTRAST, THEMES
+from decalogue.tui.work import HandlesWork, run_blocking
 
 #: Seconds between two looks at whether the terminal is still there.
 TERMINAL_CHECK = 0.5
 
 
-class DecalogueApp(App[None]):
+class DecalogueApp(HandlesWork, App[None]):
     """Home, assess, explore: which screen comes first depends on how it was started."""
 
     CSS_PATH = "app.tcss"
@@ -80,22 +78,6 @@ class DecalogueApp(App[None]):
             tooltip="Switch between the dark, the light and the high-contrast theme",
         ),
     ]
-
-    @dataclass
-    class ChecklistLoaded(Message):
-        checklist: Checklist
-
-    @dataclass
-    class LoadFailed(Message):
-        error: str
-
-    @dataclass
-    class GroupOpened(Message):
-        session: Session
-
-    @dataclass
-    class GroupFailed(Message):
-        error: str
 
     def __init__(
         self,
@@ -221,25 +203,21 @@ class DecalogueApp(App[None]):
             return
         self.push_screen(AssessScreen(session))
 
-    @work(thread=True, group="load")
     def _open_group(self, path: Path) -> None:
         """A group's link: its one assessment, and no home screen behind it."""
-        try:
-            session = self.context.open_assessment(path)
-        except DecalogueError as error:
-            self.post_message(self.GroupFailed(str(error)))
-        else:
-            self.post_message(self.GroupOpened(session))
+        context = self.context
+        run_blocking(
+            self,
+            lambda: context.open_assessment(path),
+            self.open_session,
+            self._group_failed,
+            group="load",
+        )
 
-    @on(GroupOpened)
-    def _group_opened(self, event: GroupOpened) -> None:
-        self.open_session(event.session)
-
-    @on(GroupFailed)
-    def _group_failed(self, event: GroupFailed) -> None:
+    def _group_failed(self, error: str) -> None:
         self.push_screen(
             ServedNotice(
-                f"This link's assessment cannot be opened; tell the facilitator.\n\n{event.error}"
+                f"This link's assessment cannot be opened; tell the facilitator.\n\n{error}"
             )
         )
 
@@ -282,20 +260,20 @@ class DecalogueApp(App[None]):
             self._loaded[path] = load_checklist(path)
         return self._loaded[path]
 
-    @work(thread=True, group="load")
     def _load_checklist(self, path: Path) -> None:
-        try:
-            self.post_message(self.ChecklistLoaded(self.load_cached(path)))
-        except DecalogueError as error:
-            self.post_message(self.LoadFailed(str(error)))
+        run_blocking(
+            self,
+            lambda: self.load_cached(path),
+            self._checklist_loaded,
+            self._load_failed,
+            group="load",
+        )
 
-    @on(ChecklistLoaded)
-    def _checklist_loaded(self, event: ChecklistLoaded) -> None:
-        self.push_screen(ExploreScreen(event.checklist))
+    def _checklist_loaded(self, checklist: Checklist) -> None:
+        self.push_screen(ExploreScreen(checklist))
 
-    @on(LoadFailed)
-    def _load_failed(self, event: LoadFailed) -> None:
-        self.notify(event.error, title="Error", severity="error", timeout=10, markup=False)
+    def _load_failed(self, error: str) -> None:
+        self.notify(error, title="Error", severity="error", timeout=10, markup=False)
 
     # -- app-wide actions
 

@@ -16,12 +16,10 @@ from pathlib import Path
 from typing import ClassVar
 
 from rich.text import Text
-from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.content import Content
-from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Static, TabbedContent, TabPane
 
@@ -38,7 +36,6 @@ from decalogue.analysis.compare import (
 )
 from decalogue.analysis.trend import Trend, TrendRow, trend
 from decalogue.batch import open_files
-from decalogue.errors import DecalogueError
 from decalogue.model.scoring import ItemScore
 from decalogue.reports.comparison import scored as with_coverage
 from decalogue.storage.checklists import Checklists
@@ -46,6 +43,7 @@ from decalogue.tui.context import Context, app_context
 from decalogue.tui.display import Part, assemble, bar, figure, safe_line, shorten
 from decalogue.tui.tables import fill_table
 from decalogue.tui.widgets.footer import KeyFooter
+from decalogue.tui.work import HandlesWork, run_blocking
 
 #: Sparkline steps, lowest to highest; a score of 0 is the lowest step, not a gap.
 SPARKS = "▁▂▃▄▅▆▇█"
@@ -120,7 +118,16 @@ def _group_name(group: GroupChange | TrendRow, width: int) -> str:
 # --------------------------------------------------------------------------- screen
 
 
-class CompareScreen(Screen[None]):
+@dataclass(frozen=True)
+class Compared:
+    """What the compare screen shows, read in a worker: the comparison, a trend, notes."""
+
+    comparison: Comparison
+    trend: Trend | None
+    notes: list[str]
+
+
+class CompareScreen(HandlesWork, Screen[None]):
     """Compare the given assessment files; escape goes back."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -145,16 +152,6 @@ class CompareScreen(Screen[None]):
             tooltip="Show only the items that changed (or all again)",
         ),
     ]
-
-    @dataclass
-    class Ready(Message):
-        comparison: Comparison
-        trend: Trend | None
-        notes: list[str]
-
-    @dataclass
-    class Failed(Message):
-        error: str
 
     def __init__(self, paths: Sequence[Path]) -> None:
         super().__init__()
@@ -193,29 +190,25 @@ class CompareScreen(Screen[None]):
 
     # -- loading
 
-    @work(thread=True, exclusive=True, group="compare")
     def _load(self, paths: list[Path], checklists: Checklists) -> None:
-        try:
+        def load() -> Compared:
             loaded = open_files(paths, checklists)
             subjects = loaded.subjects()
-            result = compare(subjects)
-            self.post_message(self.Ready(result, trend_of(subjects), loaded.notes))
-        except DecalogueError as error:
-            self.post_message(self.Failed(str(error)))
+            return Compared(compare(subjects), trend_of(subjects), loaded.notes)
 
-    @on(Failed)
-    def _failed(self, event: Failed) -> None:
+        run_blocking(self, load, self._ready, self._failed, group="compare", exclusive=True)
+
+    def _failed(self, error: str) -> None:
         self.query_one("#compare-title", Static).update(
             assemble(("Compare", "bold"), " · cannot compare these files")
         )
         self.query_one("#compare-summary", Static).update(
-            assemble(("⚠ ", "bold"), event.error, "\n\nPress escape to go back.")
+            assemble(("⚠ ", "bold"), error, "\n\nPress escape to go back.")
         )
 
-    @on(Ready)
-    def _ready(self, event: Ready) -> None:
-        self.comparison, self.trend = event.comparison, event.trend
-        result = event.comparison
+    def _ready(self, compared: Compared) -> None:
+        self.comparison, self.trend = compared.comparison, compared.trend
+        result = compared.comparison
         labels = short_labels(result.subjects)
         first = result.subjects[0].assessment
         what = (
@@ -231,7 +224,9 @@ class CompareScreen(Screen[None]):
                 f" · {result.checklist_id}",
             )
         )
-        self.query_one("#compare-summary", Static).update(self._summary(result, labels, event))
+        self.query_one("#compare-summary", Static).update(
+            self._summary(result, labels, compared.notes)
+        )
         self._fill_items(labels)
         self._fill_scores(labels)
         tabs = self.query_one(TabbedContent)
@@ -242,7 +237,7 @@ class CompareScreen(Screen[None]):
 
     # -- summary
 
-    def _summary(self, result: Comparison, labels: Sequence[str], event: Ready) -> Content:
+    def _summary(self, result: Comparison, labels: Sequence[str], notes: list[str]) -> Content:
         parts: list[Part] = []
         width = max(len(label) for label in labels)
         for label, subject in zip(labels, result.subjects, strict=True):
@@ -298,7 +293,7 @@ class CompareScreen(Screen[None]):
                 f"items compared on the {len(result.items)} they share; "
                 f"{len(result.unshared)} listed apart at the end of the Items tab.\n",
             ]
-        for note in event.notes:
+        for note in notes:
             parts += ["\n", ("note: ", "bold"), note]
         scale = result.scale_checklist.scale
         legend = ", ".join(f"{lv.value} {lv.label}" for lv in scale.levels)

@@ -9,17 +9,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
-from textual.message import Message
 from textual.widgets import Button, Static
 
-from decalogue.errors import DecalogueError, display_path
+from decalogue.errors import display_path
 from decalogue.model.checklist import Checklist
 from decalogue.reports.csv_import import import_csv, summary_lines
 from decalogue.session import Session
 from decalogue.tui.display import literal
 from decalogue.tui.screens.dialogs import Dialog, DialogBox, buttons
+from decalogue.tui.work import HandlesWork, run_blocking
 
 #: What the home screen says when a CSV is given with no assessment to take it.
 HOW_TO = (
@@ -28,18 +28,17 @@ HOW_TO = (
 )
 
 
-class CsvImportDialog(Dialog[bool]):
+@dataclass(frozen=True)
+class Checked:
+    """What a CSV import did, or would do (dry run): the summary lines, their verdict."""
+
+    lines: list[str]
+    verdict: str
+    changes: bool
+
+
+class CsvImportDialog(HandlesWork, Dialog[bool]):
     """Shows what the CSV would change; Import applies it and saves. Dismissed with True."""
-
-    @dataclass
-    class Checked(Message):
-        lines: list[str]
-        verdict: str
-        changes: bool
-
-    @dataclass
-    class Failed(Message):
-        error: str
 
     def __init__(
         self, target: Path, title: str, csv: Path, checklist: Checklist | None, user: str | None
@@ -63,33 +62,29 @@ class CsvImportDialog(Dialog[bool]):
         self.query_one("#cancel", Button).focus()
         self._run(dry_run=True)
 
-    @work(thread=True, exclusive=True, group="csv-import")
     def _run(self, *, dry_run: bool) -> None:
-        try:
+        def check() -> Checked:
             session = Session.open(self.target, self.checklist, self.user)
             result = import_csv(session, self.csv, dry_run=dry_run)
-        except DecalogueError as error:
-            self.post_message(self.Failed(str(error)))
-            return
-        shown = (display_path(self.csv), display_path(self.target))
-        lines = summary_lines(result, *shown, dry_run=dry_run)
-        warnings = [f"warning: {warning}" for warning in result.warnings]
-        self.post_message(self.Checked(lines + warnings, lines[-1], changes=bool(result.edits)))
+            shown = (display_path(self.csv), display_path(self.target))
+            lines = summary_lines(result, *shown, dry_run=dry_run)
+            warnings = [f"warning: {warning}" for warning in result.warnings]
+            return Checked(lines + warnings, lines[-1], changes=bool(result.edits))
 
-    @on(Checked)
-    def _checked(self, event: Checked) -> None:
-        self.query_one("#csv-summary", Static).update(literal("\n".join(event.lines)))
+        run_blocking(self, check, self._checked, self._failed, group="csv-import", exclusive=True)
+
+    def _checked(self, checked: Checked) -> None:
+        self.query_one("#csv-summary", Static).update(literal("\n".join(checked.lines)))
         if self.applied:
-            self.notify(event.verdict, markup=False)
+            self.notify(checked.verdict, markup=False)
             self.dismiss(True)
             return
         button = self.query_one("#import", Button)
-        button.disabled = not event.changes
-        (button if event.changes else self.query_one("#cancel", Button)).focus()
+        button.disabled = not checked.changes
+        (button if checked.changes else self.query_one("#cancel", Button)).focus()
 
-    @on(Failed)
-    def _failed(self, event: Failed) -> None:
-        self.query_one("#csv-summary", Static).update(literal(f"✗ {event.error}"))
+    def _failed(self, error: str) -> None:
+        self.query_one("#csv-summary", Static).update(literal(f"✗ {error}"))
         self.query_one("#import", Button).disabled = True
         self.query_one("#cancel", Button).focus()
 

@@ -8,16 +8,15 @@ browser as a download, or into the workspace's exports folder, under the name
 from __future__ import annotations
 
 import io
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import ClassVar
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.content import Content
-from textual.message import Message
 from textual.widgets import Button, Input, Label, Select, Static
 
 from decalogue import reports
@@ -28,6 +27,7 @@ from decalogue.tui.context import app_context
 from decalogue.tui.display import literal
 from decalogue.tui.screens.dialogs import Dialog, DialogBox, buttons
 from decalogue.tui.served import paths_fixed
+from decalogue.tui.work import HandlesWork, run_blocking
 
 #: Where a served session's export goes (no path is typed there).
 DESTINATIONS = [
@@ -44,27 +44,21 @@ def _shown(path: Path) -> str:
         return str(path)
 
 
-class ExportScreen(Dialog[None]):
+@contextmanager
+def _not_written(shown: str) -> Iterator[None]:
+    """A disk error while exporting, as the one line a user reads."""
+    try:
+        yield
+    except OSError as error:
+        raise DecalogueError(f"{shown}: not written: {error.strerror or error}") from error
+
+
+class ExportScreen(HandlesWork, Dialog[None]):
     """Format, path, result."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "export", "Export", id="export.run", tooltip="Write the file"),
     ]
-
-    @dataclass
-    class Written(Message):
-        path: Path
-
-    @dataclass
-    class Failed(Message):
-        error: str
-
-    @dataclass
-    class Rendered(Message):
-        """A served export's text, to hand to the browser as a download."""
-
-        text: str
-        name: str
 
     def __init__(
         self, session: Session, folder: Path, take_in: Callable[[], None] | None = None
@@ -135,64 +129,67 @@ class ExportScreen(Dialog[None]):
         self._result("… exporting", error=False)
         self._export(str(fmt), Path(text).expanduser())
 
-    @work(thread=True, exclusive=True, group="export")
     def _export(self, fmt: str, path: Path) -> None:
         session = self.session
-        try:
-            written = reports.export(
-                fmt,
-                session.checklist,
-                session.assessment,
-                session.board,
-                path,
-                create_parents=True,
-            )
-        except DecalogueError as error:
-            self.post_message(self.Failed(str(error)))
-        except OSError as error:
-            self.post_message(self.Failed(f"{path}: not written: {error.strerror or error}"))
-        else:
-            self.post_message(self.Written(written))
 
-    @work(thread=True, exclusive=True, group="export")
+        def write() -> Path:
+            with _not_written(str(path)):
+                return reports.export(
+                    fmt,
+                    session.checklist,
+                    session.assessment,
+                    session.board,
+                    path,
+                    create_parents=True,
+                )
+
+        run_blocking(self, write, self._written, self._failed, group="export", exclusive=True)
+
     def _export_served(self, fmt: str, where: str) -> None:
         """A download, or the workspace's exports folder: never a path from the browser."""
         session = self.session
         name = reports.default_file_name(fmt, session.assessment)
-        try:
-            if where == "download":
-                text = reports.render(fmt, session.checklist, session.assessment, session.board)
-                self.post_message(self.Rendered(text, name))
-                return
-            path = self.folder / name
-            if not inside(self.root, path):
-                raise DecalogueError(f"{name}: the exports folder leads out of the workspace")
-            written = reports.export(
-                fmt, session.checklist, session.assessment, session.board, path, create_parents=True
-            )
-        except DecalogueError as error:
-            self.post_message(self.Failed(str(error)))
-        except OSError as error:
-            self.post_message(self.Failed(f"{name}: not written: {error.strerror or error}"))
-        else:
-            self.post_message(self.Written(written))
+        if where == "download":
 
-    @on(Rendered)
-    def _rendered(self, event: Rendered) -> None:
-        self.app.deliver_text(io.StringIO(event.text), save_filename=event.name)
-        self._result(f"✓ sent to the browser: {event.name}", error=False)
-        self.notify(f"Downloading {event.name}.", markup=False)
+            def render() -> str:
+                return reports.render(fmt, session.checklist, session.assessment, session.board)
 
-    @on(Written)
-    def _written(self, event: Written) -> None:
-        shown = f"exports/{event.path.name}" if self.fixed else _shown(event.path)
+            def rendered(text: str) -> None:
+                self._rendered(text, name)
+
+            run_blocking(self, render, rendered, self._failed, group="export", exclusive=True)
+            return
+        path = self.folder / name
+
+        def write() -> Path:
+            with _not_written(name):
+                if not inside(self.root, path):
+                    raise DecalogueError(f"{name}: the exports folder leads out of the workspace")
+                return reports.export(
+                    fmt,
+                    session.checklist,
+                    session.assessment,
+                    session.board,
+                    path,
+                    create_parents=True,
+                )
+
+        run_blocking(self, write, self._written, self._failed, group="export", exclusive=True)
+
+    def _rendered(self, text: str, name: str) -> None:
+        """A served export's text, handed to the browser as a download."""
+        self.app.deliver_text(io.StringIO(text), save_filename=name)
+        self._result(f"✓ sent to the browser: {name}", error=False)
+        self.notify(f"Downloading {name}.", markup=False)
+
+    def _written(self, path: Path) -> None:
+        shown = f"exports/{path.name}" if self.fixed else _shown(path)
         self._result(f"✓ written: {shown}", error=False)
-        self.notify(f"Exported to {event.path.name}.", markup=False)
+        self.notify(f"Exported to {path.name}.", markup=False)
 
-    @on(Failed)
-    def _failed(self, event: Failed) -> None:
-        self._result(f"✗ {event.error}", error=True)
-        self.notify(event.error, title="Not exported", severity="error", timeout=10, markup=False)
+    def _failed(self, error: str) -> None:
+        self._result(f"✗ {error}", error=True)
+        self.notify(error, title="Not exported", severity="error", timeout=10, markup=False)
 
     def _result(self, text: str, *, error: bool) -> None:
         result = self.query_one("#export-result", Static)

@@ -6,16 +6,14 @@ each runs in a thread worker that posts a message; the handlers own the table.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.content import Content
-from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
@@ -30,6 +28,7 @@ from decalogue.tui.screens.dialogs import ConfirmDialog, TextPrompt
 from decalogue.tui.screens.home_rows import columns_for, row_cells, sort_key
 from decalogue.tui.served import action_allowed, paths_fixed
 from decalogue.tui.widgets.footer import KeyFooter
+from decalogue.tui.work import HandlesWork, run_blocking
 
 #: Marks a row selected for compare or workshop (issue 5).
 GLYPH_SELECTED = "✔"
@@ -41,7 +40,7 @@ EMPTY = (
 )
 
 
-class HomeScreen(Screen[None]):
+class HomeScreen(HandlesWork, Screen[None]):
     """The workspace's assessments in a sortable table."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -96,35 +95,6 @@ class HomeScreen(Screen[None]):
         ),
     ]
 
-    @dataclass
-    class Listed(Message):
-        summaries: list[Summary]
-        recovered: int = 0
-
-    @dataclass
-    class Opened(Message):
-        session: Session
-
-    @dataclass
-    class Created(Message):
-        """A new file in the workspace (imported or carried forward); open it if asked."""
-
-        path: Path
-        open: bool
-
-    @dataclass
-    class Deleted(Message):
-        name: str
-        trashed: Path
-
-    @dataclass
-    class Restored(Message):
-        path: Path
-
-    @dataclass
-    class Failed(Message):
-        error: str
-
     def __init__(self) -> None:
         super().__init__()
         self.summaries: list[Summary] = []
@@ -169,22 +139,19 @@ class HomeScreen(Screen[None]):
     def action_reload(self) -> None:
         self._list_workspace()
 
-    @work(thread=True, exclusive=True, group="listing")
     def _list_workspace(self) -> None:
-        try:
-            summaries = self.context.listing()
-            recovered = len(self.context.workspace.recovered())
-        except DecalogueError as error:
-            self.post_message(self.Failed(str(error)))
-        except OSError as error:
-            self.post_message(self.Failed(f"cannot read the workspace: {error}"))
-        else:
-            self.post_message(self.Listed(summaries, recovered))
+        context = self.context
 
-    @on(Listed)
-    def _listed(self, event: Listed) -> None:
-        self.summaries = event.summaries
-        self.recovered = event.recovered
+        def listing() -> tuple[list[Summary], int]:
+            try:
+                return context.listing(), len(context.workspace.recovered())
+            except OSError as error:
+                raise DecalogueError(f"cannot read the workspace: {error}") from error
+
+        run_blocking(self, listing, self._listed, self._failed, group="listing", exclusive=True)
+
+    def _listed(self, listed: tuple[list[Summary], int]) -> None:
+        self.summaries, self.recovered = listed
         self._listed_once = True
         self.selected &= {s.path for s in self.summaries if not s.error}
         self._show_title()
@@ -283,27 +250,27 @@ class HomeScreen(Screen[None]):
         self._opening = True
         self._open(path)
 
-    @work(thread=True, exclusive=True, group="open")
     def _open(self, path: Path) -> None:
-        try:
-            session = self.context.open_assessment(path)
-        except DecalogueError as error:
-            self.post_message(self.Failed(str(error)))
-        else:
-            self.post_message(self.Opened(session))
+        context = self.context
+        run_blocking(
+            self,
+            lambda: context.open_assessment(path),
+            self._opened,
+            self._failed,
+            group="open",
+            exclusive=True,
+        )
 
-    @on(Opened)
-    def _opened(self, event: Opened) -> None:
+    def _opened(self, session: Session) -> None:
         self._opening = False
-        self.context.open_session(event.session)
+        self.context.open_session(session)
 
-    @on(Failed)
-    def _failed(self, event: Failed) -> None:
+    def _failed(self, error: str) -> None:
         if self._opening:
             self._opening = False
             if not self._listed_once:  # the file asked for at start: show the workspace
                 self.action_reload()
-        self.notify(event.error, title="Error", severity="error", timeout=10, markup=False)
+        self.notify(error, title="Error", severity="error", timeout=10, markup=False)
 
     # -- new, import, carry forward
 
@@ -365,15 +332,13 @@ class HomeScreen(Screen[None]):
         )
         self.app.push_screen(dialog, done)
 
-    @work(thread=True, group="files")
     def _import(self, path: Path) -> None:
-        try:
-            stored = store.read(path)
-            created = self.context.workspace.create(stored.assessment)
-        except DecalogueError as error:
-            self.post_message(self.Failed(str(error)))
-        else:
-            self.post_message(self.Created(created.path, open=False))
+        workspace = self.context.workspace
+
+        def copy() -> Path:
+            return workspace.create(store.read(path).assessment).path
+
+        run_blocking(self, copy, self._created, self._failed, group="files")
 
     def action_carry_forward(self) -> None:
         summary = self._current_summary()
@@ -402,35 +367,38 @@ class HomeScreen(Screen[None]):
             done,
         )
 
-    @work(thread=True, group="files")
     def _carry(self, path: Path, period: str) -> None:
-        try:
-            previous = store.read(path).assessment
-            checklist = self.context.checklist_resolver.find(previous.checklist, path.name)
-            user = self.context.user or (previous.assessors[0].name if previous.assessors else "")
-            new = carry_forward(previous, checklist, period, user or "unknown")
-            created = self.context.workspace.create(new)
-            left = previous.orphaned(checklist)
-            if left:
-                self.app.call_from_thread(
-                    self.notify,
-                    f"Not carried forward, not in {checklist.meta.id} "
-                    f"{checklist.meta.version}: {', '.join(left)}",
-                    title="Not carried",
-                    severity="warning",
-                    markup=False,
-                )
-        except DecalogueError as error:
-            self.post_message(self.Failed(str(error)))
-        else:
-            self.post_message(self.Created(created.path, open=True))
+        context = self.context
 
-    @on(Created)
-    def _created(self, event: Created) -> None:
-        self._select_after = event.path
-        self.notify(f"Created {event.path.name}.", markup=False)
-        if event.open:
-            self.open_path(event.path)
+        def carry() -> tuple[Path, str]:
+            previous = store.read(path).assessment
+            checklist = context.checklist_resolver.find(previous.checklist, path.name)
+            user = context.user or (previous.assessors[0].name if previous.assessors else "")
+            new = carry_forward(previous, checklist, period, user or "unknown")
+            created = context.workspace.create(new)
+            left = previous.orphaned(checklist)
+            note = (
+                f"Not carried forward, not in {checklist.meta.id} "
+                f"{checklist.meta.version}: {', '.join(left)}"
+                if left
+                else ""
+            )
+            return created.path, note
+
+        def done(carried: tuple[Path, str]) -> None:
+            path, note = carried
+            if note:
+                self.notify(note, title="Not carried", severity="warning", markup=False)
+            self._created(path, open=True)
+
+        run_blocking(self, carry, done, self._failed, group="files")
+
+    def _created(self, path: Path, open: bool = False) -> None:
+        """A new file in the workspace (imported or carried forward); open it if asked."""
+        self._select_after = path
+        self.notify(f"Created {path.name}.", markup=False)
+        if open:
+            self.open_path(path)
         else:
             self.action_reload()
 
@@ -455,43 +423,37 @@ class HomeScreen(Screen[None]):
             done,
         )
 
-    @work(thread=True, group="files")
     def _delete(self, path: Path, name: str) -> None:
-        try:
-            trashed = self.context.workspace.delete(path)
-        except DecalogueError as error:
-            self.post_message(self.Failed(str(error)))
-        else:
-            self.post_message(self.Deleted(name, trashed))
+        workspace = self.context.workspace
 
-    @on(Deleted)
-    def _deleted(self, event: Deleted) -> None:
-        self._last_trashed = event.trashed
-        self.notify(f"Deleted {event.name}. Press u to undo.", markup=False)
-        self.action_reload()
+        def deleted(trashed: Path) -> None:
+            self._last_trashed = trashed
+            self.notify(f"Deleted {name}. Press u to undo.", markup=False)
+            self.action_reload()
+
+        run_blocking(self, lambda: workspace.delete(path), deleted, self._failed, group="files")
 
     def action_undo_delete(self) -> None:
         self._restore(self._last_trashed)
 
-    @work(thread=True, group="files")
     def _restore(self, trashed: Path | None) -> None:
-        try:
-            if trashed is None or not trashed.exists():
-                found = self.context.workspace.trashed()
-                if not found:
-                    raise DecalogueError("the trash is empty: nothing to restore")
-                trashed = found[0]
-            path = self.context.workspace.restore(trashed)
-        except DecalogueError as error:
-            self.post_message(self.Failed(str(error)))
-        else:
-            self.post_message(self.Restored(path))
+        workspace = self.context.workspace
 
-    @on(Restored)
-    def _restored(self, event: Restored) -> None:
+        def restore() -> Path:
+            found = trashed
+            if found is None or not found.exists():
+                everything = workspace.trashed()
+                if not everything:
+                    raise DecalogueError("the trash is empty: nothing to restore")
+                found = everything[0]
+            return workspace.restore(found)
+
+        run_blocking(self, restore, self._restored, self._failed, group="files")
+
+    def _restored(self, path: Path) -> None:
         self._last_trashed = None
-        self._select_after = event.path
-        self.notify(f"Restored {event.path.name}.", markup=False)
+        self._select_after = path
+        self.notify(f"Restored {path.name}.", markup=False)
         self.action_reload()
 
     # -- explore

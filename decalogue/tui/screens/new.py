@@ -7,17 +7,15 @@ in a worker; the screen is dismissed with the new file's path.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.events import Key
-from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Button, Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
@@ -29,6 +27,7 @@ from decalogue.tui.context import Context, app_context
 from decalogue.tui.display import literal
 from decalogue.tui.screens.dialogs import ask_to_discard
 from decalogue.tui.widgets.footer import KeyFooter
+from decalogue.tui.work import HandlesWork, run_blocking
 
 #: How many type-ahead matches the picker lists.
 MATCHES = 6
@@ -40,7 +39,7 @@ class CountryPicker(OptionList):
     can_focus = False
 
 
-class NewAssessmentScreen(Screen[Path | None]):
+class NewAssessmentScreen(HandlesWork, Screen[Path | None]):
     """A form; dismissed with the created file's path, or None."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -53,14 +52,6 @@ class NewAssessmentScreen(Screen[Path | None]):
         ),
         Binding("ctrl+s", "create", "Create", id="new.create", tooltip="Create the assessment"),
     ]
-
-    @dataclass
-    class Created(Message):
-        path: Path
-
-    @dataclass
-    class Failed(Message):
-        error: str
 
     def __init__(self) -> None:
         super().__init__()
@@ -262,7 +253,6 @@ class NewAssessmentScreen(Screen[Path | None]):
             title=self.query_one("#title", Input).value.strip(),
         )
 
-    @work(thread=True, exclusive=True, group="create")
     def _create(
         self,
         checklist_path: Path,
@@ -273,12 +263,14 @@ class NewAssessmentScreen(Screen[Path | None]):
         *,
         title: str,
     ) -> None:
-        try:
-            checklist = self.context.load_checklist(checklist_path)
+        context = self.context
+
+        def create() -> Path:
+            checklist = context.load_checklist(checklist_path)
             assessment = new_assessment(
                 checklist, code, period, country_name=name, assessor=assessor or None, title=title
             )
-            store = self.context.store
+            store = context.store
             assert store is not None
             twin = store.twin_of(assessment)
             if twin is not None:
@@ -288,22 +280,18 @@ class NewAssessmentScreen(Screen[Path | None]):
                     + (f" titled {title!r}" if title else "")
                     + ": give a title that tells them apart (e.g. Group B)"
                 )
-            ref = store.create(assessment, checklist)  # a file, or a row set in a database
-        except DecalogueError as error:
-            self.post_message(self.Failed(str(error)))
-        else:
-            self.post_message(self.Created(Path(ref)))
+            return Path(store.create(assessment, checklist))  # a file, or a row set in a database
 
-    @on(Created)
-    def _created(self, event: Created) -> None:
-        self.dismiss(event.path)
+        def created(path: Path) -> None:
+            self.dismiss(path)
 
-    @on(Failed)
-    def _failed(self, event: Failed) -> None:
+        run_blocking(self, create, created, self._failed, group="create", exclusive=True)
+
+    def _failed(self, error: str) -> None:
         self.query_one("#create", Button).disabled = False
-        if "give a title" in event.error:
+        if "give a title" in error:
             self.query_one("#title", Input).focus()
-        self.notify(event.error, title="Not created", severity="error", timeout=10, markup=False)
+        self.notify(error, title="Not created", severity="error", timeout=10, markup=False)
 
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:

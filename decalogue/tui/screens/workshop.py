@@ -14,17 +14,16 @@ attributed, the trainer's decisions in its history), never over another's file.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import ClassVar
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.content import Content
-from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
@@ -47,8 +46,10 @@ from decalogue.tui.screens.workshop_data import (
     detail_parts,
     facilitator_name,
 )
+from decalogue.tui.served import action_allowed, paths_fixed
 from decalogue.tui.tables import fill_table
 from decalogue.tui.widgets.footer import KeyFooter
+from decalogue.tui.work import HandlesWork, run_blocking
 
 TITLE = 44
 NAME = 10
@@ -69,7 +70,7 @@ def _digit(n: int) -> Binding:
     )
 
 
-class WorkshopScreen(Screen[None]):
+class WorkshopScreen(HandlesWork, Screen[None]):
     """The groups' answers in divergence order, and the consensus builder."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -122,23 +123,6 @@ class WorkshopScreen(Screen[None]):
         Binding("escape", "back", "Back", id="workshop.back", tooltip="Leave the workshop"),
     ]
 
-    @dataclass
-    class Ready(Message):
-        gathered: Gathered
-
-    @dataclass
-    class Failed(Message):
-        error: str
-
-    @dataclass
-    class Saved(Message):
-        path: Path
-        fingerprint: str
-
-    @dataclass
-    class SaveFailed(Message):
-        error: str
-
     def __init__(self, paths: Sequence[Path]) -> None:
         super().__init__()
         self.paths = list(paths)
@@ -170,7 +154,6 @@ class WorkshopScreen(Screen[None]):
         self._load(self.paths, self.context.checklist_resolver)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        from decalogue.tui.served import action_allowed
 
         if not action_allowed(self.context.served, "workshop", action):
             return False
@@ -180,33 +163,33 @@ class WorkshopScreen(Screen[None]):
 
     # -- loading
 
-    @work(thread=True, exclusive=True, group="workshop")
     def _load(self, paths: list[Path], checklists: Checklists) -> None:
-        try:
-            self.post_message(self.Ready(open_groups(paths, checklists, resume=True)))
-        except DecalogueError as error:
-            self.post_message(self.Failed(str(error)))
+        run_blocking(
+            self,
+            lambda: open_groups(paths, checklists, resume=True),
+            self._ready,
+            self._failed,
+            group="workshop",
+            exclusive=True,
+        )
 
-    @on(Failed)
-    def _failed(self, event: Failed) -> None:
+    def _failed(self, error: str) -> None:
         self.query_one("#workshop-title", Static).update(
             assemble(("Workshop", "bold"), " · these files cannot be set side by side")
         )
         self.query_one(DataTable).display = False
         self.query_one("#workshop-detail", Static).update(
-            assemble(("⚠ ", "bold"), event.error, "\n\nPress escape to go back.")
+            assemble(("⚠ ", "bold"), error, "\n\nPress escape to go back.")
         )
 
-    @on(Ready)
-    def _ready(self, event: Ready) -> None:
-        gathered = event.gathered
+    def _ready(self, gathered: Gathered) -> None:
         before = {g.name for g in self.groups}
         reloading = self.workshop is not None
         self.groups, self.notes = gathered.groups, gathered.notes
         try:
             self.workshop = aggregate(gathered.groups, gathered.checklist)
         except DecalogueError as error:
-            self._failed(self.Failed(str(error)))
+            self._failed(str(error))
             return
         resume = gathered.resume
         if resume is not None and self.saved_path is None:
@@ -488,8 +471,6 @@ class WorkshopScreen(Screen[None]):
             path = Path(text.strip()).expanduser()
             return path if path.is_absolute() else root / path
 
-        from decalogue.tui.served import paths_fixed
-
         def check(text: str) -> str | None:
             if not text.strip():
                 return "give a file name"
@@ -519,41 +500,36 @@ class WorkshopScreen(Screen[None]):
             done,
         )
 
-    @work(thread=True, exclusive=True, group="workshop-save")
     def _save(self, path: Path, expected: str | None) -> None:
         workshop = self.workshop
         assert workshop is not None
-        user = self.facilitator()
-        try:
+        groups, decisions = self.groups, dict(self.decisions)
+
+        def write() -> str:
             # Saving again: the core keeps the file's identity, so it stays one assessment.
             _, fingerprint = write_consensus(
                 path,
-                self.groups,
+                groups,
                 workshop.checklist,
                 replacing=expected,
-                assessor=user,
+                assessor=self.facilitator(),
                 workshop=workshop,
-                decisions=dict(self.decisions),
+                decisions=decisions,
             )
-        except DecalogueError as error:
-            self.post_message(self.SaveFailed(str(error)))
-        else:
-            self.post_message(self.Saved(path, fingerprint))
+            return fingerprint
 
-    @on(Saved)
-    def _saved(self, event: Saved) -> None:
-        self.saved_path, self._fingerprint, self._unsaved = event.path, event.fingerprint, False
-        self._show_title()
-        self.notify(
-            f"Consensus saved to {display_path(event.path)}; it opens from the home screen.",
-            markup=False,
-        )
+        def saved(fingerprint: str) -> None:
+            self.saved_path, self._fingerprint, self._unsaved = path, fingerprint, False
+            self._show_title()
+            self.notify(
+                f"Consensus saved to {display_path(path)}; it opens from the home screen.",
+                markup=False,
+            )
 
-    @on(SaveFailed)
-    def _save_failed(self, event: SaveFailed) -> None:
-        self.notify(
-            safe(event.error), title="Not saved", severity="error", timeout=10, markup=False
-        )
+        run_blocking(self, write, saved, self._save_failed, group="workshop-save", exclusive=True)
+
+    def _save_failed(self, error: str) -> None:
+        self.notify(safe(error), title="Not saved", severity="error", timeout=10, markup=False)
 
     def action_back(self) -> None:
         if not self._unsaved:
