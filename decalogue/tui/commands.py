@@ -1,4 +1,5 @@
-"""Command palette: every action bound on the current screen, and (assess) every item.
+"""Command palette: every action bound on the current screen (the checklist screens add
+their items: `browse.GoToItem`).
 
 Built from the active bindings, so the palette, the footer and the help screen
 never disagree about what a screen can do.
@@ -13,8 +14,6 @@ from typing import Any
 from textual.binding import ActiveBinding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
-
-from decalogue.tui.display import safe_line
 
 
 class ScreenActions(Provider):
@@ -50,40 +49,4 @@ class ScreenActions(Provider):
             if score > 0:
                 yield Hit(
                     score, matcher.highlight(name), self._run(active), text=name, help=help_text
-                )
-
-
-class GoToItem(Provider):
-    """The checklist's items, by id or by words of their title: "AP-05" goes to AP-05."""
-
-    def _items(self) -> list[tuple[str, str]]:
-        from decalogue.tui.screens.browse import ChecklistScreen
-
-        screen = self.screen
-        if not isinstance(screen, ChecklistScreen):
-            return []
-        return [(item.id, f"{item.id} {safe_line(item.title)}") for item in screen.checklist.items]
-
-    def _go(self, item_id: str) -> partial[None]:
-        from decalogue.tui.screens.browse import ChecklistScreen
-
-        screen = self.screen
-        assert isinstance(screen, ChecklistScreen)
-        return partial(screen.go_to, item_id)
-
-    async def search(self, query: str) -> Hits:
-        needle = query.strip().casefold()
-        if not needle:
-            return
-        matcher = self.matcher(query)
-        for item_id, text in self._items():
-            if item_id.casefold() == needle:
-                score = 1.0  # the exact id first, above any fuzzy match
-            elif item_id.casefold().startswith(needle):
-                score = 0.95
-            else:
-                score = matcher.match(text) * 0.9
-            if score > 0:
-                yield Hit(
-                    score, matcher.highlight(text), self._go(item_id), text=text, help="go to item"
                 )

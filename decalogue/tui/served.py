@@ -18,6 +18,7 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 from decalogue.roles import Role, Served
+from decalogue.session import Session
 
 #: Actions refused per role, as "screen.action" (the screens' own names).
 REFUSED: dict[Role, frozenset[str]] = {
@@ -56,45 +57,61 @@ def paths_fixed(served: Served | None) -> bool:
     return served is not None
 
 
+#: The screens each role may see besides the facilitator (who sees all), Textual's own
+#: (the command palette) and ServedNotice, by class: a screen is allowed when it is one of
+#: these or derives from one. Named, not imported, so this module needs none of the screens.
+_SCREENS = "decalogue.tui.screens"
+COMMON = frozenset(
+    {
+        f"{_SCREENS}.dashboard.DashboardScreen",
+        f"{_SCREENS}.help.HelpScreen",
+        f"{_SCREENS}.source.SourceScreen",
+        f"{_SCREENS}.dialogs.ChoiceDialog",
+        f"{_SCREENS}.dialogs.ConfirmDialog",
+    }
+)
+#: A group's assessment screen, allowed on the group's own file only.
+GROUP_ASSESS = f"{_SCREENS}.assess.AssessScreen"
+ALLOWED: dict[Role, frozenset[str]] = {
+    Role.GROUP: COMMON
+    | {
+        f"{_SCREENS}.export.ExportScreen",
+        f"{_SCREENS}.dialogs.TextPrompt",
+        f"{_SCREENS}.dialogs.TextEditor",
+        f"{_SCREENS}.evidence.EvidenceDialog",
+        f"{_SCREENS}.history.HistoryDialog",
+    },
+    Role.VIEWER: COMMON
+    | {
+        f"{_SCREENS}.home.HomeScreen",
+        f"{_SCREENS}.compare.CompareScreen",
+        f"{_SCREENS}.workshop.WorkshopScreen",
+        f"{_SCREENS}.presenter.PresenterScreen",
+        f"{_SCREENS}.explore.ExploreScreen",
+    },
+}
+
+
+def kinds(screen: Screen[object]) -> set[str]:
+    """The screen's class and every class it derives from, as module.Name."""
+    return {f"{cls.__module__}.{cls.__qualname__}" for cls in type(screen).__mro__}
+
+
 def screen_allowed(served: Served | None, screen: Screen[object], group_file: Path | None) -> bool:
     """May this role see this screen? Textual's own (command palette) always."""
     if served is None or served.role is Role.FACILITATOR:
         return True
     if type(screen).__module__.startswith("textual.") or isinstance(screen, ServedNotice):
         return True
-    from decalogue.tui.screens import dialogs
-    from decalogue.tui.screens.assess import AssessScreen
-    from decalogue.tui.screens.dashboard import DashboardScreen
-    from decalogue.tui.screens.help import HelpScreen
-    from decalogue.tui.screens.source import SourceScreen
-
-    common = (
-        DashboardScreen,
-        HelpScreen,
-        SourceScreen,
-        dialogs.ChoiceDialog,
-        dialogs.ConfirmDialog,
-    )
-    if isinstance(screen, common):
-        return True
-    if served.role is Role.GROUP:
-        from decalogue.tui.screens.evidence import EvidenceDialog
-        from decalogue.tui.screens.export import ExportScreen
-        from decalogue.tui.screens.history import HistoryDialog
-
-        if isinstance(screen, AssessScreen):
-            return group_file is not None and screen.session.place.is_at(group_file)
-        editors = (dialogs.TextPrompt, dialogs.TextEditor, EvidenceDialog, HistoryDialog)
-        return isinstance(screen, (ExportScreen, *editors))
-    from decalogue.tui.screens.compare import CompareScreen
-    from decalogue.tui.screens.explore import ExploreScreen
-    from decalogue.tui.screens.home import HomeScreen
-    from decalogue.tui.screens.presenter import PresenterScreen
-    from decalogue.tui.screens.workshop import WorkshopScreen
-
-    return isinstance(
-        screen, (HomeScreen, CompareScreen, WorkshopScreen, PresenterScreen, ExploreScreen)
-    )
+    found = kinds(screen)
+    if served.role is Role.GROUP and GROUP_ASSESS in found:
+        session = getattr(screen, "session", None)
+        return (
+            group_file is not None
+            and isinstance(session, Session)
+            and session.place.is_at(group_file)
+        )
+    return bool(found & ALLOWED[served.role])
 
 
 class ServedNotice(Screen[None]):

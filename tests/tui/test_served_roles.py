@@ -7,6 +7,7 @@ palette's route (`run_action`) and direct pushes, as a participant could try.
 
 from __future__ import annotations
 
+import importlib
 import json
 from pathlib import Path
 from typing import Any
@@ -26,6 +27,7 @@ from decalogue.tui.screens.export import ExportScreen
 from decalogue.tui.screens.home import HomeScreen
 from decalogue.tui.screens.new import NewAssessmentScreen
 from decalogue.tui.screens.workshop import WorkshopScreen
+from decalogue.tui.served import ALLOWED, GROUP_ASSESS
 from tests.helpers import SIZE, home_rows, open_assess, settle
 from tests.tui.conftest import AppFactory, write_assessment
 
@@ -212,3 +214,13 @@ async def test_answers_that_cannot_be_saved_as_the_session_ends_go_to_a_recovery
         await home_rows(pilot)
         title = str(facilitator.screen.query_one("#home-title").visual)  # type: ignore[attr-defined]
         assert "1 recovery copy in recovery/" in title
+
+
+def test_every_screen_a_role_may_see_is_named_as_it_is_defined() -> None:
+    """The roles name their screens (served.py imports none): a renamed or moved screen
+    would silently be refused to every browser, so each name must lead to its class."""
+    names = {GROUP_ASSESS}.union(*ALLOWED.values())
+    for name in sorted(names):
+        module, _, cls = name.rpartition(".")
+        found = getattr(importlib.import_module(module), cls, None)
+        assert isinstance(found, type) and found.__qualname__ == cls, name

@@ -9,19 +9,21 @@ assess screen adds the session, its scoring keys and saving.
 from __future__ import annotations
 
 import gc
+from functools import partial
 from typing import ClassVar
 
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.command import Hit, Hits, Provider
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Input
 
 from decalogue.model.checklist import Checklist
 from decalogue.model.scoring import ScoreBoard
-from decalogue.tui.commands import GoToItem
 from decalogue.tui.context import Context, app_context
+from decalogue.tui.display import safe_line
 from decalogue.tui.filtering import ItemFilter
 from decalogue.tui.keys import action_keys
 from decalogue.tui.widgets.checklist_tree import ChecklistTree
@@ -39,6 +41,38 @@ BACK = Binding(
     tooltip="Clear the filter or go home",
     show=False,
 )
+
+
+class GoToItem(Provider):
+    """The checklist's items, by id or by words of their title: "AP-05" goes to AP-05."""
+
+    def _items(self) -> list[tuple[str, str]]:
+        screen = self.screen
+        if not isinstance(screen, ChecklistScreen):
+            return []
+        return [(item.id, f"{item.id} {safe_line(item.title)}") for item in screen.checklist.items]
+
+    def _go(self, item_id: str) -> partial[None]:
+        screen = self.screen
+        assert isinstance(screen, ChecklistScreen)
+        return partial(screen.go_to, item_id)
+
+    async def search(self, query: str) -> Hits:
+        needle = query.strip().casefold()
+        if not needle:
+            return
+        matcher = self.matcher(query)
+        for item_id, text in self._items():
+            if item_id.casefold() == needle:
+                score = 1.0  # the exact id first, above any fuzzy match
+            elif item_id.casefold().startswith(needle):
+                score = 0.95
+            else:
+                score = matcher.match(text) * 0.9
+            if score > 0:
+                yield Hit(
+                    score, matcher.highlight(text), self._go(item_id), text=text, help="go to item"
+                )
 
 
 class ChecklistScreen(Screen[None]):
