@@ -4,12 +4,12 @@ Twenty writer processes save one assessment at once, each its own item, each
 save a merge with what the others saved (`storage.pg.location.save_merged`, the
 path a session's save takes): how many saves per second land, and how many were
 lost (each writer's last value must be in the final document and every save's
-history entry must be kept; the budget is 0). Then `decalogue list --store` of
-570 stored assessments as a user runs it (floor: `decalogue --version`), and the
-time from a save to its NOTIFY arriving at another connection that LISTENs (what
-tells an open window to take a change in). The server runs with fsync on, as a
-real one would; skipped, with one line saying why, where the PostgreSQL binaries
-or psycopg are missing.
+history entry must be kept; the budget is 0). Then the time from a save to its
+NOTIFY arriving at another connection that LISTENs (what tells an open window to
+take a change in), and `decalogue list --store` and `matrix --store` of 570 stored
+assessments as a user runs them (floor: `decalogue --version`). The server runs
+with fsync on, as a real one would; skipped, with one line saying why, where the
+PostgreSQL binaries or psycopg are missing.
 """
 
 from __future__ import annotations
@@ -264,24 +264,30 @@ def _listing(url: str, checklist: Checklist, settings: Settings) -> list[Row]:
         documents.push(url, assessment, text)
         count += 1
     env = child_env({"PYTHONPATH": str(ROOT)})
-    listing, floor = [], []
+    command = [sys.executable, "-m", "decalogue"]
+    listing, table, floor = [], [], []
     for _ in range(settings.runs):
-        listing.append(_process([sys.executable, "-m", "decalogue", *LIST, "--store", url], env))
-        floor.append(_process([sys.executable, "-m", "decalogue", "--version"], env))
+        listing.append(_process([*command, "list", "--store", url], env))
+        table.append(_process([*command, "matrix", "--store", url, "--format", "csv"], env))
+        floor.append(_process([*command, "--version"], env))
     return [
         Row(
             FIGURE,
-            f"decalogue {' '.join(LIST)} --store, {count:,} stored assessments",
+            f"decalogue list --store, {count:,} stored assessments (each scored)",
             "s",
             listing,
             floor,
             note="floor: decalogue --version",
-        )
+        ),
+        Row(
+            FIGURE,
+            f"decalogue matrix --store (every one of the {count:,}), to CSV",
+            "s",
+            table,
+            floor,
+            note="floor: decalogue --version",
+        ),
     ]
-
-
-#: The listing command of the store (scores every assessment against its stored checklist).
-LIST = ("list",)
 
 
 def _process(argv: list[str], env: dict[str, str]) -> float:

@@ -145,17 +145,18 @@ def open_many(
     store: Store | None = None,
     *,
     scorecards: bool = False,
+    history: bool = True,
 ) -> Batch:
     """Files (paths) and assessments of a database store (refs), in the order given.
 
     The stored ones are read in one batch, each with the checklist stored with it, so
-    they open without the checklist's file.
+    they open without the checklist's file (without their histories unless `history`).
     """
     refs = [source for source in sources if isinstance(source, str)]
     files = iter(read_all([s for s in sources if isinstance(s, Path)], scorecards=scorecards))
     if refs and store is None:
         raise AssessmentError([Problem(refs[0], "no such file")])
-    stored = iter(store.fetch(refs) if refs and store is not None else [])
+    stored = iter(store.fetch(refs, history=history) if refs and store is not None else [])
     return fit([next(stored) if isinstance(s, str) else next(files) for s in sources], checklists)
 
 

@@ -186,8 +186,10 @@ def _of_country(store: Store, code: str) -> list[Path | str]:
 
 def subjects_of(sources: Sequence[Path | str], args: argparse.Namespace) -> list[Subject]:
     """Files (assessments or scorecards) and stored assessments, each with its checklist;
-    notes on stderr."""
-    opened = batch.open_many(sources, _checklists(args), store_of(args), scorecards=True)
+    notes on stderr. Compare, trend and matrix read no history: stored ones come without."""
+    opened = batch.open_many(
+        sources, _checklists(args), store_of(args), scorecards=True, history=False
+    )
     for note in opened.notes:
         _warn(note)
     return opened.subjects()

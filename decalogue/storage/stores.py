@@ -62,8 +62,9 @@ class Store(ABC):
     def twin_of(self, assessment: Assessment) -> str | None:
         """An assessment of the same country, period, checklist and title (its ref), if any."""
 
-    def fetch(self, refs: Sequence[str]) -> Many:
-        """Assessments by ref with the checklist stored with each (a database store)."""
+    def fetch(self, refs: Sequence[str], *, history: bool = True) -> Many:
+        """Assessments by ref with the checklist stored with each (a database store);
+        without `history`, their histories are left out (quicker, for the scores)."""
         raise DecalogueError(f"{refs[0]}: no such file")
 
     def every(self) -> Refs:
@@ -128,8 +129,8 @@ class PgStore(Store):
     def twin_of(self, assessment: Assessment) -> str | None:
         return collection.twin_of(self.url, assessment)
 
-    def fetch(self, refs: Sequence[str]) -> Many:
-        return collection.fetch(self.url, refs)
+    def fetch(self, refs: Sequence[str], *, history: bool = True) -> Many:
+        return collection.fetch(self.url, refs, history=history)
 
     def every(self) -> Refs:
         return collection.every_id(self.url)

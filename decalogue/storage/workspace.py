@@ -69,14 +69,21 @@ class Summary:
 
 
 def summarize(
-    path: Path, assessment: Assessment, checklist: Checklist | None, *, scorecard: bool = False
+    path: Path,
+    assessment: Assessment,
+    checklist: Checklist | None,
+    shown: str | None = None,
+    *,
+    scorecard: bool = False,
 ) -> Summary:
-    """One listing line: progress and score read against `checklist` (None: not available)."""
+    """One listing line: progress and score read against `checklist` (None: not available).
+
+    `shown` names it in a problem (default: the file's path as the user sees it)."""
     answered = sum(1 for r in assessment.responses.values() if r.answered)
     total, coverage, overall = 0, 0.0, None
     flagged = sum(1 for r in assessment.responses.values() if r.flagged)
     if checklist is not None:
-        problems = check_against(assessment, checklist, display_path(path))
+        problems = check_against(assessment, checklist, shown or display_path(path))
         if problems:
             return _unreadable(path, str(problems[0]))
         board = ScoreBoard(checklist, assessment.responses).overall

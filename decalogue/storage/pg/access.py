@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from decalogue.storage.pg.connection import StoreError, connect, shown
+from decalogue.storage.pg.documents import missing
 from decalogue.storage.pg.schema import ALL_COUNTRIES, check
 
 #: What a grant covers: one assessment (by id), one country (by code), or everything.
@@ -57,10 +58,7 @@ def grant(url: str, role: str, scope: Scope, target: str, *, can_write: bool) ->
                 "SELECT 1 FROM assessments WHERE id = %s", (target,)
             ).fetchone()
             if known is None:
-                raise StoreError(
-                    f"{shown(url)}: no assessment {target!r} in the store "
-                    "(`decalogue list --store URL` shows the ids)"
-                )
+                raise missing(url, target)
         name = sql.Identifier(role)
         read = sql.SQL(", ").join(sql.Identifier(t) for t in _READ_TABLES)
         # The same table rights for every grant: row-level security decides, row by row,

@@ -20,7 +20,7 @@ from decalogue.model.checklist import Checklist, parse_checklist
 from decalogue.storage.assessment_file import dumps, fingerprint
 from decalogue.storage.checklists import Checklists
 from decalogue.storage.pg.connection import StoreError, connect, shown
-from decalogue.storage.pg.documents import ChecklistText, assemble, push
+from decalogue.storage.pg.documents import ChecklistText, assemble, missing, push
 from decalogue.storage.pg.schema import check
 from decalogue.storage.workspace import Summary, summarize
 
@@ -39,13 +39,6 @@ class Fetched:
     @property
     def fingerprint(self) -> str:
         return fingerprint(dumps(self.assessment))
-
-
-def missing(url: str, ref: str) -> StoreError:
-    return StoreError(
-        f"{shown(url)}: no assessment {ref!r} in the store; "
-        f"`decalogue list --store {shown(url)}` shows the ids"
-    )
 
 
 def resolve(connection: Any, url: str, refs: Sequence[str]) -> list[str]:
@@ -120,14 +113,12 @@ def summaries(url: str) -> list[Summary]:
     A summary's `path` is the assessment's id (what names it in this store).
     """
     found = every(url, history=False)
-    return [
-        summarize(
-            Path(f.assessment.id),
-            f.assessment,
-            checklist_of(f.checklist, shown_ref(f.assessment)),
-        )
-        for f in found
-    ]
+    result = []
+    for entry in found:
+        shown = shown_ref(entry.assessment)
+        checklist = checklist_of(entry.checklist, shown)
+        result.append(summarize(Path(entry.assessment.id), entry.assessment, checklist, shown))
+    return result
 
 
 def _read(connection: Any, ids: list[str], *, history: bool) -> list[Fetched]:
@@ -138,21 +129,24 @@ def _read(connection: Any, ids: list[str], *, history: bool) -> list[Fetched]:
             (ids,),
         )
     }
+    # One JSON document per assessment (not one per row): the driver decodes 570, not 20,000.
     answers: dict[str, dict[str, Any]] = {ident: {} for ident in ids}
-    for ident, item_id, data in connection.execute(
-        "SELECT assessment_id, item_id, data FROM responses WHERE assessment_id = ANY(%s) "
-        "ORDER BY assessment_id, item_id",
-        (ids,),
-    ):
-        answers[ident][item_id] = data
+    answers.update(
+        connection.execute(
+            "SELECT assessment_id, json_object_agg(item_id, data ORDER BY item_id) "
+            "FROM responses WHERE assessment_id = ANY(%s) GROUP BY assessment_id",
+            (ids,),
+        ).fetchall()
+    )
     entries: dict[str, list[Any]] = {ident: [] for ident in ids}
     if history:
-        for ident, entry in connection.execute(
-            "SELECT assessment_id, entry FROM history WHERE assessment_id = ANY(%s) "
-            "ORDER BY assessment_id, seq",
-            (ids,),
-        ):
-            entries[ident].append(entry)
+        entries.update(
+            connection.execute(
+                "SELECT assessment_id, json_agg(entry ORDER BY seq) FROM history "
+                "WHERE assessment_id = ANY(%s) GROUP BY assessment_id",
+                (ids,),
+            ).fetchall()
+        )
     hashes = sorted({str(h[2]) for h in headers.values()})
     texts = {
         row[0]: ChecklistText(row[0], row[1], row[2], row[3], dict(row[4]))

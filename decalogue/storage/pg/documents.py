@@ -144,15 +144,20 @@ def assemble(header: dict[str, Any], responses: dict[str, Any], history: list[An
     return Assessment.model_validate({**header, "responses": responses, "history": history})
 
 
+def missing(url: str, ref: str) -> StoreError:
+    """The one line for an id the store does not have (or this login may not read)."""
+    return StoreError(
+        f"{shown(url)}: no assessment {ref!r} in the store; "
+        f"`decalogue list --store {shown(url)}` shows the ids"
+    )
+
+
 def pull(url: str, assessment_id: str) -> tuple[Assessment, ChecklistText]:
     with connect(url) as connection:
         check(connection, url)
         assessment = read(connection, assessment_id)
         if assessment is None:
-            raise StoreError(
-                f"{shown(url)}: no assessment {assessment_id!r} in the store "
-                "(`decalogue list --store URL` lists them)"
-            )
+            raise missing(url, assessment_id)
         row = connection.execute(
             "SELECT c.hash, c.id, c.version, c.toml, c.files FROM checklists c "
             "JOIN assessments a ON a.checklist_hash = c.hash WHERE a.id = %s",

@@ -24,7 +24,7 @@ from decalogue.storage.assessment_file import (
 )
 from decalogue.storage.pg.collection import missing
 from decalogue.storage.pg.connection import StoreError, connect, shown
-from decalogue.storage.pg.documents import _json, header_of, read
+from decalogue.storage.pg.documents import _json, header_of, missing, read
 from decalogue.storage.pg.schema import check
 
 
