@@ -25,6 +25,9 @@ from decalogue.storage.place import FilePlace, Place
 from decalogue.storage.profile import profile_store
 from decalogue.storage.workspace import Summary, Workspace
 
+#: The length of an assessment's id (a uuid's hex digits); shorter refs are starts of one.
+ID_LENGTH = 32
+
 #: Refs of assessments, and stored assessments read at once (`list` is a Store method's
 #: name, so the class bodies use these).
 Refs = list[str]
@@ -115,8 +118,11 @@ class PgStore(Store):
         return collection.summaries(self.url)
 
     def place(self, ref: str) -> Place:
+        """By id, or by the start of one (as `list` shows them), looked up once here."""
         from decalogue.storage.pg.place import PgPlace
 
+        if len(ref) < ID_LENGTH:
+            (ref,) = collection.resolve_ids(self.url, [ref])
         return PgPlace(self.url, ref)
 
     def create(self, assessment: Assessment, checklist: Checklist) -> str:

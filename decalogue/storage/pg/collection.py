@@ -65,6 +65,13 @@ def resolve(connection: Any, url: str, refs: Sequence[str]) -> list[str]:
     return ids
 
 
+def resolve_ids(url: str, refs: Sequence[str]) -> list[str]:
+    """The ids `refs` name (ids or unambiguous starts of ids)."""
+    with connect(url) as connection:
+        check(connection, url)
+        return resolve(connection, url, refs)
+
+
 def fetch(url: str, refs: Sequence[str], *, history: bool = True) -> list[Fetched]:
     """The assessments `refs` name, in that order (a missing one: one line, nothing read)."""
     with connect(url) as connection:
