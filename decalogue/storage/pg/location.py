@@ -22,7 +22,6 @@ from decalogue.storage.assessment_file import (
     fingerprint,
     parse_assessment,
 )
-from decalogue.storage.pg.collection import missing
 from decalogue.storage.pg.connection import StoreError, connect, shown
 from decalogue.storage.pg.documents import _json, header_of, missing, read
 from decalogue.storage.pg.schema import check
