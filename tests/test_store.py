@@ -23,9 +23,9 @@ from decalogue.model.assessment import (
     carry_forward,
     checklist_ref,
     new_assessment,
-    next_period,
 )
 from decalogue.model.checklist import Checklist
+from decalogue.model.periods import next_period
 from decalogue.storage import store
 from decalogue.storage.checklists import Checklists, load_checklist
 from decalogue.storage.workspace import Workspace

@@ -8,7 +8,6 @@ history.
 
 from __future__ import annotations
 
-import re
 import uuid
 from datetime import datetime
 from typing import Annotated, Any, Literal
@@ -28,6 +27,7 @@ from decalogue.errors import DecalogueError
 from decalogue.model.actions import Action, carry_actions
 from decalogue.model.checklist import Checklist
 from decalogue.model.countries import is_user_assigned, lookup
+from decalogue.model.periods import next_period, period_of, validate_period
 from decalogue.model.textedit import TextEdit
 
 #: Bump when the file format changes; `decalogue.storage.migrations` upgrades older files.
@@ -69,8 +69,6 @@ LongText = Annotated[str, Field(max_length=MAX_TEXT)]
 ShortText = Annotated[str, Field(max_length=500)]
 ItemKey = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$", max_length=40)]
 
-_PERIOD = re.compile(r"^(\d{4})(?:-(\d{4}))?$|^(\d{4}-\d{2}-\d{2})/(\d{4}-\d{2}-\d{2})$")
-
 
 def _stamp() -> datetime:
     """`clock.now()` looked up at each call, so a clock set by a test is the one used."""
@@ -92,41 +90,6 @@ class CountryRef(_Model):
         if lookup(self.code) is None and not is_user_assigned(self.code):
             raise ValueError(f"{self.code!r} is not an ISO 3166-1 alpha-2 country code")
         return self
-
-
-def validate_period(value: str) -> str:
-    """A year (2025), a span of years (2024-2025) or a date range (2025-01-01/2025-06-30)."""
-    value = value.strip()
-    match = _PERIOD.match(value)
-    if not match:
-        raise ValueError(
-            "period must be a year (2025), years (2024-2025) or dates (2025-01-01/2025-06-30)"
-        )
-    if match.group(2) and match.group(2) < match.group(1):
-        raise ValueError("the period ends before it starts")
-    if match.group(3):
-        start, end = (datetime.strptime(match.group(n), "%Y-%m-%d") for n in (3, 4))
-        if end < start:
-            raise ValueError("the period ends before it starts")
-    return value
-
-
-def next_period(period: str) -> str:
-    """The period after this one, of the same length, for carrying an assessment forward."""
-    match = _PERIOD.match(period)
-    if match and match.group(1):
-        first = int(match.group(1))
-        last = int(match.group(2) or first)
-        span = last - first + 1
-        return f"{first + span}" if span == 1 else f"{first + span}-{last + span}"
-    if match:
-        start, end = (datetime.strptime(match.group(n), "%Y-%m-%d") for n in (3, 4))
-        try:
-            start, end = start.replace(year=start.year + 1), end.replace(year=end.year + 1)
-        except ValueError:  # 29 February
-            return f"{start.year + 1}"
-        return f"{start:%Y-%m-%d}/{end:%Y-%m-%d}"
-    return period
 
 
 Period = Annotated[str, Field(max_length=40)]
@@ -474,13 +437,6 @@ def country(code: str, name: str | None = None) -> CountryRef:
     )
 
 
-def _period(value: str) -> str:
-    try:
-        return validate_period(value)
-    except ValueError as error:
-        raise DecalogueError(f"period {value!r}: {error}") from None
-
-
 def new_assessment(
     checklist: Checklist,
     country_code: str,
@@ -495,7 +451,7 @@ def new_assessment(
         title=title.strip(),
         checklist=checklist_ref(checklist),
         country=country(country_code, country_name),
-        period=_period(period),
+        period=period_of(period),
         assessors=assessors,
     )
 
@@ -508,7 +464,7 @@ def carry_forward(
     The carried mark is its own state, not a review flag, so the review flags of the
     previous period stay as they were and can still be told apart.
     """
-    new_period = _period(period) if period else next_period(previous.period)
+    new_period = period_of(period) if period else next_period(previous.period)
     at = clock.now()
     responses = {
         item_id: response.model_copy(

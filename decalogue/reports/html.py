@@ -7,26 +7,30 @@ is HTML-escaped, so a note cannot become markup.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
 from datetime import datetime
-from html import escape
 
 from decalogue.analysis.plan import tallies
 from decalogue.model.assessment import Assessment
 from decalogue.model.checklist import Checklist
 from decalogue.model.scoring import ScoreBoard
+from decalogue.reports.html_parts import (
+    e,
+    figures_table,
+    link,
+    paragraph,
+    summaries,
+    svg_chart,
+    table,
+)
 from decalogue.reports.html_style import CSP, STAMP_STYLE, STYLE
 from decalogue.reports.plan import card_entries, deadline_text, gap_text, plan_date
 from decalogue.reports.plan import status_text as action_status
 from decalogue.reports.scorecard import Scorecard, build_scorecard
-from decalogue.reports.scorecard_parts import Figures, ItemInfo, PillarFigures, SectionFigures
-from decalogue.reports.text import printable
+from decalogue.reports.scorecard_parts import ItemInfo
 from decalogue.reports.wording import (
     answer_text,
     assessor_text,
-    carried_count,
     carried_share,
-    gap_points,
     percent,
     points,
     readiness_text,
@@ -37,126 +41,6 @@ from decalogue.reports.wording import (
     target_text,
     timestamp,
 )
-
-
-def e(text: object) -> str:
-    return escape(printable(str(text)), quote=True)
-
-
-def svg_bar(score: float | None, target: float | None, width: int = 160) -> str:
-    """A score bar with the target as a red tick; an empty track when there is no score."""
-    height = 12
-    label = f"score {percent(score)}, target {percent(target)}"
-    parts = [
-        f'<svg class="bar" width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
-        f'role="img" aria-label="{e(label)}">',
-        f'<rect class="bar-track" width="{width}" height="{height}"/>',
-    ]
-    if score is not None:
-        parts.append(
-            f'<rect class="bar-fill" width="{_scaled(score, width):.1f}" height="{height}"/>'
-        )
-    if target is not None and score is not None and target > score:
-        x = _scaled(target, width)
-        parts.append(f'<line class="bar-target" x1="{x:.1f}" x2="{x:.1f}" y1="0" y2="{height}"/>')
-    parts.append("</svg>")
-    return "".join(parts)
-
-
-def _scaled(value: float, width: int) -> float:
-    return max(0.0, min(100.0, value)) / 100 * width
-
-
-def svg_chart(rows: list[Figures]) -> str:
-    """One horizontal bar per group, labelled with its id, for the summary."""
-    label_width, bar_width, value_width, row_height = 90, 440, 90, 26
-    width = label_width + bar_width + value_width
-    height = row_height * len(rows) + 6
-    out = [
-        f'<svg class="chart" width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
-        f'role="img" aria-label="Scores by pillar">'
-    ]
-    for index, row in enumerate(rows):
-        y = 3 + index * row_height
-        label = row.id if len(row.id) <= 12 else row.id[:11] + "…"
-        out.append(f"<g><title>{e(row.title)}: {e(percent(row.score))}</title>")
-        out.append(f'<text x="0" y="{y + 15}">{e(label)}</text>')
-        out.append(
-            f'<rect class="bar-track" x="{label_width}" y="{y}" width="{bar_width}" height="18"/>'
-        )
-        if row.score is not None:
-            out.append(
-                f'<rect class="bar-fill" x="{label_width}" y="{y}" '
-                f'width="{_scaled(row.score, bar_width):.1f}" height="18"/>'
-            )
-        if row.target_score is not None and row.score is not None:
-            x = label_width + _scaled(row.target_score, bar_width)
-            out.append(
-                f'<line class="bar-target" x1="{x:.1f}" x2="{x:.1f}" y1="{y}" y2="{y + 18}"/>'
-            )
-        out.append(
-            f'<text x="{label_width + bar_width + 8}" y="{y + 15}">{e(percent(row.score))}</text>'
-        )
-        out.append("</g>")
-    out.append("</svg>")
-    return "".join(out)
-
-
-def _table(header: Iterable[str], rows: Iterable[Iterable[str]], numeric: set[int]) -> str:
-    head = "".join(
-        f'<th class="num">{h}</th>' if i in numeric else f"<th>{h}</th>"
-        for i, h in enumerate(header)
-    )
-    body = "".join(
-        "<tr>"
-        + "".join(
-            f'<td class="num">{c}</td>' if i in numeric else f"<td>{c}</td>"
-            for i, c in enumerate(row)
-        )
-        + "</tr>"
-        for row in rows
-    )
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
-
-
-def _figures_table(kind: str, rows: list[Figures]) -> str:
-    return _table(
-        (kind, "Score", "", "Coverage", "Target", "Gap (points)", "Carried", "Flagged"),
-        (
-            (
-                f'<span class="id">{e(r.id)}</span> {e(r.title)}',
-                e(percent(r.score)),
-                svg_bar(r.score, r.target_score),
-                f"{r.coverage:.0f}%",
-                e(target_percent(r)),
-                e(gap_points(r)),
-                e(carried_count(r)),
-                str(r.flagged),
-            )
-            for r in rows
-        ),
-        numeric={1, 3, 4, 5, 6, 7},
-    )
-
-
-def _summaries(rows: Sequence[PillarFigures | SectionFigures]) -> str:
-    """Each group's summary from the checklist, under the table of its scores."""
-    lines = [
-        f'<li><span class="id">{e(r.id)}</span>: {e(r.summary)}</li>'
-        for r in rows
-        if r.summary.strip()
-    ]
-    return f'<ul class="summaries">{"".join(lines)}</ul>' if lines else ""
-
-
-def _text(text: str) -> str:
-    return f'<p class="text">{e(text.strip())}</p>'
-
-
-def _link(url: str) -> str:
-    if url.lower().startswith(("https://", "http://")):
-        return f'<a href="{e(url)}" rel="noreferrer noopener">{e(url)}</a>'
-    return e(url)
 
 
 def render_html(
@@ -247,8 +131,8 @@ def html_report(card: Scorecard) -> str:
     add("</section>")
 
     add('<section id="pillars"><h2>Scores by pillar</h2>')
-    add(_figures_table("Pillar", list(card.pillars)))
-    add(_summaries(list(card.pillars)))
+    add(figures_table("Pillar", list(card.pillars)))
+    add(summaries(list(card.pillars)))
     add("</section>")
 
     add('<section id="sections"><h2>Scores by section</h2>')
@@ -256,14 +140,14 @@ def html_report(card: Scorecard) -> str:
     for pillar in card.pillars:
         add(f'<h3><span class="id">{e(pillar.id)}</span> {e(pillar.title)}</h3>')
         rows = [sections[s] for s in pillar.sections]
-        add(_figures_table("Section", list(rows)))
-        add(_summaries(rows))
+        add(figures_table("Section", list(rows)))
+        add(summaries(rows))
     add("</section>")
 
     add('<section id="gaps"><h2>Top gaps to target</h2>')
     if card.top_gaps:
         add(
-            _table(
+            table(
                 ("Item", "Title", "Level", "Target", "Gap (levels)", "Weight"),
                 (
                     (
@@ -286,14 +170,14 @@ def html_report(card: Scorecard) -> str:
     add('<section id="flagged"><h2>Flagged for review</h2>')
     if card.flagged:
         add(
-            _table(
+            table(
                 ("Item", "Title", "Answer", "Notes"),
                 (
                     (
                         f'<span class="id">{e(f.item)}</span>',
                         e(f.title),
                         e(answer_text(items[f.item])),
-                        _text(items[f.item].notes) if items[f.item].notes.strip() else "",
+                        paragraph(items[f.item].notes) if items[f.item].notes.strip() else "",
                     )
                     for f in card.flagged
                 ),
@@ -312,7 +196,7 @@ def html_report(card: Scorecard) -> str:
         add('<section class="item">')
         add(f'<h3><span class="id">{e(item.id)}</span> {e(item.title)}</h3>')
         add(f'<p class="muted">Answer: {e(answer_text(item))} · Target: {e(target_text(item))}</p>')
-        add(_text(item.finding))
+        add(paragraph(item.finding))
         add("</section>")
     add("</section>")
 
@@ -322,10 +206,10 @@ def html_report(card: Scorecard) -> str:
     not_applicable = [item for item in card.items if item.not_applicable]
     if not_applicable:
         add(
-            _table(
+            table(
                 ("Item", "Title", "Reason"),
                 (
-                    (f'<span class="id">{e(i.id)}</span>', e(i.title), _text(i.na_reason))
+                    (f'<span class="id">{e(i.id)}</span>', e(i.title), paragraph(i.na_reason))
                     for i in not_applicable
                 ),
                 numeric=set(),
@@ -338,7 +222,7 @@ def html_report(card: Scorecard) -> str:
     add('<section id="items"><h2>All items</h2>')
     add("<p>Each item's question as the assessor answered it; guidance is in the appendix.</p>")
     add(
-        _table(
+        table(
             ("Item", "Title and question", "Answer", "Target", "Flagged", "Score"),
             (
                 (
@@ -381,13 +265,13 @@ def html_report(card: Scorecard) -> str:
         add('<section id="orphaned"><h2>Answers to items no longer in the checklist</h2>')
         add("<p>Kept in the assessment file, not scored.</p>")
         add(
-            _table(
+            table(
                 ("Item", "Answer", "Notes"),
                 (
                     (
                         f'<span class="id">{e(o.item)}</span>',
                         "N/A" if o.not_applicable else ("–" if o.level is None else str(o.level)),
-                        _text(o.notes) if o.notes.strip() else "",
+                        paragraph(o.notes) if o.notes.strip() else "",
                     )
                     for o in card.orphaned
                 ),
@@ -419,7 +303,7 @@ def html_report(card: Scorecard) -> str:
         for item in guided:
             add('<section class="item">')
             add(f'<h3><span class="id">{e(item.id)}</span> {e(item.title)}</h3>')
-            add(_text(item.guidance))
+            add(paragraph(item.guidance))
             add("</section>")
         add("</section>")
     add("</body>")
@@ -436,9 +320,9 @@ def _caveats(card: Scorecard) -> str:
         '<section id="caveats" class="caveats"><h2>Read this first: what the scores measure</h2>'
     ]
     if checklist.description.strip():
-        parts.append(_text(checklist.description))
+        parts.append(paragraph(checklist.description))
     if checklist.limits.strip():
-        parts.append(f"<p><b>Limits of this checklist.</b></p>{_text(checklist.limits)}")
+        parts.append(f"<p><b>Limits of this checklist.</b></p>{paragraph(checklist.limits)}")
     parts.append("</section>")
     return "".join(parts)
 
@@ -449,11 +333,11 @@ def _notes_and_evidence(item: ItemInfo) -> str:
         f'<h3><span class="id">{e(item.id)}</span> {e(item.title)}</h3>',
     ]
     if item.notes.strip():
-        parts.append(_text(item.notes))
+        parts.append(paragraph(item.notes))
     if item.evidence:
         parts.append("<p>Evidence:</p><ul>")
         for entry in item.evidence:
-            extras = [_link(entry.link)] if entry.link else []
+            extras = [link(entry.link)] if entry.link else []
             if entry.document:
                 extras.append(e(entry.document))
             tail = " · " + " · ".join(extras) if extras else ""
@@ -484,7 +368,7 @@ def _plan(card: Scorecard) -> str:
             for t in tallies(entries, by)  # type: ignore[arg-type]
         ]
         parts.append(f"<h3>{title}</h3>")
-        parts.append(_table([column, "Actions", "Open", "Overdue", "Done"], counts, {1, 2, 3, 4}))
+        parts.append(table([column, "Actions", "Open", "Overdue", "Done"], counts, {1, 2, 3, 4}))
     rows = [
         [
             e(deadline_text(entry)),
@@ -501,6 +385,6 @@ def _plan(card: Scorecard) -> str:
     ]
     parts.append("<h3>Actions by deadline</h3>")
     headers = ["Deadline", "Status", "Item", "Institution", "Gap", "Action", "Progress"]
-    parts.append(_table(headers, rows, set()))
+    parts.append(table(headers, rows, set()))
     parts.append("</section>")
     return "\n".join(parts)

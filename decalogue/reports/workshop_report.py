@@ -4,7 +4,7 @@
 files and the saved consensus (its decisions, `analysis.decisions`). Per item:
 every group's level, the decision (by the consensus rule, or by the trainer with
 the facilitator's name and rationale), and what is still open. Text from the
-files is escaped for Markdown (`reports.text`) or HTML (`reports.html.e`).
+files is escaped for Markdown (`reports.text`) or HTML (`reports.html_parts.e`).
 """
 
 from __future__ import annotations
@@ -114,7 +114,7 @@ def render_md(workshop: Workshop, decisions: Mapping[str, Decision], source: str
 
 
 def render_html(workshop: Workshop, decisions: Mapping[str, Decision], source: str) -> str:
-    from decalogue.reports.html import _table, e
+    from decalogue.reports.html_parts import e, table
     from decalogue.reports.html_style import CSP, STYLE
 
     rows = lines(workshop, decisions)
@@ -149,7 +149,7 @@ def render_html(workshop: Workshop, decisions: Mapping[str, Decision], source: s
             "<ul>" + "".join(f"<li>{e(fact)}</li>" for fact in facts) + "</ul>",
             f"<p>{e(_counts(rows))}</p>",
             "<h2>Items</h2>",
-            _table(headers, cells, numeric),
+            table(headers, cells, numeric),
             "<h2>Still open</h2>",
             f"<ul>{still}</ul>" if still else "<p>Nothing: every item is decided.</p>",
             "</body>",

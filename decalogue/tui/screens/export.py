@@ -130,20 +130,7 @@ class ExportScreen(HandlesWork, Dialog[None]):
         self._export(str(fmt), Path(text).expanduser())
 
     def _export(self, fmt: str, path: Path) -> None:
-        session = self.session
-
-        def write() -> Path:
-            with _not_written(str(path)):
-                return reports.export(
-                    fmt,
-                    session.checklist,
-                    session.assessment,
-                    session.board,
-                    path,
-                    create_parents=True,
-                )
-
-        run_blocking(self, write, self._written, self._failed, group="export", exclusive=True)
+        self._write(fmt, path, str(path))
 
     def _export_served(self, fmt: str, where: str) -> None:
         """A download, or the workspace's exports folder: never a path from the browser."""
@@ -159,12 +146,16 @@ class ExportScreen(HandlesWork, Dialog[None]):
 
             run_blocking(self, render, rendered, self._failed, group="export", exclusive=True)
             return
-        path = self.folder / name
+        self._write(fmt, self.folder / name, name, inside_of=self.root)
+
+    def _write(self, fmt: str, path: Path, shown: str, inside_of: Path | None = None) -> None:
+        """Write the export in a worker; served, only inside the workspace (`inside_of`)."""
+        session = self.session
 
         def write() -> Path:
-            with _not_written(name):
-                if not inside(self.root, path):
-                    raise DecalogueError(f"{name}: the exports folder leads out of the workspace")
+            with _not_written(shown):
+                if inside_of is not None and not inside(inside_of, path):
+                    raise DecalogueError(f"{shown}: the exports folder leads out of the workspace")
                 return reports.export(
                     fmt,
                     session.checklist,

@@ -18,7 +18,8 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
 from decalogue.errors import DecalogueError
-from decalogue.model.assessment import carry_forward, next_period, validate_period
+from decalogue.model.assessment import carry_forward
+from decalogue.model.periods import next_period, validate_period
 from decalogue.session import Session
 from decalogue.storage import store
 from decalogue.storage.workspace import RECOVERY, Summary

@@ -25,7 +25,7 @@ from decalogue import clock
 from decalogue.analysis.consensus import Decision, rule_decision
 from decalogue.analysis.workshop import ItemSpread, Workshop
 from decalogue.tui.display import Part, assemble
-from decalogue.tui.screens.workshop_data import group_findings
+from decalogue.tui.screens.workshop_data import answer_lines, answer_words
 from decalogue.tui.widgets.footer import KeyFooter
 
 #: Discussion time per item, in seconds, until + or - changes it.
@@ -193,20 +193,9 @@ class PresenterScreen(Screen[str | None]):
         parts += ["\n", ("The groups", "bold underline"), "\n"]
         width = max(len(g.name) for g in self.workshop.groups)
         for answer in spread.answers:
-            level = answer.level
-            if answer.not_applicable:
-                words = f"⊘ {na}"
-            elif level is None:
-                words = "○ unanswered"
-            else:
-                words = f"● {level} {scale.label(level)}"
+            words = answer_words(answer, scale)
             parts += [(f"{answer.group:<{width}}  {words}", "bold"), "\n"]
-            note = answer.notes.strip()
-            if answer.not_applicable and answer.response is not None:
-                note = (answer.response.na_reason + " " + note).strip()
-            if note:
-                parts += [f"{'':<{width}}  {' '.join(note.split())}", "\n"]
-            parts += [f"{'':<{width}}  {line}\n" for line in group_findings(answer)]
+            parts += answer_lines(answer, width)
         median = "–" if spread.median is None else f"{spread.median:g}"
         gap = "–" if spread.spread is None else str(spread.spread)
         status = "≠ conflict" if spread.conflict else "= within one level"

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from decalogue.analysis.consensus import Decision, lower_median, rule_decision
 from decalogue.analysis.workshop import GroupAnswer, ItemSpread, Workshop
-from decalogue.model.checklist import Checklist
+from decalogue.model.checklist import Checklist, Scale
 from decalogue.storage.profile import current_identity
 from decalogue.tui.display import Part
 
@@ -85,21 +85,29 @@ def detail_parts(workshop: Workshop, item: ItemSpread, decision: Decision) -> li
     parts += [offer, "\n"]
     width = max(len(g.name) for g in workshop.groups)
     for answer in item.answers:
-        level = answer.level
-        words = (
-            f"⊘ {na}"
-            if answer.not_applicable
-            else "○ unanswered"
-            if level is None
-            else f"● {level} {scale.label(level)}"
-        )
-        parts += [(f"{answer.group:<{width}}  ", "bold"), words, "\n"]
-        note = answer.notes.strip()
-        if answer.not_applicable and answer.response is not None:
-            note = (answer.response.na_reason + " " + note).strip()
-        if note:
-            parts += [f"{'':<{width}}  {' '.join(note.split())}", "\n"]
-        parts += [f"{'':<{width}}  {line}\n" for line in group_findings(answer)]
+        parts += [(f"{answer.group:<{width}}  ", "bold"), answer_words(answer, scale), "\n"]
+        parts += answer_lines(answer, width)
+    return parts
+
+
+def answer_words(answer: GroupAnswer, scale: Scale) -> str:
+    """A group's answer in words: "● 3 Substantial", "⊘ N/A" or "○ unanswered"."""
+    level = answer.level
+    if answer.not_applicable:
+        return f"⊘ {scale.not_applicable.label}"
+    return "○ unanswered" if level is None else f"● {level} {scale.label(level)}"
+
+
+def answer_lines(answer: GroupAnswer, width: int) -> list[Part]:
+    """Under a group's answer, indented by `width`: its note (an N/A's reason first), its
+    finding and evidence, one line each."""
+    parts: list[Part] = []
+    note = answer.notes.strip()
+    if answer.not_applicable and answer.response is not None:
+        note = (answer.response.na_reason + " " + note).strip()
+    if note:
+        parts += [f"{'':<{width}}  {' '.join(note.split())}", "\n"]
+    parts += [f"{'':<{width}}  {line}\n" for line in group_findings(answer)]
     return parts
 
 
