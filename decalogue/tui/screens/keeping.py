@@ -195,7 +195,9 @@ class SessionScreen(ChecklistScreen):
         if self._unsaved_since is None:
             self._unsaved_since = now
         left = self._unsaved_since + AUTOSAVE_MAX_WAIT - now
-        self._timer = self.set_timer(max(0.0, min(AUTOSAVE_DELAY, left)), self._autosave)
+        # Never 0: a timer of 0 s that fires late divides by its interval (ZeroDivisionError
+        # in Textual's timer, seen on a loaded machine once the maximum wait had passed).
+        self._timer = self.set_timer(max(0.01, min(AUTOSAVE_DELAY, left)), self._autosave)
 
     def _autosave(self) -> None:
         self._timer = None
