@@ -20,7 +20,7 @@ from decalogue.tui.screens.help import HelpScreen
 from decalogue.tui.screens.home import HomeScreen
 from decalogue.tui.screens.new import NewAssessmentScreen
 from decalogue.tui.screens.source import CLOSE, OPEN, SourceScreen
-from decalogue.tui.widgets.checklist_tree import EAGER_LIMIT
+from decalogue.tui.widgets.checklist_tree import CONTEXT, EAGER_LIMIT
 from tests.helpers import SIZE, home_rows, open_assess, settle, status
 from tests.tui.conftest import AppFactory, write_assessment
 
@@ -344,10 +344,24 @@ async def test_large_checklist_fills_sections_lazily(
         screen = await open_assess(pilot)
         tree = screen.checklist_tree
         per_section = EAGER_LIMIT // 30
-        assert len(tree._items) == per_section  # only the first section is built
+        await pilot.pause()
+        # The first section, and the one after the cursor's, opened once the frame is out.
+        assert len(tree._items) == 2 * per_section
+        assert "P0S1" not in tree._pending and "P0S2" in tree._pending
         for _ in range(per_section):
             await pilot.press("1", "j")
-        assert tree.current_item == "I0-1-0"  # down opened the next section
+        assert tree.current_item == "I0-1-0"  # down went on into the next section
+        await pilot.pause()
+        assert "P0S2" not in tree._pending  # and the one after it opened
+        top = tree.scroll_offset.y
+        for _ in range(per_section):  # `]` down the section's unanswered items
+            await pilot.press("right_square_bracket")
+            if tree.scroll_offset.y != top:
+                break
+        assert tree.scroll_offset.y > top
+        line = tree.cursor_node._line if tree.cursor_node is not None else -1
+        # Past the bottom edge the view moved a page, not a line: the item is near the top.
+        assert line - tree.scroll_offset.y == CONTEXT
         await pilot.press("slash", *"I3-9-", "enter")
         await pilot.press("right_square_bracket")
         assert tree.current_item is not None and tree.current_item.startswith("I3-9-")

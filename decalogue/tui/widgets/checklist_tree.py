@@ -2,13 +2,16 @@
 
 A scoring keystroke relabels three nodes (the item, its section, its pillar);
 the tree is rebuilt only when the filter changes. Above EAGER_LIMIT items the
-sections start collapsed and get their item nodes when first expanded.
+sections start collapsed and get their item nodes when first expanded; the
+section after the cursor's is opened once the frame is out, so that `]` or the
+down key into it only moves the cursor.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import ClassVar, Literal
 
 from rich.text import Text
@@ -25,6 +28,9 @@ from decalogue.tui.filtering import ItemFilter
 
 #: Up to this many items the whole tree is built at once; beyond, sections fill on expand.
 EAGER_LIMIT = 1500
+
+#: Lines kept in view before an item a jump scrolls to (the section's title, the item before).
+CONTEXT = 2
 
 Kind = Literal["pillar", "section", "item"]
 
@@ -74,6 +80,8 @@ class ChecklistTree(Tree[NodeRef]):
         self._pillars: dict[str, TreeNode[NodeRef]] = {}
         self._pending: dict[str, list[str]] = {}
         """Sections whose item nodes are not built yet: their matching item ids."""
+        self._following: dict[str, str] = {}
+        """Each section shown -> the next one shown."""
         self.matched = 0
         self._section_index = {s.id: s for p in checklist.pillars for s in p.sections}
         self._pillar_index = {p.id: p for p in checklist.pillars}
@@ -107,6 +115,7 @@ class ChecklistTree(Tree[NodeRef]):
         self._sections.clear()
         self._pillars.clear()
         self._pending.clear()
+        self._following.clear()
         checklist, board, flt = self.checklist, self.board, self.item_filter
         plan: list[tuple[str, list[tuple[Section, list[str]]]]] = []
         count = 0
@@ -126,6 +135,8 @@ class ChecklistTree(Tree[NodeRef]):
                 plan.append((pillar.id, sections))
         self.matched = count
         eager = count <= EAGER_LIMIT
+        shown = [section.id for _, sections in plan for section, _ in sections]
+        self._following = dict(pairwise(shown))
         first = True
         for pillar_id, sections in plan:
             pillar_node = self.root.add(
@@ -162,6 +173,20 @@ class ChecklistTree(Tree[NodeRef]):
             self._items[item_id] = section_node.add_leaf(
                 self._item_label(item_id), NodeRef("item", item_id)
             )
+
+    def _open_ahead(self, section_id: str) -> None:
+        """Fill and open the section after this one, if it is still closed and unbuilt.
+
+        Called once the frame that shows the cursor is out: opening a section renders
+        every visible line again (at 10,000 items, four times what a move costs), and
+        the key that reaches the section then only moves the cursor.
+        """
+        following = self._following.get(section_id)
+        if following is None or following not in self._pending:
+            return
+        node = self._sections[following]
+        self._fill(node, self._pending.pop(following))
+        node.expand()
 
     def _on_tree_node_expanded(self, event: Tree.NodeExpanded[NodeRef]) -> None:
         ref = event.node.data
@@ -221,13 +246,20 @@ class ChecklistTree(Tree[NodeRef]):
             self._relabel_group(pillar, self._pillar_label(place.pillar.id))
 
     def _relabel_group(self, node: TreeNode[NodeRef], label: Text) -> None:
-        """Repaint only the group's own line.
+        """Repaint only the group's own line, and forget only that line's rendering.
 
-        `set_label` repaints (and re-renders) every visible line below a pillar or
-        section, most of the tree's frame after each keystroke; the label is on one line.
+        `set_label` repaints every visible line below a pillar or section, and so does
+        `TreeNode.refresh` at the next scroll: the tree keeps each rendered line under
+        the update counts of the nodes above it, so counting an update of a pillar
+        rendered its thousands of lines again (most of the time of `]` after a score).
+        The label is on one line: only that line's kept rendering is dropped.
         """
         node._label = self.process_label(label)
-        node.refresh()
+        line = node._line
+        cache = self._line_cache
+        for key in [key for key in cache.keys() if key[0] == line]:  # noqa: SIM118 (no __iter__)
+            cache.discard(key)
+        self._refresh_line(line)
 
     # -- navigation
 
@@ -265,9 +297,25 @@ class ChecklistTree(Tree[NodeRef]):
         # A node added or uncovered just now has no line number until the lines are
         # rebuilt (reading last_line does it); without this the cursor went to line 0.
         _ = self.last_line
+        self._scroll_ahead(node._line)  # first: moving the cursor scrolls only to the edge
         self.move_cursor(node, animate=False)
-        self.scroll_to_node(node, animate=False)
         return True
+
+    def _scroll_ahead(self, line: int) -> None:
+        """Show `line`; when it is below (above) the view, near the top (bottom) of it.
+
+        Scrolling repaints every line of the tree (three times the cost of a move), and
+        a cursor kept at the edge scrolled again at the next jump; a page at a time, the
+        next jumps the same way land in view. CONTEXT lines stay visible before it.
+        """
+        top, height = self.scroll_offset.y, self.scrollable_content_region.height
+        if height <= 0 or top <= line < top + height:
+            return
+        context = min(CONTEXT, height // 3)
+        if line >= top + height:
+            self.scroll_to(y=max(0, line - context), animate=False)
+        else:
+            self.scroll_to(y=max(0, line - height + 1 + context), animate=False)
 
     def action_cursor_down(self) -> None:
         """Down goes to the next item, opening (and filling) a collapsed section on the way."""
@@ -303,6 +351,9 @@ class ChecklistTree(Tree[NodeRef]):
         ref = event.node.data
         if ref is not None and ref.kind == "item":
             self.post_message(self.ItemHighlighted(ref.id))
+            section_id = self.checklist.places[ref.id].section.id
+            if self._following.get(section_id) in self._pending:
+                self.call_after_refresh(self._open_ahead, section_id)
         else:
             self.post_message(self.ItemHighlighted(None, ref.id if ref is not None else None))
 
