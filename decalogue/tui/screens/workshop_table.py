@@ -1,0 +1,237 @@
+"""The workshop screen's view: the groups' files read in a worker, their answers side by
+side, most disputed first, with the detail of the highlighted item and the decision
+that holds for each (the trainer's, or the consensus rule's). What the trainer does
+(decide, present, save) is the screen's, in `workshop.WorkshopScreen`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import DataTable, Static
+
+from decalogue.analysis.consensus import (
+    Decision,
+    rule_decision,
+)
+from decalogue.analysis.decisions import decisions_from
+from decalogue.analysis.workshop import Group, ItemSpread, Workshop, aggregate
+from decalogue.batch import Gathered, open_groups
+from decalogue.errors import DecalogueError
+from decalogue.storage.checklists import Checklists
+from decalogue.tui.context import Context, app_context
+from decalogue.tui.display import assemble, safe, safe_line, shorten
+from decalogue.tui.screens.workshop_data import (
+    answer_text,
+    decision_text,
+    detail_parts,
+)
+from decalogue.tui.tables import fill_table
+from decalogue.tui.widgets.footer import KeyFooter
+from decalogue.tui.work import HandlesWork, run_blocking
+
+TITLE = 44
+NAME = 10
+
+
+class WorkshopTable(HandlesWork, Screen[None]):
+    """The groups' answers, most disputed first, and the highlighted item's detail."""
+
+    def __init__(self, paths: Sequence[Path]) -> None:
+        super().__init__()
+        self.paths = list(paths)
+        self.workshop: Workshop | None = None
+        self.groups: list[Group] = []
+        self.notes: list[str] = []
+        self.decisions: dict[str, Decision] = {}
+        """The trainer's decisions; items absent follow the rule."""
+        self.saved_path: Path | None = None
+        self._fingerprint: str | None = None
+        self._unsaved = False
+
+    @property
+    def context(self) -> Context:
+        return app_context(self.app)
+
+    def compose(self) -> ComposeResult:
+        shown = ", ".join(p.name or str(p) for p in self.paths)
+        yield Static(
+            assemble(("Workshop", "bold"), " · reading ", shorten(shown, 60), "…"),
+            id="workshop-title",
+        )
+        yield DataTable(id="workshop-items", cursor_type="row", zebra_stripes=True)
+        with VerticalScroll(id="workshop-detail-scroll"):
+            yield Static(Content(""), id="workshop-detail")
+        yield KeyFooter()
+
+    def on_mount(self) -> None:
+        self._load(self.paths, self.context.checklist_resolver)
+
+    # -- loading
+
+    def _load(self, paths: list[Path], checklists: Checklists) -> None:
+        run_blocking(
+            self,
+            lambda: open_groups(paths, checklists, resume=True),
+            self._ready,
+            self._failed,
+            group="workshop",
+            exclusive=True,
+        )
+
+    def _failed(self, error: str) -> None:
+        self.query_one("#workshop-title", Static).update(
+            assemble(("Workshop", "bold"), " · these files cannot be set side by side")
+        )
+        self.query_one(DataTable).display = False
+        self.query_one("#workshop-detail", Static).update(
+            assemble(("⚠ ", "bold"), error, "\n\nPress escape to go back.")
+        )
+
+    def _ready(self, gathered: Gathered) -> None:
+        before = {g.name for g in self.groups}
+        reloading = self.workshop is not None
+        self.groups, self.notes = gathered.groups, gathered.notes
+        try:
+            self.workshop = aggregate(gathered.groups, gathered.checklist)
+        except DecalogueError as error:
+            self._failed(str(error))
+            return
+        resume = gathered.resume
+        if resume is not None and self.saved_path is None:
+            self.decisions = decisions_from(resume.assessment, self.workshop)
+            self.saved_path, self._fingerprint = resume.path, resume.fingerprint
+            self.notify(
+                f"Resumed {len(self.decisions)} decision(s) from {resume.path.name}; "
+                "s saves to it.",
+                markup=False,
+            )
+        if reloading:
+            joined = [g.name for g in self.groups if g.name not in before]
+            self.notify(
+                safe(
+                    f"{len(self.groups)} groups"
+                    + (f"; joined: {', '.join(joined)}" if joined else "; no new group")
+                ),
+                markup=False,
+            )
+            if joined:
+                self._unsaved = True
+        self._fill()
+        self._show_title()
+        table = self.query_one(DataTable)
+        table.focus()
+        self._show_detail()
+        self.refresh_bindings()
+        for note in self.notes:
+            self.notify(safe(note), severity="warning", markup=False)
+
+    # -- showing
+
+    def decision(self, item: ItemSpread) -> Decision:
+        return self.decisions.get(item.item_id) or rule_decision(item)
+
+    def _show_title(self) -> None:
+        workshop = self.workshop
+        if workshop is None:
+            return
+        meta = workshop.checklist.meta
+        decided = sum(1 for item in workshop.items if self.decision(item).kind != "open")
+        conflicts = len(workshop.conflicts)
+        state = (
+            f"saved to {self.saved_path.name}" + (" (changed since)" if self._unsaved else "")
+            if self.saved_path is not None
+            else "not saved yet"
+        )
+        self.query_one("#workshop-title", Static).update(
+            assemble(
+                ("Workshop", "bold"),
+                f" · {len(workshop.groups)} groups · {conflicts} conflict(s) · "
+                f"{decided}/{len(workshop.items)} decided · ",
+                state,
+                f" · {meta.id} {meta.version}",
+            )
+        )
+
+    def _fill(self) -> None:
+        workshop = self.workshop
+        if workshop is None:
+            return
+        table = self.query_one(DataTable)
+        keep = table.cursor_row if table.row_count else 0
+        na = workshop.checklist.scale.not_applicable.label
+        columns = [
+            ("rank", "#"),
+            ("item", "Item"),
+            ("title", "Title"),
+            *((f"g{index}", shorten(g.name, NAME)) for index, g in enumerate(workshop.groups)),
+            ("median", "Med"),
+            ("spread", "Spr"),
+            ("consensus", "Consensus"),
+        ]
+        title = self._title_width()
+        rows = [
+            (
+                item.item_id,
+                [
+                    Text(str(rank), justify="right"),
+                    Text(safe_line(item.item_id)),
+                    Text(shorten(item.title, title)),
+                    *(
+                        Text(answer_text(a.level, a.not_applicable, na), justify="right")
+                        for a in item.answers
+                    ),
+                    Text("–" if item.median is None else f"{item.median:g}", justify="right"),
+                    Text("–" if item.spread is None else str(item.spread), justify="right"),
+                    Text(decision_text(self.decision(item), na)),
+                ],
+            )
+            for rank, item in enumerate(workshop.ranking, start=1)
+        ]
+        fill_table(table, columns, rows)
+        if table.row_count:
+            table.move_cursor(row=min(keep, table.row_count - 1))
+
+    def _title_width(self) -> int:
+        """What the screen leaves for titles once the other columns fit (80 columns and up)."""
+        workshop = self.workshop
+        assert workshop is not None
+        ids = max(len(item.item_id) for item in workshop.items)
+        groups = sum(max(len(shorten(g.name, NAME)), 5) + 2 for g in workshop.groups)
+        fixed = len(str(len(workshop.items))) + 2 + ids + 2 + groups + 5 + 5 + 11 + 2
+        return max(10, min(TITLE, self.size.width - fixed - 2))
+
+    def on_resize(self) -> None:
+        if self.workshop is not None:
+            self._fill()
+
+    def current(self) -> ItemSpread | None:
+        workshop = self.workshop
+        table = self.query_one(DataTable)
+        if workshop is None or not table.row_count:
+            return None
+        return workshop.ranking[min(table.cursor_row, len(workshop.ranking) - 1)]
+
+    @on(DataTable.RowHighlighted)
+    def _highlighted(self) -> None:
+        self._show_detail()
+
+    def _show_detail(self) -> None:
+        workshop, item = self.workshop, self.current()
+        if workshop is None or item is None:
+            return
+        parts = detail_parts(workshop, item, self.decision(item))
+        self.query_one("#workshop-detail", Static).update(assemble(*parts))
+
+    def _changed(self) -> None:
+        self._unsaved = True
+        self._fill()
+        self._show_title()
+        self._show_detail()
