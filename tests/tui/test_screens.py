@@ -130,6 +130,26 @@ async def test_home_lists_sorts_and_opens(
         assert isinstance(app.screen, HomeScreen)
 
 
+async def test_the_workspace_is_listed_behind_a_file_opened_at_start(
+    make_app: AppFactory, workspace: Path, scored_file: Path
+) -> None:
+    broken = workspace / "XX-2024.json"
+    broken.write_text("{ not an assessment", encoding="utf-8")
+    app = make_app(open_path=broken)  # cannot be opened: the home screen shows at once
+    async with app.run_test(size=SIZE) as pilot:
+        rows = await home_rows(pilot)
+        assert isinstance(app.screen, HomeScreen)
+        assert any(row[0] == "Exampleland (XX)" for row in rows), rows
+        assert any(n.title == "Error" for n in app._notifications)
+    app = make_app(open_path=scored_file)  # opened: listed when the user comes back
+    async with app.run_test(size=SIZE) as pilot:
+        await open_assess(pilot)
+        await pilot.press("escape")
+        rows = await home_rows(pilot)
+        assert isinstance(app.screen, HomeScreen)
+        assert any(row[0] == "Exampleland (XX)" for row in rows), rows
+
+
 async def test_delete_is_confirmed_and_undone(
     make_app: AppFactory, workspace: Path, scored_file: Path
 ) -> None:
