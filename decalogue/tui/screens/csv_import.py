@@ -17,6 +17,7 @@ from decalogue.errors import display_path
 from decalogue.model.checklist import Checklist
 from decalogue.reports.csv_import import import_csv, summary_lines
 from decalogue.session import Session
+from decalogue.tui.context import app_context
 from decalogue.tui.display import literal
 from decalogue.tui.screens.dialogs import Dialog, DialogBox, buttons
 from decalogue.tui.work import HandlesWork, run_blocking
@@ -63,8 +64,11 @@ class CsvImportDialog(HandlesWork, Dialog[bool]):
         self._run(dry_run=True)
 
     def _run(self, *, dry_run: bool) -> None:
+        store = app_context(self.app).store  # a file, or an id in a database
+        assert store is not None
+
         def check() -> Checked:
-            session = Session.open(self.target, self.checklist, self.user)
+            session = Session.open(store.place(str(self.target)), self.checklist, self.user)
             result = import_csv(session, self.csv, dry_run=dry_run)
             shown = (display_path(self.csv), display_path(self.target))
             lines = summary_lines(result, *shown, dry_run=dry_run)
