@@ -130,7 +130,11 @@ def check_groups(
         names.add(group.name.casefold())
         files.add(group.file)
         if database is not None:
-            if PgStore(database).place(group.file).signature() is None:
+            try:
+                there = PgStore(database).place(group.file).signature() is not None
+            except DecalogueError as error:
+                raise DecalogueError(f"--group {group.name!r}: {error}") from None
+            if not there:
                 raise DecalogueError(
                     f"--group {group.name!r}: no assessment {group.file!r} in the store "
                     "(`decalogue list --store URL` lists the ids)"
