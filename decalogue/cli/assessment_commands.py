@@ -13,6 +13,7 @@ from decalogue.cli import (
     add_workspace_option,
     checklists_of,
     store_of,
+    store_url_of,
     user_of,
 )
 from decalogue.cli.output import add_excel_option, emit
@@ -103,7 +104,7 @@ def _checklist_for(args: argparse.Namespace, previous: tuple[Assessment, str] | 
     return resolver.load(args.checklist)
 
 
-def _previous(args: argparse.Namespace, kept: Store) -> tuple[Assessment, str] | None:
+def _previous(args: argparse.Namespace, kept: Store | None) -> tuple[Assessment, str] | None:
     """--from: a file, or (with a database store) a stored assessment's id; and its name."""
     if args.previous is None:
         return None
@@ -115,9 +116,10 @@ def _previous(args: argparse.Namespace, kept: Store) -> tuple[Assessment, str] |
 
 
 def new_command(args: argparse.Namespace) -> int:
-    kept = store_of(args)
-    if isinstance(kept, PgStore) and args.output is not None:
+    if args.output is not None and store_url_of(args) is not None:
         raise DecalogueError("decalogue new: -o writes a file; leave it out with --store")
+    # With -o no workspace is used, nor created.
+    kept = store_of(args) if args.output is None else None
     previous = _previous(args, kept)
     checklist = _checklist_for(args, previous)
     if previous is not None:
@@ -160,7 +162,7 @@ def new_command(args: argparse.Namespace) -> int:
             assessor=args.assessor,
             title=args.title,
         )
-    if args.output is None:
+    if kept is not None:
         _refuse_indistinguishable(kept.twin_of(assessment), kept.where, assessment)
         print(kept.create(assessment, checklist))
     else:
