@@ -257,3 +257,16 @@ async def go_to(pilot: Pilot[Any], screen: WorkshopScreen, item_id: str) -> None
     ids = [item.item_id for item in screen.workshop.ranking]
     screen.query_one(DataTable).move_cursor(row=ids.index(item_id))
     await pilot.pause()
+
+
+def notes_of(app: App[Any]) -> list[str]:
+    """Every message the app shows from now on (kept, though a notice fades)."""
+    said: list[str] = []
+    shown = app.notify
+
+    def notify(message: str, **options: Any) -> None:
+        said.append(message)
+        shown(message, **options)
+
+    app.notify = notify  # type: ignore[method-assign]
+    return said

@@ -17,7 +17,6 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import psycopg
 import pytest
@@ -33,7 +32,7 @@ from decalogue.storage.pg import documents, location, schema
 from decalogue.storage.stores import PgStore
 from decalogue.tui.app import DecalogueApp, create_app
 from decalogue.tui.screens.assess import AssessScreen
-from tests.helpers import home_rows, open_assess, settle
+from tests.helpers import home_rows, notes_of, open_assess, settle
 from tests.postgres import Cluster, checklist_text
 from tests.tui.conftest import AppFactory
 from tests.tui.pty_app import drain, running, wait_until_shown
@@ -88,19 +87,6 @@ async def assess_screen(pilot: Pilot[None]) -> AssessScreen:
 
 def tree_line(screen: AssessScreen, item_id: str) -> str:
     return str(screen.checklist_tree._items[item_id].label)
-
-
-def notes_of(app: DecalogueApp) -> list[str]:
-    """Every message the app shows from now on (kept, though a notice fades)."""
-    said: list[str] = []
-    shown = app.notify
-
-    def notify(message: str, **options: Any) -> None:
-        said.append(message)
-        shown(message, **options)
-
-    app.notify = notify  # type: ignore[method-assign]
-    return said
 
 
 def header(screen: AssessScreen) -> str:

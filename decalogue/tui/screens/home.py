@@ -18,6 +18,7 @@ from decalogue.errors import DecalogueError
 from decalogue.model.assessment import carry_forward
 from decalogue.model.periods import next_period, validate_period
 from decalogue.storage import store
+from decalogue.storage.stores import Store
 from decalogue.tui.screens.dialogs import ConfirmDialog, TextPrompt
 from decalogue.tui.screens.home_table import WorkspaceTable
 from decalogue.tui.served import action_allowed, paths_fixed
@@ -143,10 +144,15 @@ class HomeScreen(WorkspaceTable):
         self.app.push_screen(dialog, done)
 
     def _import(self, path: Path) -> None:
-        workspace = self.context.workspace
+        context = self.context
 
         def copy() -> Path:
-            return workspace.create(store.read(path).assessment).path
+            assessment = store.read(path).assessment
+            if context.in_files:  # a file needs no checklist to be copied in
+                return context.workspace.create(assessment).path
+            # A database keeps the checklist with the assessment (as `decalogue new --store`).
+            checklist = context.checklist_resolver.find(assessment.checklist, path.name)
+            return Path(self._store.create(assessment, checklist))
 
         run_blocking(self, copy, self._created, self._failed, group="files")
 
@@ -181,11 +187,12 @@ class HomeScreen(WorkspaceTable):
         context = self.context
 
         def carry() -> tuple[Path, str]:
-            previous = store.read(path).assessment
+            kept = self._store
+            previous = kept.place(str(path)).read().assessment  # a file, or a stored id
             checklist = context.checklist_resolver.find(previous.checklist, path.name)
             user = context.user or (previous.assessors[0].name if previous.assessors else "")
             new = carry_forward(previous, checklist, period, user or "unknown")
-            created = context.workspace.create(new)
+            created = Path(kept.create(new, checklist))
             left = previous.orphaned(checklist)
             note = (
                 f"Not carried forward, not in {checklist.meta.id} "
@@ -193,7 +200,7 @@ class HomeScreen(WorkspaceTable):
                 if left
                 else ""
             )
-            return created.path, note
+            return created, note
 
         def done(carried: tuple[Path, str]) -> None:
             path, note = carried
@@ -203,8 +210,14 @@ class HomeScreen(WorkspaceTable):
 
         run_blocking(self, carry, done, self._failed, group="files")
 
+    @property
+    def _store(self) -> Store:
+        assert self.context.store is not None  # the Context sets it
+        return self.context.store
+
     def _created(self, path: Path, open: bool = False) -> None:
-        """A new file in the workspace (imported or carried forward); open it if asked."""
+        """A new assessment (imported or carried forward): a file in the workspace, or an
+        id in the store; open it if asked."""
         self._select_after = path
         self.notify(f"Created {path.name}.", markup=False)
         if open:
@@ -214,7 +227,24 @@ class HomeScreen(WorkspaceTable):
 
     # -- delete and undo
 
+    def _refused_in_store(self) -> bool:
+        """A team's store is not changed from a window by deleting; says so in one line."""
+        if self.context.in_files:
+            return False
+        self.notify(
+            f"Assessments in {self._store.label} are the team's data and are not deleted "
+            "from a window (there is no trash to restore from); an administrator of the "
+            "database removes one there.",
+            title="Not deleted",
+            severity="warning",
+            timeout=10,
+            markup=False,
+        )
+        return True
+
     def action_delete(self) -> None:
+        if self._refused_in_store():
+            return
         summary = self._current_summary()
         if summary is None:
             return
@@ -244,6 +274,8 @@ class HomeScreen(WorkspaceTable):
         run_blocking(self, lambda: workspace.delete(path), deleted, self._failed, group="files")
 
     def action_undo_delete(self) -> None:
+        if self._refused_in_store():
+            return
         self._restore(self._last_trashed)
 
     def _restore(self, trashed: Path | None) -> None:
