@@ -56,7 +56,8 @@ def test_export_by_id_gives_what_the_file_gives(shelf: Shelf, tmp_path: Path, fm
     assert _timeless(stored.stdout) == _timeless(from_file.stdout)
     assert "LF-01" in stored.stdout
     out = tmp_path / f"report.{fmt}"
-    written = _cli(tmp_path, "export", shelf.id, "--store", shelf.url, "-o", str(out))
+    start = shelf.id[:8]  # the start batch output shows, e.g. "XX 2025 (a0b7adc9)"
+    written = _cli(tmp_path, "export", start, "--store", shelf.url, "-o", str(out))
     assert written.returncode == 0, written.stderr
     assert _timeless(out.read_text(encoding="utf-8")) == _timeless(stored.stdout)
 
