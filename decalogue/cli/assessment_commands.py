@@ -13,7 +13,6 @@ from decalogue.cli import (
     add_workspace_option,
     checklists_of,
     store_of,
-    store_url_of,
     user_of,
 )
 from decalogue.cli.output import add_excel_option, emit
@@ -116,9 +115,9 @@ def _previous(args: argparse.Namespace, kept: Store | None) -> tuple[Assessment,
 
 
 def new_command(args: argparse.Namespace) -> int:
-    if args.output is not None and store_url_of(args) is not None:
+    if args.output is not None and getattr(args, "store", None) is not None:
         raise DecalogueError("decalogue new: -o writes a file; leave it out with --store")
-    # With -o no workspace is used, nor created.
+    # -o writes that file (even with a store chosen by default): no store is opened.
     kept = store_of(args) if args.output is None else None
     previous = _previous(args, kept)
     checklist = _checklist_for(args, previous)

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from decalogue.analysis.matrix import By, Order, matrix
-from decalogue.cli import store_of
+from decalogue.cli import store_of, store_url_of
 from decalogue.cli.output import add_excel_option, emit
 from decalogue.cli.workshop_commands import _add_checklist, sources_of, subjects_of
 from decalogue.errors import DecalogueError
@@ -60,7 +60,7 @@ def register(subparsers: Any) -> None:
 
 def run_matrix(args: argparse.Namespace) -> int:
     sources: list[Path | str] = sources_of(args.paths, args) if args.paths else []
-    if not args.paths:
+    if not args.paths and store_url_of(args) is not None:
         sources.extend(store_of(args).every())
     if not sources:
         raise DecalogueError(

@@ -20,7 +20,13 @@ from decalogue.analysis.compare import Subject, compare
 from decalogue.analysis.consensus import write_consensus
 from decalogue.analysis.trend import trend
 from decalogue.analysis.workshop import Group, aggregate, expand_paths
-from decalogue.cli import add_store_option, add_workspace_option, checklists_of, store_of
+from decalogue.cli import (
+    add_store_option,
+    add_workspace_option,
+    checklists_of,
+    store_of,
+    store_url_of,
+)
 from decalogue.cli.output import add_excel_option, emit
 from decalogue.errors import DecalogueError, display_path
 from decalogue.model.checklist import Checklist
@@ -157,15 +163,15 @@ def sources_of(arguments: Sequence[Path], args: argparse.Namespace) -> list[Path
     """What the arguments name: files, folders (their *.json) and country codes (that
     country's assessments in the store: the workspace, or a team's database); with a
     database store, any other argument is a stored assessment's id (or the start of one)."""
-    store = store_of(args)
+    in_database = store_url_of(args) is not None
     sources: list[Path | str] = []
     for argument in arguments:
         code = str(argument)
         if argument.exists():
             sources.extend(expand_paths([argument]))
         elif COUNTRY_CODE.fullmatch(code):
-            sources.extend(_of_country(store, code.upper()))
-        elif isinstance(store, PgStore):
+            sources.extend(_of_country(store_of(args), code.upper()))
+        elif in_database:
             sources.append(code)
         else:
             sources.extend(expand_paths([argument]))  # says which file is missing
@@ -187,9 +193,8 @@ def _of_country(store: Store, code: str) -> list[Path | str]:
 def subjects_of(sources: Sequence[Path | str], args: argparse.Namespace) -> list[Subject]:
     """Files (assessments or scorecards) and stored assessments, each with its checklist;
     notes on stderr. Compare, trend and matrix read no history: stored ones come without."""
-    opened = batch.open_many(
-        sources, _checklists(args), store_of(args), scorecards=True, history=False
-    )
+    kept = store_of(args) if any(isinstance(s, str) for s in sources) else None
+    opened = batch.open_many(sources, _checklists(args), kept, scorecards=True, history=False)
     for note in opened.notes:
         _warn(note)
     return opened.subjects()
@@ -222,10 +227,10 @@ def run_trend(args: argparse.Namespace) -> int:
 def stored_groups(args: argparse.Namespace) -> PgStore | None:
     """The database store the groups are read from: one is chosen and no argument is a
     file or folder (the arguments are then the groups' ids)."""
+    if store_url_of(args) is None or any(path.exists() for path in args.paths):
+        return None
     kept = store_of(args)
-    if isinstance(kept, PgStore) and not any(path.exists() for path in args.paths):
-        return kept
-    return None
+    return kept if isinstance(kept, PgStore) else None
 
 
 def gathered_groups(

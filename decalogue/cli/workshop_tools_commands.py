@@ -19,7 +19,7 @@ from typing import Any
 from decalogue.analysis.consensus import Decision
 from decalogue.analysis.decisions import Resumable, decisions_from, latest_consensus
 from decalogue.analysis.workshop import aggregate, expand_paths
-from decalogue.cli import add_store_option, store_of
+from decalogue.cli import add_store_option, store_of, store_url_of
 from decalogue.cli.output import emit
 from decalogue.cli.workshop_commands import _add_checklist
 from decalogue.errors import DecalogueError, display_path
@@ -151,8 +151,9 @@ def run_setup(args: argparse.Namespace) -> int:
     if not 0 < args.port <= 65535:
         raise DecalogueError(f"--port {args.port}: give a port from 1 to 65535")
     checklist = load_checklist(args.checklist)
-    kept = store_of(args)
-    if isinstance(kept, PgStore) and args.folder is None:
+    if args.folder is None and store_url_of(args) is not None:
+        kept = store_of(args)
+        assert isinstance(kept, PgStore)  # a database URL was chosen
         return _setup_in_store(kept, names, checklist, args)
     if args.folder is None:
         raise DecalogueError("workshop setup: give the FOLDER for the groups' files")
