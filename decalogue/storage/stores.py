@@ -122,7 +122,7 @@ class PgStore(Store):
         from decalogue.storage.pg.place import PgPlace
 
         if len(ref) < ID_LENGTH:
-            (ref,) = collection.resolve_ids(self.url, [ref])
+            ref = collection.find_id(self.url, ref) or ref  # none: the place says so on reading
         return PgPlace(self.url, ref)
 
     def create(self, assessment: Assessment, checklist: Checklist) -> str:

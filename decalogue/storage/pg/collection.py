@@ -45,31 +45,35 @@ def resolve(connection: Any, url: str, refs: Sequence[str]) -> list[str]:
     """The ids named by `refs` (ids, or unambiguous starts of ids), in order."""
     ids = []
     for ref in refs:
-        exact = connection.execute("SELECT id FROM assessments WHERE id = %s", (ref,)).fetchone()
-        if exact is not None:
-            ids.append(str(exact[0]))
-            continue
-        found = []
-        if len(ref) >= MIN_PREFIX and all(c in "0123456789abcdef" for c in ref.lower()):
-            found = connection.execute(
-                "SELECT id FROM assessments WHERE id LIKE %s ORDER BY id LIMIT 2",
-                (ref.lower() + "%",),
-            ).fetchall()
-        if len(found) > 1:
-            raise StoreError(
-                f"{shown(url)}: {ref!r} is the start of several assessments' ids; give more of it"
-            )
-        if not found:
+        found = _one(connection, url, ref)
+        if found is None:
             raise missing(url, ref)
-        ids.append(str(found[0][0]))
+        ids.append(found)
     return ids
 
 
-def resolve_ids(url: str, refs: Sequence[str]) -> list[str]:
-    """The ids `refs` name (ids or unambiguous starts of ids)."""
+def _one(connection: Any, url: str, ref: str) -> str | None:
+    exact = connection.execute("SELECT id FROM assessments WHERE id = %s", (ref,)).fetchone()
+    if exact is not None:
+        return str(exact[0])
+    found = []
+    if len(ref) >= MIN_PREFIX and all(c in "0123456789abcdef" for c in ref.lower()):
+        found = connection.execute(
+            "SELECT id FROM assessments WHERE id LIKE %s ORDER BY id LIMIT 2",
+            (ref.lower() + "%",),
+        ).fetchall()
+    if len(found) > 1:
+        raise StoreError(
+            f"{shown(url)}: {ref!r} is the start of several assessments' ids; give more of it"
+        )
+    return str(found[0][0]) if found else None
+
+
+def find_id(url: str, ref: str) -> str | None:
+    """The id `ref` names (an id or an unambiguous start of one); None: no such assessment."""
     with connect(url) as connection:
         check(connection, url)
-        return resolve(connection, url, refs)
+        return _one(connection, url, ref)
 
 
 def fetch(url: str, refs: Sequence[str], *, history: bool = True) -> list[Fetched]:
