@@ -17,7 +17,7 @@ from decalogue.analysis.workshop import aggregate, make_groups, name_order
 from decalogue.cli import main
 from decalogue.roles import parse_group
 from decalogue.serve.auth import make_links
-from decalogue.serve.server import check_groups
+from decalogue.serve.room import check_groups
 from decalogue.storage import store
 from tests.helpers import run
 from tests.samples import MINI, assess, mini

@@ -234,7 +234,7 @@ def print_links(folder: Path, groups: list[tuple[str, str]], args: argparse.Name
     """
     from decalogue.roles import Role
     from decalogue.serve.auth import make_links, new_token
-    from decalogue.serve.server import shown_host
+    from decalogue.serve.room import shown_host
 
     master = new_token()
     host = shown_host(args.host)

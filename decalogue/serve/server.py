@@ -23,12 +23,10 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from decalogue.errors import DecalogueError, display_path
-from decalogue.roles import GroupOption, Role, workspace_file
+from decalogue.errors import DecalogueError
+from decalogue.roles import GroupOption
 from decalogue.serve import limits
 from decalogue.serve.auth import (
-    LOOPBACK_NAMES,
-    WILDCARDS,
     Gate,
     Link,
     check_fixed_token,
@@ -48,9 +46,8 @@ from decalogue.serve.processes import (
     die_with_parent,
     exits,
 )
-from decalogue.storage import store
+from decalogue.serve.room import announce, base_url, bind, check_groups, say_line, shown_host
 from decalogue.storage.pg.connection import shown
-from decalogue.storage.stores import PgStore
 
 #: Seconds a session may take to send each chunk of a browser download.
 DOWNLOAD_WAIT = 30
@@ -73,79 +70,6 @@ def require_textual_serve() -> None:
 def app_command(workspace: Path) -> list[str]:
     """The command each browser session runs: this Python, this package, this workspace."""
     return [sys.executable, "-m", "decalogue", "--workspace", str(workspace)]
-
-
-def bind(host: str, port: int) -> socket.socket:
-    """The listening socket, bound before anything starts, so a busy port is one clear error."""
-    try:
-        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
-    except socket.gaierror as error:
-        raise DecalogueError(f"--host {host}: unknown host ({error.strerror})") from None
-    family, kind, proto, _, address = infos[0]
-    sock = socket.socket(family, kind, proto)
-    try:
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        sock.bind(address)
-        sock.listen(128)
-    except OSError as error:
-        sock.close()
-        why = "the port is in use" if error.errno == 98 else (error.strerror or str(error))
-        raise DecalogueError(
-            f"cannot listen on {host}:{port}: {why}; choose another --port"
-        ) from None
-    sock.setblocking(False)
-    return sock
-
-
-def shown_host(host: str) -> str:
-    """The name to print: on every interface, this computer's address on the room's network."""
-    if host not in WILDCARDS:
-        return host
-    with contextlib.suppress(OSError), socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
-        probe.connect(("192.0.2.1", 9))  # a documentation address: nothing is sent
-        address: str = probe.getsockname()[0]
-        if address and not address.startswith("0."):
-            return address
-    return socket.gethostname()
-
-
-def base_url(host: str, sock: socket.socket) -> str:
-    port = sock.getsockname()[1]
-    name = shown_host(host)
-    return f"http://{f'[{name}]' if ':' in name else name}:{port}"
-
-
-def check_groups(
-    workspace: Path, groups: Sequence[GroupOption], database: str | None = None
-) -> None:
-    """Every group's file is an assessment in the workspace (with a `database` store, an
-    assessment id there), and names and files are unique."""
-    names: set[str] = set()
-    files: set[str] = set()
-    for group in groups:
-        if group.name.casefold() in names:
-            raise DecalogueError(f"--group {group.name!r}: two groups have this name")
-        if group.file in files:
-            raise DecalogueError(f"--group {group.name!r}: {group.file} is another group's file")
-        names.add(group.name.casefold())
-        files.add(group.file)
-        if database is not None:
-            try:
-                there = PgStore(database).place(group.file).signature() is not None
-            except DecalogueError as error:
-                raise DecalogueError(f"--group {group.name!r}: {error}") from None
-            if not there:
-                raise DecalogueError(
-                    f"--group {group.name!r}: no assessment {group.file!r} in the store "
-                    "(`decalogue list --store URL` lists the ids)"
-                )
-            continue
-        path = workspace_file(workspace, group.file)
-        if not path.is_file():
-            raise DecalogueError(
-                f"--group {group.name!r}: {display_path(path)}: no such file in the workspace"
-            )
-        store.read(path)  # one clear line when it is not an assessment
 
 
 class OneLine(logging.Formatter):
@@ -468,38 +392,6 @@ def make_server(
     return DecalogueServer()
 
 
-def _say(message: str) -> None:
-    print(message, flush=True)
-
-
-WHAT = {
-    Role.FACILITATOR: "the whole workbench; keep it to yourself",
-    Role.VIEWER: "read only: lists, dashboards, workshop table, presenter view",
-}
-
-
-def announce(
-    url: str, links: Sequence[Link], workspace: Path, host: str, say: Callable[[str], None]
-) -> None:
-    """The links, one a line, and what each may do; a plain warning off loopback."""
-    say(
-        f"decalogue serve: workspace {display_path(workspace)}; Ctrl+C stops the server "
-        "and every session. Links:"
-    )
-    for link in links:
-        what = WHAT.get(link.served.role, f"only {link.served.file}")
-        role = link.served.role
-        name = f"group {link.served.user!r}" if role is Role.GROUP else role.value
-        say(f"  {name} ({what}): {url}/?token={link.token}")
-    if host not in LOOPBACK_NAMES:
-        say(
-            f"decalogue serve: listening on {host or 'every interface'}: every device on this "
-            "network can reach the server, and each link opens it with that link's role to "
-            "whoever has it. Hand each group its own link only, keep the facilitator's link to "
-            "yourself, and use a network you trust: the connection is not encrypted (http)."
-        )
-
-
 def serve(
     host: str,
     port: int,
@@ -508,7 +400,7 @@ def serve(
     groups: Sequence[GroupOption] = (),
     token: str | None = None,
     max_sessions: int = limits.DEFAULT_MAX_SESSIONS,
-    say: Callable[[str], None] = _say,
+    say: Callable[[str], None] = say_line,
     database: str | None = None,
 ) -> None:
     """Serve until SIGINT or SIGTERM; every app process started is gone when this returns.

@@ -25,7 +25,7 @@ from textual.pilot import Pilot
 from decalogue.errors import DecalogueError
 from decalogue.model.assessment import new_assessment
 from decalogue.roles import GroupOption, Role, Served
-from decalogue.serve.server import check_groups
+from decalogue.serve.room import check_groups
 from decalogue.storage.assessment_file import parse_assessment
 from decalogue.storage.checklists import load_checklist
 from decalogue.storage.pg import documents, location, schema
