@@ -1,6 +1,7 @@
 """The compare screen: two or more assessments side by side, and a trend for one country.
 
-Reached from the home screen with the selected assessments. The files are read
+Reached from the home screen with the selected assessments: files of the workspace,
+or, on a database store (`--store`), the stored assessments by id. They are read
 and scored in a thread worker (`decalogue.analysis.compare` does the work; every figure
 comes from its ScoreBoards); the handlers fill four tabs: a summary, the items
 with their change, the pillar and section scores, and, for one country across
@@ -35,10 +36,9 @@ from decalogue.analysis.compare import (
     unique_labels,
 )
 from decalogue.analysis.trend import Trend, TrendRow, trend
-from decalogue.batch import open_files
+from decalogue.batch import open_many
 from decalogue.model.scoring import ItemScore
 from decalogue.reports.comparison import scored as with_coverage
-from decalogue.storage.checklists import Checklists
 from decalogue.tui.context import Context, app_context
 from decalogue.tui.display import Part, assemble, bar, figure, safe_line, shorten
 from decalogue.tui.tables import fill_table
@@ -128,7 +128,8 @@ class Compared:
 
 
 class CompareScreen(HandlesWork, Screen[None]):
-    """Compare the given assessment files; escape goes back."""
+    """Compare the given assessments (files, or a database store's ids as the home screen
+    lists them); escape goes back."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back", id="compare.back", tooltip="Back to the home screen"),
@@ -165,7 +166,9 @@ class CompareScreen(HandlesWork, Screen[None]):
         return app_context(self.app)
 
     def compose(self) -> ComposeResult:
-        yield Static(Content(f"Compare · reading {len(self.paths)} files…"), id="compare-title")
+        yield Static(
+            Content(f"Compare · reading {len(self.paths)} assessments…"), id="compare-title"
+        )
         with TabbedContent(id="compare-tabs", initial="summary"):
             with TabPane("Summary", id="summary"), VerticalScroll(id="compare-summary-scroll"):
                 yield Static(Content(""), id="compare-summary")
@@ -179,7 +182,7 @@ class CompareScreen(HandlesWork, Screen[None]):
 
     def on_mount(self) -> None:
         self.query_one(TabbedContent).hide_tab("trend")
-        self._load(self.paths, self.context.checklist_resolver)
+        self._load()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "tab" and parameters == ("trend",):
@@ -190,9 +193,16 @@ class CompareScreen(HandlesWork, Screen[None]):
 
     # -- loading
 
-    def _load(self, paths: list[Path], checklists: Checklists) -> None:
+    def _load(self) -> None:
+        """Files, or the store's assessments by id (read without their histories)."""
+        context = self.context
+        sources: list[Path | str] = (
+            list(self.paths) if context.in_files else [str(path) for path in self.paths]
+        )
+        checklists, kept = context.checklist_resolver, context.store
+
         def load() -> Compared:
-            loaded = open_files(paths, checklists)
+            loaded = open_many(sources, checklists, kept, history=False)
             subjects = loaded.subjects()
             return Compared(compare(subjects), trend_of(subjects), loaded.notes)
 
@@ -200,7 +210,7 @@ class CompareScreen(HandlesWork, Screen[None]):
 
     def _failed(self, error: str) -> None:
         self.query_one("#compare-title", Static).update(
-            assemble(("Compare", "bold"), " · cannot compare these files")
+            assemble(("Compare", "bold"), " · cannot compare these assessments")
         )
         self.query_one("#compare-summary", Static).update(
             assemble(("⚠ ", "bold"), error, "\n\nPress escape to go back.")
@@ -245,7 +255,7 @@ class CompareScreen(HandlesWork, Screen[None]):
             version = f" · version {subject.version}" if result.mixed_versions else ""
             parts += [
                 (f"{label:<{width}}", "bold"),
-                f"  {Path(subject.path).name} · {a.display_title()}{version}\n",
+                f"  {self._source(subject.path)} · {a.display_title()}{version}\n",
             ]
         parts += ["\n", (f"Scores {labels[0]} → {labels[-1]} (0-100)", "bold underline"), "\n"]
         for group in result.groups:
@@ -299,6 +309,10 @@ class CompareScreen(HandlesWork, Screen[None]):
         legend = ", ".join(f"{lv.value} {lv.label}" for lv in scale.levels)
         parts += ["\n", (f"Levels: {legend}; {na}; – unanswered.", "dim")]
         return assemble(*parts)
+
+    def _source(self, shown: str) -> str:
+        """A file by its name; a stored assessment as batch names it (country, period, id)."""
+        return Path(shown).name if self.context.in_files else shown
 
     # -- items and scores
 
