@@ -25,7 +25,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from decalogue import clock
 from decalogue.analysis.workshop import (
@@ -51,6 +51,10 @@ from decalogue.model.assessment import (
 )
 from decalogue.model.checklist import Checklist
 from decalogue.storage import store
+from decalogue.storage.assessment_file import dumps
+
+if TYPE_CHECKING:  # the stores (and their database code) load only where one is used
+    from decalogue.storage.stores import Store
 
 #: Evidence entries a response may hold (the Assessment model's limit).
 MAX_EVIDENCE = 200
@@ -347,3 +351,40 @@ def write_consensus(
     if replacing is None:
         return result, store.create(path, result.assessment).fingerprint
     return result, store.save(path, result.assessment, replacing)
+
+
+def keep_consensus(
+    kept: Store,
+    groups: Sequence[Group],
+    checklist: Checklist,
+    *,
+    ref: str | None = None,
+    expected: str | None = None,
+    assessor: str = "",
+    workshop: Workshop | None = None,
+    decisions: Mapping[str, Decision] | None = None,
+) -> tuple[str, str]:
+    """`write_consensus` for a store (`--store`): a new assessment kept with its checklist,
+    or, saving again, the consensus `ref` replaced (its id kept) if it is still the version
+    `expected`; nothing is written over a colleague's change. Returns its ref and fingerprint.
+    """
+    place = None if ref is None else kept.place(ref)
+    previous = None if place is None else place.read().assessment
+    result = build_consensus(
+        groups, checklist, assessor=assessor, workshop=workshop, previous=previous
+    )
+    if decisions:
+        apply_decisions(result.assessment, result.workshop, decisions, assessor)
+    if place is None or ref is None:
+        made = kept.create(result.assessment, checklist)
+        return made, kept.place(made).read().fingerprint
+    data = dumps(result.assessment)
+
+    def produce(moved: bytes | None) -> bytes:
+        if moved is not None:
+            raise store.ConflictError(
+                f"{place.label}: changed in the store since the consensus was saved; not saved"
+            )
+        return data
+
+    return ref, place.save_merged(expected, produce).fingerprint

@@ -8,7 +8,9 @@ pick another, mark N/A, or leave the item open. Undecided items follow the
 consensus rule (`decalogue.analysis.consensus`: lower median where the groups are
 within one level; conflicts left open and flagged). Saving writes the consensus
 with `write_consensus`, as `decalogue merge` does (every group's notes kept,
-attributed, the trainer's decisions in its history), never over another's file.
+attributed, the trainer's decisions in its history), never over another's file; on a
+database store (`--store`) the groups are read by id and the consensus is kept there
+(`keep_consensus`).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from textual.widgets import DataTable
 
 from decalogue.analysis.consensus import (
     Decision,
+    keep_consensus,
     lower_median,
     rule_decision,
     write_consensus,
@@ -240,6 +243,9 @@ class WorkshopScreen(WorkshopTable):
         workshop = self.workshop
         if workshop is None:
             return
+        if not self.context.in_files:
+            self._keep()
+            return
         if self.saved_path is not None:
             self._save(self.saved_path, self._fingerprint)
             return
@@ -311,6 +317,36 @@ class WorkshopScreen(WorkshopTable):
             self._show_title()
             self.notify(
                 f"Consensus saved to {display_path(path)}; it opens from the home screen.",
+                markup=False,
+            )
+
+        run_blocking(self, write, saved, self._save_failed, group="workshop-save", exclusive=True)
+
+    def _keep(self) -> None:
+        """On a database store: a new stored assessment, replaced by each later save."""
+        workshop, kept = self.workshop, self.context.store
+        assert workshop is not None and kept is not None
+        groups, decisions = self.groups, dict(self.decisions)
+        ref = None if self.saved_path is None else str(self.saved_path)
+        expected = self._fingerprint
+
+        def write() -> tuple[str, str]:
+            return keep_consensus(
+                kept,
+                groups,
+                workshop.checklist,
+                ref=ref,
+                expected=expected,
+                assessor=self.facilitator(),
+                workshop=workshop,
+                decisions=decisions,
+            )
+
+        def saved(done: tuple[str, str]) -> None:
+            self.saved_path, self._fingerprint, self._unsaved = Path(done[0]), done[1], False
+            self._show_title()
+            self.notify(
+                f"Consensus saved in {kept.label} ({done[0][:8]}); it opens from the home screen.",
                 markup=False,
             )
 

@@ -23,7 +23,7 @@ from decalogue.analysis.consensus import (
 )
 from decalogue.analysis.decisions import decisions_from
 from decalogue.analysis.workshop import Group, ItemSpread, Workshop, aggregate
-from decalogue.batch import Gathered, open_groups
+from decalogue.batch import Gathered, open_groups, open_stored_groups
 from decalogue.errors import DecalogueError
 from decalogue.storage.checklists import Checklists
 from decalogue.tui.context import Context, app_context
@@ -77,9 +77,22 @@ class WorkshopTable(HandlesWork, Screen[None]):
     # -- loading
 
     def _load(self, paths: list[Path], checklists: Checklists) -> None:
+        """The groups' files, or on a database store the stored groups by id (`saved_path`
+        is then a consensus's id, as the home screen lists it)."""
+        kept = self.context.store
+        if kept is not None and not self.context.in_files:
+            refs = [str(path) for path in paths]
+
+            def gather() -> Gathered:
+                return open_stored_groups(kept, refs, resume=True)
+        else:
+
+            def gather() -> Gathered:
+                return open_groups(paths, checklists, resume=True)
+
         run_blocking(
             self,
-            lambda: open_groups(paths, checklists, resume=True),
+            gather,
             self._ready,
             self._failed,
             group="workshop",

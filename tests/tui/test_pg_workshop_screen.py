@@ -1,0 +1,83 @@
+"""The workshop screen on a PostgreSQL store, against a real server: the groups selected
+on the home screen are read from the store by id, the consensus is kept in the store as a
+new assessment, and saving again replaces that one, unless a colleague changed it in the
+store meanwhile (no file is written anywhere).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from textual.pilot import Pilot
+
+from decalogue.storage import store
+from decalogue.storage.assessment_file import dumps
+from decalogue.storage.checklists import load_checklist
+from decalogue.storage.pg import documents, location, schema
+from decalogue.tui.app import DecalogueApp, create_app
+from decalogue.tui.screens.workshop import WorkshopScreen
+from tests.helpers import home_rows, notes_of, settle, write_groups
+from tests.postgres import checklist_text
+
+SIZE = (120, 40)
+
+
+def stored_groups(url: str, tmp_path: Path) -> list[str]:
+    """The three groups of tests/helpers.py in the store (their files removed); their ids."""
+    schema.migrate(url, create=True)
+    groups = []
+    for path in write_groups(tmp_path / "groups", load_checklist()):
+        assessment = store.read(path).assessment
+        documents.push(url, assessment, checklist_text())
+        groups.append(assessment.id)
+        path.unlink()
+    return groups
+
+
+async def saved_once(
+    app: DecalogueApp, pilot: Pilot[Any], url: str, groups: list[str]
+) -> tuple[WorkshopScreen, str]:
+    """All three groups selected on the home screen, W, then s: the screen and the
+    consensus's id in the store."""
+    assert len(await home_rows(pilot)) == 3
+    await pilot.press("space", "space", "space", "W")
+    await settle(pilot)
+    screen = app.screen
+    assert isinstance(screen, WorkshopScreen)
+    await pilot.press("s")
+    await settle(pilot)
+    (made,) = {row.id for row in documents.listing(url)} - set(groups)
+    return screen, made
+
+
+async def test_stored_groups_give_a_consensus_kept_in_the_store_never_over_a_change(
+    pg_url: str, tmp_path: Path
+) -> None:
+    groups = stored_groups(pg_url, tmp_path)
+    app = create_app(tmp_path / "ws", store=pg_url, user="Ana Example")
+    async with app.run_test(size=SIZE) as pilot:
+        screen, made = await saved_once(app, pilot, pg_url, groups)
+        workshop = screen.workshop
+        assert workshop is not None
+        assert [g.name for g in workshop.groups] == ["Group A", "Group B", "Group C"]
+        kept, _, _ = location.load(pg_url, made)
+        assert kept.title == "Consensus of 3 groups"
+        first = workshop.ranking[0].item_id
+        await pilot.press("1", "s")
+        await settle(pilot)
+        assert not screen._unsaved
+        assert len(documents.listing(pg_url)) == 4  # saved again: the same one, replaced
+        kept, _, _ = location.load(pg_url, made)
+        assert kept.responses[first].level == 1
+        assert [c.by for c in kept.history if c.field == "decision"] == ["Ana Example"]
+        kept.title = "Renamed by a colleague"  # in the store, between two saves
+        location.save_merged(pg_url, made, None, lambda _: dumps(kept))
+        said = notes_of(app)
+        await pilot.press("2", "s")
+        await settle(pilot)
+        assert screen._unsaved
+        assert any("changed in the store since the consensus was saved" in n for n in said)
+    theirs, _, _ = location.load(pg_url, made)
+    assert theirs.title == "Renamed by a colleague" and theirs.responses[first].level == 1
+    assert not list(tmp_path.glob("**/*.json"))
