@@ -16,6 +16,7 @@ from decalogue.storage.assessment_file import dumps
 from decalogue.storage.checklists import load_checklist
 from decalogue.storage.pg import documents, location, schema
 from decalogue.tui.app import DecalogueApp, create_app
+from decalogue.tui.screens.home import HomeScreen
 from decalogue.tui.screens.workshop import WorkshopScreen
 from tests.helpers import home_rows, notes_of, settle, write_groups
 from tests.postgres import checklist_text
@@ -41,6 +42,11 @@ async def saved_once(
     """All three groups selected on the home screen, W, then s: the screen and the
     consensus's id in the store."""
     assert len(await home_rows(pilot)) == 3
+    said = notes_of(app)
+    await pilot.press("W")  # nothing selected: no folder to ask for in a store, a hint
+    await settle(pilot)
+    assert isinstance(app.screen, HomeScreen)
+    assert said == ["Select the groups' assessments with space first, then press W."]
     await pilot.press("space", "space", "space", "W")
     await settle(pilot)
     screen = app.screen

@@ -344,9 +344,10 @@ class HomeScreen(WorkspaceTable):
         if paths:
             self.app.push_screen(WorkshopScreen(paths))
             return
-        if paths_fixed(self.context.served):
+        if paths_fixed(self.context.served) or not self.context.in_files:
+            what = "files" if self.context.in_files else "assessments"
             self.notify(
-                "Select the groups' files with space first, then press W.", severity="warning"
+                f"Select the groups' {what} with space first, then press W.", severity="warning"
             )
             return
 
