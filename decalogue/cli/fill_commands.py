@@ -313,6 +313,15 @@ def fill_command(args: argparse.Namespace) -> int:
 
     Questionnaire(session, items, start, read=read, out=sys.stdout, bold=bold).run()
     if session.dirty:
-        session.save()
+        outcome = session.save_or_recover()  # typed answers are never dropped at the end
+        if outcome.result is None:
+            kept = (
+                f"your answers are kept in {display_path(outcome.recovered)} (the workbench "
+                "names this copy when you open the assessment again)"
+                if outcome.recovered is not None
+                else "no recovery copy could be written either"
+            )
+            print(f"Not saved: {outcome.error}; {kept}", file=sys.stderr)
+            return 1
     print(f"Saved {session.label}.")
     return 0
