@@ -106,3 +106,22 @@ def test_a_missing_group_id_names_the_store(room: Room, tmp_path: Path) -> None:
     (line,) = done.stderr.strip().splitlines()
     assert "no assessment 'feedfacecafe' in the store" in line
     assert "decalogue list --store" in line
+
+
+def test_merge_without_a_file_keeps_the_consensus_in_the_store(room: Room, tmp_path: Path) -> None:
+    before = {row.id for row in documents.listing(room.url)}
+    merged = _ok(_cli(tmp_path, "merge", "--store", room.url, *room.ids, "--title", "Room 1"))
+    (new,) = {row.id for row in documents.listing(room.url)} - before
+    assert "Merged 3 groups" in merged and new in merged
+    rows = {row.id: row.title for row in documents.listing(room.url)}
+    assert rows[new] == "Room 1"
+    assert not list(tmp_path.glob("**/*.json"))  # no file written
+    report = _ok(_cli(tmp_path, "workshop", "report", "--store", room.url, *room.ids, new))
+    assert f"({new[:8]})" in report
+
+
+def test_merge_of_files_without_o_says_to_give_one(room: Room, tmp_path: Path) -> None:
+    done = _cli(tmp_path, "merge", *map(str, room.files))
+    assert done.returncode == 1 and done.stdout == ""
+    (line,) = done.stderr.strip().splitlines()
+    assert "give -o CONSENSUS.json" in line

@@ -360,24 +360,26 @@ def keep_consensus(
     *,
     ref: str | None = None,
     expected: str | None = None,
+    title: str = "",
     assessor: str = "",
     workshop: Workshop | None = None,
     decisions: Mapping[str, Decision] | None = None,
-) -> tuple[str, str]:
+) -> tuple[str, str, Consensus]:
     """`write_consensus` for a store (`--store`): a new assessment kept with its checklist,
     or, saving again, the consensus `ref` replaced (its id kept) if it is still the version
-    `expected`; nothing is written over a colleague's change. Returns its ref and fingerprint.
+    `expected`; nothing is written over a colleague's change. Returns its ref, fingerprint
+    and the consensus.
     """
     place = None if ref is None else kept.place(ref)
     previous = None if place is None else place.read().assessment
     result = build_consensus(
-        groups, checklist, assessor=assessor, workshop=workshop, previous=previous
+        groups, checklist, title=title, assessor=assessor, workshop=workshop, previous=previous
     )
     if decisions:
         apply_decisions(result.assessment, result.workshop, decisions, assessor)
     if place is None or ref is None:
         made = kept.create(result.assessment, checklist)
-        return made, kept.place(made).read().fingerprint
+        return made, kept.place(made).read().fingerprint, result
     data = dumps(result.assessment)
 
     def produce(moved: bytes | None) -> bytes:
@@ -387,4 +389,4 @@ def keep_consensus(
             )
         return data
 
-    return ref, place.save_merged(expected, produce).fingerprint
+    return ref, place.save_merged(expected, produce).fingerprint, result

@@ -17,7 +17,7 @@ from typing import Any
 
 from decalogue import batch
 from decalogue.analysis.compare import Subject, compare
-from decalogue.analysis.consensus import write_consensus
+from decalogue.analysis.consensus import keep_consensus, write_consensus
 from decalogue.analysis.trend import trend
 from decalogue.analysis.workshop import Group, aggregate, expand_paths
 from decalogue.cli import (
@@ -105,9 +105,9 @@ def register(subparsers: Any) -> None:
         "-o",
         "--output",
         type=Path,
-        required=True,
         metavar="CONSENSUS.json",
-        help="the file to write",
+        help="the file to write (required unless the groups are ids in a --store, where the "
+        "consensus is then kept as a new stored assessment)",
     )
     merging.add_argument("--title", default="", help='title (default: "Consensus of N groups")')
     merging.add_argument("--assessor", default="", help="who records the consensus")
@@ -262,7 +262,9 @@ def run_aggregate(args: argparse.Namespace) -> int:
 
 
 def run_merge(args: argparse.Namespace) -> int:
-    output: Path = args.output
+    output: Path | None = args.output
+    if output is None:
+        return _merge_into_store(args)
     shown = display_path(output)
     if output.is_dir():
         raise DecalogueError(f"{shown}: is a folder; give a file name for -o, e.g. consensus.json")
@@ -280,4 +282,22 @@ def run_merge(args: argparse.Namespace) -> int:
         output, groups, checklist, replacing=replacing, title=args.title, assessor=args.assessor
     )
     emit(render_merge(result, shown))
+    return 0
+
+
+def _merge_into_store(args: argparse.Namespace) -> int:
+    """`merge ID… --store URL` without -o: the consensus is a new assessment in the store."""
+    kept = stored_groups(args)
+    if kept is None:
+        raise DecalogueError(
+            "merge: give -o CONSENSUS.json for the file to write (or, with --store, the "
+            "groups' ids to keep the consensus in the store)"
+        )
+    groups, checklist = _groups_and_checklist(args)
+    if len(groups) < 2:
+        _warn("only one group: the consensus is that group's answers")
+    ref, _, result = keep_consensus(
+        kept, groups, checklist, title=args.title, assessor=args.assessor
+    )
+    emit(render_merge(result, f"{kept.label} as {ref}"))
     return 0

@@ -331,7 +331,7 @@ class WorkshopScreen(WorkshopTable):
         expected = self._fingerprint
 
         def write() -> tuple[str, str]:
-            return keep_consensus(
+            made, fingerprint, _ = keep_consensus(
                 kept,
                 groups,
                 workshop.checklist,
@@ -341,6 +341,7 @@ class WorkshopScreen(WorkshopTable):
                 workshop=workshop,
                 decisions=decisions,
             )
+            return made, fingerprint
 
         def saved(done: tuple[str, str]) -> None:
             self.saved_path, self._fingerprint, self._unsaved = Path(done[0]), done[1], False
