@@ -226,14 +226,7 @@ class AssessScreen(SessionScreen):
     def _show_detail(self, item_id: str | None) -> None:
         if item_id is not None:
             self.resume.note(item_id)  # reopened, the assessment starts here
-        if item_id is None:
-            self.detail.show(None, None, None)
-        else:
-            self.detail.show(
-                item_id,
-                self.session.assessment.responses.get(item_id),
-                self.session.board.items[item_id],
-            )
+        super()._show_detail(item_id)
 
     @on(ChecklistTree.ItemChosen)
     def _chosen(self) -> None:
