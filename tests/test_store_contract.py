@@ -122,6 +122,23 @@ def test_a_recovery_copy_is_found_again_and_holds_the_edits(opener: Opener) -> N
     assert kept.id == session.assessment.id and kept.responses["LF-04"].level == 3
 
 
+def test_a_session_keeps_one_recovery_copy_with_its_latest_edits_until_they_land(
+    opener: Opener, tmp_path: Path
+) -> None:
+    session = _session(opener, "Ana")
+    session.set_answer("LF-04", Answer(level=3))
+    copy = session.save_recovery(tmp_path / "kept")
+    session.set_answer("LF-05", Answer(level=1))
+    assert session.save_recovery(tmp_path / "elsewhere") == copy  # the same file, rewritten
+    kept = parse_assessment(copy.read_bytes(), str(copy))
+    assert (kept.responses["LF-04"].level, kept.responses["LF-05"].level) == (3, 1)
+    assert [p.name for p in (tmp_path / "kept").glob("*.json")] == [copy.name]
+    assert not (tmp_path / "elsewhere").exists()
+    assert session.save().saved
+    assert not copy.exists()  # everything in it landed
+    assert session.recovery_copy is None
+
+
 def test_presence_names_the_other_window_until_it_closes(opener: Opener) -> None:
     ana, ben = _session(opener, "Ana Example"), _session(opener, "Ben")
     ana.announce()

@@ -31,6 +31,7 @@ from decalogue.model.checklist import Checklist, collector_paused
 from decalogue.model.merge import Base, Conflict, merge_into
 from decalogue.model.scoring import ScoreBoard
 from decalogue.session.outcomes import SaveOutcome, SaveResult, SaveState
+from decalogue.session.recovery import Recovering
 from decalogue.storage import presence, store
 from decalogue.storage.assessment_file import (
     MAX_ASSESSMENT_BYTES,
@@ -58,9 +59,9 @@ def _describe_ref(ref: ChecklistRef) -> str:
 _K = TypeVar("_K", bound="Kept")
 
 
-class Kept:
+class Kept(Recovering):
     """An open assessment kept in its place: loading, saving with a merge, taking in others'
-    saves, recovery copies and presence. `Session` adds the editing."""
+    saves, recovery copies (`Recovering`) and presence. `Session` adds the editing."""
 
     checklist: Checklist
     assessment: Assessment
@@ -121,6 +122,7 @@ class Kept:
         )
         self._edits = 0
         self._saved_edits = 0
+        self._copy, self._copy_edits = None, -1  # a copy of edits dropped stays, not ours
 
     # -- opening
 
@@ -368,6 +370,7 @@ class Kept:
             self.base = outcome["base"]
             self._saved_edits = outcome["edits"]
             self._warning = _size_warning(self.place, outcome["size"])
+        self._landed(outcome["edits"])
         return SaveResult(True, taken, found, self._warning)
 
     def save_or_recover(self) -> SaveOutcome:
@@ -381,27 +384,6 @@ class Kept:
         except DecalogueError as error:
             return SaveOutcome(None, None, f"{message}; {error}")
         return SaveOutcome(None, copy, message)
-
-    def save_recovery(self, folder: Path | None = None) -> Path:
-        """The answers as they are, in a new file, when the file itself cannot be saved:
-        in `folder` (a served workspace's recovery folder), else beside the file, else in
-        the user's data folder (a database's copies: there); its path. Raises SaveError when
-        none can be written."""
-        with self._lock:
-            data = dumps(self.assessment)
-        return self.place.write_recovery(data, folder)
-
-    def recover_to(self, path: Path) -> Path:
-        """Write the session's whole assessment to `path` (atomically; never over a file)."""
-        with self._lock:
-            data = dumps(self.assessment)
-        store.save_bytes(path, data, None)
-        return path
-
-    def recoveries(self, folder: Path | None = None) -> list[Path]:
-        """Recovery copies of this assessment left by earlier runs (also those in `folder`),
-        newest first."""
-        return self.place.find_recoveries(folder)
 
     def adopt_checklist(self) -> bool:
         """Record the session's checklist in the file at the next save (an upgrade).

@@ -227,6 +227,21 @@ def write_copy(folders: list[Path], name: str, data: bytes, shown: str) -> Path:
     raise SaveError(f"{shown}: no recovery copy could be written ({'; '.join(errors)})")
 
 
+def rewrite_copy(copy: Path, data: bytes) -> None:
+    """Put newer bytes in a recovery copy this run wrote (atomically; its name stays, so
+    the place already told to the user keeps the latest); SaveError if it cannot."""
+    try:
+        atomic_write(copy, data)
+    except OSError as error:
+        raise SaveError(f"{display_path(copy)}: {why(error)}") from None
+
+
+def remove_copy(copy: Path) -> None:
+    """A recovery copy whose contents have all been saved: gone (already gone is fine)."""
+    with suppress(OSError):
+        copy.unlink()
+
+
 def find_recoveries(path: Path) -> list[Path]:
     """Recovery copies of `path` (beside it, or in the user's data folder), newest first."""
     target = target_of(path)

@@ -15,7 +15,8 @@ import os
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import psycopg
@@ -32,6 +33,7 @@ from decalogue.storage.pg import documents, location, schema
 from decalogue.storage.stores import PgStore
 from decalogue.tui.app import DecalogueApp, create_app
 from decalogue.tui.screens.assess import AssessScreen
+from decalogue.tui.screens.dialogs import ConfirmDialog
 from tests.helpers import home_rows, notes_of, open_assess, settle
 from tests.postgres import Cluster, checklist_text
 from tests.tui.conftest import AppFactory
@@ -58,9 +60,14 @@ def levels(url: str, ident: str) -> dict[str, int | None]:
 
 def kept(folder: Path) -> list[dict[str, int | None]]:
     """The answers of each recovery copy in `folder`."""
+    return kept_in(sorted(folder.glob("*.json")))
+
+
+def kept_in(copies: list[Path]) -> list[dict[str, int | None]]:
+    """The answers of each of these recovery copies."""
     return [
         {i: r.level for i, r in parse_assessment(p.read_bytes(), p.name).responses.items()}
-        for p in sorted(folder.glob("*.json"))
+        for p in copies
     ]
 
 
@@ -130,34 +137,77 @@ async def test_a_save_by_another_process_reaches_the_open_window_by_notify(
         assert any(f"Ben Example changed {ITEMS[1]}" in m for m in said)
 
 
-async def test_edits_wait_while_the_server_is_stopped_and_land_when_it_is_back(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+@dataclass
+class Away:
+    """A server of the test's own (the test stops it) with one stored assessment."""
+
+    server: Cluster
+    url: str
+    ident: str
+
+
+@pytest.fixture
+def away(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Away]:
     monkeypatch.setenv("DECALOGUE_RECOVERY", str(tmp_path / "recovered"))
-    server = Cluster()  # its own server: this test stops it
+    server = Cluster()
     try:
         url = server.create_database("away")
-        ident = stored_assessment(url)
-        app = window(tmp_path, url, ident)
-        said = notes_of(app)
-        async with app.run_test(size=SIZE) as pilot:
-            screen = await assess_screen(pilot)
-            server.stop()
-            await pilot.press("3")  # the first item, saved a moment later: it cannot land
-            await until(pilot, lambda: "waiting for the server" in header(screen))
-            assert kept(tmp_path / "recovered") == [{ITEMS[0]: 3}]
-            await pilot.press("j", "2")  # more typed while the server is away
-            both = [{ITEMS[0]: 3, ITEMS[1]: 2}]
-            await until(pilot, lambda: kept(tmp_path / "recovered") == both)  # one copy, updated
-            assert "waiting for the server" in header(screen)
-            server.start()
-            await until(pilot, lambda: "✓ saved" in header(screen))
-            assert any("Your edits are kept in this window and in" in m for m in said)
-            assert "The server is back: your edits are saved." in said
-            assert list((tmp_path / "recovered").glob("*.json")) == []  # it all landed
-        assert levels(url, ident) == {ITEMS[0]: 3, ITEMS[1]: 2}
+        yield Away(server, url, stored_assessment(url))
     finally:
         server.remove()
+
+
+def away_window(tmp_path: Path, away: Away) -> tuple[DecalogueApp, list[str]]:
+    """A window on the assessment, and every message it shows."""
+    app = window(tmp_path, away.url, away.ident)
+    return app, notes_of(app)
+
+
+async def first_edit_waits(pilot: Pilot[None], server: Cluster) -> AssessScreen:
+    """The window open, its server stopped, the first item scored: the save waits."""
+    screen = await assess_screen(pilot)
+    server.stop()
+    await pilot.press("3")  # the first item, saved a moment later: it cannot land
+    await until(pilot, lambda: "waiting for the server" in header(screen))
+    return screen
+
+
+async def test_edits_wait_while_the_server_is_stopped_and_land_when_it_is_back(
+    tmp_path: Path, away: Away
+) -> None:
+    app, said = away_window(tmp_path, away)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await first_edit_waits(pilot, away.server)
+        assert kept(tmp_path / "recovered") == [{ITEMS[0]: 3}]
+        await pilot.press("j", "2")  # more typed while the server is away
+        both = [{ITEMS[0]: 3, ITEMS[1]: 2}]
+        await until(pilot, lambda: kept(tmp_path / "recovered") == both)  # one copy, updated
+        assert "waiting for the server" in header(screen)
+        away.server.start()
+        await until(pilot, lambda: "✓ saved" in header(screen))
+        assert any("Your edits are kept in this window and in" in m for m in said)
+        assert "The server is back: your edits are saved." in said
+        assert list((tmp_path / "recovered").glob("*.json")) == []  # it all landed
+    assert levels(away.url, away.ident) == {ITEMS[0]: 3, ITEMS[1]: 2}
+
+
+async def test_quitting_while_the_server_is_away_leaves_one_recovery_copy_with_every_edit(
+    tmp_path: Path, away: Away
+) -> None:
+    app, said = away_window(tmp_path, away)
+    async with app.run_test(size=SIZE) as pilot:
+        await first_edit_waits(pilot, away.server)
+        await pilot.press("j", "2", "ctrl+q")  # typed, then quit before it is kept
+        await until(pilot, lambda: isinstance(app.screen, ConfirmDialog))
+        await pilot.press("y")  # quit anyway
+    copies = [*(tmp_path / "recovered").glob("*.json"), *(tmp_path / "ws").rglob("*.json")]
+    assert kept_in(copies) == [{ITEMS[0]: 3, ITEMS[1]: 2}]  # one copy, with both edits
+    assert len([m for m in said if copies[0].name in m]) == 1  # named once, while waiting
+    away.server.start()
+    again, told = away_window(tmp_path, away)
+    async with again.run_test(size=SIZE) as pilot:
+        await assess_screen(pilot)
+        await until(pilot, lambda: any(copies[0].name in m for m in told))  # found again
 
 
 def test_two_windows_on_one_stored_assessment_keep_both_and_show_a_real_conflict(

@@ -94,9 +94,8 @@ class SessionScreen(ChecklistScreen):
         self._saving = False
         """A save worker is running (only to schedule; the header asks the session)."""
         self._detail_pending: str | None = None
-        self._away_copy: Path | None = None
-        """The recovery copy kept while the server is away (removed once the save lands)."""
-        self._away_edits = -1
+        self._waited = False
+        """The edits waited for the server (say so once the save lands)."""
         self.sub_title = session.assessment.display_title()
 
     def on_mount(self) -> None:  # ChecklistScreen's handler follows (Textual calls each)
@@ -228,10 +227,8 @@ class SessionScreen(ChecklistScreen):
     @on(Saved)
     def _saved(self, event: Saved) -> None:
         self._saving = False
-        if self._away_copy is not None:
-            with suppress(OSError):
-                self._away_copy.unlink()  # everything in it has landed
-            self._away_copy, self._away_edits = None, -1
+        if self._waited and self.session.recovery_copy is None:  # it all landed; copy gone
+            self._waited = False
             self.notify("The server is back: your edits are saved.", markup=False)
         self._took_in(event.result.merged, bool(event.result.conflicts))
         if event.result.warning:
@@ -251,20 +248,15 @@ class SessionScreen(ChecklistScreen):
             self._offer_copy()
 
     def _wait_for_server(self, error: str) -> None:
-        """Keep the edits: a recovery copy of what they are now, and a save again soon."""
-        first = self._away_copy is None
-        if self.session.edits != self._away_edits:
-            try:
-                copy = self.session.save_recovery()
-            except DecalogueError:
-                pass  # the edits stay in the window; the header says they wait
-            else:
-                if self._away_copy is not None:
-                    with suppress(OSError):
-                        self._away_copy.unlink()  # the new copy holds all of it
-                self._away_copy, self._away_edits = copy, self.session.edits
+        """Keep the edits: the session's recovery copy of what they are now (one file,
+        named here once, rewritten as edits come; quitting updates it too), and a save
+        again soon."""
+        first, self._waited = not self._waited, True
+        copy = None
+        with suppress(DecalogueError):  # else the edits stay in the window; the header says
+            copy = self.session.save_recovery()
         if first:
-            kept = f" and in {display_path(self._away_copy)}" if self._away_copy else ""
+            kept = f" and in {display_path(copy)}" if copy else ""
             self.notify(
                 f"{error}. Your edits are kept in this window{kept}; they are saved when "
                 "the server is back.",
@@ -295,7 +287,8 @@ class SessionScreen(ChecklistScreen):
 
     def keep_for_exit(self, folder: Path | None = None) -> None:
         """Going without asking (a closed terminal, a shutdown, the person chose to): save,
-        else write a recovery copy in `folder` (else beside the file); never raises."""
+        else write the session's recovery copy (the one kept while the server was away,
+        else a new one in `folder`, else beside the file); never raises."""
         if self._timer is not None:
             self._timer.stop()
             self._timer = None
