@@ -20,7 +20,7 @@ from decalogue.storage.pg import documents, location, schema
 from decalogue.tui.app import DecalogueApp, create_app
 from decalogue.tui.screens.home import HomeScreen
 from decalogue.tui.screens.workshop import WorkshopScreen
-from tests.helpers import home_rows, notes_of, settle, write_groups
+from tests.helpers import home_rows, notes_of, settle, shown, write_groups
 from tests.postgres import checklist_text
 
 SIZE = (120, 40)
@@ -79,6 +79,8 @@ async def test_stored_groups_give_a_consensus_kept_in_the_store_and_resumed(
         assert screen.workshop is not None
         assert [g.name for g in screen.workshop.groups] == ["Group A", "Group B", "Group C"]
         assert not screen._unsaved
+        title = shown(screen, "#workshop-title")  # named as the home screen names it
+        assert f"saved as Consensus of 3 groups ({made[:8]})" in title and made not in title
         assert len(documents.listing(pg_url)) == 4  # saved again: the same one, replaced
         kept, _, _ = location.load(pg_url, made)
         assert kept.title == "Consensus of 3 groups" and kept.responses[first].level == 1
@@ -96,10 +98,15 @@ async def test_stored_groups_give_a_consensus_kept_in_the_store_and_resumed(
     again = window(tmp_path, pg_url)
     async with again.run_test(size=SIZE) as pilot:
         assert len(await home_rows(pilot)) == 4
+        told = notes_of(again)
         await pilot.press("space", "space", "space", "space", "W")
         await settle(pilot)
         resumed = again.screen
         assert isinstance(resumed, WorkshopScreen) and resumed.workshop is not None
+        name = f"Renamed by a colleague ({made[:8]})"
+        assert f"Resumed 1 decision(s) from {name}; s saves to it." in told
+        assert f"saved as {name}" in shown(resumed, "#workshop-title")
+        assert not any(made in n for n in told)
         assert len(resumed.workshop.groups) == 3
         assert resumed.decisions[first].level == 1
         await pilot.press("2", "s")

@@ -34,7 +34,7 @@ from decalogue.tui.display import safe
 from decalogue.tui.screens.workshop_data import (
     facilitator_name,
 )
-from decalogue.tui.screens.workshop_table import WorkshopTable
+from decalogue.tui.screens.workshop_table import WorkshopTable, stored_name
 from decalogue.tui.served import action_allowed, paths_fixed
 from decalogue.tui.work import run_blocking
 
@@ -314,6 +314,7 @@ class WorkshopScreen(WorkshopTable):
 
         def saved(fingerprint: str) -> None:
             self.saved_path, self._fingerprint, self._unsaved = path, fingerprint, False
+            self.saved_name = path.name
             self._show_title()
             self.notify(
                 f"Consensus saved to {display_path(path)}; it opens from the home screen.",
@@ -330,8 +331,8 @@ class WorkshopScreen(WorkshopTable):
         ref = None if self.saved_path is None else str(self.saved_path)
         expected = self._fingerprint
 
-        def write() -> tuple[str, str]:
-            made, fingerprint, _ = keep_consensus(
+        def write() -> tuple[str, str, str]:
+            made, fingerprint, result = keep_consensus(
                 kept,
                 groups,
                 workshop.checklist,
@@ -341,13 +342,14 @@ class WorkshopScreen(WorkshopTable):
                 workshop=workshop,
                 decisions=decisions,
             )
-            return made, fingerprint
+            return made, fingerprint, stored_name(result.assessment)
 
-        def saved(done: tuple[str, str]) -> None:
+        def saved(done: tuple[str, str, str]) -> None:
             self.saved_path, self._fingerprint, self._unsaved = Path(done[0]), done[1], False
+            self.saved_name = done[2]
             self._show_title()
             self.notify(
-                f"Consensus saved in {kept.label} ({done[0][:8]}); it opens from the home screen.",
+                f"Consensus saved in {kept.label} as {done[2]}; it opens from the home screen.",
                 markup=False,
             )
 

@@ -25,6 +25,7 @@ from decalogue.analysis.decisions import decisions_from
 from decalogue.analysis.workshop import Group, ItemSpread, Workshop, aggregate
 from decalogue.batch import Gathered, open_groups, open_stored_groups
 from decalogue.errors import DecalogueError
+from decalogue.model.assessment import Assessment
 from decalogue.storage.checklists import Checklists
 from decalogue.tui.context import Context, app_context
 from decalogue.tui.display import assemble, safe, safe_line, shorten
@@ -41,6 +42,12 @@ TITLE = 44
 NAME = 10
 
 
+def stored_name(assessment: Assessment) -> str:
+    """A stored assessment as the home screen shows it (its title, else country and
+    period), with the start of its id that commands take."""
+    return f"{assessment.display_title()} ({assessment.id[:8]})"
+
+
 class WorkshopTable(HandlesWork, Screen[None]):
     """The groups' answers, most disputed first, and the highlighted item's detail."""
 
@@ -53,6 +60,9 @@ class WorkshopTable(HandlesWork, Screen[None]):
         self.decisions: dict[str, Decision] = {}
         """The trainer's decisions; items absent follow the rule."""
         self.saved_path: Path | None = None
+        self.saved_name: str | None = None
+        """What the title calls the saved consensus: its file's name, or in a store its
+        title and the start of its id (`stored_name`), as the home screen lists it."""
         self._fingerprint: str | None = None
         self._unsaved = False
 
@@ -60,8 +70,16 @@ class WorkshopTable(HandlesWork, Screen[None]):
     def context(self) -> Context:
         return app_context(self.app)
 
+    @property
+    def in_store(self) -> bool:
+        """The groups are assessments in a database store, named by id (not files)."""
+        return self.context.store is not None and not self.context.in_files
+
     def compose(self) -> ComposeResult:
-        shown = ", ".join(p.name or str(p) for p in self.paths)
+        if self.in_store:
+            shown = ", ".join(str(p)[:8] for p in self.paths)  # ids: their starts suffice
+        else:
+            shown = ", ".join(p.name or str(p) for p in self.paths)
         yield Static(
             assemble(("Workshop", "bold"), " · reading ", shorten(shown, 60), "…"),
             id="workshop-title",
@@ -80,7 +98,7 @@ class WorkshopTable(HandlesWork, Screen[None]):
         """The groups' files, or on a database store the stored groups by id (`saved_path`
         is then a consensus's id, as the home screen lists it)."""
         kept = self.context.store
-        if kept is not None and not self.context.in_files:
+        if kept is not None and self.in_store:
             refs = [str(path) for path in paths]
 
             def gather() -> Gathered:
@@ -121,9 +139,10 @@ class WorkshopTable(HandlesWork, Screen[None]):
         if resume is not None and self.saved_path is None:
             self.decisions = decisions_from(resume.assessment, self.workshop)
             self.saved_path, self._fingerprint = resume.path, resume.fingerprint
+            named = stored_name(resume.assessment) if self.in_store else resume.path.name
+            self.saved_name = named
             self.notify(
-                f"Resumed {len(self.decisions)} decision(s) from {resume.path.name}; "
-                "s saves to it.",
+                f"Resumed {len(self.decisions)} decision(s) from {self.saved_name}; s saves to it.",
                 markup=False,
             )
         if reloading:
@@ -158,11 +177,11 @@ class WorkshopTable(HandlesWork, Screen[None]):
         meta = workshop.checklist.meta
         decided = sum(1 for item in workshop.items if self.decision(item).kind != "open")
         conflicts = len(workshop.conflicts)
-        state = (
-            f"saved to {self.saved_path.name}" + (" (changed since)" if self._unsaved else "")
-            if self.saved_path is not None
-            else "not saved yet"
-        )
+        if self.saved_name is None:
+            state = "not saved yet"
+        else:
+            to = "as" if self.in_store else "to"
+            state = f"saved {to} {self.saved_name}" + (" (changed since)" if self._unsaved else "")
         self.query_one("#workshop-title", Static).update(
             assemble(
                 ("Workshop", "bold"),
