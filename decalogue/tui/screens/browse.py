@@ -18,6 +18,7 @@ from textual.binding import Binding
 from textual.command import Hit, Hits, Provider
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Input
 
 from decalogue.model.checklist import Checklist
@@ -31,7 +32,12 @@ from decalogue.tui.widgets.footer import KeyFooter
 from decalogue.tui.widgets.item_detail import ItemDetail
 from decalogue.tui.widgets.status_line import StatusLine
 
-FILTER = Binding("slash", "filter", "Filter", id="assess.filter", tooltip="Filter the tree")
+#: A priority binding: it runs as the key is read, so the keys typed straight after it
+#: (a fast typist, a paste) reach the filter; otherwise they went to the tree, where a
+#: digit scored the item under the cursor.
+FILTER = Binding(
+    "slash", "filter", "Filter", id="assess.filter", tooltip="Filter the tree", priority=True
+)
 SOURCE = Binding("s", "source", "Source", id="assess.source", tooltip="View the cited source")
 BACK = Binding(
     "escape",
@@ -161,8 +167,16 @@ class ChecklistScreen(Screen[None]):
     # -- filter, source, back
 
     def action_filter(self) -> None:
+        if self.filter_input.has_focus:  # a "/" typed in the filter (the binding comes first)
+            self.filter_input.insert_text_at_cursor("/")
+            return
         self.filter_input.display = True
-        self.filter_input.focus()
+        self._focus_now(self.filter_input)
+
+    def _focus_now(self, widget: Widget) -> None:
+        """Focus at once, so keys typed straight after go to `widget` (`Widget.focus()`
+        waits until the keys already read have gone to the old focus)."""
+        self.set_focus(widget)
 
     @on(Input.Changed, "#filter")
     def _filter_changed(self, event: Input.Changed) -> None:
@@ -176,7 +190,7 @@ class ChecklistScreen(Screen[None]):
     def _filter_done(self) -> None:
         if not self.filter_input.value.strip():
             self.filter_input.display = False
-        self.checklist_tree.focus()
+        self._focus_now(self.checklist_tree)
         if self.checklist_tree.matched == 0:
             self.notify("No item matches this filter.", severity="warning")
 
@@ -186,7 +200,7 @@ class ChecklistScreen(Screen[None]):
             self.filter_input.value = ""
             self.filter_input.display = False
             self.checklist_tree.rebuild(ItemFilter(), keep=keep)
-            self.checklist_tree.focus()
+            self._focus_now(self.checklist_tree)
             return
         self.leave()
 

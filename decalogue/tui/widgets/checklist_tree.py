@@ -162,11 +162,22 @@ class ChecklistTree(Tree[NodeRef]):
         if target is None or not self.select_item(target):
             self.post_message(self.ItemHighlighted(None))
         else:
-            self.call_after_refresh(self._scroll_to_cursor)
+            self.call_after_refresh(self._show_cursor)
 
-    def _scroll_to_cursor(self) -> None:
-        if self.cursor_node is not None:
-            self.scroll_to_node(self.cursor_node, animate=False)
+    def _show_cursor(self) -> None:
+        """Once the view has its size: the cursor in view, with the lines above it.
+
+        (The cursor moved before the tree had a size sits on the top line, which hid
+        the first item's pillar and section headings each time an assessment opened.)
+        """
+        if self.cursor_node is None:
+            return
+        line, top = self.cursor_node._line, self.scroll_offset.y
+        context = min(CONTEXT, self.scrollable_content_region.height // 3)
+        if line - top < context:  # moving the cursor, unsized, put it on the top line
+            self.scroll_to(y=max(0, line - context), animate=False)
+        else:
+            self._scroll_ahead(line)
 
     def _fill(self, section_node: TreeNode[NodeRef], ids: list[str]) -> None:
         for item_id in ids:
