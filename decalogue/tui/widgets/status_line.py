@@ -9,7 +9,7 @@ from decalogue.model.assessment import Assessment
 from decalogue.model.checklist import Checklist
 from decalogue.model.scoring import GroupScore
 from decalogue.session import SaveState
-from decalogue.tui.display import assemble, figure, safe_line, shorten
+from decalogue.tui.display import Part, assemble, figure, safe_line, shorten
 
 
 def save_words(state: SaveState) -> str:
@@ -32,35 +32,53 @@ class StatusLine(Static):
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(Content(""), id=id, markup=False)
+        self._lines: list[Content] = []
+        """The assessment's line, then shorter ones for narrower terminals."""
 
     def show_assessment(
         self, assessment: Assessment, overall: GroupScore, state: SaveState, user: str
     ) -> None:
-        """The assessment, its progress, the session's save state, and who is editing."""
+        """The assessment, its progress, the session's save state, and who is editing.
+
+        On a narrow terminal the parts that matter least go first (the title, who is
+        editing, the overall score, the coverage): the save state always shows.
+        """
         country = assessment.country
         done = overall.answered + overall.not_applicable
         alarm = bool(state.error or state.conflicts or state.waiting)
         title = assessment.title.strip()
-        named: list[str | tuple[str, str]] = [(shorten(title, 30), "bold"), " · "] if title else []
-        self.update(
-            assemble(
-                (f"{country.name} ({country.code})", "bold"),
-                f" · {assessment.period} · ",
-                *named,
-                f"coverage {overall.coverage:.0f}% ({done}/{overall.total})",
-                " · ",
-                ("overall ", ""),
-                (figure(overall.score), "bold"),
-                " · ",
-                (save_words(state), "bold" if alarm else ""),
-                " · ",
-                (safe_line(user), "italic"),
-            ),
-            layout=False,  # one line, always: no layout pass of the screen per keystroke
-        )
+        where: list[Part] = [
+            (f"{country.name} ({country.code})", "bold"),
+            f" · {assessment.period}",
+        ]
+        named: list[Part] = [" · ", (shorten(title, 30), "bold")] if title else []
+        coverage: list[Part] = [f" · coverage {overall.coverage:.0f}% ({done}/{overall.total})"]
+        score: list[Part] = [" · overall ", (figure(overall.score), "bold")]
+        saved: list[Part] = [" · ", (save_words(state), "bold" if alarm else "")]
+        who: list[Part] = [" · ", (safe_line(user), "italic")]
+        self._lines = [
+            assemble(*where, *named, *coverage, *score, *saved, *who),
+            assemble(*where, *coverage, *score, *saved, *who),
+            assemble(*where, *coverage, *score, *saved),
+            assemble(*where, *coverage, *saved),
+            assemble(*where, *saved),
+        ]
+        self._show_fitting()
         self.set_class(alarm, "-error")
 
+    def _show_fitting(self) -> None:
+        width = self.content_region.width
+        lines = self._lines
+        shown = next((line for line in lines if line.cell_length <= width), lines[-1])
+        # One line, always: no layout pass of the screen per keystroke.
+        self.update(shown if width else lines[0], layout=False)
+
+    def on_resize(self) -> None:
+        if self._lines:
+            self._show_fitting()
+
     def show_checklist(self, checklist: Checklist, shown: int) -> None:
+        self._lines = []
         meta = checklist.meta
         total = len(checklist.items)
         count = f"{total} items" if shown == total else f"{shown} of {total} items"

@@ -1,0 +1,38 @@
+"""The assess screen's header line keeps the save state in view on a narrow terminal."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from decalogue.model.assessment import new_assessment
+from decalogue.model.checklist import Checklist
+from decalogue.storage import store
+from tests.helpers import open_assess, status
+from tests.tui.conftest import AppFactory
+
+TITLE = "National review of victim assistance, second round"
+
+
+async def test_a_narrow_terminal_drops_the_title_not_the_save_state(
+    make_app: AppFactory, workspace: Path, checklist: Checklist
+) -> None:
+    assessment = new_assessment(checklist, "XX", "2025", country_name="Exampleland", title=TITLE)
+    path = workspace / "XX-2025.json"
+    store.create(path, assessment)
+    app = make_app(open_path=path)
+    async with app.run_test(size=(120, 30)) as pilot:
+        screen = await open_assess(pilot)
+        await pilot.pause()
+        wide = status(screen)
+        assert TITLE[:20] in wide and "✓ saved" in wide and "Tester" in wide
+        await pilot.resize_terminal(80, 24)
+        await pilot.press("1")
+        await pilot.pause()
+        narrow = status(screen)
+        assert TITLE[:20] not in narrow and len(narrow) <= 80  # all of it on screen
+        assert "unsaved" in narrow or "saved" in narrow, narrow
+        await pilot.resize_terminal(44, 24)
+        await pilot.pause()
+        narrowest = status(screen)
+        assert "saved" in narrowest and len(narrowest) <= 44  # country, period, state
+        await pilot.press("ctrl+q")
