@@ -32,8 +32,8 @@ class StatusLine(Static):
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(Content(""), id=id, markup=False)
-        self._lines: list[Content] = []
-        """The assessment's line, then shorter ones for narrower terminals."""
+        self._lines: list[list[Part]] = []
+        """The assessment's line, then shorter ones for narrower terminals (as parts)."""
 
     def show_assessment(
         self, assessment: Assessment, overall: GroupScore, state: SaveState, user: str
@@ -57,21 +57,24 @@ class StatusLine(Static):
         saved: list[Part] = [" · ", (save_words(state), "bold" if alarm else "")]
         who: list[Part] = [" · ", (safe_line(user), "italic")]
         self._lines = [
-            assemble(*where, *named, *coverage, *score, *saved, *who),
-            assemble(*where, *coverage, *score, *saved, *who),
-            assemble(*where, *coverage, *score, *saved),
-            assemble(*where, *coverage, *saved),
-            assemble(*where, *saved),
+            [*where, *named, *coverage, *score, *saved, *who],
+            [*where, *coverage, *score, *saved, *who],
+            [*where, *coverage, *score, *saved],
+            [*where, *coverage, *saved],
+            [*where, *saved],
         ]
         self._show_fitting()
         self.set_class(alarm, "-error")
 
     def _show_fitting(self) -> None:
+        """The longest line that fits (assembled only as far as needed: every keystroke)."""
         width = self.content_region.width
-        lines = self._lines
-        shown = next((line for line in lines if line.cell_length <= width), lines[-1])
+        for parts in self._lines:
+            line = assemble(*parts)
+            if not width or line.cell_length <= width:
+                break
         # One line, always: no layout pass of the screen per keystroke.
-        self.update(shown if width else lines[0], layout=False)
+        self.update(line, layout=False)
 
     def on_resize(self) -> None:
         if self._lines:
