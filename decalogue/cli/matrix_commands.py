@@ -9,7 +9,7 @@ from typing import Any
 from decalogue.analysis.matrix import By, Order, matrix
 from decalogue.cli import store_of, store_url_of
 from decalogue.cli.output import add_excel_option, emit
-from decalogue.cli.workshop_commands import _add_checklist, sources_of, subjects_of
+from decalogue.cli.workshop_commands import add_checklist_option, sources_of, subjects_of
 from decalogue.errors import DecalogueError
 from decalogue.reports.matrix import FORMATS, render_matrix
 
@@ -53,7 +53,7 @@ def register(subparsers: Any) -> None:
         default="table",
         help="table (for the terminal, default), csv, json, md (Markdown)",
     )
-    _add_checklist(parser)
+    add_checklist_option(parser)
     add_excel_option(parser)
     parser.set_defaults(handler=run_matrix)
 

@@ -55,7 +55,7 @@ def register(subparsers: Any) -> None:
     )
     comparing.add_argument("files", nargs="+", type=Path, metavar="FILE_FOLDER_OR_ID")
     _add_format(comparing)
-    _add_checklist(comparing)
+    add_checklist_option(comparing)
     add_excel_option(comparing)
     comparing.set_defaults(handler=run_compare)
 
@@ -70,7 +70,7 @@ def register(subparsers: Any) -> None:
     )
     trending.add_argument("files", nargs="+", type=Path, metavar="FILE_FOLDER_ID_OR_COUNTRY")
     _add_format(trending)
-    _add_checklist(trending)
+    add_checklist_option(trending)
     add_excel_option(trending)
     trending.set_defaults(handler=run_trend)
 
@@ -86,7 +86,7 @@ def register(subparsers: Any) -> None:
     )
     aggregating.add_argument("paths", nargs="+", type=Path, metavar="FILE_FOLDER_OR_ID")
     _add_format(aggregating)
-    _add_checklist(aggregating)
+    add_checklist_option(aggregating)
     aggregating.set_defaults(handler=run_aggregate)
 
     merging = subparsers.add_parser(
@@ -116,7 +116,7 @@ def register(subparsers: Any) -> None:
         action="store_true",
         help="replace an existing output file (the old one is kept as .bak)",
     )
-    _add_checklist(merging)
+    add_checklist_option(merging)
     merging.set_defaults(handler=run_merge)
 
 
@@ -129,7 +129,7 @@ def _add_format(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _add_checklist(parser: argparse.ArgumentParser) -> None:
+def add_checklist_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--checklist",
         action="append",

@@ -21,7 +21,7 @@ from decalogue.analysis.decisions import Resumable, decisions_from, latest_conse
 from decalogue.analysis.workshop import aggregate, expand_paths
 from decalogue.cli import add_store_option, store_of, store_url_of
 from decalogue.cli.output import emit
-from decalogue.cli.workshop_commands import _add_checklist
+from decalogue.cli.workshop_commands import add_checklist_option
 from decalogue.errors import DecalogueError, display_path
 from decalogue.model.assessment import new_assessment
 from decalogue.model.checklist import Checklist
@@ -95,7 +95,7 @@ def register(subparsers: Any) -> None:
     report.add_argument("paths", nargs="+", type=Path, metavar="FOLDER_FILES_OR_IDS")
     report.add_argument("--format", choices=FORMATS, default="md", help="md (default) or html")
     report.add_argument("-o", "--output", type=Path, metavar="OUT", help="default: stdout")
-    _add_checklist(report)
+    add_checklist_option(report)
     report.set_defaults(handler=run_report)
 
 

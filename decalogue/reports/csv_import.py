@@ -9,8 +9,6 @@ imports as zero changes. Cells are read back as `csv_io` wrote them.
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -19,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
-from decalogue.errors import FileProblems, Problem, display_path, plain_message
+from decalogue.errors import Problem, display_path, plain_message
 from decalogue.model.assessment import Answer, Assessment, Change, Response
 from decalogue.model.checklist import Checklist, Scale
 from decalogue.reports.csv_checks import (
@@ -30,7 +28,13 @@ from decalogue.reports.csv_checks import (
     identity_problems,
     spreadsheet_warnings,
 )
-from decalogue.reports.csv_io import COLUMNS, parse_evidence, unprotect
+from decalogue.reports.csv_io import (
+    COLUMNS,
+    CsvImportError,
+    parse_evidence,
+    read_table,
+    unprotect,
+)
 
 if TYPE_CHECKING:
     from decalogue.session import Session
@@ -40,13 +44,6 @@ Applier = Callable[[str, str, Any], "Change | None"]
 
 _YES = frozenset({"yes", "y", "true", "1", "x"})
 _NO = frozenset({"no", "n", "false", "0", ""})
-#: Evidence cells hold up to 200 entries of 5,000 characters; csv's default limit is 128 KiB.
-_FIELD_LIMIT = 16 * 1024 * 1024
-
-
-class CsvImportError(FileProblems):
-    """An edited CSV has problems; nothing was applied."""
-
 
 # --------------------------------------------------------------------------- import
 
@@ -93,14 +90,9 @@ def read_edits(
 
     A CSV of another assessment (its identity columns) is refused unless `force`.
     """
-    text = _decode(data, origin)
+    table = read_table(data, origin, empty="expected a header row")
+    header, rows = table.header, table.records
     problems: list[Problem] = []
-    rows = _records(text, origin, problems)
-    if problems:
-        raise CsvImportError(problems)
-    if not rows:
-        raise CsvImportError([Problem(origin, "the file is empty; expected a header row")])
-    header = [cell.strip().lstrip("\ufeff").lower() for cell in rows[0]]
     columns = _check_header(header, rows, origin, problems)
     if problems:
         raise CsvImportError(problems)
@@ -108,7 +100,7 @@ def read_edits(
         found = {
             name: {
                 unprotect(record[index]).strip()
-                for record in rows[1:]
+                for record in rows
                 if len(record) > index and record[index].strip()
             }
             for index, name in enumerate(header)
@@ -119,7 +111,7 @@ def read_edits(
             raise CsvImportError(problems)
     edits: list[RowEdit] = []
     seen: dict[str, int] = {}
-    for number, record in enumerate(rows[1:], start=2):
+    for number, record in enumerate(rows, start=2):
         if not any(cell.strip() for cell in record):
             continue
         if len(record) > len(header) and any(c.strip() for c in record[len(header) :]):
@@ -168,48 +160,13 @@ def read_edits(
     return edits
 
 
-def _decode(data: bytes | str, origin: str) -> str:
-    if isinstance(data, str):
-        return data.removeprefix("\ufeff")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        row = data.count(b"\n", 0, error.start) + 1
-        raise CsvImportError(
-            [
-                Problem(
-                    origin,
-                    "not UTF-8 text; save it from your spreadsheet as 'CSV UTF-8'",
-                    line=row,
-                )
-            ]
-        ) from None
-
-
-def _records(text: str, origin: str, problems: list[Problem]) -> list[list[str]]:
-    first_line = text.split("\n", 1)[0]
-    delimiter = ","
-    for candidate in (",", ";", "\t"):
-        if candidate in first_line and first_line.split(candidate)[0].strip(' "') == "item_id":
-            delimiter = candidate
-            break
-    if csv.field_size_limit() < _FIELD_LIMIT:
-        csv.field_size_limit(_FIELD_LIMIT)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    try:
-        return list(reader)
-    except csv.Error as error:
-        problems.append(Problem(origin, f"not readable as CSV: {error}", line=reader.line_num))
-        return []
-
-
 def _check_header(
     header: list[str], rows: list[list[str]], origin: str, problems: list[Problem]
 ) -> set[str]:
     columns: set[str] = set()
     for index, name in enumerate(header):
         if not name:
-            if any(len(r) > index and r[index].strip() for r in rows[1:]):
+            if any(len(r) > index and r[index].strip() for r in rows):
                 problems.append(
                     Problem(origin, f"column {index + 1} has values but no name", line=1)
                 )

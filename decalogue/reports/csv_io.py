@@ -4,6 +4,8 @@ Cells that a spreadsheet would run as a formula (starting with =, +, -, @, a
 tab or a carriage return) are written with a leading single quote, which the
 import removes again. A cell that itself starts with a quote followed by one of
 those characters (or another quote) is quoted too, so the round trip is exact.
+An edited CSV is read back by `read_table`, for the CSV import and the action-plan
+import alike.
 """
 
 from __future__ import annotations
@@ -11,12 +13,13 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 
-from decalogue.errors import plain_message
+from decalogue.errors import FileProblems, Problem, plain_message
 from decalogue.model.assessment import Assessment, Evidence, Response
 from decalogue.model.checklist import Checklist
 from decalogue.model.scoring import ScoreBoard
@@ -192,3 +195,74 @@ def render_csv(
         }
         writer.writerow([protect(row[column]) for column in COLUMNS])
     return buffer.getvalue()
+
+
+# --------------------------------------------------------------------------- reading
+
+
+class CsvImportError(FileProblems):
+    """An edited CSV has problems; nothing was applied."""
+
+
+#: Evidence cells hold up to 200 entries of 5,000 characters; csv's default limit is 128 KiB.
+_FIELD_LIMIT = 16 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Table:
+    """An edited CSV as read: the header's names (trimmed, lower case), the records below."""
+
+    header: list[str]
+    records: list[list[str]]
+    """The rows after the header: row n as a spreadsheet numbers it is `records[n - 2]`."""
+
+
+def read_table(data: bytes | str, origin: str, *, empty: str) -> Table:
+    """The one way an edited CSV is read back (the assessment's, the action plan's): UTF-8
+    with or without a byte-order mark, cells split by comma, semicolon or tab (whichever
+    follows the first column's name, `item_id`). CsvImportError in one line naming the
+    file and row when it cannot be read; "the file is empty; `empty`" without a header."""
+    text = _decode(data, origin)
+    problems: list[Problem] = []
+    records = _records(text, origin, problems)
+    if problems:
+        raise CsvImportError(problems)
+    if not records:
+        raise CsvImportError([Problem(origin, f"the file is empty; {empty}")])
+    header = [cell.strip().lstrip("\ufeff").lower() for cell in records[0]]
+    return Table(header, records[1:])
+
+
+def _decode(data: bytes | str, origin: str) -> str:
+    if isinstance(data, str):
+        return data.removeprefix("\ufeff")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        row = data.count(b"\n", 0, error.start) + 1
+        raise CsvImportError(
+            [
+                Problem(
+                    origin,
+                    "not UTF-8 text; save it from your spreadsheet as 'CSV UTF-8'",
+                    line=row,
+                )
+            ]
+        ) from None
+
+
+def _records(text: str, origin: str, problems: list[Problem]) -> list[list[str]]:
+    first_line = text.split("\n", 1)[0]
+    delimiter = ","
+    for candidate in (",", ";", "\t"):
+        if candidate in first_line and first_line.split(candidate)[0].strip(' "') == "item_id":
+            delimiter = candidate
+            break
+    if csv.field_size_limit() < _FIELD_LIMIT:
+        csv.field_size_limit(_FIELD_LIMIT)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        return list(reader)
+    except csv.Error as error:
+        problems.append(Problem(origin, f"not readable as CSV: {error}", line=reader.line_num))
+        return []

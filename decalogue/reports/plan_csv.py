@@ -18,7 +18,7 @@ from decalogue.errors import Problem, display_path
 from decalogue.model.actions import STATUS_WORDS, STATUSES, Action, new_action_id
 from decalogue.model.assessment import Assessment
 from decalogue.model.checklist import Checklist
-from decalogue.reports.csv_import import CsvImportError, _decode, _records
+from decalogue.reports.csv_io import CsvImportError, read_table
 from decalogue.reports.plan import CSV_COLUMNS
 from decalogue.reports.text import one_line
 
@@ -47,14 +47,8 @@ def read_plan_csv(
     data: bytes | str, origin: str, checklist: Checklist, assessment: Assessment
 ) -> PlanImport:
     """Check every row; raise CsvImportError listing all problems, or return the edits."""
-    text = _decode(data, origin)
-    problems: list[Problem] = []
-    records = _records(text, origin, problems)
-    if problems:
-        raise CsvImportError(problems)
-    if not records:
-        raise CsvImportError([Problem(origin, "the file is empty; export a plan to start from")])
-    header = [cell.strip().lstrip("\ufeff").lower() for cell in records[0]]
+    table = read_table(data, origin, empty="export a plan to start from")
+    header = table.header
     unknown = [name for name in header if name and name not in CSV_COLUMNS]
     missing = [name for name in _REQUIRED if name not in header]
     if unknown or missing:
@@ -81,11 +75,12 @@ def read_plan_csv(
         item_id: {a.id: a for a in response.actions}
         for item_id, response in assessment.responses.items()
     }
+    problems: list[Problem] = []
     updated: dict[str, dict[str, Action]] = {}
     said: dict[str, list[str]] = {}
     seen: dict[str, int] = {}
     top = checklist.scale.max_level
-    for line, raw in enumerate(records[1:], start=2):
+    for line, raw in enumerate(table.records, start=2):
         if not any(cell.strip() for cell in raw):
             continue
         row = {name: (raw[i].strip() if i < len(raw) else "") for i, name in enumerate(header)}

@@ -39,6 +39,7 @@ from decalogue.reports.scorecard_parts import (
     LevelInfo,
     OpenPointInfo,
     OrphanInfo,
+    Part,
     PillarFigures,
     PlanCount,
     PlanInfo,
@@ -48,7 +49,6 @@ from decalogue.reports.scorecard_parts import (
     SectionFigures,
     SourceInfo,
     StatusInfo,
-    _Model,
 )
 from decalogue.reports.text import json_safe
 from decalogue.resources import schema_id
@@ -76,7 +76,7 @@ SCORING_RULES = (
 )
 
 
-class Scorecard(_Model):
+class Scorecard(Part):
     """A scorecard: the figures of one assessment, readable without decalogue.
 
     Percentages and percentage points are rounded to one decimal; weighted gaps to two.

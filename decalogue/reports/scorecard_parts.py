@@ -21,25 +21,27 @@ Percent = Annotated[float, Field(ge=0, le=100)]
 Count = Annotated[int, Field(ge=0)]
 
 
-class _Model(BaseModel):
+class Part(BaseModel):
+    """A piece of the scorecard: unknown keys refused, never changed once made."""
+
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-class Generator(_Model):
+class Generator(Part):
     name: Literal["decalogue"]
     """The program that wrote this scorecard."""
     version: str
     """The decalogue version that wrote this scorecard."""
 
 
-class CountryInfo(_Model):
+class CountryInfo(Part):
     code: Annotated[str, Field(pattern=r"^[A-Z]{2}$")]
     """ISO 3166-1 alpha-2; user-assigned codes (XA-XZ, QM-QZ, AA, ZZ) name fictional countries."""
     name: str
     """The country's name as recorded in the assessment."""
 
 
-class AssessorInfo(_Model):
+class AssessorInfo(Part):
     name: str
     """The assessor's name."""
     organisation: str
@@ -48,7 +50,7 @@ class AssessorInfo(_Model):
     """The assessor's role; empty when not recorded."""
 
 
-class StatusInfo(_Model):
+class StatusInfo(Part):
     """Where the assessment stood when the scorecard was written."""
 
     state: Status
@@ -61,7 +63,7 @@ class StatusInfo(_Model):
     """When it was moved; null for a draft never moved."""
 
 
-class OpenPointInfo(_Model):
+class OpenPointInfo(Part):
     """One kind of open point of the readiness check."""
 
     key: PointKey
@@ -74,7 +76,7 @@ class OpenPointInfo(_Model):
     """Their ids, in checklist order."""
 
 
-class ReadinessInfo(_Model):
+class ReadinessInfo(Part):
     """What stood between the assessment and "final" when the scorecard was written."""
 
     ready: bool
@@ -85,7 +87,7 @@ class ReadinessInfo(_Model):
     """Every kind of open point, empty ones included."""
 
 
-class CarriedInfo(_Model):
+class CarriedInfo(Part):
     """Answers carried forward from the previous period and not yet confirmed or changed."""
 
     from_period: str
@@ -101,7 +103,7 @@ class CarriedInfo(_Model):
     reviewed"; empty when no answer is carried."""
 
 
-class LevelInfo(_Model):
+class LevelInfo(Part):
     value: Count
     """The level's number; 0 is the lowest."""
     label: str
@@ -110,7 +112,7 @@ class LevelInfo(_Model):
     """What the level means, for every item without its own descriptor."""
 
 
-class ScaleInfo(_Model):
+class ScaleInfo(Part):
     levels: list[LevelInfo]
     """From 0 upwards; the highest is the full score (100%)."""
     max_level: Count
@@ -119,7 +121,7 @@ class ScaleInfo(_Model):
     """How the checklist names 'does not apply here'."""
 
 
-class ChecklistInfo(_Model):
+class ChecklistInfo(Part):
     id: str
     """The checklist's stable identifier."""
     title: str
@@ -142,7 +144,7 @@ class ChecklistInfo(_Model):
     """The checklist hash the assessment file records; differs from `hash` after drift."""
 
 
-class LevelCount(_Model):
+class LevelCount(Part):
     value: Count
     """The level's number."""
     label: str
@@ -151,7 +153,7 @@ class LevelCount(_Model):
     """How many items of the group sit at this level."""
 
 
-class Figures(_Model):
+class Figures(Part):
     """The figures of a section, a pillar or the whole assessment."""
 
     id: str
@@ -208,7 +210,7 @@ class PillarFigures(Figures):
     """The checklist's summary of the pillar: what its items do and do not measure."""
 
 
-class EvidenceInfo(_Model):
+class EvidenceInfo(Part):
     description: str
     """What the evidence is: a law, a decree, a statistic, a report."""
     link: str
@@ -217,7 +219,7 @@ class EvidenceInfo(_Model):
     """A document reference (title, number, file name); empty when there is none."""
 
 
-class ReferenceInfo(_Model):
+class ReferenceInfo(Part):
     source: str
     """The source id, as listed in `sources`."""
     title: str
@@ -230,7 +232,7 @@ class ReferenceInfo(_Model):
     """Chapter, paragraph or page of a source cited without a quote; empty otherwise."""
 
 
-class ActionInfo(_Model):
+class ActionInfo(Part):
     """One action of the action plan, on the item it belongs to."""
 
     id: str
@@ -260,7 +262,7 @@ class ActionInfo(_Model):
     accepted it (such a proposal is not part of the plan and never overdue); else empty."""
 
 
-class PlanCount(_Model):
+class PlanCount(Part):
     """The actions of one pillar or one institution, counted."""
 
     key: str
@@ -279,7 +281,7 @@ class PlanCount(_Model):
     """Dropped."""
 
 
-class PlanInfo(_Model):
+class PlanInfo(Part):
     """The action plan in figures; the actions themselves are on their items."""
 
     as_of: date
@@ -294,7 +296,7 @@ class PlanInfo(_Model):
     """Counts per responsible institution, by name."""
 
 
-class ItemInfo(_Model):
+class ItemInfo(Part):
     id: str
     """The item's stable id, e.g. LF-01."""
     title: str
@@ -350,7 +352,7 @@ class ItemInfo(_Model):
     """The item's actions (scorecard version 2; absent from version 1)."""
 
 
-class GapInfo(_Model):
+class GapInfo(Part):
     item: str
     """The item's id."""
     title: str
@@ -367,14 +369,14 @@ class GapInfo(_Model):
     """Weight times gap, rounded to 2 decimals."""
 
 
-class FlagInfo(_Model):
+class FlagInfo(Part):
     item: str
     """The flagged item's id."""
     title: str
     """The flagged item's title."""
 
 
-class SourceInfo(_Model):
+class SourceInfo(Part):
     id: str
     """The source id items cite it by."""
     title: str
@@ -391,7 +393,7 @@ class SourceInfo(_Model):
     """Item ids that cite it."""
 
 
-class OrphanInfo(_Model):
+class OrphanInfo(Part):
     """An answer kept in the file for an item the checklist no longer has; not scored."""
 
     item: str

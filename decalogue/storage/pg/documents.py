@@ -41,7 +41,7 @@ class Row:
     answered: int
 
 
-def _json(value: Any) -> Any:
+def as_json(value: Any) -> Any:
     from psycopg.types.json import Json
 
     return Json(value)
@@ -56,7 +56,7 @@ def put_checklist(connection: Any, checklist: ChecklistText) -> None:
     connection.execute(
         "INSERT INTO checklists (hash, id, version, toml, files) VALUES (%s, %s, %s, %s, %s) "
         "ON CONFLICT (hash) DO NOTHING",
-        (checklist.hash, checklist.id, checklist.version, checklist.toml, _json(checklist.files)),
+        (checklist.hash, checklist.id, checklist.version, checklist.toml, as_json(checklist.files)),
     )
 
 
@@ -94,7 +94,7 @@ def push(
                 assessment.period,
                 assessment.title,
                 checklist.hash,
-                _json(header_of(assessment)),
+                as_json(header_of(assessment)),
                 revision,
             ),
         )
@@ -103,14 +103,14 @@ def push(
                 "INSERT INTO responses (assessment_id, item_id, data, revision) "
                 "VALUES (%s, %s, %s, %s)",
                 [
-                    (assessment.id, item_id, _json(response.model_dump(mode="json")), revision)
+                    (assessment.id, item_id, as_json(response.model_dump(mode="json")), revision)
                     for item_id, response in assessment.responses.items()
                 ],
             )
             cursor.executemany(
                 "INSERT INTO history (assessment_id, entry) VALUES (%s, %s)",
                 [
-                    (assessment.id, _json(change.model_dump(mode="json")))
+                    (assessment.id, as_json(change.model_dump(mode="json")))
                     for change in assessment.history
                 ],
             )

@@ -23,7 +23,7 @@ from decalogue.storage.assessment_file import (
     parse_assessment,
 )
 from decalogue.storage.pg.connection import StoreError, connect, shown
-from decalogue.storage.pg.documents import _json, header_of, missing, read
+from decalogue.storage.pg.documents import as_json, header_of, missing, read
 from decalogue.storage.pg.schema import check
 
 
@@ -119,7 +119,7 @@ def _write_changes(connection: Any, before: Assessment, after: Assessment, revis
                 "INSERT INTO responses (assessment_id, item_id, data, revision) "
                 "VALUES (%s, %s, %s, %s) ON CONFLICT (assessment_id, item_id) "
                 "DO UPDATE SET data = EXCLUDED.data, revision = EXCLUDED.revision",
-                (ident, item_id, _json(new.model_dump(mode="json")), revision),
+                (ident, item_id, as_json(new.model_dump(mode="json")), revision),
             )
     kept = len(before.history)
     if after.history[:kept] != before.history:
@@ -129,13 +129,13 @@ def _write_changes(connection: Any, before: Assessment, after: Assessment, revis
     with connection.cursor() as cursor:
         cursor.executemany(
             "INSERT INTO history (assessment_id, entry) VALUES (%s, %s)",
-            [(ident, _json(change.model_dump(mode="json"))) for change in after.history[kept:]],
+            [(ident, as_json(change.model_dump(mode="json"))) for change in after.history[kept:]],
         )
     connection.execute(
         "UPDATE assessments SET header = %s, title = %s, period = %s, country_code = %s, "
         "revision = %s, updated_at = now() WHERE id = %s",
         (
-            _json(header_of(after)),
+            as_json(header_of(after)),
             after.title,
             after.period,
             after.country.code,
