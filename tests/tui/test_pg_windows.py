@@ -178,16 +178,16 @@ async def test_edits_wait_while_the_server_is_stopped_and_land_when_it_is_back(
     app, said = away_window(tmp_path, away)
     async with app.run_test(size=SIZE) as pilot:
         screen = await first_edit_waits(pilot, away.server)
-        assert kept(tmp_path / "recovered") == [{ITEMS[0]: 3}]
+        assert kept(tmp_path / "ws" / "recovery") == [{ITEMS[0]: 3}]  # where quitting puts it
         await pilot.press("j", "2")  # more typed while the server is away
         both = [{ITEMS[0]: 3, ITEMS[1]: 2}]
-        await until(pilot, lambda: kept(tmp_path / "recovered") == both)  # one copy, updated
+        await until(pilot, lambda: kept(tmp_path / "ws" / "recovery") == both)  # one, updated
         assert "waiting for the server" in header(screen)
         away.server.start()
         await until(pilot, lambda: "✓ saved" in header(screen))
         assert any("Your edits are kept in this window and in" in m for m in said)
         assert "The server is back: your edits are saved." in said
-        assert list((tmp_path / "recovered").glob("*.json")) == []  # it all landed
+        assert list((tmp_path / "ws" / "recovery").glob("*.json")) == []  # it all landed
     assert levels(away.url, away.ident) == {ITEMS[0]: 3, ITEMS[1]: 2}
 
 
@@ -202,6 +202,7 @@ async def test_quitting_while_the_server_is_away_leaves_one_recovery_copy_with_e
         await pilot.press("y")  # quit anyway
     copies = [*(tmp_path / "recovered").glob("*.json"), *(tmp_path / "ws").rglob("*.json")]
     assert kept_in(copies) == [{ITEMS[0]: 3, ITEMS[1]: 2}]  # one copy, with both edits
+    assert copies[0].parent.name == "recovery"  # the workspace's: the home screen counts it
     assert len([m for m in said if copies[0].name in m]) == 1  # named once, while waiting
     away.server.start()
     again, told = away_window(tmp_path, away)

@@ -6,7 +6,8 @@ saved (`Session.save`). Every POLL seconds the screen takes in what others
 saved (`Session.refresh`, one stat when nothing changed) and says who changed
 which items; a database tells the window at once (LISTEN, `Place.listen`) and
 is looked at in a worker. While a database server is away the edits wait in
-the window, the header says so, a recovery copy is kept on this computer, and
+the window, the header says so, a recovery copy is kept in the workspace's
+recovery folder (where quitting would put it; one copy, `Session.save_recovery`), and
 the save is tried again every RETRY_AWAY seconds until it lands. A real
 conflict opens the per-item conflict view. The header's save state is read
 from the session, never kept here. Quitting, a closed
@@ -254,7 +255,7 @@ class SessionScreen(ChecklistScreen):
         first, self._waited = not self._waited, True
         copy = None
         with suppress(DecalogueError):  # else the edits stay in the window; the header says
-            copy = self.session.save_recovery()
+            copy = self.session.save_recovery(self.context.workspace.recovery)
         if first:
             kept = f" and in {display_path(copy)}" if copy else ""
             self.notify(
