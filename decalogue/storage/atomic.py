@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 import stat
 import tempfile
 from contextlib import suppress
@@ -98,6 +99,21 @@ def _fail(path: Path, message: str) -> ExportError:
     return ExportError([Problem(display_path(path), message)])
 
 
+#: The start of an assessment file: its first key is the schema version (a scorecard's is
+#: "$schema", then "scorecard_version"), read from the first bytes only.
+_ASSESSMENT_START = re.compile(rb'^\s*\{\s*"schema_version"\s*:\s*\d')
+
+
+def _holds_assessment(path: Path) -> bool:
+    """True when `path` is an assessment file, which no export may replace."""
+    try:
+        with path.open("rb") as stream:
+            start = stream.read(256)
+    except OSError:
+        return False
+    return _ASSESSMENT_START.match(start.lstrip(b"\xef\xbb\xbf")) is not None
+
+
 def write_file(path: Path | str, data: str | bytes, *, create_parents: bool = False) -> Path:
     """Write an export to `path` atomically; returns the path written.
 
@@ -114,6 +130,12 @@ def write_file(path: Path | str, data: str | bytes, *, create_parents: bool = Fa
     if path.exists() and not path.is_file():
         # Renaming over a device or pipe would replace it (as root, /dev/null itself).
         raise _fail(path, "is not a regular file (a device or pipe); nothing was written")
+    if _holds_assessment(path):
+        raise _fail(
+            path,
+            "is an assessment file; an export never replaces one (its answers and history "
+            "would be lost): choose another -o file; nothing was written",
+        )
     if not path.name:
         raise _fail(path, "no file name given")
     folder = path.parent
