@@ -7,6 +7,7 @@ control character pasted into a name) or a figure read without what it rests on
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import pytest
@@ -67,3 +68,43 @@ def test_an_export_still_replaces_an_older_export(
     target.write_bytes(first.replace(b'"scorecard_version"', b'"scorecard_version" '))
     assert run(capsys, "export", newer, "--format", "json", "-o", target)[0] == 0
     assert b'"scorecard_version" ' not in target.read_bytes()
+
+
+def test_show_says_the_status_and_which_answers_are_last_periods(
+    two_periods: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    older, newer = two_periods
+    code, out, err = run(capsys, "show", newer)
+    assert code == 0, err
+    assert "Status: Draft (not reviewed; the figures may still change)." in out
+    overall = next(line for line in out.splitlines() if line.startswith("Overall:"))
+    assert "2 of 2 answers carried forward from 2024, not yet confirmed" in overall
+    code, out, err = run(capsys, "show", older)
+    assert "Status: Final since " in out and ", by B. Minister." in out
+    assert "carried" not in next(line for line in out.splitlines() if line.startswith("Overall:"))
+
+
+def test_show_of_an_item_says_its_answer_is_last_periods(
+    two_periods: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    _, newer = two_periods
+    first = load_checklist().items[0].id
+    code, out, err = run(capsys, "show", newer, first)
+    assert code == 0, err
+    assert "Answer: 2 Partial, carried forward from 2024, not yet confirmed." in out
+
+
+def test_fill_confirms_a_carried_answer_with_c(
+    two_periods: tuple[Path, Path],
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    _, newer = two_periods
+    first = load_checklist().items[0].id
+    monkeypatch.setattr("sys.stdin", io.StringIO("c\nq\n"))
+    code, out, err = run(capsys, "fill", "--user", "A. Analyst", newer, "--item", first)
+    assert code == 0, err
+    assert f"Saved. {first} Answer: 2 Partial." in out
+    saved = store.read(newer).assessment
+    assert not saved.responses[first].carried
+    assert saved.responses[load_checklist().items[1].id].carried

@@ -27,6 +27,7 @@ HELP = """\
 Choices at the prompt:
   a digit    answer with that level (then the next item)
   n          not applicable: asks for the reason on the next line
+  c          confirm an answer carried forward from the previous period as this period's
   t          set the target level (asks for it; an empty line clears it)
   e          add a note: type one line, or several lines ended by a line with a single dot
   v          add evidence: asks for a description, then a link or document reference
@@ -135,7 +136,10 @@ class Questionnaire:
         self._show()
         while self.index < len(self.items):
             top = self.session.checklist.scale.max_level
-            line = self.ask(f"{self.items[self.index].id} answer (0-{top}, n, s, b, ?, q): ")
+            item_id = self.items[self.index].id
+            response = self.session.assessment.responses.get(item_id)
+            confirm = ", c" if response is not None and response.carried else ""
+            line = self.ask(f"{item_id} answer (0-{top}, n{confirm}, s, b, ?, q): ")
             if line is None or line.strip().lower() == "q":
                 return
             self._handle(line.strip())
@@ -184,6 +188,12 @@ class Questionnaire:
                     self._move(1)
             else:
                 self.say("Cancelled; the answer is unchanged.")
+        elif command == "c":
+            response = self.session.assessment.responses.get(item_id)
+            if response is None or not response.carried:
+                self.say(f"{item_id}: nothing to confirm; its answer is not a carried one.")
+            elif self._change(item_id, "carried", False):
+                self._move(1)
         elif command == "t":
             self._target(item_id)
         elif command == "e" or command.startswith("e "):
@@ -265,9 +275,9 @@ class Questionnaire:
                 "theirs is kept for now and yours is in the history (resolve it in the workbench)."
             )
         response = self.session.assessment.responses.get(item_id)
-        facts = response_lines(self.session.checklist, response)
-        shown = {"answer": 0, "target": 1, "flagged": 2, "notes": 3, "evidence": 4}[field]
-        self.say(f"Saved. {item_id} {facts[shown]}")
+        facts = response_lines(self.session.checklist, self.session.assessment, response)
+        shown = {"answer": 0, "carried": 0, "target": 1, "flagged": 2, "notes": 3, "evidence": 4}
+        self.say(f"Saved. {item_id} {facts[shown[field]]}")
         return True
 
 

@@ -9,10 +9,12 @@ can drive the terminal.
 
 from __future__ import annotations
 
-from decalogue.model.assessment import Assessment, Response
+from decalogue.model.assessment import STATUS_LABELS, Assessment, Response
 from decalogue.model.checklist import Checklist, Item
+from decalogue.model.readiness import carried_phrase
 from decalogue.model.scoring import GroupScore, ScoreBoard
 from decalogue.reports.text import printable
+from decalogue.reports.wording import status_sentence
 
 
 def answer_words(checklist: Checklist, response: Response | None) -> str:
@@ -52,14 +54,19 @@ def item_lines(
         text = f"  {level.value} {printable(level.label)}"
         lines.append(f"{text}: {printable(meaning)}" if meaning else text)
     lines.append(f"  n {printable(checklist.scale.not_applicable.label)}: needs a reason")
-    lines.extend(response_lines(checklist, response))
+    lines.extend(response_lines(checklist, assessment, response))
     return lines
 
 
-def response_lines(checklist: Checklist, response: Response | None) -> list[str]:
-    """What has been recorded for an item, one fact a line."""
+def response_lines(
+    checklist: Checklist, assessment: Assessment, response: Response | None
+) -> list[str]:
+    """What has been recorded for an item, one fact a line; a carried answer says so."""
+    answer = answer_words(checklist, response)
+    if response is not None and response.carried and response.answered:
+        answer += f", {carried_phrase(assessment)}, not yet confirmed"
     lines = [
-        f"Answer: {answer_words(checklist, response)}.",
+        f"Answer: {answer}.",
         f"Target: {target_words(checklist, response)}.",
         f"Review flag: {'on' if response is not None and response.flagged else 'off'}.",
     ]
@@ -77,12 +84,19 @@ def response_lines(checklist: Checklist, response: Response | None) -> list[str]
     return lines
 
 
-def _score_words(group: GroupScore) -> str:
+def _score_words(group: GroupScore, assessment: Assessment) -> str:
     score = "no score yet" if group.score is None else f"score {group.score:.0f} percent"
-    return (
-        f"{score}; {group.answered + group.not_applicable} of {group.total} items answered "
+    answers = group.answered + group.not_applicable
+    words = (
+        f"{score}; {answers} of {group.total} items answered "
         f"({group.coverage:.0f} percent coverage, {group.not_applicable} not applicable)"
     )
+    if group.carried:
+        words += (
+            f"; {group.carried} of {answers} answers {carried_phrase(assessment)}, "
+            "not yet confirmed"
+        )
+    return words
 
 
 def summary_lines(checklist: Checklist, assessment: Assessment, board: ScoreBoard) -> list[str]:
@@ -92,11 +106,20 @@ def summary_lines(checklist: Checklist, assessment: Assessment, board: ScoreBoar
         f"Assessment of {printable(assessment.country.name)} ({assessment.country.code}), "
         f"period {assessment.period}{title}.",
         f"Checklist: {printable(checklist.meta.title)}, version {checklist.meta.version}.",
-        f"Overall: {_score_words(board.overall)}.",
+        "Status: "
+        + status_sentence(
+            assessment.status,
+            STATUS_LABELS[assessment.status],
+            assessment.status_at,
+            printable(assessment.status_by),
+        )
+        + ".",
+        f"Overall: {_score_words(board.overall, assessment)}.",
     ]
     for pillar in checklist.pillars:
         group = board.group(pillar.id)
-        lines.append(f"Pillar {pillar.id}, {printable(pillar.title)}: {_score_words(group)}.")
+        words = _score_words(group, assessment)
+        lines.append(f"Pillar {pillar.id}, {printable(pillar.title)}: {words}.")
     unanswered = [item.id for item in checklist.items if not board.items[item.id].answered]
     flagged = board.flagged()
     lines.append(

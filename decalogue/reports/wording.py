@@ -68,17 +68,23 @@ def status_word(card: Scorecard) -> str:
     return card.status.label.upper()
 
 
+def status_sentence(state: str, label: str, changed_at: datetime | None, changed_by: str) -> str:
+    """ "Draft (not reviewed; the figures may still change)", with who moved it when."""
+    text = label
+    if changed_at is not None:
+        text += f" since {timestamp(changed_at)}, by {changed_by or 'unknown'}"
+    if state == "draft":
+        text += " (not reviewed; the figures may still change)"
+    elif state == "review":
+        text += " (under review; the figures may still change)"
+    return text
+
+
 def status_text(card: Scorecard) -> str:
     """The status in a sentence, with who moved it when and what was still open."""
     status = card.status
-    text = status.label
-    if status.changed_at is not None:
-        text += f" since {timestamp(status.changed_at)}, by {status.changed_by or 'unknown'}"
-    if status.state == "draft":
-        text += " (not reviewed; the figures may still change)"
-    elif status.state == "review":
-        text += " (under review; the figures may still change)"
-    elif not card.readiness.ready:
+    text = status_sentence(status.state, status.label, status.changed_at, status.changed_by)
+    if status.state == "final" and not card.readiness.ready:
         text += f"; marked final although the readiness check was not met ({_open(card)})"
     return text
 
