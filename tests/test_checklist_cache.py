@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
+from pydantic import BaseModel, ValidationError
 
 from benchmarks.generate import checklist_toml
 from decalogue.errors import ChecklistError
@@ -32,6 +34,9 @@ title = "Plan"
 id = "NAP-01"
 title = "Shelters"
 question = "Are the shelters of the plan open?"
+tags = ["1", "shelters"]
+weight = 1
+descriptors = { 1 = "1", 2 = "Shelters" }
 [[pillars.sections.items.refs]]
 source = "nap"
 quote = "Exampleland opens two shelters"
@@ -78,6 +83,47 @@ def test_second_load_comes_from_the_cache_and_equals_the_first(
     assert second.scale.max_level == reference.scale.max_level
     document = second.document("nap")
     assert document is not None and document.find_quote("two shelters") is not None
+
+
+def _same(cached: Any, validated: Any, where: str = "checklist") -> None:
+    """Equal value by value, and of the same type: 1, 1.0 and True are equal in Python,
+    but a cached weight of 1 (or a level of 1.0) would be another checklist."""
+    assert type(cached) is type(validated), where
+    if isinstance(validated, BaseModel):
+        assert cached.model_fields_set == validated.model_fields_set, where
+        for name in type(validated).model_fields:
+            _same(getattr(cached, name), getattr(validated, name), f"{where}.{name}")
+    elif isinstance(validated, (tuple, list)):
+        assert len(cached) == len(validated), where
+        for index, (one, other) in enumerate(zip(cached, validated, strict=True)):
+            _same(one, other, f"{where}[{index}]")
+    elif isinstance(validated, dict):
+        assert len(cached) == len(validated), where
+        for (key, value), (its_key, its_value) in zip(
+            cached.items(), validated.items(), strict=True
+        ):
+            _same(key, its_key, f"{where} key {its_key!r}")
+            _same(value, its_value, f"{where}[{its_key!r}]")
+    else:
+        assert repr(cached) == repr(validated), where
+
+
+def test_a_cached_checklist_is_the_validated_one_field_by_field(
+    tmp_path: Path, cache_dir: Path, large_text: str
+) -> None:
+    """Equal values met again (tags, weights, texts) are one object in the cache: never
+    one of another type, and the models stay frozen."""
+    path = _write(tmp_path / "work", large_text)
+    load_checklist(path)
+    cached = load_checklist(path)
+    validated = parse_checklist(large_text, origin="x", base_dir=path.parent)
+    _same(cached, validated)
+    item = cached.item_index["NAP-01"]
+    assert item.weight == 1.0 and type(item.weight) is float
+    assert item.tags == ("1", "shelters") and item.descriptors == {1: "1", 2: "Shelters"}
+    with pytest.raises(ValidationError, match="frozen"):
+        setattr(item, "title", "Safe houses")  # noqa: B010 (mypy knows it is read-only)
+    assert cached.item_index["NAP-01"].title == "Shelters"
 
 
 def test_a_changed_source_document_is_checked_again(
