@@ -200,9 +200,9 @@ class Pillar(_Model):
     """The sections of the pillar, in order."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ItemPlace:
-    """Where an item sits, for display and roll-ups."""
+    """Where an item sits, for display and roll-ups (one per item: slots, no dict each)."""
 
     pillar: Pillar
     section: Section

@@ -122,12 +122,15 @@ class ChecklistTree(Tree[NodeRef]):
         for pillar in checklist.pillars:
             sections = []
             for section in pillar.sections:
-                ids = [
-                    item.id
-                    for item in section.items
-                    if not flt.active
-                    or flt.matches(checklist, item, board.items[item.id] if board else None)
-                ]
+                ids = (
+                    [
+                        item.id
+                        for item in section.items
+                        if flt.matches(checklist, item, board.items[item.id] if board else None)
+                    ]
+                    if flt.active
+                    else [item.id for item in section.items]
+                )
                 if ids:
                     sections.append((section, ids))
                     count += len(ids)
