@@ -278,3 +278,19 @@ def test_cli_errors_are_one_line_with_exit_code_1(
 @pytest.mark.parametrize("data", [b"0", b'"text"', b"null", b"true"])
 def test_a_bare_json_value_is_not_an_assessment(data: bytes) -> None:
     assert problems(data) == ["a.json: not an assessment: the file must hold one JSON object {...}"]
+
+
+def test_history_entries_read_keep_the_fields_each_was_given() -> None:
+    """Entries given the same fields share one set of their names (memory at 10,000
+    answers); each still reports its own, and a copy changed later gets its own set."""
+    data = fixture_json()
+    history = data["history"]
+    assert isinstance(history, list) and len(history) >= 3
+    history[1] = {**history[1], "account": "official", "remark": "conflict"}
+    history[2] = {k: v for k, v in history[2].items() if k not in ("old", "new")}
+    assessment = parse_assessment(json.dumps(data).encode(), "a.json")
+    given = [set(entry) for entry in history]
+    assert [entry.model_fields_set for entry in assessment.history] == given
+    copy = assessment.history[0].model_copy(update={"remark": "undo"})
+    assert "remark" in copy.model_fields_set
+    assert [entry.model_fields_set for entry in assessment.history] == given

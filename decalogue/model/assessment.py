@@ -215,6 +215,21 @@ class Change(_Model):
         return data
 
 
+def share_fields_sets(changes: list[Change]) -> None:
+    """Let history entries with the same fields given share one set of those names.
+
+    Pydantic gives every validated model a set of the fields it was given, 700 bytes
+    for a history entry's six: a read history of 5,000 entries held 3.5 MB of equal sets.
+    A Change is frozen, so nothing adds to its set (a copy gets its own).
+    """
+    sets: dict[frozenset[str], set[str]] = {}
+    for change in changes:
+        given = change.__pydantic_fields_set__
+        object.__setattr__(
+            change, "__pydantic_fields_set__", sets.setdefault(frozenset(given), given)
+        )
+
+
 #: Where an assessment stands: a draft, in review, or final (what may be handed in).
 Status = Literal["draft", "review", "final"]
 STATUSES: tuple[Status, ...] = ("draft", "review", "final")

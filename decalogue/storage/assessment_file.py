@@ -25,7 +25,7 @@ from decalogue.errors import (
     shown_key,
     validation_message,
 )
-from decalogue.model.assessment import SCHEMA_VERSION, Assessment, Change
+from decalogue.model.assessment import SCHEMA_VERSION, Assessment, Change, share_fields_sets
 from decalogue.model.checklist import Checklist
 from decalogue.storage import migrations
 
@@ -147,9 +147,11 @@ def _validate(raw: dict[str, Any], text: str, origin: str) -> Assessment:
     if version < SCHEMA_VERSION:
         raw = migrations.upgrade(raw, version, origin)
     try:
-        return Assessment.model_validate(raw)
+        assessment = Assessment.model_validate(raw)
     except ValidationError as error:
         raise AssessmentError(_schema_problems(error, text, origin)) from None
+    share_fields_sets(assessment.history)
+    return assessment
 
 
 def _too_deep(raw: Any) -> tuple[int | str, ...] | None:
