@@ -2,9 +2,11 @@
 
 Generated items reuse the bundled checklist's item texts (title, question,
 guidance, tags, descriptors, quotes) under fresh ids, so a 10,000-item file is
-as heavy per item as a real one and every quote is still checked against its
-seed document. Assessment files carry SYNTHETIC random levels: their titles say
-so, and they only ever live in temporary folders.
+as heavy per item as a real one to parse and validate, and every quote is still
+checked against its seed document. The texts repeat, though, and the checklist
+cache keeps a repeated text once: a cached load of these files is lighter than
+one of a checklist whose texts all differ. Assessment files carry SYNTHETIC
+random levels: their titles say so, and they only ever live in temporary folders.
 """
 
 from __future__ import annotations
