@@ -61,35 +61,50 @@ def base_url(host: str, sock: socket.socket) -> str:
 
 def check_groups(
     workspace: Path, groups: Sequence[GroupOption], database: str | None = None
-) -> None:
+) -> list[GroupOption]:
     """Every group's file is an assessment in the workspace (with a `database` store, an
-    assessment id there), and names and files are unique."""
+    assessment id there), and names and files are unique; the groups as served: a start
+    of an id is looked up once here, so the link's session and its role's check name the
+    same whole id (a group given `d1dfb8d9` saw an empty page)."""
     names: set[str] = set()
     files: set[str] = set()
-    for group in groups:
-        if group.name.casefold() in names:
-            raise DecalogueError(f"--group {group.name!r}: two groups have this name")
+    checked = []
+    for given in groups:
+        if given.name.casefold() in names:
+            raise DecalogueError(f"--group {given.name!r}: two groups have this name")
+        names.add(given.name.casefold())
+        group = given
+        if database is not None:
+            group = GroupOption(given.name, _stored_id(given, database))
+        else:
+            _check_file(given, workspace)
         if group.file in files:
             raise DecalogueError(f"--group {group.name!r}: {group.file} is another group's file")
-        names.add(group.name.casefold())
         files.add(group.file)
-        if database is not None:
-            try:
-                there = PgStore(database).place(group.file).signature() is not None
-            except DecalogueError as error:
-                raise DecalogueError(f"--group {group.name!r}: {error}") from None
-            if not there:
-                raise DecalogueError(
-                    f"--group {group.name!r}: no assessment {group.file!r} in the store "
-                    "(`decalogue list --store URL` lists the ids)"
-                )
-            continue
-        path = workspace_file(workspace, group.file)
-        if not path.is_file():
-            raise DecalogueError(
-                f"--group {group.name!r}: {display_path(path)}: no such file in the workspace"
-            )
-        store.read(path)  # one clear line when it is not an assessment
+        checked.append(group)
+    return checked
+
+
+def _stored_id(group: GroupOption, database: str) -> str:
+    try:
+        found = PgStore(database).find_id(group.file)
+    except DecalogueError as error:
+        raise DecalogueError(f"--group {group.name!r}: {error}") from None
+    if found is None:
+        raise DecalogueError(
+            f"--group {group.name!r}: no assessment {group.file!r} in the store "
+            "(`decalogue list --store URL` lists the ids)"
+        )
+    return found
+
+
+def _check_file(group: GroupOption, workspace: Path) -> None:
+    path = workspace_file(workspace, group.file)
+    if not path.is_file():
+        raise DecalogueError(
+            f"--group {group.name!r}: {display_path(path)}: no such file in the workspace"
+        )
+    store.read(path)  # one clear line when it is not an assessment
 
 
 def say_line(message: str) -> None:

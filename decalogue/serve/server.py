@@ -408,7 +408,7 @@ def serve(
     With a `database` store (a postgresql:// address), every session lists and opens
     the assessments there, and a group's "file" is an assessment's id."""
     require_textual_serve()
-    check_groups(workspace, groups, database)
+    groups = check_groups(workspace, groups, database)
     master = check_fixed_token(token) if token is not None else new_token()
     links = make_links(master, [(group.name, group.file) for group in groups])
     sock = bind(host, port)

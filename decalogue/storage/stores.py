@@ -122,8 +122,13 @@ class PgStore(Store):
         from decalogue.storage.pg.place import PgPlace
 
         if len(ref) < ID_LENGTH:
-            ref = collection.find_id(self.url, ref) or ref  # none: the place says so on reading
+            ref = self.find_id(ref) or ref  # none: the place says so on reading
         return PgPlace(self.url, ref)
+
+    def find_id(self, ref: str) -> str | None:
+        """The whole id `ref` names (an id or an unambiguous start of one); None: none such.
+        DecalogueError in one line for an ambiguous start or a store that cannot be read."""
+        return collection.find_id(self.url, ref)
 
     def create(self, assessment: Assessment, checklist: Checklist) -> str:
         """Kept with the checklist's TOML (and source texts), found as a file by the resolver."""
