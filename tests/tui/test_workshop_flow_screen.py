@@ -69,6 +69,34 @@ async def test_the_workshop_resumes_the_saved_decisions_with_who_and_why(
         assert kept and kept[-1].by == "Ana" and kept[-1].new["rationale"] == "law and practice"
 
 
+async def test_a_consensus_saved_from_a_folder_is_kept_in_that_folder(
+    make_app: AppFactory, tmp_path: Path, checklist: Checklist, workspace: Path
+) -> None:
+    """`decalogue workshop room1` (as `workshop setup` prints it): the consensus goes into
+    room1, where reopening the workshop resumes it and `workshop report room1` reads it,
+    not into the workspace, where neither looks."""
+    folder = tmp_path / "room"
+    write_groups(folder, checklist)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_workshop(pilot, [folder])
+        await go_to(pilot, screen, "PR-02")
+        await pilot.press("3", "s")
+        await settle(pilot)
+        prompt = app.screen
+        assert isinstance(prompt, TextPrompt)
+        assert "the workshop's folder" in prompt.title_text
+        await pilot.press("enter")
+        await settle(pilot)
+    assert (folder / "XX-2025-consensus.json").exists()
+    assert list(workspace.glob("*.json")) == []
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_workshop(pilot, [folder])
+        assert row(screen, "PR-02")[-1] == "✎ 3"  # resumed
+        assert "saved to XX-2025-consensus.json" in shown(screen, "#workshop-title")
+
+
 async def test_a_late_group_joins_on_reload_and_columns_follow_group_names(
     make_app: AppFactory, tmp_path: Path, checklist: Checklist
 ) -> None:

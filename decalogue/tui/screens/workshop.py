@@ -251,7 +251,7 @@ class WorkshopScreen(WorkshopTable):
             return
         from decalogue.tui.screens.dialogs import TextPrompt
 
-        root = self.context.workspace.root
+        root, where = self._save_folder()
         first = workshop.groups[0].assessment
         stem = f"{first.country.code}-{first.period}-consensus"
         suggestion = next(
@@ -285,14 +285,21 @@ class WorkshopScreen(WorkshopTable):
 
         self.app.push_screen(
             TextPrompt(
-                f"Save the consensus (a new assessment file; relative names go to the "
-                f"workspace {self.context.workspace_label})",
+                f"Save the consensus (a new assessment file; relative names go to {where})",
                 suggestion,
                 check=check,
                 ok="Save",
             ),
             done,
         )
+
+    def _save_folder(self) -> tuple[Path, str]:
+        """Where a new consensus goes, and its words: opened on one folder, that folder
+        (where resuming and `workshop report FOLDER` look for it); else the workspace."""
+        if len(self.paths) == 1 and self.paths[0].is_dir() and not paths_fixed(self.context.served):
+            folder = self.paths[0]
+            return folder, f"the workshop's folder {display_path(folder)}"
+        return self.context.workspace.root, f"the workspace {self.context.workspace_label}"
 
     def _save(self, path: Path, expected: str | None) -> None:
         workshop = self.workshop
@@ -316,8 +323,10 @@ class WorkshopScreen(WorkshopTable):
             self.saved_path, self._fingerprint, self._unsaved = path, fingerprint, False
             self.saved_name = path.name
             self._show_title()
+            listed = path.parent.resolve() == self.context.workspace.root.resolve()
             self.notify(
-                f"Consensus saved to {display_path(path)}; it opens from the home screen.",
+                f"Consensus saved to {display_path(path)}"
+                + ("; it opens from the home screen." if listed else "."),
                 markup=False,
             )
 
