@@ -15,6 +15,7 @@ from decalogue.analysis.workshop import aggregate, make_groups
 from decalogue.model.assessment import Answer, Evidence, new_assessment
 from decalogue.model.checklist import Checklist
 from decalogue.storage import store
+from decalogue.storage.checklists import load_checklist
 from decalogue.tui.screens.dialogs import TextPrompt
 from decalogue.tui.screens.home import HomeScreen
 from decalogue.tui.screens.presenter import PresenterScreen
@@ -95,6 +96,39 @@ async def test_a_consensus_saved_from_a_folder_is_kept_in_that_folder(
         screen = await open_workshop(pilot, [folder])
         assert row(screen, "PR-02")[-1] == "✎ 3"  # resumed
         assert "saved to XX-2025-consensus.json" in shown(screen, "#workshop-title")
+
+
+async def test_four_groups_on_an_80_column_projector_keep_the_consensus_and_save_state(
+    make_app: AppFactory, tmp_path: Path
+) -> None:
+    """At 80x24 with four groups (one has scored nothing), the Consensus column is on
+    screen without scrolling sideways, and the title always says whether the decisions
+    are saved (the checklist's name gives way first)."""
+    folder = tmp_path / "room"
+    folder.mkdir()
+    bundled = load_checklist(None)  # 43 items: the table scrolls, its scrollbar takes room
+    for letter, level in zip("ABCD", (3, 1, 2, None), strict=True):
+        group = new_assessment(
+            bundled, "XX", "2025", country_name="Exampleland", title=f"Group {letter}"
+        )
+        if level is not None:  # Group D has scored nothing
+            group.apply("LF-01", "answer", Answer(level=level), f"Group {letter}")
+        store.create(folder / f"{letter.lower()}.json", group)
+    app = make_app(checklist=None, checklists=None)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_workshop(pilot, [folder])
+        table = screen.query_one(DataTable)
+        assert [str(c.label) for c in table.columns.values()][-1] == "Consensus"
+        assert table.max_scroll_x == 0  # nothing cut at the right
+        assert row(screen, "LF-01")[-1] == "≠ open"
+        room = screen.query_one("#workshop-title", Static).size.width  # 78: padding aside
+        for keys, state in ((("3",), "not saved yet"), (("s", "enter"), "saved to XX-2025"),
+                            (("2",), "changes not saved")):  # fmt: skip
+            await pilot.press(*keys)
+            await settle(pilot)
+            text = shown(screen, "#workshop-title")
+            assert state in text and len(text) <= room, text
+        assert (folder / "XX-2025-consensus.json").exists()
 
 
 async def test_a_late_group_joins_on_reload_and_columns_follow_group_names(

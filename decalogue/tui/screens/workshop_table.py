@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -176,21 +177,25 @@ class WorkshopTable(HandlesWork, Screen[None]):
             return
         meta = workshop.checklist.meta
         decided = sum(1 for item in workshop.items if self.decision(item).kind != "open")
-        conflicts = len(workshop.conflicts)
+        counts = f"{len(workshop.conflicts)} conflict(s) · {decided}/{len(workshop.items)} decided"
+        changed = " (changed since)" if self._unsaved else ""
         if self.saved_name is None:
-            state = "not saved yet"
+            state = short = "not saved yet"
         else:
             to = "as" if self.in_store else "to"
-            state = f"saved {to} {self.saved_name}" + (" (changed since)" if self._unsaved else "")
-        self.query_one("#workshop-title", Static).update(
-            assemble(
-                ("Workshop", "bold"),
-                f" · {len(workshop.groups)} groups · {conflicts} conflict(s) · "
-                f"{decided}/{len(workshop.items)} decided · ",
-                state,
-                f" · {meta.id} {meta.version}",
-            )
-        )
+            state = f"saved {to} {self.saved_name}{changed}"
+            short = "changes not saved" if self._unsaved else "saved"
+        # The save state matters most (the projector may be 80 columns): the checklist,
+        # then the count of groups, then the consensus's name give way first.
+        lines = [
+            f" · {len(workshop.groups)} groups · {counts} · {state} · {meta.id} {meta.version}",
+            f" · {len(workshop.groups)} groups · {counts} · {state}",
+            f" · {counts} · {state}",
+            f" · {counts} · {short}",
+        ]
+        room = self.size.width - len("Workshop") - 2
+        line = next((text for text in lines if cell_len(safe(text)) <= room), lines[-1])
+        self.query_one("#workshop-title", Static).update(assemble(("Workshop", "bold"), line))
 
     def _fill(self) -> None:
         workshop = self.workshop
@@ -199,23 +204,23 @@ class WorkshopTable(HandlesWork, Screen[None]):
         table = self.query_one(DataTable)
         keep = table.cursor_row if table.row_count else 0
         na = workshop.checklist.scale.not_applicable.label
+        title = self._title_width()
         columns = [
             ("rank", "#"),
             ("item", "Item"),
-            ("title", "Title"),
+            *([("title", "Title")] if title else []),
             *((f"g{index}", shorten(g.name, NAME)) for index, g in enumerate(workshop.groups)),
             ("median", "Med"),
             ("spread", "Spr"),
             ("consensus", "Consensus"),
         ]
-        title = self._title_width()
         rows = [
             (
                 item.item_id,
                 [
                     Text(str(rank), justify="right"),
                     Text(safe_line(item.item_id)),
-                    Text(shorten(item.title, title)),
+                    *([Text(shorten(item.title, title))] if title else []),
                     *(
                         Text(answer_text(a.level, a.not_applicable, na), justify="right")
                         for a in item.answers
@@ -232,17 +237,21 @@ class WorkshopTable(HandlesWork, Screen[None]):
             table.move_cursor(row=min(keep, table.row_count - 1))
 
     def _title_width(self) -> int:
-        """What the screen leaves for titles once the other columns fit (80 columns and up)."""
+        """What the screen leaves for titles once the other columns fit; 0 (no Title column:
+        the detail below names the item) when fewer than 6 columns are left, so the
+        consensus, at the right, stays on screen (80 columns and four groups)."""
         workshop = self.workshop
         assert workshop is not None
         ids = max(len(item.item_id) for item in workshop.items)
         groups = sum(max(len(shorten(g.name, NAME)), 5) + 2 for g in workshop.groups)
         fixed = len(str(len(workshop.items))) + 2 + ids + 2 + groups + 5 + 5 + 11 + 2
-        return max(10, min(TITLE, self.size.width - fixed - 2))
+        room = min(TITLE, self.size.width - fixed - 2)
+        return room if room >= 6 else 0
 
     def on_resize(self) -> None:
         if self.workshop is not None:
             self._fill()
+            self._show_title()
 
     def current(self) -> ItemSpread | None:
         workshop = self.workshop
