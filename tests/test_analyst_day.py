@@ -108,3 +108,40 @@ def test_fill_confirms_a_carried_answer_with_c(
     saved = store.read(newer).assessment
     assert not saved.responses[first].carried
     assert saved.responses[load_checklist().items[1].id].carried
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "field"),
+    [
+        ("--country-name", "Example\x1b[31mland", "country name"),
+        ("--country-name", "Example\nland", "country name"),
+        ("--assessor", "A. Ana\x07lyst", "assessor"),
+        ("--title", "Round\x1b]0;retitled\x07 1", "title"),
+    ],
+)
+def test_new_refuses_a_name_with_a_control_character(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], option: str, value: str, field: str
+) -> None:
+    folder = tmp_path / "ws"
+    args = ["--workspace", folder, "new", "--country", "XX", "--period", "2025"]
+    args += ["--country-name", "Exampleland"] if option != "--country-name" else []
+    code, out, err = run(capsys, *args, option, value)
+    assert code == 1
+    assert out == ""
+    lines = err.strip().splitlines()
+    assert len(lines) == 1, err
+    assert lines[0].startswith(f"{field} ")
+    assert "control character" in lines[0] and "without it" in lines[0]
+    assert "\x1b" not in err and "\x07" not in err
+    assert not list(folder.glob("*.json")) if folder.exists() else True
+
+
+def test_carrying_forward_refuses_an_assessor_with_a_control_character(
+    two_periods: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    _, newer = two_periods
+    args = ["new", "--from", newer, "--period", "2026", "--assessor", "B.\x1b[2J Focal"]
+    code, _out, err = run(capsys, *args)
+    assert code == 1
+    assert len(err.strip().splitlines()) == 1 and err.startswith("assessor ")
+    assert not (newer.parent / "XX-2026.json").exists()

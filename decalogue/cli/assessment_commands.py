@@ -17,7 +17,13 @@ from decalogue.cli import (
 )
 from decalogue.cli.output import add_excel_option, emit
 from decalogue.errors import AssessmentError, ChecklistError, DecalogueError, display_path
-from decalogue.model.assessment import Assessment, Assessor, carry_forward, new_assessment
+from decalogue.model.assessment import (
+    Assessment,
+    Assessor,
+    carry_forward,
+    new_assessment,
+    typed_name,
+)
 from decalogue.model.checklist import Checklist
 from decalogue.model.scoring import ScoreBoard
 from decalogue.reports.listing import FORMATS, render_listing
@@ -129,7 +135,9 @@ def new_command(args: argparse.Namespace) -> int:
                 f"{old.country.code}; carry forward keeps the country (leave out --country)"
             )
         identity = current_identity(user_of(args))
-        by = args.assessor or identity.name or identity.account
+        assessor = typed_name("assessor", args.assessor or "")
+        title = typed_name("title", args.title or "")
+        by = assessor or identity.name or identity.account
         assessment = carry_forward(old, checklist, args.period, by)
         left = old.orphaned(checklist)
         if left:
@@ -138,10 +146,10 @@ def new_command(args: argparse.Namespace) -> int:
                 f"{checklist.meta.version} ({len(left)}): {', '.join(left)}",
                 file=sys.stderr,
             )
-        if args.assessor and all(a.name != args.assessor for a in assessment.assessors):
-            assessment.assessors = [Assessor(name=args.assessor), *assessment.assessors]
-        if args.title:
-            assessment.title = args.title
+        if assessor and all(a.name != assessor for a in assessment.assessors):
+            assessment.assessors = [Assessor(name=assessor), *assessment.assessors]
+        if title:
+            assessment.title = title
     else:
         missing = [
             flag

@@ -8,6 +8,7 @@ history.
 
 from __future__ import annotations
 
+import unicodedata
 import uuid
 from datetime import datetime
 from typing import Annotated, Any, Literal
@@ -435,18 +436,35 @@ def _plain(value: Any) -> Any:
 # --------------------------------------------------------------------------- new assessments
 
 
+def typed_name(field: str, text: str) -> str:
+    """A name as typed for a new assessment, trimmed; refused with a control character.
+
+    A pasted ESC or line break would travel in the file to every report and
+    terminal; a name is one line of printable text.
+    """
+    text = text.strip()
+    for index, char in enumerate(text, start=1):
+        if unicodedata.category(char) == "Cc":
+            raise DecalogueError(
+                f"{field} {text!r}: a control character (U+{ord(char):04X}) at character "
+                f"{index}; type the name on one line without it"
+            )
+    return text
+
+
 def country(code: str, name: str | None = None) -> CountryRef:
     code = code.strip().upper()
+    name = typed_name("country name", name or "")
     known = lookup(code) if len(code) == 2 else None
     if known is not None:
-        return CountryRef(code=code, name=(name or "").strip() or known.name)
+        return CountryRef(code=code, name=name or known.name)
     if len(code) == 2 and code.isalpha() and is_user_assigned(code):
-        if not (name or "").strip():
+        if not name:
             raise DecalogueError(
                 f"country {code}: a user-assigned code (for an example or training country) "
                 "needs a name (--country-name on the command line), e.g. Exampleland"
             )
-        return CountryRef(code=code, name=(name or "").strip())
+        return CountryRef(code=code, name=name)
     raise DecalogueError(
         f"country {code!r}: not an ISO 3166-1 alpha-2 code (e.g. AT, FR, XX for an example country)"
     )
@@ -461,9 +479,10 @@ def new_assessment(
     assessor: str | None = None,
     title: str = "",
 ) -> Assessment:
-    assessors = [Assessor(name=assessor.strip())] if assessor and assessor.strip() else []
+    assessor = typed_name("assessor", assessor or "")
+    assessors = [Assessor(name=assessor)] if assessor else []
     return Assessment(
-        title=title.strip(),
+        title=typed_name("title", title),
         checklist=checklist_ref(checklist),
         country=country(country_code, country_name),
         period=period_of(period),
