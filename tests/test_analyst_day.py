@@ -123,7 +123,7 @@ def test_new_refuses_a_name_with_a_control_character(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], option: str, value: str, field: str
 ) -> None:
     folder = tmp_path / "ws"
-    args = ["--workspace", folder, "new", "--country", "XX", "--period", "2025"]
+    args: list[str | Path] = ["--workspace", folder, "new", "--country", "XX", "--period", "2025"]
     args += ["--country-name", "Exampleland"] if option != "--country-name" else []
     code, out, err = run(capsys, *args, option, value)
     assert code == 1
@@ -140,7 +140,15 @@ def test_carrying_forward_refuses_an_assessor_with_a_control_character(
     two_periods: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
 ) -> None:
     _, newer = two_periods
-    args = ["new", "--from", newer, "--period", "2026", "--assessor", "B.\x1b[2J Focal"]
+    args: list[str | Path] = [
+        "new",
+        "--from",
+        newer,
+        "--period",
+        "2026",
+        "--assessor",
+        "B.\x1b[2J Focal",
+    ]
     code, _out, err = run(capsys, *args)
     assert code == 1
     assert len(err.strip().splitlines()) == 1 and err.startswith("assessor ")
