@@ -165,9 +165,9 @@ def new_command(args: argparse.Namespace) -> int:
             checklist,
             args.country,
             args.period,
-            country_name=args.country_name,
-            assessor=args.assessor,
-            title=args.title,
+            country_name=typed_name("country name", args.country_name or ""),
+            assessor=typed_name("assessor", args.assessor or ""),
+            title=typed_name("title", args.title or ""),
         )
     if kept is not None:
         _refuse_indistinguishable(kept.twin_of(assessment), kept.where, assessment)

@@ -437,10 +437,11 @@ def _plain(value: Any) -> Any:
 
 
 def typed_name(field: str, text: str) -> str:
-    """A name as typed for a new assessment, trimmed; refused with a control character.
+    """A name typed for a new assessment, trimmed; refused with a control character.
 
     A pasted ESC or line break would travel in the file to every report and
-    terminal; a name is one line of printable text.
+    terminal; a name is one line of printable text. (Files from elsewhere may
+    still hold one: every output shows it as a symbol, never obeys it.)
     """
     text = text.strip()
     for index, char in enumerate(text, start=1):
@@ -454,7 +455,7 @@ def typed_name(field: str, text: str) -> str:
 
 def country(code: str, name: str | None = None) -> CountryRef:
     code = code.strip().upper()
-    name = typed_name("country name", name or "")
+    name = (name or "").strip()
     known = lookup(code) if len(code) == 2 else None
     if known is not None:
         return CountryRef(code=code, name=name or known.name)
@@ -479,10 +480,9 @@ def new_assessment(
     assessor: str | None = None,
     title: str = "",
 ) -> Assessment:
-    assessor = typed_name("assessor", assessor or "")
-    assessors = [Assessor(name=assessor)] if assessor else []
+    assessors = [Assessor(name=assessor.strip())] if assessor and assessor.strip() else []
     return Assessment(
-        title=typed_name("title", title),
+        title=title.strip(),
         checklist=checklist_ref(checklist),
         country=country(country_code, country_name),
         period=period_of(period),
