@@ -8,6 +8,7 @@ control character pasted into a name) or a figure read without what it rests on
 from __future__ import annotations
 
 import io
+import json
 from pathlib import Path
 
 import pytest
@@ -153,3 +154,37 @@ def test_carrying_forward_refuses_an_assessor_with_a_control_character(
     assert code == 1
     assert len(err.strip().splitlines()) == 1 and err.startswith("assessor ")
     assert not (newer.parent / "XX-2026.json").exists()
+
+
+def test_compare_says_which_answers_are_last_periods_and_each_files_status(
+    two_periods: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    older, newer = two_periods
+    first = load_checklist().items[0].id
+    code, out, err = run(capsys, "compare", older, newer)
+    assert code == 0, err
+    head = out.split("\n\n")[0]
+    assert "XX-2024.json); Final" in head
+    assert "XX-2025.json); Draft; 2 of 2 answers carried forward from 2024, not yet" in head
+    row = next(line for line in out.splitlines() if line.startswith(first))
+    assert row.split()[-4:] == ["2", "2↻", "=", "unchanged"]
+    assert "↻ = carried forward from the previous period, not yet confirmed" in out
+    code, out, err = run(capsys, "compare", older, newer, "--format", "md")
+    assert "Draft; 2 of 2 answers carried forward from 2024" in out and "2↻" in out
+    code, out, err = run(capsys, "compare", older, newer, "--format", "json")
+    document = json.loads(out)
+    assert [s["status"] for s in document["assessments"]] == ["final", "draft"]
+    assert document["assessments"][1]["carried"] == {"from_period": "2024", "count": 2}
+    assert document["assessments"][0]["carried"] == {"from_period": None, "count": 0}
+    answers = next(i for i in document["items"] if i["id"] == first)["answers"]
+    assert [a["carried"] for a in answers] == [False, True]
+
+
+def test_trend_says_which_periods_rest_on_carried_answers(
+    two_periods: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    older, newer = two_periods
+    code, out, err = run(capsys, "trend", older, newer)
+    assert code == 0, err
+    assert "2025: " in out and "Draft; 2 of 2 answers carried forward from 2024" in out
+    assert "2024: " in out and "XX-2024.json; Final" in out

@@ -194,7 +194,12 @@ def test_json_document_is_versioned_and_serialisable() -> None:
     assert document["comparison_version"] == COMPARISON_VERSION == 1
     a04 = next(i for i in document["items"] if i["id"] == "A-04")
     assert a04["change"] == "no longer answered"
-    assert a04["answers"][1] == {"state": "unanswered", "level": None, "label": None}
+    assert a04["answers"][1] == {
+        "state": "unanswered",
+        "level": None,
+        "label": None,
+        "carried": False,
+    }
     assert document["summary"]["top_regressions"] == ["A-02"]
 
 

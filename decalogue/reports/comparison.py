@@ -23,7 +23,9 @@ from decalogue.analysis.compare import (
 )
 from decalogue.analysis.plan import PlanProgress, progress_between
 from decalogue.analysis.trend import Trend
+from decalogue.model.assessment import STATUS_LABELS
 from decalogue.model.checklist import Checklist
+from decalogue.model.readiness import carried_phrase
 from decalogue.model.scoring import ItemScore
 from decalogue.reports import tables
 from decalogue.reports.text import cut, inline, json_safe, printable, starts_line
@@ -36,6 +38,10 @@ TITLE_WIDTH = 44
 
 _DEPTH = {"overall": 0, "pillar": 1, "section": 2}
 
+#: Beside a level carried forward from the previous period and not yet confirmed.
+CARRIED = "↻"
+CARRIED_LEGEND = f"{CARRIED} = carried forward from the previous period, not yet confirmed."
+
 
 def to_json(document: dict[str, Any]) -> str:
     """A document as indented JSON, safe to show in a terminal, reading back the same."""
@@ -43,11 +49,14 @@ def to_json(document: dict[str, Any]) -> str:
 
 
 def level(answer: ItemScore | None, na_label: str) -> str:
+    """A level as a cell; a carried one (last period's, not confirmed) is marked ↻."""
     if answer is None:
         return "absent"
     if answer.not_applicable:
-        return na_label
-    return "-" if answer.level is None else str(answer.level)
+        return na_label + (CARRIED if answer.carried else "")
+    if answer.level is None:
+        return "-"
+    return str(answer.level) + (CARRIED if answer.carried else "")
 
 
 def _csv_level(answer: ItemScore | None, na_label: str) -> str:
@@ -73,12 +82,33 @@ def _indent(group: GroupChange, markdown: bool) -> str:
     return name if markdown or group.same_items else name + " *"
 
 
+def standing(subject: Subject) -> str:
+    """What a file's scores rest on: "Draft; 31 of 35 answers carried forward from 2024, ..."."""
+    text = STATUS_LABELS[subject.assessment.status]
+    overall = subject.board.overall
+    if overall.carried:
+        answers = overall.answered + overall.not_applicable
+        text += (
+            f"; {overall.carried} of {answers} answers "
+            f"{carried_phrase(subject.assessment)}, not yet confirmed"
+        )
+    return text
+
+
 def _describe(subject: Subject) -> str:
     a = subject.assessment
     where = f" ({subject.path})" if subject.path else ""
     return (
-        f"{a.country.name} ({a.country.code}) {a.period}, {a.checklist.id} {subject.version}{where}"
+        f"{a.country.name} ({a.country.code}) {a.period}, {a.checklist.id} {subject.version}"
+        f"{where}; {standing(subject)}"
     )
+
+
+def _legend(checklist: Checklist, subjects: Sequence[Subject]) -> str:
+    legend = tables.scale_legend(checklist)
+    if any(s.board.overall.carried for s in subjects):
+        legend += " " + CARRIED_LEGEND
+    return legend
 
 
 # --------------------------------------------------------------------------- compare
@@ -226,7 +256,7 @@ def render_comparison(result: Comparison, fmt: str) -> str:
         score_headers.append(NOTE_HEADING)
     right = set(range(2, 2 + len(labels)))
     score_right = set(range(1, 1 + len(labels)))
-    legend = tables.scale_legend(result.scale_checklist)
+    legend = _legend(result.scale_checklist, result.subjects)
     items = _item_rows(result, result.items, markdown)
     unshared = _item_rows(result, result.unshared, markdown)
     if markdown:
@@ -319,7 +349,7 @@ def render_trend(result: Trend, fmt: str) -> str:
         f"{len(periods)} period(s), {periods[0]} to {periods[-1]}"
     )
     files = [
-        f"{p}: {s.path or s.assessment.display_title()}"
+        f"{p}: {s.path or s.assessment.display_title()}; {standing(s)}"
         for p, s in zip(periods, result.subjects, strict=True)
     ]
     if markdown:
@@ -344,13 +374,15 @@ def _answer_json(answer: ItemScore | None, checklist: Checklist) -> dict[str, An
             "state": "not_applicable",
             "level": None,
             "label": checklist.scale.not_applicable.label,
+            "carried": answer.carried,
         }
     if answer.level is None:
-        return {"state": "unanswered", "level": None, "label": None}
+        return {"state": "unanswered", "level": None, "label": None, "carried": False}
     return {
         "state": "answered",
         "level": answer.level,
         "label": checklist.scale.label(answer.level),
+        "carried": answer.carried,
     }
 
 
@@ -363,7 +395,7 @@ def _cause_json(cause: Cause) -> dict[str, int]:
 
 
 def _subject_json(subject: Subject, label: str) -> dict[str, Any]:
-    a = subject.assessment
+    a, carried = subject.assessment, subject.board.overall.carried
     return {
         "label": label,
         "file": subject.path or None,
@@ -372,6 +404,11 @@ def _subject_json(subject: Subject, label: str) -> dict[str, Any]:
         "country": {"code": a.country.code, "name": a.country.name},
         "period": a.period,
         "checklist_version": subject.version,
+        "status": a.status,
+        "carried": {
+            "from_period": (a.carried_from_period or None) if carried else None,
+            "count": carried,
+        },
     }
 
 
@@ -410,6 +447,7 @@ def comparison_document(comparison: Comparison) -> dict[str, Any]:
                 "title": g.title,
                 "scores": list(g.values),
                 "coverage": list(g.coverages),
+                "carried": [None if s is None else s.carried for s in g.scores],
                 "change": g.delta,
                 "cause": _cause_json(g.cause),
                 "note": g.note,
