@@ -10,6 +10,7 @@ from contextlib import suppress
 from pathlib import Path
 from typing import Any, ClassVar
 
+from textual import events
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.driver import Driver
@@ -134,9 +135,25 @@ class DecalogueApp(HandlesWork, App[None]):
         self.stop_signals: tuple[signal.Signals, ...] = ()
         """Signals that save open work and quit (set by the CLI; tests leave them alone)."""
         self._stopping = False
+        self._page_focused = False
+        """A browser's page has said it has the focus (a served session)."""
 
     def get_driver_class(self) -> type[Driver]:
         return safe_driver(super().get_driver_class())
+
+    def on_app_focus(self) -> None:
+        self._page_focused = True
+
+    def on_app_blur(self, event: events.AppBlur) -> None:
+        """In a browser, the blur Textual's web driver sends as it starts is not the page's.
+
+        The page says "focus" when its terminal is clicked and "blur" when it is left; the
+        driver says "blur" at once, which restyled and redrew the whole first screen (and
+        took the focus from its table, which the listing gave back) in every session of a
+        room joining at once. The app stays as it started until the page speaks.
+        """
+        if self.is_web and not self._page_focused:
+            event.prevent_default()
 
     def on_mount(self) -> None:
         loop = asyncio.get_running_loop()
