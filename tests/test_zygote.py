@@ -1,5 +1,6 @@
 """The fork helper of `decalogue serve` shows the home screen once before forking sessions:
-in a folder of its own, touching nothing of the user's, and leaving no thread behind."""
+in a folder of its own, touching nothing of the user's, and leaving no thread behind; the
+bundled checklist is then loaded, so no session loads and checks it again."""
 
 from __future__ import annotations
 
@@ -14,7 +15,14 @@ import json, threading
 from decalogue.cli import zygote
 zygote.preload()
 from decalogue.tui import shared_css
-print(json.dumps({"threads": threading.active_count(), "parsed": len(shared_css._PARSED)}))
+from decalogue.storage import checklists
+from decalogue.resources import bundled_checklist_paths
+loaded = {path for path, _ in checklists._LOADED}
+print(json.dumps({
+    "threads": threading.active_count(),
+    "parsed": len(shared_css._PARSED),
+    "checklists": all(path in loaded for path in bundled_checklist_paths()),
+}))
 """
 
 
@@ -50,6 +58,7 @@ def test_the_warm_up_parses_the_css_and_writes_nothing_of_the_users(tmp_path: Pa
     report = json.loads(done.stdout.strip().splitlines()[-1])
     assert report["threads"] == 1  # forking with another thread alive could copy a held lock
     assert report["parsed"] > 10  # the app's and its widgets' CSS, parsed once for all sessions
+    assert report["checklists"]  # a session's first listing finds the checklist loaded
     assert _files(workspace) == []
     assert not (tmp_path / "state").exists() and not (tmp_path / "recovery").exists()
     assert _files(home) == []

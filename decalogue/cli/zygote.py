@@ -46,15 +46,22 @@ def preload() -> None:
 
 
 def warm_up() -> None:
-    """Run the app once to its home screen, headless, in an empty folder of its own.
+    """Run the app once to its home screen, headless, in a folder of its own.
 
     Its settings (state, recovery and workspace folders) point into that folder
     meanwhile, so nothing of the user's is read or written. Tooltips and
-    notifications are on, as in a session, so their styles are parsed too.
+    notifications are on, as in a session, so their styles are parsed too. The
+    folder holds one blank assessment of a fictional country, so the home screen
+    lists it as a session lists the room's: the bundled checklist is loaded and
+    checked here once (the resolver keeps it while its file is unchanged), not
+    again in every session's first listing.
     """
     import asyncio
     import tempfile
 
+    from decalogue.model.assessment import new_assessment
+    from decalogue.storage.checklists import load_checklist
+    from decalogue.storage.workspace import Workspace
     from decalogue.tui.app import DecalogueApp, create_app
 
     async def home(app: DecalogueApp) -> None:
@@ -66,6 +73,8 @@ def warm_up() -> None:
         for name in ("DECALOGUE_STATE", "DECALOGUE_RECOVERY", "DECALOGUE_WORKSPACE"):
             os.environ[name] = folder
         try:
+            blank = new_assessment(load_checklist(), "XX", "2025", country_name="Exampleland")
+            Workspace(Path(folder)).create(blank)
             asyncio.run(home(create_app(Path(folder), user="warm-up")))
         finally:
             os.environ.clear()
