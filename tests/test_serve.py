@@ -9,6 +9,7 @@ whatever a test started if it fails half-way.
 
 from __future__ import annotations
 
+import asyncio
 import os
 import signal
 import socket
@@ -25,6 +26,8 @@ from tests.serving import (
     ROOT,
     Served,
     answered,
+    children_of,
+    is_fork_helper,
     mentioning,
     running,
     wait_until,
@@ -209,3 +212,38 @@ async def test_even_a_killed_server_leaves_no_app_process_behind(served: Served)
         assert mentioning(str(served.workspace)) == []
     finally:
         await browser.close()
+
+
+@pytest.fixture
+def large_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A server environment of about 60 kB: each session's request carries it to the fork
+    helper, so a few requests fill the socket's buffer."""
+    monkeypatch.setenv("DECALOGUE_TEST_PADDING", "x" * 60_000)
+
+
+async def test_a_room_joining_at_once_gets_a_forked_session_each(
+    large_environment: None, served: Served
+) -> None:
+    # More browsers than the helper's socket holds ask while the helper is held up: every
+    # request waits its turn, none falls back to a new interpreter, and each reply reaches
+    # its own browser.
+    def helpers() -> list[int]:
+        return [pid for pid in children_of(served.process.pid) if is_fork_helper(pid)]
+
+    wait_until(helpers, 30, "the fork helper runs")
+    [helper] = helpers()
+    browsers = [Browser(served.url) for _ in range(14)]
+    os.kill(helper, signal.SIGSTOP)
+    try:
+        await asyncio.gather(*(browser.open() for browser in browsers))
+        await asyncio.sleep(1)  # the requests pile up meanwhile
+        os.kill(helper, signal.SIGCONT)
+        for browser in browsers:
+            await browser.wait_for("Exampleland (XX)", 60)
+        apps = served.apps()
+        assert len(apps) == len(browsers)
+        assert all(Path(f"/proc/{pid}/comm").read_bytes().strip() == SESSION_NAME for pid in apps)
+        assert not [line for line in served.errors if "by exec" in line]
+    finally:
+        os.kill(helper, signal.SIGCONT)
+        await asyncio.gather(*(browser.close() for browser in browsers), return_exceptions=True)
