@@ -314,6 +314,24 @@ def test_cli_aggregate_lists_the_most_disputed_first(room: Path) -> None:
     )
 
 
+def test_an_agreement_says_how_many_groups_it_rests_on(room: Path) -> None:
+    """Unanswered groups are not counted by the rule, so "agreed" by one group of four must
+    say so: in the aggregate table and in what merge prints."""
+    late = assess(mini(), {"A-04": 1}, title="Group D")  # one answer, given by no other group
+    store.create(room / "groups" / "group-3.json", late)
+    result = run("aggregate", "groups", "--checklist", "mini.toml", cwd=room)
+    assert result.returncode == 0, result.stderr
+    status = {line.split()[1]: line.split("  ")[-1].strip() for line in result.stdout.splitlines()
+              if line[:3].strip().isdigit()}  # fmt: skip
+    assert status["A-04"] == "= agreed (1 of 4 answered)"
+    assert status["A-01"] == "= agreed (3 of 4 answered)"
+    assert status["B-01"] == "= agreed (2 of 4 answered)"  # N/A by two groups
+    assert status["A-05"] == "- open"
+    merged = run("merge", "groups", "-o", "c.json", "--checklist", "mini.toml", cwd=room)
+    assert merged.returncode == 0, merged.stderr
+    assert "1 of them rest on a single group's answer" in merged.stdout
+
+
 def test_cli_merge_never_writes_over_a_group_file(room: Path) -> None:
     group = room / "groups" / "group-2.json"
     before = group.read_bytes()

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from decalogue.analysis.consensus import Consensus
-from decalogue.analysis.workshop import GroupAnswer, Workshop
+from decalogue.analysis.workshop import GroupAnswer, ItemSpread, Workshop
 from decalogue.reports import tables
 from decalogue.reports.comparison import COMPARISON_VERSION, to_json
 from decalogue.reports.text import cut, inline, printable, starts_line
@@ -19,6 +19,26 @@ from decalogue.reports.text import cut, inline, printable, starts_line
 
 def _answers(item_answers: Sequence[GroupAnswer], na: str) -> str:
     return ", ".join(f"{a.group} {a.text(na)}" for a in item_answers)
+
+
+def answered_by(item: ItemSpread) -> str:
+    """What the rule's verdict rests on when some groups left the item unanswered (they
+    are not counted): "1 of 4 groups answered"; empty when every group answered."""
+    total = len(item.answers)
+    return "" if not item.unanswered else f"{total - item.unanswered} of {total} groups answered"
+
+
+def _status(item: ItemSpread) -> str:
+    if item.conflict:
+        return "≠ conflict"
+    if not item.levels and not item.not_applicable:
+        return "- open"
+    total = len(item.answers)
+    return (
+        f"= agreed ({total - item.unanswered} of {total} answered)"
+        if item.unanswered
+        else "= agreed"
+    )
 
 
 def _median(value: float | None) -> str:
@@ -63,9 +83,7 @@ def render_workshop(result: Workshop, fmt: str) -> str:
             *(escape(a.text(na)) for a in i.answers),
             _median(i.median),
             "-" if i.spread is None else str(i.spread),
-            "≠ conflict"
-            if i.conflict
-            else ("= agreed" if i.levels or i.not_applicable else "- open"),
+            _status(i),
         ]
         for rank, i in enumerate(result.ranking, start=1)
     ]
@@ -98,6 +116,12 @@ def render_merge(result: Consensus, output: str) -> str:
     checklist = result.workshop.checklist
     na = checklist.scale.not_applicable.label
     names = ", ".join(g.name for g in result.workshop.groups)
+    lone = sum(
+        1
+        for item in result.workshop.items
+        if item.item_id in {*result.agreed, *result.not_applicable}
+        and len(item.answers) - item.unanswered == 1
+    )
     lines = [
         f"Merged {len(result.workshop.groups)} groups ({names}) on {checklist.meta.id} "
         f"{checklist.meta.version} into {output}.",
@@ -105,6 +129,11 @@ def render_merge(result: Consensus, output: str) -> str:
         f"{len(result.not_applicable)} N/A for every answering group, "
         f"{len(result.unanswered)} answered by no group.",
     ]
+    if lone and len(result.workshop.groups) > 1:
+        lines.append(
+            f"  {lone} of them rest on a single group's answer (the other groups left those "
+            "items unanswered)."
+        )
     if result.conflicts:
         lines.append(
             f"  {len(result.conflicts)} conflict(s) left unanswered and flagged for review, "

@@ -131,6 +131,25 @@ async def test_four_groups_on_an_80_column_projector_keep_the_consensus_and_save
         assert (folder / "XX-2025-consensus.json").exists()
 
 
+async def test_the_rules_verdict_says_how_many_groups_answered(
+    make_app: AppFactory, three_groups: list[Path]
+) -> None:
+    """JU-02: Group A 4, Group B 3, Group C nothing: agreed by two of the three groups."""
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_workshop(pilot, three_groups)
+        await go_to(pilot, screen, "JU-02")
+        detail = shown(screen, "#workshop-detail")
+        assert "= agreed within one level: 3 Substantial (2 of 3 groups answered)" in detail
+        await go_to(pilot, screen, "PR-01")  # every group answered: nothing to add
+        assert "groups answered" not in shown(screen, "#workshop-detail")
+        await go_to(pilot, screen, "JU-02")
+        await pilot.press("p")
+        await settle(pilot)
+        assert isinstance(app.screen, PresenterScreen)
+        assert "= within one level (2 of 3 groups answered)" in shown(app.screen, "#presenter-text")
+
+
 async def test_a_late_group_joins_on_reload_and_columns_follow_group_names(
     make_app: AppFactory, tmp_path: Path, checklist: Checklist
 ) -> None:

@@ -24,6 +24,7 @@ from textual.widgets import Digits, Static
 from decalogue import clock
 from decalogue.analysis.consensus import Decision, rule_decision
 from decalogue.analysis.workshop import ItemSpread, Workshop
+from decalogue.reports.workshop import answered_by
 from decalogue.tui.display import Part, assemble
 from decalogue.tui.screens.workshop_data import answer_lines, answer_words
 from decalogue.tui.widgets.footer import KeyFooter
@@ -201,6 +202,8 @@ class PresenterScreen(Screen[str | None]):
         status = "≠ conflict" if spread.conflict else "= within one level"
         if not spread.levels and not spread.not_applicable:
             status = "– no answers"
+        elif not spread.conflict and answered_by(spread):
+            status += f" ({answered_by(spread)})"
         parts += ["\n", ("Median ", "bold"), median, ("   Spread ", "bold"), gap, "   ", status]
         decision = self.decision(spread)
         parts += ["\n", ("Consensus ", "bold"), _decision(decision, na, scale.label)]

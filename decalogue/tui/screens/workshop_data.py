@@ -10,6 +10,7 @@ from __future__ import annotations
 from decalogue.analysis.consensus import Decision, lower_median, rule_decision
 from decalogue.analysis.workshop import GroupAnswer, ItemSpread, Workshop
 from decalogue.model.checklist import Checklist, Scale
+from decalogue.reports.workshop import answered_by
 from decalogue.storage.profile import current_identity
 from decalogue.tui.display import Part
 
@@ -78,6 +79,9 @@ def detail_parts(workshop: Workshop, item: ItemSpread, decision: Decision) -> li
         verdict = f"⊘ {na} for every answering group"
     else:
         verdict = "– no group answered"
+    rests = answered_by(item)
+    if rests and rule.kind != "open":
+        verdict += f" ({rests})"
     proposal = lower_median(item.levels)
     offer = f" · a accepts {proposal}" if proposal is not None else ""
     parts += [("Consensus: ", "bold"), decision_words(decision, checklist), "\n"]
