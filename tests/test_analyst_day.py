@@ -188,3 +188,31 @@ def test_trend_says_which_periods_rest_on_carried_answers(
     assert code == 0, err
     assert "2025: " in out and "Draft; 2 of 2 answers carried forward from 2024" in out
     assert "2024: " in out and "XX-2024.json; Final" in out
+
+
+def test_matrix_shows_each_rows_status_and_carried_answers(
+    two_periods: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    older, _newer = two_periods
+    code, out, err = run(capsys, "matrix", older.parent)
+    assert code == 0, err
+    lines = out.splitlines()
+    header = next(line for line in lines if line.startswith("COUNTRY"))
+    assert "STATUS" in header and "CARRIED" in header
+    row_2024 = next(line for line in lines if " 2024 " in line).split()
+    row_2025 = next(line for line in lines if " 2025 " in line).split()
+    assert "final" in row_2024 and "2/2" not in row_2024
+    assert "draft" in row_2025 and "2/2" in row_2025
+    assert any(line.startswith("CARRIED = ") for line in lines)
+    code, out, err = run(capsys, "matrix", older.parent, "--format", "csv")
+    head, first, second = out.splitlines()[:3]
+    assert "status,carried,answers" in head
+    assert ",final,0,2," in first and ",draft,2,2," in second
+    code, out, err = run(capsys, "matrix", older.parent, "--format", "json")
+    rows = json.loads(out)["rows"]
+    assert [(r["status"], r["carried"], r["answers"]) for r in rows] == [
+        ("final", 0, 2),
+        ("draft", 2, 2),
+    ]
+    code, out, err = run(capsys, "matrix", older.parent, "--format", "md")
+    assert "| Status | Carried |" in out and "| draft | 2/2 |" in out

@@ -66,6 +66,12 @@ class MatrixRow:
     """One per matrix column; None when nothing is scored or the checklist has no such column."""
     rank: int | None
     """1 = highest overall score among the rows of the same period; None when unscored."""
+    status: str = "draft"
+    """draft, review or final: whether the figures may still change."""
+    carried: int = 0
+    """Answers carried forward from the previous period and not yet confirmed."""
+    answers: int = 0
+    """Answers behind the overall score (a level or N/A)."""
 
 
 @dataclass(frozen=True)
@@ -136,6 +142,9 @@ def matrix(
                 coverage=board.overall.coverage,
                 scores=tuple(groups[c.id].score if c.id in groups else None for c in columns),
                 rank=None,
+                status=assessment.status,
+                carried=board.overall.carried,
+                answers=board.overall.answered + board.overall.not_applicable,
             )
         )
     ranks = _ranks(rows)
@@ -172,6 +181,9 @@ def matrix_document(result: Matrix) -> dict[str, Any]:
                 "coverage": _round(r.coverage),
                 "scores": {c.id: _round(s) for c, s in zip(result.columns, r.scores, strict=True)},
                 "rank": r.rank,
+                "status": r.status,
+                "carried": r.carried,
+                "answers": r.answers,
             }
             for r in result.rows
         ],

@@ -11,6 +11,7 @@ a spreadsheet would run as a formula quoted (`csv_io.protect`).
 from __future__ import annotations
 
 import json
+import textwrap
 from collections.abc import Sequence
 
 from decalogue.analysis.matrix import Matrix, MatrixRow, matrix_document
@@ -27,12 +28,25 @@ COUNTRY_WIDTH = 18
 TITLE_WIDTH = 22
 
 
+#: What the CARRIED column counts (every format says it once).
+CARRIED_LEGEND = (
+    "CARRIED = answers carried forward from the previous period and not yet confirmed, "
+    "of the answers behind the overall score; STATUS draft or review: the figures may "
+    "still change."
+)
+
+
 def _number(value: float | None) -> str:
     return "" if value is None else f"{value:.1f}"
 
 
 def _rank(row: MatrixRow) -> str:
     return "-" if row.rank is None else str(row.rank)
+
+
+def _carried(row: MatrixRow) -> str:
+    """ "31/35": answers carried forward and not yet confirmed, of the answers behind the score."""
+    return f"{row.carried}/{row.answers}" if row.carried else "0"
 
 
 def _has_titles(result: Matrix) -> bool:
@@ -62,12 +76,15 @@ def _blocks(widths: Sequence[int], key_width: int) -> list[list[int]]:
 def render_table(result: Matrix) -> str:
     key_headers = ["COUNTRY", "PERIOD"] + (["TITLE"] if _has_titles(result) else [])
     keys = [_key_cells(result, row) for row in result.rows]
-    value_headers = ["RANK", "OVERALL", "COVERAGE", *(c.id for c in result.columns)]
+    value_headers = ["RANK", "OVERALL", "COVERAGE", "STATUS", "CARRIED"]
+    value_headers += [c.id for c in result.columns]
     values = [
         [
             _rank(row),
             tables.score(row.overall),
             f"{row.coverage:.0f}%",
+            row.status,
+            _carried(row),
             *(tables.score(s) for s in row.scores),
         ]
         for row in result.rows
@@ -100,13 +117,15 @@ def _heading(result: Matrix) -> str:
 def _legend(result: Matrix) -> str:
     lines = [f"{c.id} = {cut(c.title, WIDTH - len(c.id) - 3)}" for c in result.columns]
     lines.append("- = nothing scored, or the checklist has no such column.")
+    lines += textwrap.wrap(CARRIED_LEGEND, WIDTH)
     return "\n".join(lines)
 
 
 def render_markdown(result: Matrix) -> str:
     titles = _has_titles(result)
     headers = ["Country", "Period"] + (["Title"] if titles else [])
-    headers += ["Rank", "Overall", "Coverage", *(inline(c.id) for c in result.columns)]
+    headers += ["Rank", "Overall", "Coverage", "Status", "Carried"]
+    headers += [inline(c.id) for c in result.columns]
     rows = []
     for row in result.rows:
         cells = [inline(f"{row.country_code} {row.country_name}"), inline(row.period)]
@@ -116,10 +135,12 @@ def render_markdown(result: Matrix) -> str:
             _rank(row),
             tables.score(row.overall),
             f"{row.coverage:.0f}%",
+            row.status,
+            _carried(row),
             *(tables.score(s) for s in row.scores),
         ]
         rows.append(cells)
-    right = set(range(len(headers) - len(result.columns) - 3, len(headers)))
+    right = set(range(len(headers) - len(result.columns) - 5, len(headers)))
     legend = "\n".join(f"- **{inline(c.id)}**: {inline(c.title)}" for c in result.columns)
     return "\n\n".join(
         [
@@ -127,6 +148,7 @@ def render_markdown(result: Matrix) -> str:
             "  \n".join(inline(line) for line in _heading(result).splitlines()),
             tables.markdown(headers, rows, right),
             legend,
+            inline(CARRIED_LEGEND),
         ]
     )
 
@@ -139,6 +161,9 @@ CSV_KEYS = (
     "rank",
     "overall",
     "coverage",
+    "status",
+    "carried",
+    "answers",
 )
 
 
@@ -155,6 +180,9 @@ def render_csv(result: Matrix) -> str:
             "" if row.rank is None else str(row.rank),
             _number(row.overall),
             _number(row.coverage),
+            row.status,
+            str(row.carried),
+            str(row.answers),
             *(_number(s) for s in row.scores),
             protect(row.checklist),
             protect(row.assessment_id),
