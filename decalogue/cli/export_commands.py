@@ -10,7 +10,7 @@ from typing import Any
 
 from decalogue import reports
 from decalogue.cli.output import add_excel_option, emit
-from decalogue.cli.sessions import add_checklist_option, open_session
+from decalogue.cli.sessions import add_checklist_option, one_change, open_session
 from decalogue.errors import DecalogueError, display_path
 from decalogue.reports.csv_import import import_csv, summary_lines
 from decalogue.reports.text import printable
@@ -127,7 +127,8 @@ def _same_file(a: Path, b: Path) -> bool:
 
 def import_command(args: argparse.Namespace) -> int:
     session = open_session(args, args.by)
-    result = import_csv(session, args.csv, dry_run=args.dry_run, force=args.force)
+    with one_change():  # its save: the server may have gone since
+        result = import_csv(session, args.csv, dry_run=args.dry_run, force=args.force)
     for warning in result.warnings:
         print(printable(f"warning: {warning}"), file=sys.stderr)
     shown = (display_path(args.csv), display_path(args.file))

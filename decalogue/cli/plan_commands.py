@@ -9,7 +9,7 @@ from typing import Any
 
 from decalogue import clock
 from decalogue.analysis.plan import ORDERS, ordered, plan_entries, select
-from decalogue.cli.sessions import add_checklist_option, open_session
+from decalogue.cli.sessions import add_checklist_option, open_session, save_change
 from decalogue.errors import DecalogueError, display_path
 from decalogue.model.actions import STATUSES
 from decalogue.reports import plan as render
@@ -98,7 +98,7 @@ def _apply(session: Session, args: argparse.Namespace) -> int:
             session.set_field(edit.item_id, "actions", edit.actions)
         except DecalogueError as error:
             raise DecalogueError(f"{display_path(args.csv)}: {error}; nothing was saved") from None
-    session.save()
+    save_change(session)
     print(f"Saved {session.label}: actions of {_items(len(result.edits))} changed.")
     return 0
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from decalogue.cli import (
@@ -13,8 +15,9 @@ from decalogue.cli import (
     checklists_of,
     user_of,
 )
-from decalogue.session import Session
-from decalogue.storage.place import Place
+from decalogue.errors import DecalogueError
+from decalogue.session import SaveResult, Session
+from decalogue.storage.place import Place, Unreachable
 from decalogue.storage.profile import current_identity, save_profile_name
 from decalogue.storage.stores import PgStore, chosen_url
 
@@ -72,3 +75,22 @@ def open_session(
         force=getattr(args, "force", False),
         checklists=checklists_of(args),
     )
+
+
+@contextmanager
+def one_change() -> Iterator[None]:
+    """Around the save of a one-change command (status, confirm, a plan or CSV import): if
+    the server went away since the assessment was read, one line says the change was not
+    saved and to run the command again (the store's transaction left nothing half-done)."""
+    try:
+        yield
+    except Unreachable as error:
+        raise DecalogueError(
+            f"{error}; not saved: run the command again once the server is back"
+        ) from None
+
+
+def save_change(session: Session) -> SaveResult:
+    """`session.save()` for a one-change command (see `one_change`)."""
+    with one_change():
+        return session.save()

@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from decalogue.cli.sessions import FORCE_HELP, add_checklist_option, open_session
+from decalogue.cli.sessions import FORCE_HELP, add_checklist_option, open_session, save_change
 from decalogue.errors import DecalogueError, display_path
 from decalogue.model.assessment import STATUS_LABELS, STATUSES
 from decalogue.model.readiness import Readiness
@@ -139,7 +139,7 @@ def status_command(args: argparse.Namespace) -> int:
     if change is None:
         print(f"{_status_line(session)}; already so, nothing changed")
         return 0
-    session.save()
+    save_change(session)
     print(_status_line(session))
     if args.status == "final" and not check.ready:
         print(f"marked final with --force; {check.summary()}", file=sys.stderr)
@@ -157,7 +157,7 @@ def confirm_command(args: argparse.Namespace) -> int:
     not_carried = [i for i in args.items if i not in session.assessment.carried_items()]
     confirmed = [i for i in args.items if session.confirm(i) is not None]
     if confirmed:
-        session.save()
+        save_change(session)
         print(f"{display_path(args.file)}: confirmed {', '.join(confirmed)}")
     if not_carried:
         print(f"not carried (nothing to confirm): {', '.join(not_carried)}", file=sys.stderr)
