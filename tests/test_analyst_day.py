@@ -216,3 +216,20 @@ def test_matrix_shows_each_rows_status_and_carried_answers(
     ]
     code, out, err = run(capsys, "matrix", older.parent, "--format", "md")
     assert "| Status | Carried |" in out and "| draft | 2/2 |" in out
+
+
+def test_list_shows_each_files_status_and_carried_answers(
+    two_periods: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    older, _newer = two_periods
+    code, out, err = run(capsys, "--workspace", older.parent, "list")
+    assert code == 0, err
+    header, *rows = out.splitlines()
+    assert "STATUS" in header.split() and "CARRIED" in header.split()
+    by_file = {row.split()[0]: row.split() for row in rows}
+    assert "final" in by_file["XX-2024.json"]
+    assert "draft" in by_file["XX-2025.json"] and "2/2" in by_file["XX-2025.json"]
+    code, out, err = run(capsys, "--workspace", older.parent, "list", "--format", "json")
+    entries = {e["file"]: e for e in json.loads(out)["assessments"]}
+    assert (entries["XX-2025.json"]["status"], entries["XX-2025.json"]["carried"]) == ("draft", 2)
+    assert (entries["XX-2024.json"]["status"], entries["XX-2024.json"]["carried"]) == ("final", 0)

@@ -31,6 +31,8 @@ HEADERS = (
     "ANSWERED",
     "COVERAGE",
     "OVERALL",
+    "STATUS",
+    "CARRIED",
     "FLAGGED",
     "UPDATED",
 )
@@ -51,6 +53,8 @@ def _row(summary: Summary) -> list[str]:
         f"{summary.answered}/{total}",
         f"{summary.coverage:.0f}%" if summary.total else "-",
         _percent(summary.overall),
+        summary.status,
+        f"{summary.carried}/{summary.answered}" if summary.carried else "0",
         str(summary.flagged),
         f"{summary.updated:%Y-%m-%d %H:%M}" if summary.updated else "",
     ]
@@ -64,7 +68,7 @@ def render_list(summaries: Sequence[Summary], *, stored: bool = False) -> str:
     """
     rows = [_row(s) for s in summaries if s.error is None]
     headers = ("ID", *HEADERS[1:]) if stored else HEADERS
-    lines = [tables.aligned(headers, rows, {5, 6, 7, 8}, rule=False)]
+    lines = [tables.aligned(headers, rows, {5, 6, 7, 9, 10}, rule=False)]
     lines += [f"{s.path.name}: unreadable: {s.error}" for s in summaries if s.error is not None]
     return printable("\n".join(lines))
 
@@ -82,6 +86,8 @@ CSV_HEADERS = (
     "total",
     "coverage",
     "overall",
+    "status",
+    "carried",
     "flagged",
     "updated",
     "assessment_id",
@@ -104,6 +110,8 @@ def _entry(summary: Summary, stored: bool) -> dict[str, Any]:
         "total": summary.total or None,
         "coverage": round(summary.coverage, 1) if readable and summary.total else None,
         "overall": None if summary.overall is None else round(summary.overall, 1),
+        "status": summary.status if readable else None,
+        "carried": summary.carried if readable else None,
         "flagged": summary.flagged if readable else None,
         "updated": summary.updated.isoformat() if summary.updated else None,
         "assessment_id": summary.id,

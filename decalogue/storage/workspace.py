@@ -66,6 +66,10 @@ class Summary:
     """The assessment's own title ("" when it has none and `title` is country and period)."""
     scorecard: bool = False
     """The file is a scorecard (an export, read-only), listed with `scorecards=True`."""
+    status: str = "draft"
+    """draft, review or final."""
+    carried: int = 0
+    """Answers carried forward from the previous period and not yet confirmed."""
 
 
 def summarize(
@@ -82,6 +86,7 @@ def summarize(
     answered = sum(1 for r in assessment.responses.values() if r.answered)
     total, coverage, overall = 0, 0.0, None
     flagged = sum(1 for r in assessment.responses.values() if r.flagged)
+    carried = sum(1 for r in assessment.responses.values() if r.carried and r.answered)
     if checklist is not None:
         problems = check_against(assessment, checklist, shown or display_path(path))
         if problems:
@@ -89,7 +94,7 @@ def summarize(
         board = ScoreBoard(checklist, assessment.responses).overall
         answered = board.answered + board.not_applicable
         total, coverage, overall = board.total, board.coverage, board.score
-        flagged = board.flagged
+        flagged, carried = board.flagged, board.carried
     return Summary(
         path=path,
         id=assessment.id,
@@ -108,6 +113,8 @@ def summarize(
         error=None,
         own_title=assessment.title,
         scorecard=scorecard,
+        status=assessment.status,
+        carried=carried,
     )
 
 
