@@ -8,11 +8,15 @@ from __future__ import annotations
 
 import json
 import os
+import shlex
 import subprocess
 from pathlib import Path
 
 import pytest
 
+from decalogue.roles import parse_group
+from decalogue.serve.auth import make_links
+from decalogue.serve.room import check_groups
 from decalogue.storage import store
 from decalogue.storage.checklists import load_checklist
 from decalogue.storage.pg import documents, schema
@@ -58,9 +62,20 @@ def test_setup_keeps_one_assessment_per_group_in_the_store(
     schema.migrate(url, create=True)
     given = ("--groups", "Group A,Group B", "--country", "XX", "--country-name", "Exampleland")
     out = _ok(_cli(tmp_path, "workshop", "setup", *given, "--period", "2025", "--store", url))
-    ids = [line.split(": ")[1] for line in out.splitlines() if line.startswith("  Group ")]
-    assert len(ids) == 2 and "Workshop set up in the store" in out
+    lines = out.splitlines()
+    ids = [line.split(": ")[1] for line in lines[1:3]]
+    assert lines[1:3] == [f"  Group A: {ids[0]}", f"  Group B: {ids[1]}"]
+    assert "Workshop set up in the store" in out
     assert f"decalogue aggregate --store {url} {ids[0]} {ids[1]}" in out.replace("'", "")
+    # The `decalogue serve` command for a browser workshop on the store, and its links.
+    words = shlex.split(next(line for line in lines if "decalogue serve" in line))
+    assert words[words.index("--store") + 1] == url
+    options = [parse_group(words[i + 1]) for i, w in enumerate(words) if w == "--group"]
+    assert [(o.name, o.file) for o in options] == [("Group A", ids[0]), ("Group B", ids[1])]
+    assert check_groups(tmp_path, options, url) == options  # serve takes them as they are
+    master = words[words.index("--token") + 1]
+    for link in make_links(master, [(o.name, o.file) for o in options]):
+        assert f"/?token={link.token}" in out
     rows = {r.id: r.title for r in documents.listing(url)}
     assert rows == {ids[0]: "Group A", ids[1]: "Group B"}
     assert not list(tmp_path.glob("**/*.json"))  # nothing written as files

@@ -190,7 +190,9 @@ def run_setup(args: argparse.Namespace) -> int:
     )
     for name, path in zip(names, files, strict=True):
         print(f"  {name}: {path.name}")
-    print_links(folder, [(name, path.name) for name, path in zip(names, files, strict=True)], args)
+    groups = [(name, path.name) for name, path in zip(names, files, strict=True)]
+    print_links(["--workspace", str(folder.resolve())], groups, args, "file")
+    print(f"Trainer's screen without a browser: decalogue workshop {shlex.quote(str(folder))}")
     return 0
 
 
@@ -219,15 +221,20 @@ def _setup_in_store(
     for name, ident in zip(names, ids, strict=True):
         print(f"  {name}: {ident}")
     store = shlex.quote(shown(kept.url))
-    print("Each group opens its own with: decalogue open --store URL ID")
+    groups = list(zip(names, ids, strict=True))
+    print_links(["--store", shown(kept.url)], groups, args, "assessment")
+    print("In a terminal, each group opens its own with: decalogue open --store URL ID")
     print("Side by side, and the consensus, when the groups are done:")
     print(f"  decalogue aggregate --store {store} {' '.join(ids)}")
     print(f"  decalogue merge --store {store} {' '.join(ids)} -o consensus.json")
     return 0
 
 
-def print_links(folder: Path, groups: list[tuple[str, str]], args: argparse.Namespace) -> None:
-    """The `decalogue serve` command and the links it will answer, one per group.
+def print_links(
+    where: list[str], groups: list[tuple[str, str]], args: argparse.Namespace, kind: str
+) -> None:
+    """The `decalogue serve` command (serving `where`: the workspace folder, or the store)
+    and the links it will answer, one per group (its `kind`: file, or stored assessment).
 
     The links come from serve's own token rules (`serve.auth.make_links`): a fixed
     --token in the command makes the server answer exactly these links.
@@ -239,20 +246,19 @@ def print_links(folder: Path, groups: list[tuple[str, str]], args: argparse.Name
     master = new_token()
     host = shown_host(args.host)
     url = f"http://{f'[{host}]' if ':' in host else host}:{args.port}"
-    command = ["decalogue", "serve", "--workspace", str(folder.resolve()), "--token", master]
+    command = ["decalogue", "serve", *where, "--token", master]
     if (args.host, args.port) != ("127.0.0.1", 8000):
         command += ["--host", args.host, "--port", str(args.port)]
     for name, file in groups:
         command += ["--group", f"{name}={file}"]
     print("Start the server with (the links below work while it runs):")
     print("  " + shlex.join(command))
-    print("Links to hand out (each group's opens its own file only):")
+    print(f"Links to hand out (each group's opens its own {kind} only):")
     notes = {Role.FACILITATOR: " - yours: keep it to yourself", Role.VIEWER: " - the projector"}
     for link in make_links(master, groups):
         role = link.served.role
         who = f"{link.served.user} ({link.served.file})" if role is Role.GROUP else role.value
         print(f"  {who}{notes.get(role, '')}: {url}/?token={link.token}")
-    print(f"Trainer's screen without a browser: decalogue workshop {shlex.quote(str(folder))}")
 
 
 # --------------------------------------------------------------------------- report
