@@ -100,6 +100,21 @@ async def test_without_the_token_the_page_and_the_websocket_are_refused(room: Se
     assert room.apps() == [], "a refused websocket started an app"
 
 
+async def test_a_wrong_or_stale_link_is_told_apart_from_a_missing_token(room: Served) -> None:
+    """A group pastes a link cut short, or one from yesterday's server: the page says the
+    link itself is not valid, not that it lacks a token it plainly has."""
+    async with jar() as http:
+        cut_short = room.links["Group A"][:-3]
+        async with http.get(cut_short) as response:
+            assert response.status == 401
+            text = await response.text()
+        assert "not (or no longer) valid" in text and "earlier start" in text
+        async with http.get(room.base + "/") as response:
+            assert response.status == 401
+            assert "needs its full link" in await response.text()
+    assert room.apps() == []
+
+
 async def test_the_first_visit_sets_a_strict_http_only_cookie_that_opens_the_page(
     room: Served,
 ) -> None:

@@ -113,4 +113,9 @@ NEEDS_TOKEN = (
     "This address needs its full link, with the token after ?token= . "
     "Ask the facilitator for your link."
 )
+WRONG_TOKEN = (
+    "This link is not (or no longer) valid: its token may have been cut off when it was "
+    "copied, or it is from an earlier start of the server (the links change at every start "
+    "unless the facilitator starts it with --token). Ask the facilitator for your link."
+)
 WRONG_HOST = "This server does not answer to that name. Use the address the facilitator gave."

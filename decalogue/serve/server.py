@@ -35,7 +35,14 @@ from decalogue.serve.auth import (
     server_names,
 )
 from decalogue.serve.forks import Forks
-from decalogue.serve.page import NEEDS_TOKEN, SECURITY_HEADERS, WRONG_HOST, page, refused
+from decalogue.serve.page import (
+    NEEDS_TOKEN,
+    SECURITY_HEADERS,
+    WRONG_HOST,
+    WRONG_TOKEN,
+    page,
+    refused,
+)
 from decalogue.serve.page import static_file as find_static
 from decalogue.serve.processes import (
     CTRL_Q,
@@ -244,7 +251,7 @@ def make_server(
             token = request.query.get("token")
             link = gate.by_token(token) if token else gate.any_cookie(request.cookies)
             if link is None:
-                raise html(401, NEEDS_TOKEN)
+                raise html(401, WRONG_TOKEN if token else NEEDS_TOKEN)
             size = limits.clamp(request.query.get("fontsize"), 16, 8, 40)
             response = web.Response(
                 text=page(link.label, f"ws://{request.host}/ws/{link.id}", size),
