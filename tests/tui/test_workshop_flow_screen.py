@@ -150,6 +150,32 @@ async def test_the_rules_verdict_says_how_many_groups_answered(
         assert "= within one level (2 of 3 groups answered)" in shown(app.screen, "#presenter-text")
 
 
+async def test_the_presenter_at_80x24_shows_median_spread_and_consensus_without_scrolling(
+    make_app: AppFactory, tmp_path: Path, checklist: Checklist
+) -> None:
+    """On a small projector the groups' notes run below the fold; where the room stands
+    (median, spread, conflict, the consensus) must not."""
+    folder = tmp_path / "room"
+    paths = write_groups(folder, checklist)
+    for path in paths:
+        stored = store.read(path)
+        group = stored.assessment.model_copy(deep=True)
+        group.apply("PR-02", "notes", "Care is refused in two regions unless the victim " * 3, "x")
+        group.apply("PR-02", "finding", "Make care unconditional in the health law.", "x")
+        store.save(path, group, stored.fingerprint)
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_workshop(pilot, [folder])
+        await go_to(pilot, screen, "PR-02")
+        await pilot.press("p")
+        await settle(pilot)
+        assert isinstance(app.screen, PresenterScreen)
+        app.clear_notifications()
+        await pilot.pause()
+        visible = app.export_screenshot().replace("&#160;", " ")
+        assert "Median" in visible and "≠ conflict" in visible and "Consensus" in visible
+
+
 async def test_a_late_group_joins_on_reload_and_columns_follow_group_names(
     make_app: AppFactory, tmp_path: Path, checklist: Checklist
 ) -> None:

@@ -182,7 +182,19 @@ class PresenterScreen(Screen[str | None]):
                 (f"{place.pillar.title} › {place.section.title}", "dim"),
             )
         )
-        parts: list[Part] = [(item.question, "bold"), "\n"]
+        median = "–" if spread.median is None else f"{spread.median:g}"
+        gap = "–" if spread.spread is None else str(spread.spread)
+        status = "≠ conflict" if spread.conflict else "= within one level"
+        if not spread.levels and not spread.not_applicable:
+            status = "– no answers"
+        elif not spread.conflict and answered_by(spread):
+            status += f" ({answered_by(spread)})"
+        # Where the room stands comes before the quote and the groups' notes, so a small
+        # projector (80x24) shows it without scrolling.
+        parts: list[Part] = [(item.question, "bold"), "\n", "\n"]
+        parts += [("Median ", "bold"), median, ("   Spread ", "bold"), gap, "   ", status]
+        decision = self.decision(spread)
+        parts += ["\n", ("Consensus ", "bold"), _decision(decision, na, scale.label), "\n"]
         quoted = [ref for ref in item.refs if ref.quote]
         for ref in quoted:
             source = checklist.source_index.get(ref.source)
@@ -197,16 +209,6 @@ class PresenterScreen(Screen[str | None]):
             words = answer_words(answer, scale)
             parts += [(f"{answer.group:<{width}}  {words}", "bold"), "\n"]
             parts += answer_lines(answer, width)
-        median = "–" if spread.median is None else f"{spread.median:g}"
-        gap = "–" if spread.spread is None else str(spread.spread)
-        status = "≠ conflict" if spread.conflict else "= within one level"
-        if not spread.levels and not spread.not_applicable:
-            status = "– no answers"
-        elif not spread.conflict and answered_by(spread):
-            status += f" ({answered_by(spread)})"
-        parts += ["\n", ("Median ", "bold"), median, ("   Spread ", "bold"), gap, "   ", status]
-        decision = self.decision(spread)
-        parts += ["\n", ("Consensus ", "bold"), _decision(decision, na, scale.label)]
         self.query_one("#presenter-text", Static).update(assemble(*parts))
         self.query_one("#presenter-body", VerticalScroll).scroll_home(animate=False)
         self._tick()
