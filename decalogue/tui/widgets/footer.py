@@ -55,6 +55,9 @@ class KeyFooter(Footer):
         self._shown = keys = self._keys()
         self.styles.grid_size_columns = len(keys)
         for key, display, description, action, enabled, tooltip in keys:
+            # Compact from the start, as this footer always is: binding Textual's `compact`
+            # to the footer's restyled every key twice as it was mounted (each screen's
+            # first frame, and every rebuild of the keys).
             yield FooterKey(
                 key,
                 display,
@@ -62,7 +65,8 @@ class KeyFooter(Footer):
                 action,
                 disabled=not enabled,
                 tooltip=tooltip or description,
-            ).data_bind(compact=Footer.compact)
+                classes="-compact",
+            )
 
     def bindings_changed(self, screen: Screen[object]) -> None:
         attached = self._shown is not None and self.is_attached and screen is self.screen
