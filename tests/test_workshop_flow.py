@@ -15,6 +15,7 @@ from decalogue.analysis.consensus import DECISION, Decision, apply_decisions, bu
 from decalogue.analysis.decisions import decisions_from
 from decalogue.analysis.workshop import aggregate, make_groups, name_order
 from decalogue.cli import main
+from decalogue.model.assessment import Answer, new_assessment
 from decalogue.roles import parse_group
 from decalogue.serve.auth import make_links
 from decalogue.serve.room import check_groups
@@ -106,17 +107,51 @@ def test_setup_makes_one_titled_file_per_group_and_says_how_to_serve(tmp_path: P
     check_groups(Path(words[words.index("--workspace") + 1]), options)
     for link in make_links(master, [(o.name, o.file) for o in options]):
         assert f"/?token={link.token}" in result.stdout
+    # A file of that name which is not this workshop's group is never replaced.
+    store.create(tmp_path / "room" / "XX-2025-group-d.json", new_assessment(
+        mini(), "XX", "2025", country_name="Exampleland", title="Somebody else"))  # fmt: skip
     again = run(
-        "workshop", "setup", "room", "--groups", "Group A", "--country", "XX",
+        "workshop", "setup", "room", "--groups", "Group A,Group D", "--country", "XX",
         "--country-name", "Exampleland", "--period", "2025", cwd=tmp_path,
     )  # fmt: skip
-    assert again.returncode == 1 and "never replaces a group's file" in again.stderr
+    assert again.returncode == 1 and "never replaces a file" in again.stderr
+    assert "is not this workshop's 'Group D'" in again.stderr and "remove" not in again.stderr
     twice = run(
         "workshop", "setup", "other", "--groups", "A,a", "--country", "XX",
         "--country-name", "Exampleland", "--period", "2025", cwd=tmp_path,
     )  # fmt: skip
     assert twice.returncode == 1 and "given twice" in twice.stderr
     assert not (tmp_path / "other").exists()
+
+
+def test_setup_run_again_keeps_the_groups_work_adds_a_late_group_and_repeats_the_links(
+    tmp_path: Path,
+) -> None:
+    """The trainer lost the printed links, and a fifth table formed: setup again with the
+    serve command's token keeps every group's file as it is and prints the same links."""
+    setup = ["workshop", "setup", "room", "--country", "XX", "--country-name", "Exampleland",
+             "--period", "2025"]  # fmt: skip
+    first = run(*setup, "--groups", "Group A,Group B", cwd=tmp_path)
+    assert first.returncode == 0, first.stderr
+    words = shlex.split(next(x for x in first.stdout.splitlines() if "decalogue serve" in x))
+    token = words[words.index("--token") + 1]
+    group_a = tmp_path / "room" / "XX-2025-group-a.json"
+    stored = store.read(group_a)
+    answered = stored.assessment.model_copy(deep=True)
+    answered.apply("LF-01", "answer", Answer(level=3), "Group A")
+    store.save(group_a, answered, stored.fingerprint)
+    before = group_a.read_bytes()
+    again = run(*setup, "--groups", "Group A,Group B,Group C", "--token", token, cwd=tmp_path)
+    assert again.returncode == 0, again.stderr
+    assert group_a.read_bytes() == before  # the group's answers, untouched
+    assert "Group A: XX-2025-group-a.json (set up before: kept as it is)" in again.stdout
+    assert (tmp_path / "room" / "XX-2025-group-c.json").exists()
+    links = [line for line in first.stdout.splitlines() if "/?token=" in line]
+    assert links and all(line in again.stdout for line in links)  # the links handed out
+    assert "Group C=XX-2025-group-c.json" in again.stdout
+    bad = run(*setup, "--groups", "Group D", "--token", "short", cwd=tmp_path)
+    assert bad.returncode == 1 and "--token" in bad.stderr
+    assert not (tmp_path / "room" / "XX-2025-group-d.json").exists()
 
 
 def test_report_shows_levels_decisions_who_and_why(tmp_path: Path) -> None:

@@ -23,7 +23,7 @@ from decalogue.cli import add_store_option, store_of, store_url_of
 from decalogue.cli.output import emit
 from decalogue.cli.workshop_commands import add_checklist_option
 from decalogue.errors import DecalogueError, display_path
-from decalogue.model.assessment import new_assessment
+from decalogue.model.assessment import Assessment, new_assessment
 from decalogue.model.checklist import Checklist
 from decalogue.reports.workshop_report import FORMATS, render_report
 from decalogue.storage import store
@@ -79,6 +79,12 @@ def register(subparsers: Any) -> None:
         help="the address `decalogue serve` will listen on (0.0.0.0: the room's network)",
     )
     setup.add_argument("--port", type=int, default=8000, help="its port (default: 8000)")
+    setup.add_argument(
+        "--token",
+        metavar="VALUE",
+        help="the serve command's token (22+ characters): run setup again with the token "
+        "printed before to print the same links (default: a new random token)",
+    )
     add_store_option(setup)
     setup.set_defaults(handler=run_setup)
 
@@ -146,10 +152,13 @@ def file_name(code: str, period: str, group: str) -> str:
 
 def run_setup(args: argparse.Namespace) -> int:
     from decalogue.roles import parse_group
+    from decalogue.serve.auth import check_fixed_token
 
     names = group_names(args.groups)
     if not 0 < args.port <= 65535:
         raise DecalogueError(f"--port {args.port}: give a port from 1 to 65535")
+    if args.token is not None:
+        check_fixed_token(args.token)  # before anything is made
     checklist = load_checklist(args.checklist)
     if args.folder is None and store_url_of(args) is not None:
         kept = store_of(args)
@@ -171,29 +180,53 @@ def run_setup(args: argparse.Namespace) -> int:
         )
     for name, path in zip(names, files, strict=True):
         parse_group(f"{name}={path.name}")  # serve's own rules for a group's name and file
-    taken = [f for f in files if f.exists()]
-    if taken:
-        raise DecalogueError(
-            f"{display_path(taken[0])}: exists; a setup never replaces a group's file "
-            "(choose another FOLDER, or remove it first)"
-        )
+    earlier = {path for path, group in zip(files, made, strict=True) if _kept(path, group)}
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as error:
         raise DecalogueError(f"{display_path(folder)}: cannot create: {error.strerror}") from None
     for path, assessment in zip(files, made, strict=True):
-        store.create(path, assessment)
+        if path not in earlier:
+            store.create(path, assessment)
     first = made[0]
     print(
         f"Workshop set up in {display_path(folder)}: {first.country.name} ({first.country.code}) "
         f"{first.period}, {checklist.meta.id} {checklist.meta.version}"
     )
     for name, path in zip(names, files, strict=True):
-        print(f"  {name}: {path.name}")
+        print(f"  {name}: {path.name}" + (" (set up before: kept as it is)" * (path in earlier)))
+    if earlier and args.token is None:
+        print(
+            "The links below are new: those handed out before work with the token of the "
+            "serve command printed then (give it with --token to print them again)."
+        )
     groups = [(name, path.name) for name, path in zip(names, files, strict=True)]
     print_links(["--workspace", str(folder.resolve())], groups, args, "file")
     print(f"Trainer's screen without a browser: decalogue workshop {shlex.quote(str(folder))}")
     return 0
+
+
+def _kept(path: Path, made: Assessment) -> bool:
+    """Whether `path` already holds this workshop's group (set up by an earlier run: kept,
+    answers and all); a file that is anything else is refused, never replaced."""
+    if not path.exists():
+        return False
+    found = store.read(path).assessment
+    ours = (made.title, made.country.code, made.period, made.checklist.id, made.checklist.version)
+    theirs = (
+        found.title,
+        found.country.code,
+        found.period,
+        found.checklist.id,
+        found.checklist.version,
+    )
+    if theirs != ours:
+        raise DecalogueError(
+            f"{display_path(path)}: exists and is not this workshop's {made.title!r} (it is "
+            f"{found.display_title()!r}, {found.country.code} {found.period}, {found.checklist.id} "
+            f"{found.checklist.version}); a setup never replaces a file: choose another FOLDER"
+        )
+    return True
 
 
 def _setup_in_store(
@@ -240,10 +273,10 @@ def print_links(
     --token in the command makes the server answer exactly these links.
     """
     from decalogue.roles import Role
-    from decalogue.serve.auth import make_links, new_token
+    from decalogue.serve.auth import check_fixed_token, make_links, new_token
     from decalogue.serve.room import shown_host
 
-    master = new_token()
+    master = new_token() if args.token is None else check_fixed_token(args.token)
     host = shown_host(args.host)
     url = f"http://{f'[{host}]' if ':' in host else host}:{args.port}"
     command = ["decalogue", "serve", *where, "--token", master]
