@@ -233,3 +233,14 @@ def test_list_shows_each_files_status_and_carried_answers(
     entries = {e["file"]: e for e in json.loads(out)["assessments"]}
     assert (entries["XX-2025.json"]["status"], entries["XX-2025.json"]["carried"]) == ("draft", 2)
     assert (entries["XX-2024.json"]["status"], entries["XX-2024.json"]["carried"]) == ("final", 0)
+
+
+def test_a_scorecard_compared_says_the_period_its_answers_were_carried_from(
+    two_periods: tuple[Path, Path], capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    older, newer = two_periods
+    card = tmp_path / "XX-2025-scorecard.json"
+    assert run(capsys, "export", newer, "--format", "json", "-o", card)[0] == 0
+    code, out, err = run(capsys, "compare", older, card)
+    assert code == 0, err
+    assert "Draft; 2 of 2 answers carried forward from 2024, not yet confirmed" in out

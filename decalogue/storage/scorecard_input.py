@@ -61,6 +61,10 @@ class _Status(_Read):
     state: str = "draft"
 
 
+class _Carried(_Read):
+    from_period: str | None = None
+
+
 class _Scorecard(_Read):
     scorecard_version: Literal[1, 2]
     assessment_id: str
@@ -72,6 +76,7 @@ class _Scorecard(_Read):
     created: datetime
     updated: datetime
     carried_from: str = ""
+    carried: _Carried = _Carried()
     checklist: _Checklist
     items: list[_Item]
 
@@ -108,6 +113,7 @@ def assessment_from_scorecard(raw: dict[str, Any], origin: str) -> Assessment:
             created=card.created,
             updated=card.updated,
             carried_from=card.carried_from,
+            carried_from_period=card.carried.from_period or "",
             responses=responses,
         )
     except ValidationError as error:
