@@ -244,3 +244,34 @@ def test_a_scorecard_compared_says_the_period_its_answers_were_carried_from(
     code, out, err = run(capsys, "compare", older, card)
     assert code == 0, err
     assert "Draft; 2 of 2 answers carried forward from 2024, not yet confirmed" in out
+
+
+@pytest.mark.parametrize("period", ["2020", "2025", "2024-2025", "2025-01-01/2025-06-30"])
+def test_carrying_forward_to_a_period_not_after_the_previous_one_is_refused(
+    two_periods: tuple[Path, Path], capsys: pytest.CaptureFixture[str], period: str
+) -> None:
+    _, newer = two_periods
+    folder = newer.parent
+    before = sorted(p.name for p in folder.iterdir())
+    code, out, err = run(capsys, "new", "--from", newer, "--period", period, "--title", "typo")
+    assert code == 1
+    assert out == ""
+    line = err.strip()
+    assert "\n" not in line
+    assert line.startswith(f"period {period!r}: not after 2025, the period of ")
+    assert line.endswith("XX-2025.json; carrying forward goes to a later period, such as 2026")
+    assert sorted(p.name for p in folder.iterdir()) == before
+
+
+def test_carrying_forward_to_the_next_half_year_is_allowed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    checklist = load_checklist()
+    first = new_assessment(checklist, "XX", "2025-01-01/2025-06-30", country_name="Exampleland")
+    path = tmp_path / "h1.json"
+    store.create(path, first)
+    out_path = tmp_path / "h2.json"
+    args = ("new", "--from", path, "--period", "2025-07-01/2025-12-31", "-o", out_path)
+    code, _out, err = run(capsys, *args)
+    assert code == 0, err
+    assert store.read(out_path).assessment.period == "2025-07-01/2025-12-31"

@@ -7,7 +7,6 @@ of what moved a score (answers, or only coverage).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -23,19 +22,13 @@ from decalogue.analysis.compare import (
     one_checklist_id,
     unique_labels,
 )
+from decalogue.model.periods import period_span
 from decalogue.model.scoring import difference
-
-_PERIOD_PARTS = re.compile(r"^(\d{4})(?:-(\d{4}))?$|^(\d{4}-\d{2}-\d{2})/(\d{4}-\d{2}-\d{2})$")
 
 
 def period_key(period: str) -> tuple[str, str]:
     """(start date, end date) as ISO strings, so every period form sorts in time order."""
-    match = _PERIOD_PARTS.match(period)
-    if match and match.group(1):
-        return f"{match.group(1)}-01-01", f"{match.group(2) or match.group(1)}-12-31"
-    if match:
-        return match.group(3), match.group(4)
-    return period, period
+    return period_span(period)
 
 
 @dataclass(frozen=True)

@@ -138,7 +138,7 @@ def new_command(args: argparse.Namespace) -> int:
         assessor = typed_name("assessor", args.assessor or "")
         title = typed_name("title", args.title or "")
         by = assessor or identity.name or identity.account
-        assessment = carry_forward(old, checklist, args.period, by)
+        assessment = carry_forward(old, checklist, args.period, by, previous[1])
         left = old.orphaned(checklist)
         if left:
             print(

@@ -28,7 +28,7 @@ from decalogue.errors import DecalogueError
 from decalogue.model.actions import Action, carry_actions
 from decalogue.model.checklist import Checklist
 from decalogue.model.countries import is_user_assigned, lookup
-from decalogue.model.periods import next_period, period_of, validate_period
+from decalogue.model.periods import later_period, period_of, validate_period
 from decalogue.model.textedit import TextEdit
 
 #: Bump when the file format changes; `decalogue.storage.migrations` upgrades older files.
@@ -491,14 +491,15 @@ def new_assessment(
 
 
 def carry_forward(
-    previous: Assessment, checklist: Checklist, period: str | None, by: str
+    previous: Assessment, checklist: Checklist, period: str | None, by: str, origin: str = ""
 ) -> Assessment:
     """Next period's assessment: last answers kept, each marked as carried until confirmed.
 
     The carried mark is its own state, not a review flag, so the review flags of the
-    previous period stay as they were and can still be told apart.
+    previous period stay as they were and can still be told apart. `period` must begin
+    after the previous one ends (`origin` names the previous one in the refusal).
     """
-    new_period = period_of(period) if period else next_period(previous.period)
+    new_period = later_period(previous.period, period, origin)
     at = clock.now()
     responses = {
         item_id: response.model_copy(

@@ -50,6 +50,34 @@ def next_period(period: str) -> str:
     return period
 
 
+def period_span(period: str) -> tuple[str, str]:
+    """(start date, end date) as ISO strings, so every period form sorts in time order."""
+    match = _PERIOD.match(period)
+    if match and match.group(1):
+        return f"{match.group(1)}-01-01", f"{match.group(2) or match.group(1)}-12-31"
+    if match:
+        return match.group(3), match.group(4)
+    return period, period
+
+
+def later_period(previous: str, value: str | None, origin: str = "") -> str:
+    """The period to carry `previous` forward to: `value` checked, else the next one.
+
+    A period that does not begin after `previous` ends is refused: a typo (2020 for
+    2026) would otherwise date last period's answers before they were given.
+    """
+    if not value:
+        return next_period(previous)
+    period = period_of(value)
+    if period_span(period)[0] <= period_span(previous)[1]:
+        of = f"the period of {origin}" if origin else "the period carried from"
+        raise DecalogueError(
+            f"period {value!r}: not after {previous}, {of}; carrying forward goes to a "
+            f"later period, such as {next_period(previous)}"
+        )
+    return period
+
+
 def period_of(value: str) -> str:
     """A period a user gave, checked; a DecalogueError naming it if it is not one."""
     try:

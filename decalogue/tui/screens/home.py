@@ -16,7 +16,7 @@ from textual.widgets import DataTable
 
 from decalogue.errors import DecalogueError
 from decalogue.model.assessment import carry_forward
-from decalogue.model.periods import next_period, validate_period
+from decalogue.model.periods import later_period, next_period, validate_period
 from decalogue.storage import store
 from decalogue.storage.stores import Store
 from decalogue.tui.screens.dialogs import ConfirmDialog, TextPrompt
@@ -164,7 +164,8 @@ class HomeScreen(WorkspaceTable):
         def check(text: str) -> str | None:
             try:
                 validate_period(text)
-            except ValueError as error:
+                later_period(summary.period, text)
+            except (ValueError, DecalogueError) as error:
                 return str(error)
             return None
 
