@@ -180,6 +180,9 @@ def test_report_shows_levels_decisions_who_and_why(tmp_path: Path) -> None:
     a02 = next(line for line in text.splitlines() if line.startswith("| A-02 "))
     assert "| 1 | 1 | 1 | the rule |" in a02
     assert "## Still open" in text and "- A-03 " in text
+    # The consensus the decisions come from is not "left out": only an older one is.
+    assert "Decisions: the consensus saved in consensus.json" in text
+    assert "left out" not in result.stderr, result.stderr
     html = run(
         "workshop", "report", "room", "--checklist", "mini.toml", "--format", "html", "-o",
         "report.html", cwd=tmp_path,

@@ -301,7 +301,7 @@ def run_report(args: argparse.Namespace) -> int:
     from decalogue.cli.workshop_commands import gathered_groups, stored_groups
 
     in_store = stored_groups(args) is not None
-    gathered = gathered_groups(args, resume=in_store)
+    gathered = gathered_groups(args, resume=True)  # the consensus used is not "left out"
     consensus = gathered.resume
     if not in_store:
         found = []
