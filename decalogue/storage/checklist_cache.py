@@ -144,7 +144,7 @@ def store(data: bytes, checklist: Checklist) -> None:
     if path is None:
         return
     try:
-        fields = _dump(checklist, {})
+        fields = _dump(checklist, _shared())
     except TypeError:  # a model shape the cache does not know: do without
         return
     payload = marshal.dumps(
@@ -214,44 +214,69 @@ def _model_in(annotation: Any) -> tuple[type[BaseModel], bool] | None:
 _Dumped = tuple[dict[str, Any], tuple[str, ...]]
 
 
-def _dump(model: BaseModel, shared: dict[Any, Any]) -> _Dumped:
+def _dump(model: BaseModel, shared: _Shared) -> _Dumped:
     """A model as plain values; equal values are one object (see `_share`).
 
     Each model's fields are a dict, which marshal rebuilds faster than `build` could
     make one from a tuple of values (a quarter less time at 10,000 items).
     """
-    cls = type(model)
-    nested = {name: many for name, _inner, many in _plan(cls)}
+    names, nested = _fields(type(model))
+    texts = shared[str]
+    values = model.__dict__
     fields = {}
-    for name in cls.model_fields:
-        value = model.__dict__[name]
-        if name not in nested:
+    for name in names:
+        value = values[name]
+        if type(value) is str:  # most values: kept inline, as this runs per field
+            value = texts.setdefault(value, value)
+        elif name not in nested:
             value = _share(value, shared)
         elif value is not None:
             value = tuple(_dump(v, shared) for v in value) if nested[name] else _dump(value, shared)
         fields[name] = value
-    return fields, _share(tuple(sorted(model.model_fields_set)), shared)
+    given = tuple(sorted(model.__pydantic_fields_set__))  # field names: interned already
+    return fields, shared[tuple].setdefault(given, given)
 
 
-def _share(value: Any, shared: dict[Any, Any]) -> Any:
+@cache
+def _fields(cls: type[BaseModel]) -> tuple[tuple[str, ...], dict[str, bool]]:
+    """A model's field names, and of those holding models whether they hold several."""
+    return tuple(cls.model_fields), {name: many for name, _inner, many in _plan(cls)}
+
+
+#: Per type, the first of each equal value met (`_share`).
+_Shared = dict[type, dict[Any, Any]]
+
+
+def _shared() -> _Shared:
+    return {str: {}, int: {}, float: {}, tuple: {}}
+
+
+def _share(value: Any, shared: _Shared) -> Any:
     """The first equal immutable value met, so that marshal writes it once and loading
     makes one object of it: tags, source ids, weights and texts that repeat across items.
 
-    Keyed by type (and a float by its exact bits), so 1, 1.0 and True, or 0.0 and -0.0,
-    never stand in for each other. Dicts are copied with their values shared, never shared.
+    One table per type (a float's keyed by its exact bits), so 1, 1.0 and True, or 0.0
+    and -0.0, never stand in for each other. Dicts are copied with their values shared,
+    never shared themselves.
     """
     kind = type(value)
     if kind is str or kind is int:
-        return shared.setdefault((kind, value), value)
+        return shared[kind].setdefault(value, value)
     if kind is float:
-        return shared.setdefault((kind, value.hex()), value)
+        return shared[float].setdefault(value.hex(), value)
+    texts = shared[str]
     if kind is tuple:
-        items = tuple(_share(v, shared) for v in value)
-        if all(type(v) in (str, int) for v in items):
-            return shared.setdefault((kind, items), items)
+        items = tuple(
+            [texts.setdefault(v, v) if type(v) is str else _share(v, shared) for v in value]
+        )
+        if all(type(v) is str or type(v) is int for v in items):
+            return shared[tuple].setdefault(items, items)
         return items
     if kind is dict:
-        return {_share(k, shared): _share(v, shared) for k, v in value.items()}
+        return {
+            _share(k, shared): texts.setdefault(v, v) if type(v) is str else _share(v, shared)
+            for k, v in value.items()
+        }
     return value
 
 
