@@ -275,3 +275,32 @@ def test_carrying_forward_to_the_next_half_year_is_allowed(
     code, _out, err = run(capsys, *args)
     assert code == 0, err
     assert store.read(out_path).assessment.period == "2025-07-01/2025-12-31"
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("empty.json", "", "the file is empty; an assessment file holds one JSON object {...}"),
+        ("notes.json", "Minutes of the meeting\n", "not JSON: an assessment file begins with {"),
+        (
+            "checklist.toml",
+            '[meta]\nid = "x"\n',
+            "a TOML file (a checklist?), not an assessment (.json); check a checklist "
+            "with `decalogue validate",
+        ),
+    ],
+)
+def test_a_file_that_is_not_an_assessment_says_what_it_is(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str, content: str, message: str
+) -> None:
+    path = tmp_path / name
+    path.write_text(content, encoding="utf-8")
+    commands: list[list[str | Path]] = [["show", path], ["export", path, "--format", "md"]]
+    for command in commands:
+        code, out, err = run(capsys, *command)
+        assert code == 1
+        assert out == ""
+        lines = err.strip().splitlines()
+        assert len(lines) == 1, err
+        assert name in lines[0] and message in lines[0]
+    assert path.read_text(encoding="utf-8") == content

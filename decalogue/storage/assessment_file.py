@@ -78,6 +78,24 @@ def parse_input(data: bytes, origin: str) -> tuple[Assessment, bool]:
     return _validate(raw, data, origin), False
 
 
+def _not_json(text: str, origin: str) -> str:
+    """What a file that is not JSON is instead: empty, TOML, text ("" for broken JSON)."""
+    start = text.lstrip("\ufeff \t\r\n")
+    if origin.lower().endswith(".toml"):
+        return (
+            "a TOML file (a checklist?), not an assessment (.json); check a checklist "
+            "with `decalogue validate FILE.toml`, or give the assessment's .json file"
+        )
+    if not start:
+        return (
+            "the file is empty; an assessment file holds one JSON object {...} "
+            "(if it was one, its .bak copy beside it keeps the previous version)"
+        )
+    if start[0] not in "{[":
+        return "not JSON: an assessment file begins with { (give the assessment's .json file)"
+    return ""
+
+
 def is_scorecard(raw: Any) -> bool:
     return isinstance(raw, dict) and SCORECARD_MARKER in raw
 
@@ -92,6 +110,10 @@ def _load(data: bytes, origin: str) -> Any:
     try:
         raw = json.loads(text, parse_constant=_reject_constant, object_pairs_hook=_unique_keys)
     except json.JSONDecodeError as error:
+        not_json = _not_json(text, origin)
+        if not_json:
+            place = (1, 1) if not_json.startswith("not JSON") else (None, None)
+            raise AssessmentError([Problem(origin, not_json, *place)]) from None
         raise AssessmentError(
             [Problem(origin, f"JSON syntax: {error.msg}", error.lineno, error.colno)]
         ) from None
