@@ -188,10 +188,15 @@ def open_groups(
     stored = read_all(files)
     named = {path.resolve() for path in paths if not path.is_dir()}
     notes: list[str] = []
+    made = [e for e in stored if is_consensus(e.assessment)]
+    # A consensus named on purpose is a group (a room of rooms), but not for the workshop
+    # screen (`resume`) beside groups: there it came with a selection of every row on the
+    # home screen, or a shell's room/*.json, and is the consensus to resume.
+    beside_groups = resume and len(made) < len(stored)
     found = [
         Resumable(e.path, e.assessment, e.fingerprint)
-        for e in stored
-        if is_consensus(e.assessment) and e.path.resolve() not in named
+        for e in made
+        if beside_groups or e.path.resolve() not in named
     ]
     resumed = latest_consensus(found) if resume else None
     for left in found:

@@ -19,6 +19,7 @@ from decalogue.storage.checklists import load_checklist
 from decalogue.tui.screens.dialogs import TextPrompt
 from decalogue.tui.screens.home import HomeScreen
 from decalogue.tui.screens.presenter import PresenterScreen
+from decalogue.tui.screens.workshop import WorkshopScreen
 from tests.helpers import SIZE, go_to, open_workshop, row, settle, shown, write_groups
 from tests.tui.conftest import AppFactory
 
@@ -174,6 +175,32 @@ async def test_the_presenter_at_80x24_shows_median_spread_and_consensus_without_
         await pilot.pause()
         visible = app.export_screenshot().replace("&#160;", " ")
         assert "Median" in visible and "≠ conflict" in visible and "Consensus" in visible
+
+
+async def test_a_consensus_selected_with_the_groups_is_resumed_not_counted_as_a_group(
+    make_app: AppFactory, workspace: Path, checklist: Checklist
+) -> None:
+    """On the home screen the trainer selects every row, the saved consensus too: it is
+    the consensus to resume, not a fourth group whose levels count in the median."""
+    write_groups(workspace, checklist)
+    save_consensus(workspace, checklist, {"PR-02": Decision("level", 3, by_trainer=True, by="Ana")})
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        home = app.screen
+        assert isinstance(home, HomeScreen)
+        await pilot.press(*["space"] * 4)
+        assert len(home.selected) == 4
+        await pilot.press("W")
+        for _ in range(50):
+            await settle(pilot)
+            if getattr(app.screen, "workshop", None) is not None:
+                break
+        screen = app.screen
+        assert isinstance(screen, WorkshopScreen) and screen.workshop is not None
+        assert [g.name for g in screen.workshop.groups] == ["Group A", "Group B", "Group C"]
+        assert row(screen, "PR-02")[-1] == "✎ 3"  # the saved decision, resumed
+        assert "saved to XX-2025-consensus.json" in shown(screen, "#workshop-title")
 
 
 async def test_a_late_group_joins_on_reload_and_columns_follow_group_names(
