@@ -304,3 +304,17 @@ def test_a_file_that_is_not_an_assessment_says_what_it_is(
         assert len(lines) == 1, err
         assert name in lines[0] and message in lines[0]
     assert path.read_text(encoding="utf-8") == content
+
+
+def test_carrying_forward_unconfirmed_answers_again_says_so(
+    two_periods: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    _, newer = two_periods
+    items = load_checklist().items
+    code, out, err = run(capsys, "new", "--from", newer, "--period", "2026")
+    assert code == 0, err
+    assert out.strip().endswith("XX-2026.json")
+    assert err.strip() == (
+        "note: 2 of these answers were never confirmed in 2025 (carried into it from 2024): "
+        f"{items[0].id}, {items[1].id}"
+    )

@@ -146,6 +146,15 @@ def new_command(args: argparse.Namespace) -> int:
                 f"{checklist.meta.version} ({len(left)}): {', '.join(left)}",
                 file=sys.stderr,
             )
+        unconfirmed = [i for i in old.carried_items() if i in assessment.responses]
+        if unconfirmed:
+            print(
+                f"note: {len(unconfirmed)} of these answers were never confirmed in "
+                f"{old.period} (carried into it from "
+                f"{old.carried_from_period or 'an earlier period'}): {', '.join(unconfirmed[:10])}"
+                + (f" and {len(unconfirmed) - 10} more" if len(unconfirmed) > 10 else ""),
+                file=sys.stderr,
+            )
         if assessor and all(a.name != assessor for a in assessment.assessors):
             assessment.assessors = [Assessor(name=assessor), *assessment.assessors]
         if title:
