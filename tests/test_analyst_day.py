@@ -81,7 +81,7 @@ def test_show_says_the_status_and_which_answers_are_last_periods(
     overall = next(line for line in out.splitlines() if line.startswith("Overall:"))
     assert "2 of 2 answers carried forward from 2024, not yet confirmed" in overall
     code, out, err = run(capsys, "show", older)
-    assert "Status: Final since " in out and ", by B. Minister." in out
+    assert "Status: Final since " in out and ", by B. Minister; marked final although" in out
     assert "carried" not in next(line for line in out.splitlines() if line.startswith("Overall:"))
 
 
@@ -318,3 +318,14 @@ def test_carrying_forward_unconfirmed_answers_again_says_so(
         "note: 2 of these answers were never confirmed in 2025 (carried into it from 2024): "
         f"{items[0].id}, {items[1].id}"
     )
+
+
+def test_show_says_a_final_was_marked_so_with_the_readiness_check_not_met(
+    two_periods: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    older, _newer = two_periods
+    code, out, err = run(capsys, "show", older)
+    assert code == 0, err
+    status = next(line for line in out.splitlines() if line.startswith("Status:"))
+    assert "; marked final although the readiness check was not met (" in status
+    assert "items unanswered" in status

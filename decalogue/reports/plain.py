@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from decalogue.model.assessment import STATUS_LABELS, Assessment, Response
 from decalogue.model.checklist import Checklist, Item
-from decalogue.model.readiness import carried_phrase
+from decalogue.model.readiness import carried_phrase, readiness
 from decalogue.model.scoring import GroupScore, ScoreBoard
 from decalogue.reports.text import printable
 from decalogue.reports.wording import status_sentence
@@ -99,6 +99,18 @@ def _score_words(group: GroupScore, assessment: Assessment) -> str:
     return words
 
 
+def _status_words(checklist: Checklist, assessment: Assessment) -> str:
+    """The status; a final one marked so with the readiness check unmet says what was open."""
+    label = STATUS_LABELS[assessment.status]
+    by = printable(assessment.status_by)
+    text = status_sentence(assessment.status, label, assessment.status_at, by)
+    check = readiness(checklist, assessment)
+    if assessment.status == "final" and not check.ready:
+        open_points = "; ".join(point.describe() for point in check.blocking)
+        text += f"; marked final although the readiness check was not met ({open_points})"
+    return text
+
+
 def summary_lines(checklist: Checklist, assessment: Assessment, board: ScoreBoard) -> list[str]:
     """An assessment in a few sentences: what it is, its scores with coverage, what is left."""
     title = f" ({printable(assessment.title)})" if assessment.title else ""
@@ -106,14 +118,7 @@ def summary_lines(checklist: Checklist, assessment: Assessment, board: ScoreBoar
         f"Assessment of {printable(assessment.country.name)} ({assessment.country.code}), "
         f"period {assessment.period}{title}.",
         f"Checklist: {printable(checklist.meta.title)}, version {checklist.meta.version}.",
-        "Status: "
-        + status_sentence(
-            assessment.status,
-            STATUS_LABELS[assessment.status],
-            assessment.status_at,
-            printable(assessment.status_by),
-        )
-        + ".",
+        f"Status: {_status_words(checklist, assessment)}.",
         f"Overall: {_score_words(board.overall, assessment)}.",
     ]
     for pillar in checklist.pillars:
