@@ -10,7 +10,13 @@ from pathlib import Path
 import pytest
 from textual.widgets import DataTable, Digits, Input, Static
 
-from decalogue.analysis.consensus import DECISION, Decision, apply_decisions, build_consensus
+from decalogue.analysis.consensus import (
+    DECISION,
+    Decision,
+    apply_decisions,
+    build_consensus,
+    write_consensus,
+)
 from decalogue.analysis.workshop import aggregate, make_groups
 from decalogue.model.assessment import Answer, Evidence, new_assessment
 from decalogue.model.checklist import Checklist
@@ -201,6 +207,40 @@ async def test_a_consensus_selected_with_the_groups_is_resumed_not_counted_as_a_
         assert [g.name for g in screen.workshop.groups] == ["Group A", "Group B", "Group C"]
         assert row(screen, "PR-02")[-1] == "✎ 3"  # the saved decision, resumed
         assert "saved to XX-2025-consensus.json" in shown(screen, "#workshop-title")
+
+
+async def test_the_projectors_workshop_takes_the_trainers_saved_decisions_on_reload(
+    make_app: AppFactory, tmp_path: Path, checklist: Checklist
+) -> None:
+    """The projector (a viewer's window) shows the workshop while the trainer decides in
+    another and saves: `r` shows the decisions saved since, not the rule's."""
+    folder = tmp_path / "room"
+    write_groups(folder, checklist)
+    saved = save_consensus(folder, checklist, {"PR-02": Decision("level", 3, by_trainer=True)})
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_workshop(pilot, [folder])
+        assert row(screen, "PR-04")[-1] == "≠ open"
+        # The trainer's window decides PR-04 and saves the same consensus file, as its `s`.
+        made = list(screen.groups)
+        decided = {
+            "PR-02": Decision("level", 3, by_trainer=True, by="Ana"),
+            "PR-04": Decision("na", reason="no survey", by_trainer=True, by="Ana"),
+        }
+        write_consensus(
+            saved,
+            made,
+            checklist,
+            replacing=store.read(saved).fingerprint,
+            assessor="Ana",
+            workshop=aggregate(made, checklist),
+            decisions=decided,
+        )
+        await pilot.press("r")
+        await settle(pilot)
+        assert row(screen, "PR-04")[-1] == "✎ N/A"
+        assert row(screen, "PR-02")[-1] == "✎ 3"
+        assert "(changed since)" not in shown(screen, "#workshop-title")
 
 
 async def test_a_late_group_joins_on_reload_and_columns_follow_group_names(

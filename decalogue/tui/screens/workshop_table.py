@@ -146,6 +146,20 @@ class WorkshopTable(HandlesWork, Screen[None]):
                 f"Resumed {len(self.decisions)} decision(s) from {self.saved_name}; s saves to it.",
                 markup=False,
             )
+        elif (
+            resume is not None
+            and resume.path == self.saved_path
+            and resume.fingerprint != self._fingerprint
+            and not self._unsaved
+        ):
+            # Saved since from another window (the trainer's, while this is the projector's):
+            # nothing here is unsaved, so the saved decisions are the ones to show.
+            self.decisions = decisions_from(resume.assessment, self.workshop)
+            self._fingerprint = resume.fingerprint
+            self.notify(
+                f"{self.saved_name} was saved since: {len(self.decisions)} decision(s) shown.",
+                markup=False,
+            )
         if reloading:
             joined = [g.name for g in self.groups if g.name not in before]
             self.notify(
