@@ -329,3 +329,18 @@ def test_show_says_a_final_was_marked_so_with_the_readiness_check_not_met(
     status = next(line for line in out.splitlines() if line.startswith("Status:"))
     assert "; marked final although the readiness check was not met (" in status
     assert "items unanswered" in status
+
+
+def test_trend_csv_and_json_count_the_carried_answers_behind_each_score(
+    two_periods: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    older, newer = two_periods
+    code, out, err = run(capsys, "trend", older, newer, "--format", "csv")
+    assert code == 0, err
+    header, overall = out.splitlines()[:2]
+    assert "2024,2024 coverage,2024 carried,2025,2025 coverage,2025 carried" in header
+    cells = overall.split(",")
+    assert cells[header.split(",").index("2025 carried")] == "2"
+    assert cells[header.split(",").index("2024 carried")] == "0"
+    code, out, err = run(capsys, "trend", older, newer, "--format", "json")
+    assert json.loads(out)["scores"][0]["carried"] == [0, 2]

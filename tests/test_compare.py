@@ -297,7 +297,8 @@ def test_cli_trend(files: dict[str, Path], tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     rows = list(csv.reader(io.StringIO(result.stdout)))
     assert rows[0] == [
-        *("id", "kind", "title", "2024", "2024 coverage", "2025", "2025 coverage"),
+        *("id", "kind", "title", "2024", "2024 coverage", "2024 carried"),
+        *("2025", "2025 coverage", "2025 carried"),
         *("change", "note"),
     ]
     assert [r[0] for r in rows[1:]] == ["overall", "P1", "S1", "S2", "P2", "S3"]

@@ -45,6 +45,8 @@ class TrendRow:
     """The coverage beside each value, as shown (rounded once)."""
     cause: Cause
     """What moved the score from the first scored period to the last scored one."""
+    carried: tuple[int | None, ...] = ()
+    """Per period, the answers behind the value carried forward and not yet confirmed."""
 
     @property
     def change(self) -> float | None:
@@ -99,7 +101,8 @@ def trend(subjects: Sequence[Subject]) -> Trend:
         scored = [i for i, value in enumerate(g.values) if value is not None]
         first, last = (scored[0], scored[-1]) if scored else (0, 0)
         cause = cause_between(members, g.id, ordered[first], ordered[last])
-        return TrendRow(g.id, g.kind, g.title, g.values, g.coverages, cause)
+        carried = tuple(None if s is None else s.carried for s in g.scores)
+        return TrendRow(g.id, g.kind, g.title, g.values, g.coverages, cause, carried)
 
     rows = tuple(row(g) for g in group_changes(ordered, checklists))
     country = ordered[-1].assessment.country

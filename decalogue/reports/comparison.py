@@ -316,10 +316,11 @@ def _trend_csv(result: Trend) -> str:
     rows = []
     for r in result.rows:
         cells: list[Any] = []
-        for value, coverage in zip(r.values, r.coverage, strict=True):
+        for value, coverage, carried in zip(r.values, r.coverage, r.carried, strict=True):
             cells += ["" if value is None else value, "" if coverage is None else coverage]
+            cells.append("" if carried is None else carried)
         rows.append([r.id, r.kind, r.title, *cells, "" if r.change is None else r.change, r.note])
-    periods = [name for p in result.periods for name in (p, f"{p} coverage")]
+    periods = [name for p in result.periods for name in (p, f"{p} coverage", f"{p} carried")]
     return tables.csv_text(["id", "kind", "title", *periods, "change", "note"], rows)
 
 
@@ -485,6 +486,7 @@ def trend_document(result: Trend) -> dict[str, Any]:
                 "title": row.title,
                 "values": list(row.values),
                 "coverage": list(row.coverage),
+                "carried": list(row.carried),
                 "change": row.change,
                 "cause": _cause_json(row.cause),
                 "note": row.note,
