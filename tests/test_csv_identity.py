@@ -14,8 +14,8 @@ import pytest
 from decalogue import reports
 from decalogue.model.assessment import Assessment, new_assessment
 from decalogue.model.checklist import Checklist
-from decalogue.reports.csv_import import CsvImportError, read_edits
-from decalogue.reports.csv_io import COLUMNS
+from decalogue.reports.csv_import import read_edits
+from decalogue.reports.csv_io import COLUMNS, CsvImportError
 from decalogue.storage import store
 from decalogue.storage.checklists import load_checklist
 from tests.helpers import run_cli

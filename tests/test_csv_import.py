@@ -15,13 +15,19 @@ from decalogue import reports
 from decalogue.model.assessment import Answer, Assessment, Evidence
 from decalogue.model.checklist import Checklist
 from decalogue.reports.csv_import import (
-    CsvImportError,
     apply_edits,
     assessment_applier,
     import_csv,
     read_edits,
 )
-from decalogue.reports.csv_io import COLUMNS, format_evidence, parse_evidence, protect, unprotect
+from decalogue.reports.csv_io import (
+    COLUMNS,
+    CsvImportError,
+    format_evidence,
+    parse_evidence,
+    protect,
+    unprotect,
+)
 from decalogue.session import Session
 from decalogue.storage import store
 from decalogue.storage.checklists import load_checklist
