@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import gc
 import json
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from decalogue.model.assessment import Answer, Assessment, CountryRef, Evidence, checklist_ref
-from decalogue.model.checklist import Checklist
+from decalogue.model.checklist import Checklist, collector_paused
 from decalogue.model.textmatch import _TABLE, normalise
 from decalogue.storage.assessment_file import dumps
 from decalogue.storage.checklists import load_checklist
@@ -119,3 +120,22 @@ def test_history_entries_cannot_change_once_made() -> None:
     entry = Change(at=clock.now(), by="Ana", field="status", old="draft", new="review")
     with pytest.raises(ValidationError):
         entry.by = "Bo"  # type: ignore[misc]
+
+
+def test_a_pause_of_the_collector_keeps_what_it_built_only_when_it_succeeded() -> None:
+    """An opened assessment is frozen out of the collector's walks; a failed open is not
+    (its traceback's cycles would never be collected), and the collector runs again."""
+    frozen = gc.get_freeze_count()
+    try:
+        try:
+            with collector_paused(keep=True):
+                built = [[index] for index in range(100)]
+                raise ValueError("the file cannot be read")
+        except ValueError:
+            pass
+        assert gc.get_freeze_count() == frozen and gc.isenabled()
+        with collector_paused(keep=True):
+            built = [[index] for index in range(100)]
+        assert gc.get_freeze_count() >= frozen + len(built) and gc.isenabled()
+    finally:
+        gc.unfreeze()

@@ -14,7 +14,7 @@ from typing import Any, Protocol
 
 from textual.app import App
 
-from decalogue.model.checklist import Checklist
+from decalogue.model.checklist import Checklist, collector_paused
 from decalogue.roles import Served
 from decalogue.session import Session
 from decalogue.storage.checklists import Checklists
@@ -93,13 +93,15 @@ class Context:
         call it from a worker); raises DecalogueError in one line. `path` is a file, or in a
         database store the assessment's id (as its listing gives it)."""
         assert self.store is not None
-        return Session.open(
-            self.store.place(str(path)),
-            self.checklist_override,
-            self.user,
-            force=self.checklist_force,
-            checklists=self.checklist_resolver,
-        )
+        # Kept while its screen is open (the screen unfreezes when it closes).
+        with collector_paused(keep=True):
+            return Session.open(
+                self.store.place(str(path)),
+                self.checklist_override,
+                self.user,
+                force=self.checklist_force,
+                checklists=self.checklist_resolver,
+            )
 
     def checklist_choices(self) -> list[tuple[str, Path]]:
         """(label, file) of each checklist offered: bundled by id, registered with version."""
