@@ -80,6 +80,8 @@ ALLOWED: dict[Role, frozenset[str]] = {
         f"{_SCREENS}.dialogs.TextEditor",
         f"{_SCREENS}.evidence.EvidenceDialog",
         f"{_SCREENS}.history.HistoryDialog",
+        # Two members on one group link answer one item differently: they choose here.
+        f"{_SCREENS}.conflicts.ConflictScreen",
     },
     Role.VIEWER: COMMON
     | {

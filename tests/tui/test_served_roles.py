@@ -12,6 +12,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
 from textual.widgets import Input, Select, Static
 
 from decalogue.model.assessment import Answer
@@ -20,6 +21,7 @@ from decalogue.roles import Role, Served
 from decalogue.session import Session
 from decalogue.storage import store
 from decalogue.tui.screens.assess import AssessScreen
+from decalogue.tui.screens.conflicts import ConflictScreen
 from decalogue.tui.screens.dashboard import DashboardScreen
 from decalogue.tui.screens.dialogs import ConfirmDialog, TextPrompt
 from decalogue.tui.screens.explore import ExploreScreen
@@ -214,6 +216,33 @@ async def test_answers_that_cannot_be_saved_as_the_session_ends_go_to_a_recovery
         await home_rows(pilot)
         title = str(facilitator.screen.query_one("#home-title").visual)  # type: ignore[attr-defined]
         assert "1 recovery copy in recovery/" in title
+
+
+async def test_two_members_of_a_group_who_answer_one_item_differently_choose_between_them(
+    make_app: AppFactory, scored_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two tabs on one group link: the second answer to the same item is a conflict, and
+    its side-by-side view opens in the group's browser (it was refused as another screen,
+    leaving "1 conflict" that the group could not resolve)."""
+    monkeypatch.setattr("decalogue.tui.screens.keeping.POLL", 0.1)
+    monkeypatch.setattr("decalogue.tui.screens.keeping.AUTOSAVE_DELAY", 30)  # mine unsaved
+    app = make_app(served=GROUP, user="Group A")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_assess(pilot)
+        await pilot.press("2")  # PR-01 in this tab
+        other = store.read(scored_file)  # the other tab saves PR-01 first
+        other.assessment.apply("PR-01", "answer", Answer(level=4), "Group A")
+        store.save(scored_file, other.assessment, other.fingerprint)
+        for _ in range(100):
+            await pilot.pause(0.05)
+            if isinstance(app.screen, ConflictScreen):
+                break
+        assert isinstance(app.screen, ConflictScreen)
+        await pilot.press("m")  # keep mine
+        await settle(pilot)
+        assert app.screen is screen
+        assert screen.flush() is None
+    assert store.read(scored_file).assessment.responses["PR-01"].level == 2
 
 
 def test_every_screen_a_role_may_see_is_named_as_it_is_defined() -> None:
