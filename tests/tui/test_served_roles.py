@@ -30,7 +30,7 @@ from decalogue.tui.screens.home import HomeScreen
 from decalogue.tui.screens.new import NewAssessmentScreen
 from decalogue.tui.screens.workshop import WorkshopScreen
 from decalogue.tui.served import ALLOWED, GROUP_ASSESS
-from tests.helpers import SIZE, home_rows, open_assess, settle
+from tests.helpers import SIZE, home_rows, on_top, open_assess, settle
 from tests.tui.conftest import AppFactory, write_assessment
 
 GROUP = Served(Role.GROUP, "Group A", "XX-2025.json")
@@ -240,7 +240,7 @@ async def test_two_members_of_a_group_who_answer_one_item_differently_choose_bet
         assert isinstance(app.screen, ConflictScreen)
         await pilot.press("m")  # keep mine
         await settle(pilot)
-        assert app.screen is screen
+        assert on_top(app) is screen
         assert screen.flush() is None
     assert store.read(scored_file).assessment.responses["PR-01"].level == 2
 
