@@ -7,6 +7,7 @@ control character pasted into a name) or a figure read without what it rests on
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 from pathlib import Path
@@ -344,3 +345,15 @@ def test_trend_csv_and_json_count_the_carried_answers_behind_each_score(
     assert cells[header.split(",").index("2024 carried")] == "0"
     code, out, err = run(capsys, "trend", older, newer, "--format", "json")
     assert json.loads(out)["scores"][0]["carried"] == [0, 2]
+
+
+def test_compare_csv_says_per_file_whether_each_level_is_carried(
+    two_periods: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    older, newer = two_periods
+    code, out, err = run(capsys, "compare", older, newer, "--format", "csv")
+    assert code == 0, err
+    first = next(csv.DictReader(io.StringIO(out)))
+    labels = ("Exampleland 2024", "Exampleland 2025")
+    assert [first[label] for label in labels] == ["2", "2"]
+    assert [first[f"{label} carried"] for label in labels] == ["no", "yes"]

@@ -189,6 +189,7 @@ def _comparison_csv(result: Comparison) -> str:
     rows = []
     for change in (*result.items, *result.unshared):
         cells = [_csv_level(a, na) for a in change.answers]
+        cells += ["" if a is None else "yes" if a.carried else "no" for a in change.answers]
         rows.append(
             [
                 change.item_id,
@@ -203,7 +204,8 @@ def _comparison_csv(result: Comparison) -> str:
             ]
         )
     word = "difference" if result.across_countries else "change"
-    headers = ["item", "pillar", "section", "title", *result.labels, word, "delta"]
+    carried = [f"{label} carried" for label in result.labels]
+    headers = ["item", "pillar", "section", "title", *result.labels, *carried, word, "delta"]
     return tables.csv_text(headers, rows)
 
 
