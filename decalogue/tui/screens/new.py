@@ -22,7 +22,7 @@ from textual.widgets.option_list import Option
 
 from decalogue.errors import DecalogueError
 from decalogue.model import countries
-from decalogue.model.assessment import new_assessment
+from decalogue.model.assessment import new_assessment, typed_name
 from decalogue.model.periods import validate_period
 from decalogue.tui.context import Context, app_context
 from decalogue.tui.display import literal
@@ -183,6 +183,8 @@ class NewAssessmentScreen(HandlesWork, Screen[Path | None]):
             )
         elif self.country is None and not name:
             problems["name"] = f"{self.code} is a user-assigned code: give the country a name"
+        elif self.country is None:
+            problems["name"] = _control_problem("country name", name)
         if not period:
             problems["period"] = "required"
         else:
@@ -269,7 +271,12 @@ class NewAssessmentScreen(HandlesWork, Screen[Path | None]):
         def create() -> Path:
             checklist = context.load_checklist(checklist_path)
             assessment = new_assessment(
-                checklist, code, period, country_name=name, assessor=assessor or None, title=title
+                checklist,
+                code,
+                period,
+                country_name=typed_name("country name", name or ""),
+                assessor=typed_name("assessor", assessor) or None,
+                title=typed_name("title", title),
             )
             store = context.store
             assert store is not None
@@ -311,3 +318,12 @@ class NewAssessmentScreen(HandlesWork, Screen[Path | None]):
         ask_to_discard(
             self, "Discard this new assessment? Nothing has been created yet.", self.action_cancel
         )
+
+
+def _control_problem(field: str, text: str) -> str | None:
+    """The model's refusal of a control character in a typed name, for the field's label."""
+    try:
+        typed_name(field, text)
+    except DecalogueError as error:
+        return str(error)
+    return None
