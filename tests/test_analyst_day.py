@@ -357,3 +357,14 @@ def test_compare_csv_says_per_file_whether_each_level_is_carried(
     labels = ("Exampleland 2024", "Exampleland 2025")
     assert [first[label] for label in labels] == ["2", "2"]
     assert [first[f"{label} carried"] for label in labels] == ["no", "yes"]
+
+
+@pytest.mark.parametrize("fmt", ["md", "html"])
+def test_no_gap_to_target_is_not_read_as_no_gap_when_no_target_is_set(
+    two_periods: tuple[Path, Path], capsys: pytest.CaptureFixture[str], fmt: str
+) -> None:
+    _, newer = two_periods
+    code, out, err = run(capsys, "export", newer, "--format", fmt)
+    assert code == 0, err
+    assert "No target is set, so no gap to target can be shown." in out
+    assert "No answered item is below its target" not in out

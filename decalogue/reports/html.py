@@ -31,6 +31,7 @@ from decalogue.reports.wording import (
     answer_text,
     assessor_text,
     carried_share,
+    no_gap_text,
     percent,
     points,
     readiness_text,
@@ -164,7 +165,7 @@ def html_report(card: Scorecard) -> str:
             )
         )
     else:
-        add("<p>No answered item is below its target.</p>")
+        add(f"<p>{e(no_gap_text(card))}</p>")
     add("</section>")
 
     add('<section id="flagged"><h2>Flagged for review</h2>')

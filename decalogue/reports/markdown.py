@@ -23,6 +23,7 @@ from decalogue.reports.wording import (
     carried_count,
     carried_share,
     gap_points,
+    no_gap_text,
     percent,
     readiness_text,
     status_text,
@@ -180,7 +181,7 @@ def markdown_report(card: Scorecard) -> str:
             )
         )
     else:
-        add("No answered item is below its target.")
+        add(inline(no_gap_text(card)))
     add("")
 
     add("## Flagged for review")

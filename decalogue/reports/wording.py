@@ -120,6 +120,17 @@ def carried_count(figures: Figures) -> str:
     return f"{figures.carried} of {figures.answered + figures.not_applicable}"
 
 
+def no_gap_text(card: Scorecard) -> str:
+    """Where no item is below its target: whether that is because few or no targets are set."""
+    figures = card.overall
+    if not figures.targeted:
+        return "No target is set, so no gap to target can be shown."
+    return (
+        f"No answered item is below its target ({target_coverage(figures)}; "
+        "items without a target have no gap)."
+    )
+
+
 def target_coverage(figures: Figures) -> str:
     """ "targets set for 3 of 12 answered items" """
     if figures.target_score is None:
