@@ -22,9 +22,9 @@ from decalogue.model.assessment import (
     Assessor,
     carry_forward,
     new_assessment,
-    typed_name,
 )
 from decalogue.model.checklist import Checklist
+from decalogue.model.names import typed_name
 from decalogue.model.scoring import ScoreBoard
 from decalogue.reports.listing import FORMATS, render_listing
 from decalogue.storage import store

@@ -8,7 +8,6 @@ history.
 
 from __future__ import annotations
 
-import unicodedata
 import uuid
 from datetime import datetime
 from typing import Annotated, Any, Literal
@@ -436,36 +435,18 @@ def _plain(value: Any) -> Any:
 # --------------------------------------------------------------------------- new assessments
 
 
-def typed_name(field: str, text: str) -> str:
-    """A name typed for a new assessment, trimmed; refused with a control character.
-
-    A pasted ESC or line break would travel in the file to every report and
-    terminal; a name is one line of printable text. (Files from elsewhere may
-    still hold one: every output shows it as a symbol, never obeys it.)
-    """
-    text = text.strip()
-    for index, char in enumerate(text, start=1):
-        if unicodedata.category(char) == "Cc":
-            raise DecalogueError(
-                f"{field} {text!r}: a control character (U+{ord(char):04X}) at character "
-                f"{index}; type the name on one line without it"
-            )
-    return text
-
-
 def country(code: str, name: str | None = None) -> CountryRef:
     code = code.strip().upper()
-    name = (name or "").strip()
     known = lookup(code) if len(code) == 2 else None
     if known is not None:
-        return CountryRef(code=code, name=name or known.name)
+        return CountryRef(code=code, name=(name or "").strip() or known.name)
     if len(code) == 2 and code.isalpha() and is_user_assigned(code):
-        if not name:
+        if not (name or "").strip():
             raise DecalogueError(
                 f"country {code}: a user-assigned code (for an example or training country) "
                 "needs a name (--country-name on the command line), e.g. Exampleland"
             )
-        return CountryRef(code=code, name=name)
+        return CountryRef(code=code, name=(name or "").strip())
     raise DecalogueError(
         f"country {code!r}: not an ISO 3166-1 alpha-2 code (e.g. AT, FR, XX for an example country)"
     )
@@ -496,8 +477,7 @@ def carry_forward(
     """Next period's assessment: last answers kept, each marked as carried until confirmed.
 
     The carried mark is its own state, not a review flag, so the review flags of the
-    previous period stay as they were and can still be told apart. `period` must begin
-    after the previous one ends (`origin` names the previous one in the refusal).
+    previous period stay as they were; `period` must begin after the previous one ends.
     """
     new_period = later_period(previous.period, period, origin)
     at = clock.now()

@@ -22,7 +22,8 @@ from textual.widgets.option_list import Option
 
 from decalogue.errors import DecalogueError
 from decalogue.model import countries
-from decalogue.model.assessment import new_assessment, typed_name
+from decalogue.model.assessment import new_assessment
+from decalogue.model.names import typed_name
 from decalogue.model.periods import validate_period
 from decalogue.tui.context import Context, app_context
 from decalogue.tui.display import literal
