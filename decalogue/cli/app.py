@@ -19,6 +19,8 @@ from typing import TYPE_CHECKING, Any
 from decalogue.errors import DecalogueError, display_path
 
 if TYPE_CHECKING:
+    from textual.app import AutopilotCallbackType
+
     from decalogue.tui.app import DecalogueApp
 
 
@@ -104,12 +106,13 @@ def setting_up() -> Iterator[None]:
             gc.enable()
 
 
-def run(app: DecalogueApp) -> None:
-    """Run the app so that a closed terminal (SIGHUP) or a shutdown (SIGTERM) saves open work."""
+def run(app: DecalogueApp, auto_pilot: AutopilotCallbackType | None = None) -> None:
+    """Run the app so that a closed terminal (SIGHUP) or a shutdown (SIGTERM) saves open work
+    (`auto_pilot`: what to open first, e.g. the workshop screen)."""
     app.stop_signals = tuple(
         getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name)
     )
-    app.run()
+    app.run(auto_pilot=auto_pilot)
 
 
 def run_home(args: argparse.Namespace) -> int:

@@ -88,6 +88,7 @@ def run_workshop(args: argparse.Namespace) -> int:
     from textual.pilot import Pilot
 
     from decalogue.batch import open_groups
+    from decalogue.cli.app import run
     from decalogue.tui.app import create_app
     from decalogue.tui.screens.workshop import WorkshopScreen
 
@@ -97,7 +98,7 @@ def run_workshop(args: argparse.Namespace) -> int:
     async def open_workshop(pilot: Pilot[object]) -> None:
         await pilot.app.push_screen(WorkshopScreen(paths))
 
-    app.run(auto_pilot=open_workshop)
+    run(app, auto_pilot=open_workshop)  # a closed terminal or SIGTERM keeps the decisions
     return 0
 
 

@@ -316,17 +316,27 @@ class DecalogueApp(HandlesWork, App[None]):
             self._stop_on_signal()
 
     def _save_all(self) -> list[str]:
-        """Keep the text of open editors, then save every open assessment; the errors."""
+        """Keep the text of open editors, then save every open assessment and a workshop's
+        decisions; the errors."""
         screens = [screen for screen in self.screen_stack if isinstance(screen, AssessScreen)]
         for screen in screens:
             screen.commit_editor()
-        return [error for screen in screens for error in [screen.flush()] if error is not None]
+        errors = [error for screen in screens for error in [screen.flush()] if error is not None]
+        return errors + self._keep_decisions()
+
+    def _keep_decisions(self) -> list[str]:
+        """A workshop screen's unsaved decisions, saved (found by its method, so this module
+        need not import the workshop screens at start)."""
+        keeps = [getattr(screen, "keep_decisions_for_exit", None) for screen in self.screen_stack]
+        return [error for keep in keeps if keep is not None for error in [keep()] if error]
 
     def _keep_all_for_exit(self) -> None:
-        """Save each open assessment, else write a recovery copy in the workspace's folder."""
+        """Save each open assessment, else write a recovery copy in the workspace's folder;
+        and a workshop's decisions."""
         for screen in self.screen_stack:
             if isinstance(screen, AssessScreen):
                 screen.keep_for_exit(self.context.workspace.recovery)
+        self._keep_decisions()
 
     def _stop_on_signal(self) -> None:
         """A closed terminal or a shutdown: no one is there to answer a dialog, so save and go.

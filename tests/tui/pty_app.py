@@ -98,8 +98,11 @@ def running(
     controlling: bool = False,
     user: str | None = "Tester",
     store: str | None = None,
+    arguments: list[str] | None = None,
 ) -> Iterator[Running]:
     """`decalogue open PATH` in a 100x30 pty; killed at the end if still alive.
+
+    `arguments`: other words after `decalogue` instead (e.g. `workshop FOLDER`).
 
     `controlling`: the pty is the process's controlling terminal, so closing it sends
     SIGHUP (as a closed terminal window does); otherwise closing it sends nothing.
@@ -110,7 +113,8 @@ def running(
     environment = {**os.environ, "TERM": "xterm-256color", "COLUMNS": "100", "LINES": "30"}
     if user is not None:
         environment["DECALOGUE_USER"] = user
-    command = ["-m", "decalogue", "open", str(path), "--workspace", str(workspace)]
+    words = ["open", str(path)] if arguments is None else arguments
+    command = ["-m", "decalogue", *words, "--workspace", str(workspace)]
     if store is not None:
         command += ["--store", store]
     if controlling:

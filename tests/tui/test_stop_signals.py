@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from decalogue.model.assessment import Answer
 from decalogue.storage import store
 from decalogue.storage.checklists import load_checklist
 from tests.tui.pty_app import new_file, read_until, running, wait_until_shown
@@ -54,3 +55,24 @@ def test_text_in_an_open_editor_is_kept(tmp_path: Path, stop: str) -> None:
             app.process.send_signal(getattr(signal, stop))
         app.wait(timeout=30)
     assert store.read(path).assessment.responses[FIRST].notes == NOTE
+
+
+def test_sigterm_on_the_workshop_screen_keeps_the_rooms_decisions(tmp_path: Path) -> None:
+    """The server stops (SIGTERM) while the trainer has decided without saving: the
+    decisions go into the workshop folder's consensus, which the next workshop resumes."""
+    workspace, room = tmp_path / "ws", tmp_path / "room"
+    for letter, level in (("a", 1), ("b", 3)):  # levels two apart: a conflict to decide
+        group = new_file(room)
+        stored = store.read(group)
+        stored.assessment.title = f"Group {letter.upper()}"
+        stored.assessment.apply(FIRST, "answer", Answer(level=level), "x")
+        store.save(group, stored.assessment, stored.fingerprint)
+        group.rename(room / f"{letter}.json")
+    with running(room, workspace, arguments=["workshop", str(room)]) as app:
+        read_until(app.leader, b"decided", timeout=60)
+        app.type(b"2")  # the first row: the conflict, decided at 2
+        read_until(app.leader, b"1/43 decided", timeout=10)
+        app.process.send_signal(signal.SIGTERM)
+        app.wait(timeout=30)
+    [consensus] = room.glob("*consensus*.json")
+    assert store.read(consensus).assessment.responses[FIRST].level == 2

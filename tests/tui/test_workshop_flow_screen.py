@@ -243,6 +243,34 @@ async def test_the_projectors_workshop_takes_the_trainers_saved_decisions_on_rel
         assert "(changed since)" not in shown(screen, "#workshop-title")
 
 
+async def test_quitting_with_decisions_not_saved_saves_them(
+    make_app: AppFactory, tmp_path: Path, checklist: Checklist
+) -> None:
+    """ctrl+q on the workshop screen (escape asks; quitting did not, and the room's
+    decisions were gone): they are saved as s would, then resumed by the next workshop."""
+    folder = tmp_path / "room"
+    write_groups(folder, checklist)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_workshop(pilot, [folder])
+        await go_to(pilot, screen, "PR-02")
+        await pilot.press("3", "ctrl+q")
+        await settle(pilot)
+    saved = store.read(folder / "XX-2025-consensus.json").assessment
+    assert saved.responses["PR-02"].level == 3
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_workshop(pilot, [folder])
+        assert row(screen, "PR-02")[-1] == "✎ 3"
+        await go_to(pilot, screen, "PR-04")
+        await pilot.press("a")
+        app._stop_on_signal()  # a closed browser tab, or the server stopping
+        await settle(pilot)
+    again = store.read(folder / "XX-2025-consensus.json").assessment
+    assert again.id == saved.id and again.responses["PR-04"].level == 1
+    assert sorted(p.name for p in folder.glob("*consensus*.json")) == ["XX-2025-consensus.json"]
+
+
 async def test_a_late_group_joins_on_reload_and_columns_follow_group_names(
     make_app: AppFactory, tmp_path: Path, checklist: Checklist
 ) -> None:

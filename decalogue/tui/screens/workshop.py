@@ -29,7 +29,7 @@ from decalogue.analysis.consensus import (
     rule_decision,
     write_consensus,
 )
-from decalogue.errors import display_path
+from decalogue.errors import DecalogueError, display_path
 from decalogue.tui.display import safe
 from decalogue.tui.screens.workshop_data import (
     facilitator_name,
@@ -252,14 +252,7 @@ class WorkshopScreen(WorkshopTable):
         from decalogue.tui.screens.dialogs import TextPrompt
 
         root, where = self._save_folder()
-        first = workshop.groups[0].assessment
-        stem = f"{first.country.code}-{first.period}-consensus"
-        suggestion = next(
-            name
-            for n in range(1, 1000)
-            for name in [f"{stem}.json" if n == 1 else f"{stem}-{n}.json"]
-            if not (root / name).exists()
-        )
+        suggestion = self._offered_name(root)
 
         def target(text: str) -> Path:
             path = Path(text.strip()).expanduser()
@@ -292,6 +285,48 @@ class WorkshopScreen(WorkshopTable):
             ),
             done,
         )
+
+    def _offered_name(self, root: Path) -> str:
+        """XX-2025-consensus.json, or -2, -3 ... when taken: a new file, never over one."""
+        assert self.workshop is not None
+        first = self.workshop.groups[0].assessment
+        stem = f"{first.country.code}-{first.period}-consensus"
+        return next(
+            name
+            for n in range(1, 1000)
+            for name in [f"{stem}.json" if n == 1 else f"{stem}-{n}.json"]
+            if not (root / name).exists()
+        )
+
+    def keep_decisions_for_exit(self) -> str | None:
+        """The app is quitting (ctrl+q, a closed browser tab, the server stopping) with
+        decisions not saved: they are saved as `s` would, to the consensus saved before,
+        else as a new file under the offered name (resuming finds it). The error, if any.
+        On a database store, and for a link that may not save, nothing is written."""
+        workshop = self.workshop
+        if workshop is None or not self._unsaved or not self.context.in_files:
+            return None
+        if not action_allowed(self.context.served, "workshop", "save"):
+            return None
+        if self.saved_path is None and not self.decisions:
+            return None  # only a group joined: no decision of the room's to keep
+        root, _ = self._save_folder()
+        path = self.saved_path or root / self._offered_name(root)
+        expected = self._fingerprint if self.saved_path is not None else None
+        try:
+            _, fingerprint = write_consensus(
+                path,
+                self.groups,
+                workshop.checklist,
+                replacing=expected,
+                assessor=self.facilitator(),
+                workshop=workshop,
+                decisions=dict(self.decisions),
+            )
+        except DecalogueError as error:
+            return f"the workshop's decisions: {error}"
+        self.saved_path, self._fingerprint, self._unsaved = path, fingerprint, False
+        return None
 
     def _save_folder(self) -> tuple[Path, str]:
         """Where a new consensus goes, and its words: opened on one folder, that folder
