@@ -93,7 +93,8 @@ class Context:
         call it from a worker); raises DecalogueError in one line. `path` is a file, or in a
         database store the assessment's id (as its listing gives it)."""
         assert self.store is not None
-        # Kept while its screen is open (the screen unfreezes when it closes).
+        # Kept while its screen is open: the assess screen unfreezes it when it closes (a
+        # served viewer's dashboard does not; its process ends with the browser's session).
         with collector_paused(keep=True):
             return Session.open(
                 self.store.place(str(path)),
