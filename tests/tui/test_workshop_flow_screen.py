@@ -269,6 +269,22 @@ async def test_quitting_with_decisions_not_saved_saves_them(
     again = store.read(folder / "XX-2025-consensus.json").assessment
     assert again.id == saved.id and again.responses["PR-04"].level == 1
     assert sorted(p.name for p in folder.glob("*consensus*.json")) == ["XX-2025-consensus.json"]
+    # Another window saves the consensus meanwhile: these decisions go to a new file beside
+    # it (the next workshop resumes the newest), never over the other window's.
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_workshop(pilot, [folder])
+        await go_to(pilot, screen, "JU-01")
+        await pilot.press("0")
+        other = store.read(folder / "XX-2025-consensus.json")
+        other.assessment.title = "Consensus, as the other window saved it"
+        store.save(folder / "XX-2025-consensus.json", other.assessment, other.fingerprint)
+        app._stop_on_signal()
+        await settle(pilot)
+    kept = store.read(folder / "XX-2025-consensus.json").assessment
+    assert kept.title == "Consensus, as the other window saved it"
+    beside = store.read(folder / "XX-2025-consensus-2.json").assessment
+    assert beside.responses["JU-01"].level == 0 and beside.responses["PR-04"].level == 1
 
 
 async def test_a_late_group_joins_on_reload_and_columns_follow_group_names(

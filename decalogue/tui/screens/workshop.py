@@ -311,22 +311,27 @@ class WorkshopScreen(WorkshopTable):
         if self.saved_path is None and not self.decisions:
             return None  # only a group joined: no decision of the room's to keep
         root, _ = self._save_folder()
-        path = self.saved_path or root / self._offered_name(root)
-        expected = self._fingerprint if self.saved_path is not None else None
-        try:
-            _, fingerprint = write_consensus(
-                path,
-                self.groups,
-                workshop.checklist,
-                replacing=expected,
-                assessor=self.facilitator(),
-                workshop=workshop,
-                decisions=dict(self.decisions),
-            )
-        except DecalogueError as error:
-            return f"the workshop's decisions: {error}"
-        self.saved_path, self._fingerprint, self._unsaved = path, fingerprint, False
-        return None
+        # The consensus saved before; if another window saved it since (or it cannot be
+        # written), a new file beside it, which resuming takes as the newest.
+        targets = [(self.saved_path, self._fingerprint)] if self.saved_path else []
+        problem = ""
+        for path, expected in [*targets, (root / self._offered_name(root), None)]:
+            try:
+                _, fingerprint = write_consensus(
+                    path,
+                    self.groups,
+                    workshop.checklist,
+                    replacing=expected,
+                    assessor=self.facilitator(),
+                    workshop=workshop,
+                    decisions=dict(self.decisions),
+                )
+            except DecalogueError as error:
+                problem = str(error)
+                continue
+            self.saved_path, self._fingerprint, self._unsaved = path, fingerprint, False
+            return None
+        return f"the workshop's decisions: {problem}"
 
     def _save_folder(self) -> tuple[Path, str]:
         """Where a new consensus goes, and its words: opened on one folder, that folder
