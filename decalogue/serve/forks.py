@@ -234,6 +234,14 @@ class Forks:
                 continue
             if replied is not None and not replied.done():
                 replied.set_result(reply)
+            elif isinstance(reply.get("pid"), int):
+                self._end_late(reply["pid"])
+
+    def _end_late(self, pid: int) -> None:
+        """A session whose browser stopped waiting for it (SPAWN_WAIT): killed, and reaped."""
+        with contextlib.suppress(OSError):
+            os.killpg(pid, signal.SIGKILL)
+            ForkedProcess(pid)  # collects its exit status once it is gone
 
     def _fail_waiting(self, why: str) -> None:
         for replied in self.waiting.values():
@@ -245,7 +253,8 @@ class Forks:
         """The helper ends when its socket closes; it is killed if it lingers."""
         if self.loop is not None and not self.loop.is_closed():
             self.loop.remove_reader(self.sock)
-        self._fail_waiting("the server is stopping")
+            self._fail_waiting("the server is stopping")
+        self.waiting.clear()  # a closed loop: no one waits any more
         self.sock.close()
         try:
             self.helper.wait(5)
