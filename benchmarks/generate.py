@@ -3,10 +3,12 @@
 Generated items reuse the bundled checklist's item texts (title, question,
 guidance, tags, descriptors, quotes) under fresh ids, so a 10,000-item file is
 as heavy per item as a real one to parse and validate, and every quote is still
-checked against its seed document. The texts repeat, though, and the checklist
-cache keeps a repeated text once: a cached load of these files is lighter than
-one of a checklist whose texts all differ. Assessment files carry SYNTHETIC
-random levels: their titles say so, and they only ever live in temporary folders.
+checked against its seed document. Each item's own texts (title, question,
+guidance, descriptors) end with its number, so that no two are equal, as in a
+real checklist: the checklist cache keeps a repeated text once, and repeated
+texts would make a cached checklist lighter than a real one. Tags and quotes
+repeat, as they do in a real one. Assessment files carry SYNTHETIC random
+levels: their titles say so, and they only ever live in temporary folders.
 """
 
 from __future__ import annotations
@@ -111,18 +113,20 @@ def checklist_toml(n_items: int, seed: int = 0) -> str:
                     break
                 made += 1
                 template = templates[rng.randrange(len(templates))]
+                own = f" (no. {made})"  # its own texts: none equal to another item's
                 item = {
                     "id": f"I{made:05d}",
-                    "title": template["title"],
-                    "question": template["question"],
-                    "guidance": template.get("guidance", ""),
+                    "title": template["title"] + own,
+                    "question": template["question"] + own,
+                    "guidance": template.get("guidance", "") + own,
                     "tags": template.get("tags", []),
                     "weight": rng.choice((1.0, 1.0, 1.0, 2.0)),
                     "refs": template.get("refs", []),
                 }
                 lines += _table("[[pillars.sections.items]]", item)
                 if template.get("descriptors"):
-                    lines += _table("pillars.sections.items.descriptors", template["descriptors"])
+                    descriptors = {k: v + own for k, v in template["descriptors"].items()}
+                    lines += _table("pillars.sections.items.descriptors", descriptors)
     return "\n".join(lines)
 
 
