@@ -37,6 +37,13 @@ def three_groups(tmp_path: Path, checklist: Checklist) -> list[Path]:
     return write_groups(tmp_path / "groups", checklist)
 
 
+@pytest.fixture
+def room(tmp_path: Path, checklist: Checklist) -> Path:
+    """A workshop's folder (not the workspace) holding the three groups' files."""
+    write_groups(tmp_path / "room", checklist)
+    return tmp_path / "room"
+
+
 def save_consensus(folder: Path, checklist: Checklist, decisions: dict[str, Decision]) -> Path:
     """A consensus saved in the groups' folder, as the screen or `merge` would."""
     entries = [(store.read(p).assessment, p.name, "") for p in sorted(folder.glob("*.json"))]
@@ -78,13 +85,12 @@ async def test_the_workshop_resumes_the_saved_decisions_with_who_and_why(
 
 
 async def test_a_consensus_saved_from_a_folder_is_kept_in_that_folder(
-    make_app: AppFactory, tmp_path: Path, checklist: Checklist, workspace: Path
+    make_app: AppFactory, room: Path, workspace: Path
 ) -> None:
     """`decalogue workshop room1` (as `workshop setup` prints it): the consensus goes into
     room1, where reopening the workshop resumes it and `workshop report room1` reads it,
     not into the workspace, where neither looks."""
-    folder = tmp_path / "room"
-    write_groups(folder, checklist)
+    folder = room
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_workshop(pilot, [folder])
@@ -210,12 +216,11 @@ async def test_a_consensus_selected_with_the_groups_is_resumed_not_counted_as_a_
 
 
 async def test_the_projectors_workshop_takes_the_trainers_saved_decisions_on_reload(
-    make_app: AppFactory, tmp_path: Path, checklist: Checklist
+    make_app: AppFactory, room: Path, checklist: Checklist
 ) -> None:
     """The projector (a viewer's window) shows the workshop while the trainer decides in
     another and saves: `r` shows the decisions saved since, not the rule's."""
-    folder = tmp_path / "room"
-    write_groups(folder, checklist)
+    folder = room
     saved = save_consensus(folder, checklist, {"PR-02": Decision("level", 3, by_trainer=True)})
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
@@ -244,12 +249,11 @@ async def test_the_projectors_workshop_takes_the_trainers_saved_decisions_on_rel
 
 
 async def test_quitting_with_decisions_not_saved_saves_them(
-    make_app: AppFactory, tmp_path: Path, checklist: Checklist
+    make_app: AppFactory, room: Path
 ) -> None:
     """ctrl+q on the workshop screen (escape asks; quitting did not, and the room's
     decisions were gone): they are saved as s would, then resumed by the next workshop."""
-    folder = tmp_path / "room"
-    write_groups(folder, checklist)
+    folder = room
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_workshop(pilot, [folder])
