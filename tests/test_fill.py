@@ -88,6 +88,15 @@ def test_end_of_input_saves_and_a_bad_choice_is_explained(assessment_file: Path)
     assert store.read(assessment_file).assessment.responses["LF-02"].level == 1
 
 
+def test_a_superscript_digit_is_not_a_choice_not_a_crash(assessment_file: Path) -> None:
+    """AltGr+2 types ² on many keyboards: str.isdigit says yes, int() says no."""
+    done = run("fill", str(assessment_file), "--item", "LF-02", stdin="²\nt\n³\n1")
+    out = done.stdout.decode("utf-8")
+    assert done.returncode == 0 and b"unexpected error" not in done.stderr, done.stderr
+    assert "Not a choice: '²'" in out and "Not a level: '³'" in out
+    assert store.read(assessment_file).assessment.responses["LF-02"].level == 1
+
+
 def test_unanswered_and_section_choose_what_to_walk(assessment_file: Path) -> None:
     run("fill", str(assessment_file), stdin="1\nq\n")
     done = run("fill", str(assessment_file), "--unanswered", "--section", "LF-A", stdin="q\n")

@@ -111,6 +111,19 @@ def test_a_plan_csv_with_one_bad_row_changes_nothing(planned: Path, tmp_path: Pa
     assert planned.read_bytes() == before
 
 
+def test_a_superscript_level_in_a_plan_csv_is_reported_not_a_crash(
+    planned: Path, tmp_path: Path
+) -> None:
+    csv_path = tmp_path / "plan.csv"
+    assert run("plan", str(planned), "--format", "csv", "-o", str(csv_path)).returncode == 0
+    text = csv_path.read_text(encoding="utf-8")
+    text += "LF-03,,Train legal counsellors,Bar Association,2026-09-30,planned,,,1,²\n"
+    csv_path.write_text(text, encoding="utf-8")
+    refused = run("plan", str(planned), "--csv", str(csv_path))
+    assert refused.returncode == 1 and "Traceback" not in refused.stderr
+    assert "'²' is not a level of the scale" in refused.stderr
+
+
 def test_a_plan_csv_adds_and_updates_actions_through_the_history(
     planned: Path, tmp_path: Path
 ) -> None:

@@ -19,6 +19,7 @@ from decalogue.analysis.workshop import (
     check_groups,
     group_name,
     make_groups,
+    name_order,
 )
 from decalogue.model.assessment import Evidence
 from decalogue.reports.workshop import workshop_document
@@ -39,6 +40,14 @@ def test_group_names_come_from_title_then_assessor_then_file() -> None:
     assert group_name(assess(checklist, {}, title="Table 3", assessor="Ana"), "g.json") == "Table 3"
     assert group_name(assess(checklist, {}, assessor="Ana"), "g.json") == "Ana"
     assert group_name(assess(checklist, {}), "room/g7.json") == "g7"
+
+
+def test_group_names_with_superscript_digits_sort_without_a_crash() -> None:
+    assert sorted(["Table 1²", "Table 10", "Table 2"], key=name_order) == [
+        "Table 1²",
+        "Table 2",
+        "Table 10",
+    ]
 
 
 def test_repeated_names_are_told_apart() -> None:

@@ -63,7 +63,7 @@ def group_name(assessment: Assessment, path: str | Path = "") -> str:
 def name_order(name: str) -> tuple[tuple[int, int | str], ...]:
     """Sort key for group names as people read them: Group 2 before Group 10, B before c."""
     return tuple(
-        (0, int(part)) if part.isdigit() else (1, part.casefold())
+        (0, int(part)) if part.isdecimal() else (1, part.casefold())
         for part in re.split(r"(\d+)", name)
         if part
     )

@@ -178,7 +178,7 @@ class Questionnaire:
             self._show()
         elif command == "?":
             self.say(HELP)
-        elif command.isdigit():
+        elif command.isdecimal():
             if self._change(item_id, "answer", Answer(level=int(command))):
                 self._move(1)
         elif command == "n":
@@ -212,7 +212,7 @@ class Questionnaire:
         if text is None:
             return
         text = text.strip()
-        if text and not text.isdigit():
+        if text and not text.isdecimal():
             self.say(f"Not a level: {text!r}; the target is unchanged.")
             return
         self._change(item_id, "target", int(text) if text else None)

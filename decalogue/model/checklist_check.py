@@ -343,7 +343,7 @@ def _check_item(
 ) -> None:
     if levels is not None:
         for key in _dict(item.get("descriptors")):
-            level = int(key) if isinstance(key, str) and key.isdigit() else None
+            level = int(key) if isinstance(key, str) and key.isdecimal() else None
             if level is not None and level not in levels:
                 found.report(
                     f"descriptor for level {level}, which the scale does not have "

@@ -152,7 +152,7 @@ def read_plan_csv(
                 if name in row:
                     fields[name] = None
                 continue
-            if not value.isdigit() or int(value) > top:
+            if not value.isdecimal() or int(value) > top:
                 report(name, f"{value!r} is not a level of the scale (0-{top})", item=item_id)
                 bad_level = True
                 continue

@@ -115,7 +115,7 @@ def version_key(version: str) -> tuple[tuple[int, int | str], ...]:
     """Orders versions as people read them: 1.10 after 1.9, 1.0 after 1.0-rc1."""
     parts: list[tuple[int, int | str]] = []
     for part in re.split(r"[.+-]", version):
-        parts.append((1, int(part)) if part.isdigit() else (0, part))
+        parts.append((1, int(part)) if part.isdecimal() else (0, part))
     return tuple(parts)
 
 
