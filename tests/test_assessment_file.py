@@ -13,7 +13,7 @@ import jsonschema
 import pytest
 
 from decalogue.errors import AssessmentError
-from decalogue.model.assessment import SCHEMA_VERSION
+from decalogue.model.assessment import SCHEMA_VERSION, Assessment
 from decalogue.storage import assessment_file, store
 from decalogue.storage.assessment_file import dumps, parse_assessment
 
@@ -75,6 +75,31 @@ def test_schema_errors_name_the_field_path_the_item_and_its_line() -> None:
     assert any("responses.B-01.colour (item B-01): unknown field 'colour'" in p for p in found)
     assert any(p.startswith(f"a.json:{line_of('period')}:3: period: period must be") for p in found)
     assert len(found) == 4
+
+
+def test_reading_answer_by_answer_gives_what_validating_the_whole_file_gives() -> None:
+    # The reader validates one answer and one history entry at a time (to hold less).
+    data = CURRENT.read_bytes()
+    whole = Assessment.model_validate(json.loads(data))
+    read = parse_assessment(data, "a.json")
+    assert read == whole and dumps(read) == dumps(whole)
+    assert read.responses and read.history
+    assert list(read.responses) == list(whole.responses)  # the file's order
+    for key, response in read.responses.items():
+        assert response.model_fields_set == whole.responses[key].model_fields_set
+    assert read.model_fields_set == whole.model_fields_set
+
+
+def test_a_bad_answer_key_or_history_entry_is_named_as_in_the_whole_file() -> None:
+    raw = fixture_json()
+    responses, history = raw["responses"], raw["history"]
+    assert isinstance(responses, dict) and isinstance(history, list)
+    responses["not an id!"] = {}
+    history[0]["when"] = "yesterday"
+    found = problems(json.dumps(raw, indent=2).encode())
+    assert any("responses.not an id!" in p for p in found), found
+    assert any("history[0].when" in p and "unknown field" in p for p in found), found
+    assert len(found) == 2
 
 
 def test_a_newer_schema_version_is_refused_and_the_file_left_untouched(tmp_path: Path) -> None:

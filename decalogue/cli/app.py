@@ -120,26 +120,27 @@ def run_home(args: argparse.Namespace) -> int:
     from decalogue.cli import user_of
 
     with setting_up():
+        store = _store(args)
         from decalogue.roles import from_environment, user_from_environment
         from decalogue.tui.app import create_app
 
         served = from_environment()
         user = user_of(args) or user_from_environment()
-        app = create_app(_workspace(args), served=served, user=user, store=_store(args))
+        app = create_app(_workspace(args), served=served, user=user, store=store)
     run(app)
     return 0
 
 
 def run_open(args: argparse.Namespace) -> int:
     path: Path = args.file
-    store = _store(args)
-    if store is not None and getattr(args, "store", None) is None and path.is_file():
-        store = None  # a file named, with a store chosen only by default: the file
-    if store is None and not path.is_file():
-        raise DecalogueError(f"{display_path(path)}: no such file")
     from decalogue.cli import user_of
 
-    with setting_up():
+    with setting_up():  # from the first import of the models on
+        store = _store(args)
+        if store is not None and getattr(args, "store", None) is None and path.is_file():
+            store = None  # a file named, with a store chosen only by default: the file
+        if store is None and not path.is_file():
+            raise DecalogueError(f"{display_path(path)}: no such file")
         from decalogue.roles import user_from_environment
         from decalogue.tui.app import create_app
 

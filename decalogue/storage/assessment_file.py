@@ -25,9 +25,10 @@ from decalogue.errors import (
     shown_key,
     validation_message,
 )
-from decalogue.model.assessment import SCHEMA_VERSION, Assessment, Change, share_fields_sets
+from decalogue.model.assessment import SCHEMA_VERSION, Assessment, Change
 from decalogue.model.checklist import Checklist
 from decalogue.storage import migrations
+from decalogue.storage.piecewise import validated_piecewise
 
 #: Larger files are refused before reading: 10,000 answered items with notes
 #: and evidence come to a few MB, so this leaves ample room.
@@ -178,10 +179,17 @@ def _validate(raw: dict[str, Any], data: bytes, origin: str) -> Assessment:
     if version < SCHEMA_VERSION:
         raw = migrations.upgrade(raw, version, origin)
     try:
-        assessment = Assessment.model_validate(raw)
-    except ValidationError as error:
-        raise AssessmentError(_schema_problems(error, text(), origin)) from None
-    share_fields_sets(assessment.history)
+        assessment = validated_piecewise(raw)
+    except ValidationError:
+        # `raw` was taken apart on the way: read the file again, whole, so every problem
+        # is named at its place (as when the file is validated in one go).
+        raw = _load(data, origin)
+        if version < SCHEMA_VERSION:
+            raw = migrations.upgrade(raw, version, origin)
+        try:
+            assessment = Assessment.model_validate(raw)
+        except ValidationError as error:
+            raise AssessmentError(_schema_problems(error, text(), origin)) from None
     return assessment
 
 
