@@ -108,6 +108,7 @@ async def test_home_lists_sorts_and_opens(
         assert next(row for row in rows if row[0].startswith("Example")) == [
             "Exampleland (XX)",
             "2025",
+            "Draft",
             "4/7 57%",
             "50.0",
             "1",
@@ -334,6 +335,22 @@ async def test_an_assessment_of_the_bundled_1_0_0_opens_with_the_drift_shown(
             await pilot.pause(0.05)
         assert any(title == "Checklist changed" for title, _ in shown), shown
         assert any("AP-13" in message and "kept in the file" in message for _, message in shown)
+        await pilot.press("ctrl+q")
+
+
+async def test_home_rows_say_the_status_and_the_answers_carried_from_last_period(
+    make_app: AppFactory, scored_file: Path, checklist: Checklist, workspace: Path
+) -> None:
+    read = store.read(scored_file)
+    last = read.assessment
+    last.set_status("final", "Tester")
+    store.save(scored_file, last, read.fingerprint)
+    store.create(workspace / "XX-2026.json", carry_forward(last, checklist, "2026", "Tester"))
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        rows = {row[1]: row for row in await home_rows(pilot)}
+        assert rows["2025"][2] == "Final"
+        assert rows["2026"][2] == "Draft ↻4"  # four answers are 2025's, not yet confirmed
         await pilot.press("ctrl+q")
 
 

@@ -422,7 +422,7 @@ async def test_home_and_assess_header_show_the_groups_titles(
         assert isinstance(home, HomeScreen)
         table = home.query_one(DataTable)
         assert "Title" in [str(c.label).split()[0] for c in table.columns.values()]
-        titles = sorted(str(table.get_row_at(i)[2].plain) for i in range(table.row_count))
+        titles = sorted(str(table.get_row_at(i)[3].plain) for i in range(table.row_count))
         assert titles == ["Group A", "Group B", "Group C"]
         table.move_cursor(row=0)
         await pilot.press("enter")

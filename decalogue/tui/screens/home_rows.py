@@ -11,8 +11,12 @@ from collections.abc import Sequence
 from rich.text import Text
 
 from decalogue.errors import display_path
+from decalogue.model.assessment import STATUS_LABELS
 from decalogue.storage.workspace import Summary
-from decalogue.tui.display import GLYPH_FLAG, figure, safe_line, shorten, when
+from decalogue.tui.display import GLYPH_CARRIED, GLYPH_FLAG, figure, safe_line, shorten, when
+
+#: Draft, In review, Final (an assessment read has one of them).
+_LABELS: dict[str, str] = dict(STATUS_LABELS.items())
 
 #: Widest title shown (a workshop group's name, "Group A").
 TITLE = 24
@@ -21,6 +25,7 @@ TITLE = 24
 COLUMNS: tuple[tuple[str, str], ...] = (
     ("country", "Country"),
     ("period", "Period"),
+    ("status", "Status"),
     ("title", "Title"),
     ("progress", "Progress"),
     ("score", "Score"),
@@ -36,6 +41,7 @@ def sort_key(column: str, summary: Summary) -> tuple[int, object]:
     value: object = {
         "country": summary.country_name.casefold(),
         "period": summary.period,
+        "status": (list(_LABELS).index(summary.status), summary.carried),
         "title": summary.own_title.casefold(),
         "checklist": summary.checklist_id,
         "progress": summary.coverage,
@@ -52,6 +58,13 @@ def _short_error(summary: Summary) -> str:
     for shown in (str(summary.path), display_path(summary.path)):
         text = text.replace(shown, summary.path.name)
     return shorten(text, 70)  # shorten() also makes control characters visible
+
+
+def status_cell(summary: Summary) -> str:
+    """Draft, In review or Final, and how many answers are last period's, not yet confirmed
+    (a 2026 row of 2025's answers must not read as 2026's)."""
+    label = _LABELS.get(summary.status, summary.status)
+    return f"{label} {GLYPH_CARRIED}{summary.carried}" if summary.carried else label
 
 
 def columns_for(summaries: Sequence[Summary]) -> tuple[tuple[str, str], ...]:
@@ -73,6 +86,7 @@ def row_cells(summary: Summary) -> list[tuple[str, Text]]:
             Text(""),
             Text(""),
             Text(""),
+            Text(""),
             Text(_short_error(summary)),
         ]
         return list(zip((key for key, _ in COLUMNS), cells, strict=True))
@@ -84,6 +98,7 @@ def row_cells(summary: Summary) -> list[tuple[str, Text]]:
     cells = [
         Text(safe_line(f"{summary.country_name} ({summary.country_code})")),
         Text(safe_line(summary.period)),
+        Text(status_cell(summary)),
         Text(shorten(summary.own_title, TITLE)),
         Text(answered, justify="right"),
         Text(figure(summary.overall), justify="right"),
