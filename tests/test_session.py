@@ -101,7 +101,10 @@ def test_edits_made_while_a_save_is_writing_keep_the_session_dirty(
     real_save = store.save_merged
 
     def slow_save(
-        target: Path, expected: str | None, produce: Callable[[bytes | None], bytes]
+        target: Path,
+        expected: str | None,
+        produce: Callable[[bytes | None], bytes],
+        seen: store.Signature | None = None,
     ) -> store.Written:
         def typing(current: bytes | None) -> bytes:
             data = produce(current)
@@ -109,7 +112,7 @@ def test_edits_made_while_a_save_is_writing_keep_the_session_dirty(
             session.set_answer("A-01", Answer(level=0))
             return data
 
-        return real_save(target, expected, typing)
+        return real_save(target, expected, typing, seen)
 
     monkeypatch.setattr(store, "save_merged", slow_save)
     worker = threading.Thread(target=session.save)

@@ -11,6 +11,7 @@ import subprocess
 import sys
 import tempfile
 import textwrap
+import time
 from pathlib import Path
 
 import pytest
@@ -27,7 +28,9 @@ from decalogue.model.assessment import (
 from decalogue.model.checklist import Checklist
 from decalogue.model.periods import next_period
 from decalogue.storage import store
+from decalogue.storage.assessment_file import dumps
 from decalogue.storage.checklists import Checklists, load_checklist
+from decalogue.storage.place import FilePlace
 from decalogue.storage.workspace import Workspace
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -165,6 +168,40 @@ def test_a_second_process_saving_the_file_makes_our_save_a_conflict(
         store.save(saved.path, edited(saved.assessment), saved.fingerprint)
     assert saved.path.read_bytes() == theirs
     assert store.read(saved.path).assessment.responses["B-02"].changed_by == "other process"
+
+
+def test_a_place_reads_its_file_again_to_save_only_when_something_changed_it(
+    saved: store.Stored, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    place = FilePlace(saved.path)
+    loaded = place.read()
+    read_again: list[Path] = []
+    real = store._current_bytes
+
+    def reading(path: Path) -> bytes | None:
+        read_again.append(path)
+        return real(path)
+
+    monkeypatch.setattr(store, "_current_bytes", reading)
+    ours = dumps(edited(loaded.assessment, "B-02", 1))
+    first = place.save_merged(loaded.fingerprint, lambda theirs: ours)
+    assert read_again == []  # its own version since it was read: not read and hashed again
+    assert saved.path.read_bytes() == ours and store.backup_path(saved.path).exists()
+    # Later, another program rewrites the file in place (the same inode), at the same size
+    # (later: file times have a grain of a few milliseconds on some kernels).
+    time.sleep(0.02)
+    other = ours.replace(b'"tester"', b'"editor"')
+    assert len(other) == len(ours)
+    with saved.path.open("r+b") as handle:
+        handle.write(other)
+    offered: list[bytes | None] = []
+
+    def merging(theirs: bytes | None) -> bytes:
+        offered.append(theirs)
+        return ours
+
+    place.save_merged(first.fingerprint, merging)
+    assert read_again == [saved.path] and offered == [other]  # seen, and offered to merge
 
 
 @pytest.mark.skipif(not POSIX, reason="fcntl locks")

@@ -127,17 +127,22 @@ class FilePlace(Place):
         self.label = display_path(path)
         self._presence: Path | None = None
         self._heartbeat = 0.0
+        self._seen: tuple[str, store.Signature | None] | None = None
+        """The last version read or written here, and the file's signature then."""
 
     def read(self) -> Loaded:
-        signature = store.signature(self.file)
+        signature = store.signature(self.file)  # before reading: a later change shows
         stored = store.read(self.file)
+        self._seen = (stored.fingerprint, signature)
         return Loaded(stored.assessment, stored.fingerprint, signature)
 
     def signature(self) -> Hashable | None:
         return store.signature(self.file)
 
     def save_merged(self, expected: str | None, produce: Produce) -> Saved:
-        written = store.save_merged(self.file, expected, produce)
+        seen = self._seen[1] if self._seen is not None and self._seen[0] == expected else None
+        written = store.save_merged(self.file, expected, produce, seen)
+        self._seen = (written.fingerprint, written.signature)
         return Saved(written.fingerprint, written.signature)
 
     def write_recovery(self, data: bytes, folder: Path | None = None) -> Path:

@@ -133,7 +133,10 @@ def signature(path: Path) -> Signature | None:
 
 
 def save_merged(
-    path: Path, expected: str | None, produce: Callable[[bytes | None], bytes]
+    path: Path,
+    expected: str | None,
+    produce: Callable[[bytes | None], bytes],
+    seen: Signature | None = None,
 ) -> Written:
     """Write what `produce` returns, under the file's lock.
 
@@ -142,6 +145,13 @@ def save_merged(
     session can merge them with its own edits before anything is written. A
     symbolic link is saved through: the new version replaces the link's target,
     atomically, beside it, and the link stays.
+
+    `seen` is the file's signature when it was the version `expected` (read or
+    written by this session): while the file still has it, nothing replaced or
+    changed it, and it is not read and hashed again (a tenth of an autosave). (Other
+    programs' saves rename a new file in, or change its times; a change in place, at
+    the same size, within the grain of the file's times, a few milliseconds on older
+    kernels, would go unseen, and the .bak made of that file would keep it.)
     """
     target = target_of(path)
     shown = display_path(path)
@@ -154,8 +164,12 @@ def save_merged(
     try:
         with file_lock(target):
             _remove_leftovers(target)
-            current = _current_bytes(target)
-            moved = current is not None and (expected is None or fingerprint(current) != expected)
+            if expected is not None and seen is not None and signature(target) == seen:
+                current, exists, moved = None, True, False
+            else:
+                current = _current_bytes(target)
+                exists = current is not None
+                moved = exists and (expected is None or fingerprint(current or b"") != expected)
             data = produce(current if moved else None)
             if len(data) > MAX_ASSESSMENT_BYTES:
                 raise SaveError(
@@ -168,7 +182,7 @@ def save_merged(
             # here, and the previous .bak survives.
             temp = write_temp(target, data)
             try:
-                if current is not None:
+                if exists:
                     _keep_backup(target, current)
             except BaseException:
                 with suppress(OSError):
@@ -312,7 +326,7 @@ def _remove_leftovers(path: Path) -> None:
             leftover.unlink()
 
 
-def _keep_backup(path: Path, current: bytes) -> None:
+def _keep_backup(path: Path, current: bytes | None) -> None:
     """Make the version on disk the `.bak`: a second name (hard link) for the same file.
 
     Nothing is copied or flushed: the file's data is already on disk, and the rename
@@ -323,7 +337,7 @@ def _keep_backup(path: Path, current: bytes) -> None:
     try:
         os.link(path, link)
     except OSError:
-        atomic_write(backup_path(path), current)
+        atomic_write(backup_path(path), path.read_bytes() if current is None else current)
         return
     try:
         link.replace(backup_path(path))

@@ -262,7 +262,7 @@ async def test_quit_saves_and_reopen_keeps_everything(
 async def test_a_save_error_is_shown_and_quitting_asks(
     make_app: AppFactory, scored_file: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def refuse(path: Path, expected: str | None, produce: object) -> store.Written:
+    def refuse(path: Path, expected: str | None, produce: object, seen: object) -> store.Written:
         raise store.SaveError(f"{path.name}: not saved: disk full; the file on disk is unchanged")
 
     monkeypatch.setattr("decalogue.storage.store.save_merged", refuse)
