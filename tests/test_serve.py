@@ -94,6 +94,10 @@ def test_serve_prints_its_loopback_address_and_serves_the_page(served: Served) -
     with urllib.request.urlopen(served.url, timeout=10) as response:
         page = response.read().decode()
     assert "decalogue" in page and f"{served.base.replace('http', 'ws')}/ws/" in page
+    # When the session ends, however it ended (closed, crashed, the network), the page
+    # cannot know that every answer was saved: it promises only what was.
+    assert "Reload the page to go on from what was saved." in page
+    assert "answers are saved" not in page
     # Reached by another of its names, the page links back to that name.
     request = urllib.request.Request(served.url, headers={"Host": "localhost:8000"})
     with urllib.request.urlopen(request, timeout=10) as response:

@@ -77,8 +77,8 @@ body.-closed .ended {{ display: flex; background: #0c181f; z-index: 10; }}
 </head>
 <body>
 <div class="notice starting">decalogue · {who} · starting…</div>
-<div class="notice ended">The session ended; its answers are saved.<br>
-Reload the page to start again.</div>
+<div class="notice ended">The session ended.<br>
+Reload the page to go on from what was saved.</div>
 <button id="start" type="button">Start</button>
 <div id="terminal" class="textual-terminal"
   data-session-websocket-url="{websocket}" data-font-size="{font_size}"></div>
