@@ -169,7 +169,9 @@ def save_merged(
             else:
                 current = _current_bytes(target)
                 exists = current is not None
-                moved = exists and (expected is None or fingerprint(current or b"") != expected)
+                moved = current is not None and (
+                    expected is None or fingerprint(current) != expected
+                )
             data = produce(current if moved else None)
             if len(data) > MAX_ASSESSMENT_BYTES:
                 raise SaveError(

@@ -13,9 +13,7 @@ from decalogue.errors import (
     DecalogueError,
     display_path,
 )
-from decalogue.model.assessment import (
-    Assessment,
-)
+from decalogue.model.assessment import Assessment, Status
 from decalogue.model.checklist import Checklist
 from decalogue.model.scoring import ScoreBoard
 from decalogue.paths import default_workspace
@@ -66,7 +64,7 @@ class Summary:
     """The assessment's own title ("" when it has none and `title` is country and period)."""
     scorecard: bool = False
     """The file is a scorecard (an export, read-only), listed with `scorecards=True`."""
-    status: str = "draft"
+    status: Status = "draft"
     """draft, review or final."""
     carried: int = 0
     """Answers carried forward from the previous period and not yet confirmed."""

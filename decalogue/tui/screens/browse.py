@@ -18,7 +18,6 @@ from textual.binding import Binding
 from textual.command import Hit, Hits, Provider
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widget import Widget
 from textual.widgets import Input
 
 from decalogue.model.checklist import Checklist
@@ -171,12 +170,9 @@ class ChecklistScreen(Screen[None]):
             self.filter_input.insert_text_at_cursor("/")
             return
         self.filter_input.display = True
-        self._focus_now(self.filter_input)
-
-    def _focus_now(self, widget: Widget) -> None:
-        """Focus at once, so keys typed straight after go to `widget` (`Widget.focus()`
-        waits until the keys already read have gone to the old focus)."""
-        self.set_focus(widget)
+        # Focused at once (Widget.focus() waits until the keys already read have gone to
+        # the old focus), so keys typed straight after go to the filter, not the tree.
+        self.set_focus(self.filter_input)
 
     @on(Input.Changed, "#filter")
     def _filter_changed(self, event: Input.Changed) -> None:
@@ -190,7 +186,7 @@ class ChecklistScreen(Screen[None]):
     def _filter_done(self) -> None:
         if not self.filter_input.value.strip():
             self.filter_input.display = False
-        self._focus_now(self.checklist_tree)
+        self.set_focus(self.checklist_tree)
         if self.checklist_tree.matched == 0:
             self.notify("No item matches this filter.", severity="warning")
 
@@ -200,7 +196,7 @@ class ChecklistScreen(Screen[None]):
             self.filter_input.value = ""
             self.filter_input.display = False
             self.checklist_tree.rebuild(ItemFilter(), keep=keep)
-            self._focus_now(self.checklist_tree)
+            self.set_focus(self.checklist_tree)
             return
         self.leave()
 

@@ -11,12 +11,9 @@ from collections.abc import Sequence
 from rich.text import Text
 
 from decalogue.errors import display_path
-from decalogue.model.assessment import STATUS_LABELS
+from decalogue.model.assessment import STATUS_LABELS, STATUSES
 from decalogue.storage.workspace import Summary
 from decalogue.tui.display import GLYPH_CARRIED, GLYPH_FLAG, figure, safe_line, shorten, when
-
-#: Draft, In review, Final (an assessment read has one of them).
-_LABELS: dict[str, str] = dict(STATUS_LABELS.items())
 
 #: Widest title shown (a workshop group's name, "Group A").
 TITLE = 24
@@ -41,7 +38,7 @@ def sort_key(column: str, summary: Summary) -> tuple[int, object]:
     value: object = {
         "country": summary.country_name.casefold(),
         "period": summary.period,
-        "status": (list(_LABELS).index(summary.status), summary.carried),
+        "status": (STATUSES.index(summary.status), summary.carried),
         "title": summary.own_title.casefold(),
         "checklist": summary.checklist_id,
         "progress": summary.coverage,
@@ -63,7 +60,7 @@ def _short_error(summary: Summary) -> str:
 def status_cell(summary: Summary) -> str:
     """Draft, In review or Final, and how many answers are last period's, not yet confirmed
     (a 2026 row of 2025's answers must not read as 2026's)."""
-    label = _LABELS.get(summary.status, summary.status)
+    label = STATUS_LABELS[summary.status]
     return f"{label} {GLYPH_CARRIED}{summary.carried}" if summary.carried else label
 
 
