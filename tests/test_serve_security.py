@@ -186,6 +186,19 @@ async def test_a_request_for_another_host_name_is_refused(room: Served) -> None:
     assert room.apps() == []
 
 
+async def test_a_host_header_with_more_than_a_name_and_a_port_is_refused(room: Served) -> None:
+    """The Host header becomes the page's websocket address: `127.0.0.1:PORT@evil`
+    would send the page's websocket to evil, so only `name[:port]` is let through."""
+    port = room.base.rsplit(":", 1)[1]
+    async with jar() as http:
+        for host in (f"127.0.0.1:{port}@evil.example", f"127.0.0.1:{port}/x", "127.0.0.1:x"):
+            async with http.get(room.url, headers={"Host": host}) as response:
+                assert response.status == 403, host
+        async with http.get(room.url, headers={"Host": f"127.0.0.1:{port}"}) as response:
+            assert response.status == 200
+            assert f"ws://127.0.0.1:{port}/ws/" in await response.text()
+
+
 # --------------------------------------------------------------------------- roles
 
 

@@ -145,14 +145,18 @@ class Gate:
         return origin.lower() == f"http://{host}".lower()
 
 
+_HOST = re.compile(r"\[([0-9a-f:.]+)\](?::[0-9]{1,5})?|([a-z0-9.-]+)(?::[0-9]{1,5})?|([0-9a-f:]+)")
+
+
 def host_name(host: str) -> str:
-    """`Name:port`, `[::1]:port` or `name` -> the name, lower case, brackets removed."""
-    host = host.strip().lower()
-    if host.startswith("["):
-        return host[1:].split("]", 1)[0]
-    if host.count(":") == 1:
-        return host.split(":", 1)[0]
-    return host
+    """`Name:port`, `[::1]:port` or `name` -> the name, lower case, brackets removed.
+
+    Anything else (`127.0.0.1:8000@evil`, a quote, a path) is "", so refused: the
+    Host header is written into the page as the websocket's address."""
+    found = _HOST.fullmatch(host.strip().lower())
+    if found is None:
+        return ""
+    return next(part for part in found.groups() if part is not None)
 
 
 def _is_address(name: str) -> bool:
