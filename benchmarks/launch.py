@@ -45,6 +45,8 @@ class Launch:
     """From spawning the process to the marker on the terminal."""
     peak_rss: int
     """Peak resident set size of the child, in bytes."""
+    cpu_seconds: float | None = None
+    """CPU time (user and system) the child had used when the marker showed (Linux)."""
 
 
 def child_env(extra: Mapping[str, str] | None = None) -> dict[str, str]:
@@ -114,6 +116,7 @@ def launch(
             if needle in seen[max(0, tail - len(needle)) :]:
                 elapsed = time.perf_counter() - start
     finally:
+        cpu = _cpu_seconds(process.pid)
         peak = _high_water_mark(process.pid)
         if process.poll() is None:
             os.kill(process.pid, signal.SIGKILL)
@@ -123,7 +126,16 @@ def launch(
     if elapsed is None:
         shown = bytes(seen[-600:]).decode("utf-8", "replace")
         raise LaunchError(f"{' '.join(argv)}: no {marker!r} on screen; last output: {shown!r}")
-    return Launch(elapsed, peak if peak is not None else usage.ru_maxrss * 1024)
+    return Launch(elapsed, peak if peak is not None else usage.ru_maxrss * 1024, cpu)
+
+
+def _cpu_seconds(pid: int) -> float | None:
+    """User and system CPU time of a running process so far (Linux), or None."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def _high_water_mark(pid: int) -> int | None:

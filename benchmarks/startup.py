@@ -22,6 +22,7 @@ import os
 import shutil
 from pathlib import Path
 
+from benchmarks import start_phases
 from benchmarks.common import Row, Settings
 from benchmarks.generate import Fill, synthetic_assessment, write_assessment, write_checklist
 from benchmarks.launch import Launch, child_env, launch, python_argv
@@ -82,6 +83,21 @@ def measure(settings: Settings) -> list[Row]:
             [r.seconds for r in floor],
             judge="ratio",
             limit=1.5,
+        ),
+        Row(
+            "1 Cold start",
+            "  CPU time to first frame (user + system)",
+            "s",
+            [r.cpu_seconds for r in mine if r.cpu_seconds is not None],
+            [r.cpu_seconds for r in floor if r.cpu_seconds is not None],
+        ),
+        *start_phases.measure(
+            _open_argv(bundled)[3:],
+            first,
+            BASELINE[1],
+            runs=settings.runs,
+            env=env,
+            workdir=settings.workdir,
         ),
         Row(
             "6 Memory",

@@ -68,6 +68,14 @@ def test_the_benchmark_runs_on_tiny_sizes_and_prints_every_figure(tmp_path: Path
         "8 Serve",
     ):
         assert f"| {figure}" in table, f"{figure} missing from:\n{table}"
+    # Figure 1 says where the start's CPU time and memory go, layer by layer.
+    for phase in (
+        "importing Textual",
+        "importing pydantic",
+        "after the imports, to the first frame",
+    ):
+        assert f"of which (CPU): {phase}" in table, table
+        assert f"of which (peak RSS): {phase}" in table, table
     if unavailable() is None:  # the PostgreSQL figure, where its server can run
         assert "| 9 PostgreSQL" in table and "0.00 lost" in table, table
     else:
