@@ -40,13 +40,14 @@ from decalogue.tui.served import NOT_HERE, ServedNotice, screen_allowed
 from decalogue.tui.shared_css import SharedStylesheet
 from decalogue.tui.terminal import lost, safe_driver
 from decalogue.tui.themes import HIGH_CONTRAST, THEMES
+from decalogue.tui.typeahead import TypeAhead
 from decalogue.tui.work import HandlesWork, run_blocking
 
 #: Seconds between two looks at whether the terminal is still there.
 TERMINAL_CHECK = 0.5
 
 
-class DecalogueApp(HandlesWork, App[None]):
+class DecalogueApp(HandlesWork, TypeAhead):
     """Home, assess, explore: which screen comes first depends on how it was started."""
 
     CSS_PATH = "app.tcss"
