@@ -144,6 +144,36 @@ async def test_four_groups_on_an_80_column_projector_keep_the_consensus_and_save
         assert (folder / "XX-2025-consensus.json").exists()
 
 
+async def test_six_groups_on_an_80_column_projector_narrow_their_columns_not_the_consensus(
+    make_app: AppFactory, tmp_path: Path
+) -> None:
+    """Six agencies at 80x24: their columns show the start of each name (the detail
+    names them in full), so median, spread and consensus stay on screen."""
+    folder = tmp_path / "room"
+    folder.mkdir()
+    bundled = load_checklist(None)
+    names = ("Police", "Prosecutors", "Labour inspectorate", "NGO shelter", "Border guards",
+             "Social services")  # fmt: skip
+    for index, name in enumerate(names):
+        group = new_assessment(bundled, "XX", "2025", country_name="Exampleland", title=name)
+        group.apply("LF-01", "answer", Answer(level=index % 5), name)
+        store.create(folder / f"g{index}.json", group)
+    app = make_app(checklist=None, checklists=None)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_workshop(pilot, [folder])
+        table = screen.query_one(DataTable)
+        labels = [str(c.label) for c in table.columns.values()]
+        assert labels[-3:] == ["Med", "Spr", "Consensus"]
+        assert table.max_scroll_x == 0  # nothing cut at the right
+        headers = sorted(labels[2:-3])
+        assert len(headers) == len(names)
+        for header, name in zip(headers, sorted(names), strict=True):
+            assert name.startswith(header.rstrip("…")), (header, name)
+        assert row(screen, "LF-01")[-3:] == ["1.5", "4", "≠ open"]  # levels 0 1 2 3 4 0
+        await go_to(pilot, screen, "LF-01")
+        assert "Labour inspectorate" in shown(screen, "#workshop-detail")
+
+
 async def test_the_rules_verdict_says_how_many_groups_answered(
     make_app: AppFactory, three_groups: list[Path]
 ) -> None:

@@ -41,6 +41,8 @@ from decalogue.tui.work import HandlesWork, run_blocking
 
 TITLE = 44
 NAME = 10
+#: The fewest characters of a group's name a column shows ("● 2" needs three).
+MIN_NAME = 3
 
 
 def stored_name(assessment: Assessment) -> str:
@@ -218,12 +220,13 @@ class WorkshopTable(HandlesWork, Screen[None]):
         table = self.query_one(DataTable)
         keep = table.cursor_row if table.row_count else 0
         na = workshop.checklist.scale.not_applicable.label
-        title = self._title_width()
+        name = self._name_width()
+        title = self._title_width(name)
         columns = [
             ("rank", "#"),
             ("item", "Item"),
             *([("title", "Title")] if title else []),
-            *((f"g{index}", shorten(g.name, NAME)) for index, g in enumerate(workshop.groups)),
+            *((f"g{index}", shorten(g.name, name)) for index, g in enumerate(workshop.groups)),
             ("median", "Med"),
             ("spread", "Spr"),
             ("consensus", "Consensus"),
@@ -250,16 +253,31 @@ class WorkshopTable(HandlesWork, Screen[None]):
         if table.row_count:
             table.move_cursor(row=min(keep, table.row_count - 1))
 
-    def _title_width(self) -> int:
+    def _fixed_width(self) -> int:
+        """The columns besides the groups' and the title: rank, item, median, spread,
+        consensus (each with its padding), and the scrollbar."""
+        workshop = self.workshop
+        assert workshop is not None
+        ids = max(len(item.item_id) for item in workshop.items)
+        return len(str(len(workshop.items))) + 2 + ids + 2 + 5 + 5 + 11 + 2 + 2
+
+    def _name_width(self) -> int:
+        """How much of each group's name its column shows: up to NAME, less when the
+        groups would push the consensus off the screen (six groups at 80 columns), down
+        to MIN_NAME; the detail below names every group in full."""
+        workshop = self.workshop
+        assert workshop is not None
+        each = (self.size.width - self._fixed_width()) // max(1, len(workshop.groups)) - 2
+        return max(MIN_NAME, min(NAME, each))
+
+    def _title_width(self, name: int) -> int:
         """What the screen leaves for titles once the other columns fit; 0 (no Title column:
         the detail below names the item) when fewer than 6 columns are left, so the
         consensus, at the right, stays on screen (80 columns and four groups)."""
         workshop = self.workshop
         assert workshop is not None
-        ids = max(len(item.item_id) for item in workshop.items)
-        groups = sum(max(len(shorten(g.name, NAME)), 5) + 2 for g in workshop.groups)
-        fixed = len(str(len(workshop.items))) + 2 + ids + 2 + groups + 5 + 5 + 11 + 2
-        room = min(TITLE, self.size.width - fixed - 2)
+        groups = sum(max(len(shorten(g.name, name)), 5) + 2 for g in workshop.groups)
+        room = min(TITLE, self.size.width - self._fixed_width() - groups)
         return room if room >= 6 else 0
 
     def on_resize(self) -> None:
