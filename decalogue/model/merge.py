@@ -103,7 +103,7 @@ def merge_into(mine: Assessment, base: Base, theirs: Assessment) -> Merged:
                 values[field] = mv
                 mine_kept = mine_kept or mv != bv
                 continue
-            by, at, account = _author(new_entries, item_id, field, t)
+            by, at, account = last_author(new_entries, item_id, field, t)
             values[field] = tv
             if mv == bv:
                 taken.append(
@@ -129,10 +129,10 @@ def merge_into(mine: Assessment, base: Base, theirs: Assessment) -> Merged:
     return Merged(taken, conflicts)
 
 
-def _author(
+def last_author(
     entries: Sequence[Change], item_id: str, field: str, response: Response | None
 ) -> tuple[str, datetime | None, str]:
-    """Who made their change: their latest history entry for it, else the response's stamp."""
+    """Who set a field's value: the latest of `entries` for it, else the response's stamp."""
     for change in reversed(entries):
         if change.item == item_id and change.field == field:
             return change.by, change.at, change.account

@@ -27,6 +27,7 @@ from decalogue.model.assessment import (
     field_value,
     plain,
 )
+from decalogue.model.merge import Conflict, last_author
 from decalogue.model.readiness import Readiness, readiness
 from decalogue.session.keeping import Kept
 from decalogue.storage.place import Loaded
@@ -71,6 +72,30 @@ class Session(Kept):
     def set_field(self, item_id: str, field: str, value: Any) -> Change | None:
         """Change target, notes, evidence, flagged, finding or carried of one item."""
         return self.edit(item_id, field, value)
+
+    def value(self, item_id: str, field: str) -> Any:
+        """One field of one item as edits take it (an Answer for the answer)."""
+        with self._lock:
+            return field_value(self.assessment.responses.get(item_id), field)
+
+    def edit_since(self, item_id: str, field: str, value: Any, shown: Any) -> Change | None:
+        """An edit typed in an editor that opened on `shown` (`value(item_id, field)` then).
+
+        While the editor was open, a colleague's save may have been taken in: their value
+        is never overwritten unseen. Closing the editor with what it showed changes
+        nothing; anything else typed is a conflict (theirs kept, mine in the history and
+        in `conflicts`, for the person to choose), as when both sides save.
+        """
+        value = self.validate(item_id, field, value)
+        with self._lock:
+            current = self.value(item_id, field)
+            if current == shown:
+                return self._apply(item_id, field, value, undoable=True)
+            if value in (shown, current):
+                return None
+            response = self.assessment.responses.get(item_id)
+            by, at, _ = last_author(self.assessment.history, item_id, field, response)
+            return self._set_aside(Conflict(item_id, field, value, current, by, at))
 
     def validate(self, item_id: str, field: str, value: Any) -> Any:
         """The value as the assessment stores it, or DecalogueError naming the item."""

@@ -276,31 +276,34 @@ class Kept(Recovering):
                 for c in self.conflicts
             ]
         for conflict in merged.conflicts:
-            self._rescore(conflict.item_id)
-            self._record(
-                Change(
-                    at=clock.now(),
-                    by=self.user,
-                    account=self.account,
-                    item=conflict.item_id,
-                    field=conflict.field,
-                    old=plain(conflict.field, conflict.theirs),
-                    new=plain(conflict.field, conflict.mine),
-                    remark=(
-                        f"conflict with {conflict.their_by or 'another save'}: their value "
-                        "(old) is kept until someone chooses; this one (new) is set aside"
-                    ),
-                )
-            )
-            self.conflicts = [
-                c
-                for c in self.conflicts
-                if (c.item_id, c.field) != (conflict.item_id, conflict.field)
-            ]
-            self.conflicts.append(conflict)
+            self._set_aside(conflict)
         self.orphaned = self.assessment.orphaned(self.checklist)
         self.drift = not self.assessment.matches(self.checklist)
         return merged.taken, merged.conflicts
+
+    def _set_aside(self, conflict: Conflict) -> Change:
+        """Keep their value for now; mine goes into the history and waits in `conflicts`."""
+        self._rescore(conflict.item_id)
+        change = self._record(
+            Change(
+                at=clock.now(),
+                by=self.user,
+                account=self.account,
+                item=conflict.item_id,
+                field=conflict.field,
+                old=plain(conflict.field, conflict.theirs),
+                new=plain(conflict.field, conflict.mine),
+                remark=(
+                    f"conflict with {conflict.their_by or 'another save'}: their value "
+                    "(old) is kept until someone chooses; this one (new) is set aside"
+                ),
+            )
+        )
+        self.conflicts = [
+            c for c in self.conflicts if (c.item_id, c.field) != (conflict.item_id, conflict.field)
+        ]
+        self.conflicts.append(conflict)
+        return change
 
     def _newer(self, conflict: Conflict, change: Change) -> Conflict:
         """A pending conflict after their side changed the field again: their newest value."""

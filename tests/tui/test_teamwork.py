@@ -216,3 +216,74 @@ async def test_start_says_who_else_has_the_file_and_where_a_recovery_copy_is(
         other.close()
     assert "B. Focal" in shown and "has this file open since" in shown
     assert copy.name in shown
+
+
+def colleague_writes(path: Path, item_id: str, field: str, value: object, by: str) -> None:
+    """Another window saves one field of one item."""
+    theirs = store.read(path)
+    theirs.assessment.apply(item_id, field, value, by)
+    store.save(path, theirs.assessment, theirs.fingerprint)
+
+
+async def test_notes_typed_while_a_colleague_saved_theirs_are_a_conflict_not_an_overwrite(
+    make_app: AppFactory, scored_file: Path
+) -> None:
+    """The editor opened on the old note; their note, taken in meanwhile, is not dropped."""
+    app = make_app(open_path=scored_file)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_assess(pilot)
+        await pilot.press("j", "e")  # PR-02's notes: "Care depends on co-operation."
+        await pilot.press(*" Mine.")
+        colleague_writes(scored_file, "PR-02", "notes", "Their note on care.", "B. Focal")
+        await wait_for(pilot, lambda: "B. Focal changed PR-02" in notes(pilot))
+        await pilot.press("escape")  # keeps what I typed
+        await wait_for(pilot, lambda: isinstance(app.screen, ConflictScreen))
+        view = app.screen
+        assert "Their note on care." in str(view.query_one("#conflict-theirs").visual)  # type: ignore[attr-defined]
+        assert "co-operation. Mine." in str(view.query_one("#conflict-mine").visual)  # type: ignore[attr-defined]
+        await pilot.press("escape")  # choose later
+        assert "⚠ 1 conflict (C)" in status(screen)
+        await pilot.press("ctrl+q")
+    saved = store.read(scored_file).assessment
+    assert saved.responses["PR-02"].notes == "Their note on care."  # theirs until someone chooses
+    assert any(
+        c.item == "PR-02" and c.field == "notes" and (c.remark or "").startswith("conflict")
+        for c in saved.history
+    )
+
+
+async def test_an_editor_closed_unchanged_keeps_the_note_a_colleague_saved_meanwhile(
+    make_app: AppFactory, scored_file: Path
+) -> None:
+    app = make_app(open_path=scored_file)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_assess(pilot)
+        await pilot.press("j", "e")  # only looking
+        colleague_writes(scored_file, "PR-02", "notes", "Their note on care.", "B. Focal")
+        await wait_for(pilot, lambda: "B. Focal changed PR-02" in notes(pilot))
+        await pilot.press("escape")
+        await settle(pilot)
+        assert on_top(app) is screen
+        assert "conflict" not in status(screen)
+        await pilot.press("ctrl+q")
+    assert store.read(scored_file).assessment.responses["PR-02"].notes == "Their note on care."
+
+
+async def test_na_reason_typed_while_a_colleague_scored_the_item_does_not_replace_their_level(
+    make_app: AppFactory, scored_file: Path
+) -> None:
+    app = make_app(open_path=scored_file)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_assess(pilot)
+        await pilot.press("n")  # PR-01 (level 3): why N/A?
+        await pilot.press(*"No such body.")
+        colleague_writes(scored_file, "PR-01", "answer", Answer(level=4), "B. Focal")
+        await wait_for(pilot, lambda: "B. Focal changed PR-01" in notes(pilot))
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConflictScreen))
+        await pilot.press("escape", "ctrl+q")
+    saved = store.read(scored_file).assessment
+    assert saved.responses["PR-01"].level == 4
+    assert any(c.item == "PR-01" and c.new == "N/A: No such body." for c in saved.history) or any(
+        c.item == "PR-01" and "No such body." in str(c.new) for c in saved.history
+    )

@@ -37,6 +37,10 @@ from decalogue.tui.widgets.checklist_tree import ChecklistTree
 T = TypeVar("T")
 
 
+#: `_change` without an editor's `shown` value (None is a value: no target).
+_NOT_SHOWN = object()
+
+
 def _digit(n: int) -> Binding:
     return Binding(
         str(n),
@@ -240,10 +244,19 @@ class AssessScreen(SessionScreen):
             self.notify("Move to an item first (down or j).", severity="warning")
         return item_id
 
-    def _change(self, item_id: str, field: str, value: object) -> None:
-        """Every edit goes through here: session, three tree labels, detail, header, timer."""
+    def _change(
+        self, item_id: str, field: str, value: object, *, shown: object = _NOT_SHOWN
+    ) -> None:
+        """Every edit goes through here: session, three tree labels, detail, header, timer.
+
+        `shown` is what an editor or dialog showed when it opened (`_shown`): a colleague's
+        value taken in while it was open becomes a conflict to choose, not an overwrite.
+        """
+        conflicts = len(self.session.conflicts)
         try:
-            if field == "answer":
+            if shown is not _NOT_SHOWN:
+                change = self.session.edit_since(item_id, field, value, shown)
+            elif field == "answer":
                 assert isinstance(value, Answer)
                 change = self.session.set_answer(item_id, value)
             else:
@@ -253,6 +266,12 @@ class AssessScreen(SessionScreen):
             return
         if change is not None:
             self.changed(item_id)
+        if len(self.session.conflicts) > conflicts:
+            self.action_conflicts()
+
+    def _shown(self, item_id: str, field: str) -> object:
+        """The field's value as an editor opening now shows it (see `_change`)."""
+        return self.session.value(item_id, field)
 
     def action_score(self, level: int) -> None:
         item_id = self._current()
@@ -286,10 +305,11 @@ class AssessScreen(SessionScreen):
             return
         response = self.session.assessment.responses.get(item_id)
         label = self.checklist.scale.not_applicable.label
+        shown = self._shown(item_id, "answer")
 
         def done(reason: str | None) -> None:
             if reason:
-                self._change(item_id, "answer", Answer(na_reason=reason))
+                self._change(item_id, "answer", Answer(na_reason=reason), shown=shown)
 
         prompt = TextPrompt(
             f"{item_id}: why does it not apply? ({label})",
@@ -313,10 +333,12 @@ class AssessScreen(SessionScreen):
         keys = {str(level.value): str(level.value) for level in self.checklist.scale.levels}
         keys["backspace"] = "none"
         current = str(response.target) if response and response.target is not None else "none"
+        shown = self._shown(item_id, "target")
 
         def done(choice: str | None) -> None:
             if choice is not None:
-                self._change(item_id, "target", None if choice == "none" else int(choice))
+                target = None if choice == "none" else int(choice)
+                self._change(item_id, "target", target, shown=shown)
 
         title = f"{item_id}: target level (a digit picks it)"
         self.app.push_screen(ChoiceDialog(title, options, current, keys=keys), done)
@@ -327,10 +349,11 @@ class AssessScreen(SessionScreen):
             return
         response = self.session.assessment.responses.get(item_id)
         text = str(getattr(response, field)) if response else ""
+        shown = self._shown(item_id, field)
 
         def done(new: str | None) -> None:
             if new is not None:
-                self._change(item_id, field, new)
+                self._change(item_id, field, new, shown=shown)
 
         editor = TextEditor(f"{item_id}: {title}", text)
         self._open_editor(editor, editor.typed, done)
@@ -346,10 +369,11 @@ class AssessScreen(SessionScreen):
         if item_id is None:
             return
         response = self.session.assessment.responses.get(item_id)
+        shown = self._shown(item_id, "evidence")
 
         def done(evidence: list[Evidence] | None) -> None:
             if evidence is not None:
-                self._change(item_id, "evidence", evidence)
+                self._change(item_id, "evidence", evidence, shown=shown)
 
         dialog = EvidenceDialog(response.evidence if response else [])
         self._open_editor(dialog, dialog.typed, done)
@@ -389,6 +413,7 @@ class AssessScreen(SessionScreen):
         if item_id is None:
             return
         response = self.session.assessment.responses.get(item_id)
+        shown = self._shown(item_id, "notes")
         editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
         with tempfile.TemporaryDirectory() as folder:
             path = Path(folder) / f"{item_id}-notes.md"
@@ -404,7 +429,7 @@ class AssessScreen(SessionScreen):
                 self.notify(f"Cannot open an editor here: {error}", severity="error", markup=False)
                 return
         self.app.refresh()
-        self._change(item_id, "notes", text.rstrip("\n"))
+        self._change(item_id, "notes", text.rstrip("\n"), shown=shown)
 
     # -- navigation
 
@@ -451,10 +476,11 @@ class AssessScreen(SessionScreen):
         if item_id is None:
             return
         response = self.session.assessment.responses.get(item_id)
+        shown = self._shown(item_id, "actions")
 
         def done(actions: list[Action] | None) -> None:
             if actions is not None:
-                self._change(item_id, "actions", actions)
+                self._change(item_id, "actions", actions, shown=shown)
 
         dialog = ActionsDialog(
             item_id,
