@@ -194,3 +194,29 @@ def test_fill_merges_with_a_colleague_who_saves_meanwhile(assessment_file: Path)
     assert b"Taken in: Ben Example changed LF-05 answer." in out
     saved = store.read(assessment_file).assessment.responses
     assert (saved["LF-01"].level, saved["LF-02"].level, saved["LF-05"].level) == (3, 2, 1)
+
+
+def test_a_note_typed_while_a_colleague_saved_one_is_added_to_theirs(assessment_file: Path) -> None:
+    """`e` adds to the note as it is when the note is kept, not as it was when shown."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "decalogue", "fill", str(assessment_file)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env={**os.environ, "DECALOGUE_USER": "Ana Example"},
+    )
+    assert process.stdin is not None and process.stdout is not None
+    process.stdin.write(b"e\nMy line.\n")
+    process.stdin.flush()
+    while b"end it with a line with a single dot" not in process.stdout.readline():
+        pass
+    theirs = store.read(assessment_file)
+    theirs.assessment.apply("LF-01", "notes", "Their line.", "Ben Example")
+    theirs.assessment.apply("LF-01", "evidence", [{"description": "Their law"}], "Ben Example")
+    store.save(assessment_file, theirs.assessment, theirs.fingerprint)
+    out, _ = process.communicate(b".\nv\nMy decree\n\nq\n", timeout=120)
+    assert process.returncode == 0
+    assert b"Conflict" not in out
+    saved = store.read(assessment_file).assessment.responses["LF-01"]
+    assert saved.notes == "Their line.\n\nMy line."
+    assert [e.description for e in saved.evidence] == ["Their law", "My decree"]

@@ -18,7 +18,7 @@ from typing import Any, TextIO
 
 from decalogue.cli.sessions import add_checklist_option, open_session
 from decalogue.errors import DecalogueError, display_path
-from decalogue.model.assessment import Answer, Evidence
+from decalogue.model.assessment import Answer, Change, Evidence
 from decalogue.model.checklist import Item
 from decalogue.reports.plain import item_lines, response_lines, summary_lines
 from decalogue.session import Session
@@ -201,10 +201,12 @@ class Questionnaire:
         elif command == "v":
             self._evidence(item_id)
         elif command == "f":
-            response = self.session.assessment.responses.get(item_id)
-            self._change(item_id, "flagged", not (response is not None and response.flagged))
+            self._change(item_id, "flagged", lambda flagged: not flagged)
         else:
             self.say(f"Not a choice: {command!r}. Type ? for the choices.")
+
+    def _taken_in(self, change: Change) -> None:
+        self.say(f"Taken in: {change.by} changed {change.item or 'the assessment'} {change.field}.")
 
     def _target(self, item_id: str) -> None:
         top = self.session.checklist.scale.max_level
@@ -229,9 +231,7 @@ class Questionnaire:
         if not text:
             self.say("Empty note; nothing added.")
             return
-        response = self.session.assessment.responses.get(item_id)
-        old = response.notes if response is not None else ""
-        self._change(item_id, "notes", f"{old}\n\n{text}" if old else text)
+        self._change(item_id, "notes", lambda old: f"{old}\n\n{text}" if old else text)
 
     def _evidence(self, item_id: str) -> None:
         description = self.ask("Evidence description (an empty line cancels): ")
@@ -245,12 +245,22 @@ class Questionnaire:
             link=where if is_link else "",
             document="" if is_link else where,
         )
-        response = self.session.assessment.responses.get(item_id)
-        current = list(response.evidence) if response is not None else []
-        self._change(item_id, "evidence", [*current, entry])
+        self._change(item_id, "evidence", lambda current: [*current, entry])
 
-    def _change(self, item_id: str, field: str, value: object) -> bool:
-        """Apply one edit and save it at once; say what happened in words."""
+    def _change(self, item_id: str, field: str, value: object | Callable[[Any], object]) -> bool:
+        """Apply one edit and save it at once; say what happened in words.
+
+        A `value` that is a function of the field's value (a note or evidence added, a
+        flag turned over) is worked out after taking in what others saved while the
+        person typed, so it adds to their value instead of meeting it as a conflict.
+        """
+        try:
+            for change in self.session.refresh():
+                self._taken_in(change)
+        except DecalogueError:
+            pass  # the save below says what is wrong
+        if callable(value):
+            value = value(self.session.value(item_id, field))
         try:
             if field == "answer":
                 assert isinstance(value, Answer)
@@ -266,13 +276,12 @@ class Questionnaire:
             self.say(f"Not saved: {error}")
             return False
         for change in result.merged:
-            self.say(
-                f"Taken in: {change.by} changed {change.item or 'the assessment'} {change.field}."
-            )
+            self._taken_in(change)
         for conflict in result.conflicts:
             self.say(
                 f"Conflict: {conflict.their_by} also changed {conflict.item_id} {conflict.field}; "
-                "theirs is kept for now and yours is in the history (resolve it in the workbench)."
+                "theirs is kept for now and yours is in its history "
+                "(h on the item in the workbench)."
             )
         response = self.session.assessment.responses.get(item_id)
         facts = response_lines(self.session.checklist, self.session.assessment, response)
