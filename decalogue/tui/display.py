@@ -109,12 +109,13 @@ def markers(response: Response | None) -> str:
 
 
 def answer_short(score: ItemScore | None, na_label: str) -> str:
-    """The tree's compact form: "● 3", "⊘ N/A", "○ ·"."""
+    """The tree's compact form: "● 3", "⊘ N/A", "○ ·"; "↻ 3", "↻ N/A" carried, unconfirmed."""
     if score is None or not score.answered:
         return f"{GLYPH_UNANSWERED} ·"
     if score.not_applicable:
-        return f"{GLYPH_NA} {safe_line(na_label[:3])}"
-    return f"{GLYPH_ANSWERED} {score.level}"
+        glyph = GLYPH_CARRIED if score.carried else GLYPH_NA
+        return f"{glyph} {safe_line(na_label[:3])}"
+    return f"{GLYPH_CARRIED if score.carried else GLYPH_ANSWERED} {score.level}"
 
 
 def figure(value: float | None, digits: int = 1) -> str:

@@ -1,6 +1,7 @@
 """The tree filter typed after `/`: words, and the keywords a user scoring needs.
 
-Terms combine with AND: `unanswered`, `flagged`, `answered`, `na`, `tag:X`,
+Terms combine with AND: `unanswered`, `flagged`, `answered`, `na`, `carried`
+(answers carried forward and not yet confirmed), `tag:X`,
 `pillar:X` (id or start of the title) and any other word, matched against the
 item's id, title and question.
 """
@@ -12,7 +13,7 @@ from dataclasses import dataclass, field
 from decalogue.model.checklist import Checklist, Item
 from decalogue.model.scoring import ItemScore
 
-KEYWORDS = ("unanswered", "answered", "flagged", "na")
+KEYWORDS = ("unanswered", "answered", "flagged", "na", "carried")
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,8 @@ class ItemFilter:
         if "na" in self.states and not (score is not None and score.not_applicable):
             return False
         if "flagged" in self.states and not (score is not None and score.flagged):
+            return False
+        if "carried" in self.states and not (score is not None and score.carried):
             return False
         if self.tags and not all(any(t.startswith(tag) for t in item.tags) for tag in self.tags):
             return False

@@ -35,7 +35,12 @@ from decalogue.tui.widgets.status_line import StatusLine
 #: (a fast typist, a paste) reach the filter; otherwise they went to the tree, where a
 #: digit scored the item under the cursor.
 FILTER = Binding(
-    "slash", "filter", "Filter", id="assess.filter", tooltip="Filter the tree", priority=True
+    "slash",
+    "filter",
+    "Filter",
+    id="assess.filter",
+    tooltip="Filter the tree: words, unanswered, answered, carried, flagged, na, tag:X, pillar:X",
+    priority=True,
 )
 SOURCE = Binding("s", "source", "Source", id="assess.source", tooltip="View the cited source")
 BACK = Binding(
@@ -92,7 +97,7 @@ class ChecklistScreen(Screen[None]):
         self.detail = ItemDetail(checklist, explore=board is None, id="detail")
         self.status = StatusLine(id="status")
         self.filter_input = Input(
-            placeholder="filter: words, unanswered, flagged, na, tag:X, pillar:X",
+            placeholder="filter: words, unanswered, carried, flagged, na, tag:X, pillar:X",
             id="filter",
         )
         self.detail.keys = action_keys(self._all_bindings())

@@ -15,6 +15,7 @@ from decalogue.model.checklist import Checklist
 from decalogue.tui.display import (
     GLYPH_ACTIONS,
     GLYPH_ANSWERED,
+    GLYPH_CARRIED,
     GLYPH_EVIDENCE,
     GLYPH_FLAG,
     GLYPH_NA,
@@ -43,6 +44,7 @@ RULES = f"""\
 
 GLYPHS = (
     f"{GLYPH_ANSWERED} 3 answered at level 3   {GLYPH_NA} N/A   {GLYPH_UNANSWERED} unanswered\n"
+    f"  {GLYPH_CARRIED} 3 carried forward from the previous period, not yet confirmed (c)\n"
     f"  after the answer: {GLYPH_FLAG} flagged  {GLYPH_NOTES} has notes  "
     f"{GLYPH_EVIDENCE} has evidence  {GLYPH_TARGET} has a target  {GLYPH_ACTIONS} has actions"
 )
