@@ -103,6 +103,19 @@ def test_a_report_without_carried_answers_says_nothing_of_them(checklist: Checkl
         assert "carried forward from" not in read(fmt, render(fmt, checklist, last_year(checklist)))
 
 
+def test_an_overall_score_that_leaves_a_pillar_out_says_so(checklist: Checklist) -> None:
+    """AP has nothing answered: the overall score is LF's and DT's, and the summary says it."""
+    said = "the overall score is from LF and DT only: AP has no answer with a level yet"
+    for fmt in ("md", "html"):
+        assert said in read(fmt, render(fmt, checklist, last_year(checklist))), fmt
+    whole = last_year(checklist)
+    for item in checklist.items:
+        if item.id.startswith("AP-"):
+            whole.apply(item.id, "answer", Answer(level=1), "Ana Example")
+    for fmt in ("md", "html"):
+        assert "only:" not in read(fmt, render(fmt, checklist, whole)), fmt
+
+
 # --------------------------------------------------------------------------- targets
 
 

@@ -41,6 +41,7 @@ from decalogue.reports.wording import (
     target_percent,
     target_text,
     timestamp,
+    unscored_pillars,
 )
 
 
@@ -117,6 +118,9 @@ def html_report(card: Scorecard) -> str:
     for name, value in figures:
         add(f'<div class="figure"><b>{e(value)}</b>{e(name)}</div>')
     add("</div>")
+    unscored = unscored_pillars(card)
+    if unscored:
+        add(f'<p class="carried">Note: {e(unscored)}.</p>')
     carried = carried_share(overall, card)
     if carried:
         add(f'<p class="carried">Overall score: {e(carried)}.</p>')

@@ -32,6 +32,7 @@ from decalogue.reports.wording import (
     target_percent,
     target_text,
     timestamp,
+    unscored_pillars,
 )
 
 BAR_WIDTH = 20
@@ -110,9 +111,11 @@ def markdown_report(card: Scorecard) -> str:
 
     add("## Summary")
     add("")
-    carried = carried_share(overall, card)
+    notes = "; ".join(
+        note for note in (unscored_pillars(card), carried_share(overall, card)) if note
+    )
     summary = [
-        ("Overall score", bar(overall.score) + (f" ({inline(carried)})" if carried else "")),
+        ("Overall score", bar(overall.score) + (f" ({inline(notes)})" if notes else "")),
         ("Target score", _target_summary(overall)),
         ("Coverage", f"{overall.coverage:.1f}% of {overall.total} items"),
         ("Answered with a level", str(overall.answered)),

@@ -113,6 +113,27 @@ def carried_share(figures: Figures, card: Scorecard) -> str:
     return f"{figures.carried} of {answers} answers carried forward from {period}, not yet reviewed"
 
 
+def unscored_pillars(card: Scorecard) -> str:
+    """Which pillars the overall score leaves out, having no score yet ("" when none does).
+
+    The overall score is the mean of the scored pillars only, so 60% on one pillar of
+    three reads as the country's 60% unless the summary says which pillars it is from.
+    """
+    scored = [p.id for p in card.pillars if p.score is not None]
+    unscored = [p.id for p in card.pillars if p.score is None]
+    if not scored or not unscored:
+        return ""
+    verb = "has" if len(unscored) == 1 else "have"
+    return (
+        f"the overall score is from {_listed(scored)} only: "
+        f"{_listed(unscored)} {verb} no answer with a level yet"
+    )
+
+
+def _listed(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+
+
 def carried_count(figures: Figures) -> str:
     """A table cell: how many answers behind the score are carried ("" when none)."""
     if not figures.carried:
