@@ -26,6 +26,7 @@ from decalogue.analysis.workshop import (
 from decalogue.errors import AssessmentError, Problem, display_path
 from decalogue.model.assessment import Assessment
 from decalogue.model.checklist import Checklist
+from decalogue.plural import counted
 from decalogue.storage import store
 from decalogue.storage.assessment_file import check_against
 from decalogue.storage.checklists import Checklists
@@ -128,7 +129,7 @@ def drift_notes(shown: str, assessment: Assessment, checklist: Checklist) -> lis
     if orphans:
         named = ", ".join(orphans[:NAMED]) + (" ..." if len(orphans) > NAMED else "")
         notes.append(
-            f"{shown}: {len(orphans)} answered item(s) not in {ref.id} "
+            f"{shown}: {counted(len(orphans), 'answered item')} not in {ref.id} "
             f"{checklist.meta.version}, left out: {named}"
         )
     return notes

@@ -298,7 +298,7 @@ def test_upgrade_dry_run_writes_nothing_then_upgrade_keeps_flags_and_lists(
         run("upgrade", str(registered), "--to", f"{ID}@1.1.0", "--dry-run", workspace=workspace)
     )
     assert registered.read_bytes() == before
-    assert "1 answer(s) to reworded items would be kept and flagged for review:" in dry
+    assert "1 answer to reworded items would be kept and flagged for review:" in dry
     assert "    ~ SUP-02  Medical care" in dry
     assert "would be kept in the file as orphans (not scored): SUP-03" in dry
     assert "+ COOP-03  Yearly figures" in dry and "Dry run: nothing was written." in dry

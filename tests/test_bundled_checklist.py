@@ -279,7 +279,7 @@ def test_an_assessment_of_1_0_0_opens_with_the_drift_shown(tmp_path: Path) -> No
         check=False,
     )
     assert shown.returncode == 0, shown.stderr
-    assert "1 answers to items the checklist no longer has, kept" in shown.stdout
+    assert "1 answer to items the checklist no longer has, kept" in shown.stdout
 
 
 def test_item_ids_are_unique_and_well_formed(checklist: Checklist) -> None:

@@ -175,6 +175,6 @@ def test_store_upgrade_brings_a_version_3_store_to_4_and_grant_works(pg_url: str
     unknown = _cli("store", "grant", "nobody_here", "--all", "--store", pg_url)
     assert unknown.returncode == 1 and "no database role 'nobody_here'" in unknown.stderr
     revoked = _cli("store", "revoke", role, "--store", pg_url)
-    assert revoked.returncode == 0 and "1 grant(s) removed" in revoked.stdout
+    assert revoked.returncode == 0 and "1 grant removed" in revoked.stdout
     after = _cli("store", "list", "--store", focal)
     assert after.returncode == 1 and "permission denied" in after.stderr

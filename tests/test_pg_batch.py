@@ -134,7 +134,7 @@ def test_trend_of_a_country_reads_its_stored_assessments_in_period_order(
     shelf: Shelf, workspace: Path
 ) -> None:
     out = _ok(_cli(workspace, "trend", "--store", shelf.url, "XX"))
-    assert "3 period(s), 2023 to 2025" in out
+    assert "3 periods, 2023 to 2025" in out
     assert out.index("2023: XX 2023") < out.index("2024: XX 2024") < out.index("2025: XX 2025")
     missing = _cli(workspace, "trend", "--store", shelf.url, "QZ")
     assert missing.returncode == 1 and "no assessment of QZ in the store" in missing.stderr

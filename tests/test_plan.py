@@ -199,8 +199,8 @@ def test_compare_and_trend_say_which_actions_were_completed_and_gaps_closed(
     compared = run("compare", str(planned), str(later))
     assert compared.returncode == 0, compared.stderr
     assert "Action plan, " in compared.stdout
-    assert "1 action(s) completed (LF-01 Amend the health act)" in compared.stdout
-    assert "1 gap(s) to target closed (LF-01)" in compared.stdout
+    assert "1 action completed (LF-01 Amend the health act)" in compared.stdout
+    assert "1 gap to target closed (LF-01)" in compared.stdout
     trend = json.loads(run("trend", str(planned), str(later), "--format", "json").stdout)
     assert trend["action_plan"] == {
         "completed": [{"item": "LF-01", "action": "a1", "what": "Amend the health act"}],

@@ -237,7 +237,7 @@ def test_cli_merge_writes_the_consensus_and_reports_conflicts(room: Path) -> Non
     result = run("merge", "groups", "-o", "consensus.json", "--checklist", "mini.toml", cwd=room)
     assert result.returncode == 0, result.stderr
     assert "Merged 3 groups (Group A, Group B, Group C)" in result.stdout
-    assert "1 conflict(s) left unanswered" in result.stdout
+    assert "1 conflict left unanswered" in result.stdout
     conflict = next(line for line in result.stdout.splitlines() if "A-02" in line)
     assert "Group A 0, Group B 3, Group C 1" in conflict
     written = store.read(room / "consensus.json").assessment
@@ -247,6 +247,19 @@ def test_cli_merge_writes_the_consensus_and_reports_conflicts(room: Path) -> Non
     assert "Group B: note 1" in written.responses["A-01"].notes
     check = run("validate", "consensus.json", cwd=room)
     assert check.returncode == 0, check.stdout + check.stderr
+
+
+def test_one_group_is_counted_as_one_not_as_groups(room: Path) -> None:
+    """A room of one: "Consensus of 1 group", never "1 groups" (nor "1 item(s)")."""
+    result = run(
+        "merge", "groups/group-0.json", "-o", "one.json", "--checklist", "mini.toml", cwd=room
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Merged 1 group (Group A)" in result.stdout
+    assert "1 groups" not in result.stdout + result.stderr and "(s)" not in result.stdout
+    assert store.read(room / "one.json").assessment.title == "Consensus of 1 group"
+    listed = run("aggregate", "groups/group-0.json", "--checklist", "mini.toml", cwd=room)
+    assert "1 group on " in listed.stdout and "1 groups" not in listed.stdout
 
 
 def test_cli_merge_never_overwrites_without_force(room: Path) -> None:

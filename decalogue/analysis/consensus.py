@@ -50,6 +50,7 @@ from decalogue.model.assessment import (
     checklist_ref,
 )
 from decalogue.model.checklist import Checklist
+from decalogue.plural import counted
 from decalogue.storage import store
 from decalogue.storage.assessment_file import dumps
 
@@ -279,7 +280,7 @@ def build_consensus(
     same = {"id": previous.id} if previous is not None and is_consensus(previous) else {}
     assessment = Assessment(
         **same,
-        title=title.strip() or f"Consensus of {len(groups)} groups",
+        title=title.strip() or f"Consensus of {counted(len(groups), 'group')}",
         checklist=checklist_ref(checklist),
         country=first.country,
         period=first.period,

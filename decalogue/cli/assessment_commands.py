@@ -26,6 +26,7 @@ from decalogue.model.assessment import (
 from decalogue.model.checklist import Checklist
 from decalogue.model.names import typed_name
 from decalogue.model.scoring import ScoreBoard
+from decalogue.plural import counted
 from decalogue.reports.listing import FORMATS, render_listing
 from decalogue.storage import store
 from decalogue.storage.assessment_file import check_against
@@ -271,7 +272,7 @@ def describe_assessment(path: Path, checklists: Checklists) -> str:
     line = f"{what}: {answered}/{overall.total} answered, {score}"
     orphaned = assessment.orphaned(checklist)
     if orphaned:
-        line += f" ({len(orphaned)} answers to items the checklist no longer has, kept)"
+        line += f" ({counted(len(orphaned), 'answer')} to items the checklist no longer has, kept)"
     elif checklist.meta.version != assessment.checklist.version:
         line += (
             f" (checked against {checklist.meta.version}; it answers "

@@ -11,6 +11,7 @@ from decalogue.cli import add_workspace_option, checklists_of
 from decalogue.errors import ChecklistError, DecalogueError, FileProblems, display_path
 from decalogue.model.checklist import Checklist
 from decalogue.model.checklist_diff import diff_checklists
+from decalogue.plural import counted
 from decalogue.reports import checklist_diff
 from decalogue.reports.checklist_template import SCHEMA_FILE, template
 from decalogue.reports.schemas import json_schema
@@ -186,7 +187,8 @@ def describe(checklist: Checklist) -> str:
     sections = sum(len(pillar.sections) for pillar in checklist.pillars)
     return (
         f"checklist {checklist.meta.id} {checklist.meta.version}: "
-        f"{len(checklist.pillars)} pillars, {sections} sections, {len(checklist.items)} items"
+        f"{counted(len(checklist.pillars), 'pillar')}, {counted(sections, 'section')}, "
+        f"{counted(len(checklist.items), 'item')}"
     )
 
 

@@ -20,6 +20,7 @@ from decalogue.cli.sessions import add_checklist_option, open_session
 from decalogue.errors import DecalogueError, display_path
 from decalogue.model.assessment import Answer, Change, Evidence
 from decalogue.model.checklist import Item
+from decalogue.plural import counted
 from decalogue.reports.plain import item_lines, response_lines, summary_lines
 from decalogue.session import Session
 
@@ -132,7 +133,7 @@ class Questionnaire:
         if not self.items:
             self.say("No items to walk with these options.")
             return
-        self.say(f"{len(self.items)} items to walk. Type ? for the choices.")
+        self.say(f"{counted(len(self.items), 'item')} to walk. Type ? for the choices.")
         self._show()
         while self.index < len(self.items):
             top = self.session.checklist.scale.max_level

@@ -12,6 +12,7 @@ from decalogue.analysis.plan import ORDERS, ordered, plan_entries, select
 from decalogue.cli.sessions import add_checklist_option, open_session, save_change
 from decalogue.errors import DecalogueError, display_path
 from decalogue.model.actions import STATUSES
+from decalogue.plural import counted
 from decalogue.reports import plan as render
 from decalogue.reports.plan_csv import read_plan_file
 from decalogue.session import Session
@@ -76,7 +77,7 @@ def plan_command(args: argparse.Namespace) -> int:
         print(text, end="")
     else:
         write_file(args.output, text)
-        print(f"Wrote {display_path(args.output)} ({len(entries)} actions).")
+        print(f"Wrote {display_path(args.output)} ({counted(len(entries), 'action')}).")
     return 0
 
 
@@ -86,12 +87,13 @@ def _apply(session: Session, args: argparse.Namespace) -> int:
         for said in edit.said:
             print(f"{edit.item_id}: {said}")
     if result.untouched:
-        print(f"{result.untouched} actions not in the CSV are left as they are.")
+        left = "is left as it is" if result.untouched == 1 else "are left as they are"
+        print(f"{counted(result.untouched, 'action')} not in the CSV {left}.")
     if not result.edits:
         print("Nothing to change.")
         return 0
     if args.dry_run:
-        print(f"Dry run: {_items(len(result.edits))} would change; nothing was written.")
+        print(f"Dry run: {counted(len(result.edits), 'item')} would change; nothing was written.")
         return 0
     for edit in result.edits:
         try:
@@ -99,9 +101,5 @@ def _apply(session: Session, args: argparse.Namespace) -> int:
         except DecalogueError as error:
             raise DecalogueError(f"{display_path(args.csv)}: {error}; nothing was saved") from None
     save_change(session)
-    print(f"Saved {session.label}: actions of {_items(len(result.edits))} changed.")
+    print(f"Saved {session.label}: actions of {counted(len(result.edits), 'item')} changed.")
     return 0
-
-
-def _items(count: int) -> str:
-    return f"{count} item" if count == 1 else f"{count} items"

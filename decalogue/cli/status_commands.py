@@ -16,6 +16,7 @@ from decalogue.cli.sessions import FORCE_HELP, add_checklist_option, open_sessio
 from decalogue.errors import DecalogueError, display_path
 from decalogue.model.assessment import STATUS_LABELS, STATUSES
 from decalogue.model.readiness import Readiness
+from decalogue.plural import counted
 from decalogue.session import Session
 
 #: Exit code of `check` (and `status ... final`) while something blocks "final"; 1 is kept
@@ -162,5 +163,5 @@ def confirm_command(args: argparse.Namespace) -> int:
     if not_carried:
         print(f"not carried (nothing to confirm): {', '.join(not_carried)}", file=sys.stderr)
     left = len(session.assessment.carried_items())
-    print(f"{left} carried answer{'s' if left != 1 else ''} left to review")
+    print(f"{counted(left, 'carried answer')} left to review")
     return 0

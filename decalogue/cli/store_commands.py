@@ -14,6 +14,7 @@ from typing import Any
 from decalogue.cli import add_store_option, checklists_of, store_url_of
 from decalogue.errors import DecalogueError, display_path
 from decalogue.model.checklist import Checklist
+from decalogue.plural import counted
 from decalogue.storage import store
 from decalogue.storage.assessment_file import dumps
 from decalogue.storage.atomic import write_file
@@ -105,7 +106,7 @@ def upgrade_command(args: argparse.Namespace) -> int:
 def status_command(args: argparse.Namespace) -> int:
     url = _url(args)
     rows = documents.listing(url)
-    print(f"{shown(url)}: schema version {schema.CURRENT}; {len(rows)} assessments.")
+    print(f"{shown(url)}: schema version {schema.CURRENT}; {counted(len(rows), 'assessment')}.")
     for given in access.grants(url):
         print(f"  access: {given.describe()}")
     return 0
@@ -154,7 +155,10 @@ def grant_command(args: argparse.Namespace) -> int:
 def revoke_command(args: argparse.Namespace) -> int:
     url = _url(args)
     removed = access.revoke(url, args.role)
-    print(f"{shown(url)}: {args.role}: {removed} grant(s) removed, and its rights on the tables")
+    print(
+        f"{shown(url)}: {args.role}: {counted(removed, 'grant')} removed, "
+        "and its rights on the tables"
+    )
     return 0
 
 

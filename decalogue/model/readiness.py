@@ -14,6 +14,7 @@ from typing import Literal
 
 from decalogue.model.assessment import Assessment
 from decalogue.model.checklist import Checklist
+from decalogue.plural import counted
 
 #: The kinds of open point, in the order the check lists them.
 PointKey = Literal["unanswered", "carried", "flagged", "no_evidence", "no_target"]
@@ -36,8 +37,7 @@ class OpenPoint:
 
     def describe(self) -> str:
         """ "3 items carried forward from 2025, not yet confirmed" """
-        noun = "item" if self.count == 1 else "items"
-        return f"{self.count} {noun} {self.label}"
+        return f"{counted(self.count, 'item')} {self.label}"
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 from decalogue.model.checklist_diff import ChecklistDiff, FieldChange, ItemRef
+from decalogue.plural import counted
 from decalogue.reports.text import inline, one_line
 from decalogue.upgrade import Upgrade
 
@@ -140,10 +141,13 @@ def render_upgrade(result: Upgrade, dry_run: bool) -> str:
     lines = [f"{result.shown}: {ref.id} {ref.version} → {new.version}"]
     if result.diff is not None:
         lines.append(f"  {summary(result.diff)}")
-    lines.append(f"  {len(result.kept)} answer(s) to unchanged items {verb} kept as they are.")
+    kept = "it is" if len(result.kept) == 1 else "they are"
+    lines.append(
+        f"  {counted(len(result.kept), 'answer')} to unchanged items {verb} kept as {kept}."
+    )
     if result.review:
         lines.append(
-            f"  {len(result.review)} answer(s) to reworded items {verb} kept and "
+            f"  {counted(len(result.review), 'answer')} to reworded items {verb} kept and "
             "flagged for review:"
         )
         for reworded in result.review:
@@ -152,16 +156,17 @@ def render_upgrade(result: Upgrade, dry_run: bool) -> str:
                 lines += change_lines(change, "        ")
     if result.unknown:
         lines.append(
-            f"  {ref.version} is not available to compare with, so {len(result.unknown)} "
-            f"answer(s) {verb} kept and flagged for review: {', '.join(result.unknown)}"
+            f"  {ref.version} is not available to compare with, so "
+            f"{counted(len(result.unknown), 'answer')} {verb} kept and flagged for review: "
+            f"{', '.join(result.unknown)}"
         )
     if result.orphans:
         lines.append(
-            f"  {len(result.orphans)} answer(s) to items {new.version} no longer has {verb} "
-            f"kept in the file as orphans (not scored): {', '.join(result.orphans)}"
+            f"  {counted(len(result.orphans), 'answer')} to items {new.version} no longer has "
+            f"{verb} kept in the file as orphans (not scored): {', '.join(result.orphans)}"
         )
     if result.added:
-        lines.append(f"  {len(result.added)} new item(s) to answer:")
+        lines.append(f"  {counted(len(result.added), 'new item')} to answer:")
         lines += [f"    + {_item(r)}  ({r.place})" for r in result.added]
     if dry_run:
         lines.append("Dry run: nothing was written.")

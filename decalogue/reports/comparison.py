@@ -27,6 +27,7 @@ from decalogue.model.assessment import STATUS_LABELS
 from decalogue.model.checklist import Checklist
 from decalogue.model.readiness import carried_phrase
 from decalogue.model.scoring import ItemScore
+from decalogue.plural import counted
 from decalogue.reports import tables
 from decalogue.reports.text import cut, inline, json_safe, printable, starts_line
 
@@ -89,7 +90,7 @@ def standing(subject: Subject) -> str:
     if overall.carried:
         answers = overall.answered + overall.not_applicable
         text += (
-            f"; {overall.carried} of {answers} answers "
+            f"; {overall.carried} of {counted(answers, 'answer')} "
             f"{carried_phrase(subject.assessment)}, not yet confirmed"
         )
     return text
@@ -225,9 +226,9 @@ def _plan_line(progress: PlanProgress | None, first: str, last: str) -> str | No
     done = ", ".join(f"{item_id} {cut(action.what, 40)}" for item_id, action in progress.completed)
     closed = ", ".join(progress.gaps_closed)
     return (
-        f"Action plan, {first} → {last}: {len(progress.completed)} action(s) completed"
+        f"Action plan, {first} → {last}: {counted(len(progress.completed), 'action')} completed"
         + (f" ({done})" if done else "")
-        + f"; {len(progress.gaps_closed)} gap(s) to target closed"
+        + f"; {counted(len(progress.gaps_closed), 'gap')} to target closed"
         + (f" ({closed})" if closed else "")
         + "."
     )
@@ -349,7 +350,7 @@ def render_trend(result: Trend, fmt: str) -> str:
     right = set(range(1, 1 + len(periods)))
     title = (
         f"Trend of {result.country_name} ({result.country_code}), {result.checklist_id}: "
-        f"{len(periods)} period(s), {periods[0]} to {periods[-1]}"
+        f"{counted(len(periods), 'period')}, {periods[0]} to {periods[-1]}"
     )
     files = [
         f"{p}: {s.path or s.assessment.display_title()}; {standing(s)}"

@@ -20,6 +20,7 @@ from pydantic import ValidationError
 from decalogue.errors import Problem, display_path, plain_message
 from decalogue.model.assessment import Answer, Assessment, Change, Response
 from decalogue.model.checklist import Checklist, Scale
+from decalogue.plural import counted
 from decalogue.reports.csv_checks import (
     IDENTITY,
     Difference,
@@ -118,7 +119,7 @@ def read_edits(
             problems.append(
                 Problem(
                     origin,
-                    f"the row has {len(record)} cells, the header {len(header)}; "
+                    f"the row has {counted(len(record), 'cell')}, the header {len(header)}; "
                     "remove the extra cells or name their column",
                     line=number,
                 )
@@ -128,7 +129,7 @@ def read_edits(
             problems.append(
                 Problem(
                     origin,
-                    f"the row has {len(record)} cells, the header {len(header)}; "
+                    f"the row has {counted(len(record), 'cell')}, the header {len(header)}; "
                     "a cell is missing (check for a stray line break outside quotes)",
                     line=number,
                 )
@@ -418,7 +419,7 @@ def summary_lines(
     """
     lines = [change_line(difference) for difference in result.differences]
     count = result.items_changed
-    items = f"{count} item{'s' if count != 1 else ''}"
+    items = counted(count, "item")
     if not result.edits:
         lines.append(f"{shown_csv}: no changes; {shown_file} left as it was")
     elif dry_run:

@@ -13,6 +13,7 @@ from decalogue.analysis.plan import tallies
 from decalogue.model.assessment import Assessment
 from decalogue.model.checklist import Checklist
 from decalogue.model.scoring import ScoreBoard
+from decalogue.plural import counted
 from decalogue.reports.html_parts import (
     e,
     figures_table,
@@ -125,11 +126,13 @@ def html_report(card: Scorecard) -> str:
     if carried:
         add(f'<p class="carried">Overall score: {e(carried)}.</p>')
     if overall.target_score is None:
-        target = f"{overall.total} items; {e(target_percent(overall))}: no gap is shown. "
+        target = (
+            f"{counted(overall.total, 'item')}; {e(target_percent(overall))}: no gap is shown. "
+        )
     else:
         target = (
-            f"{overall.total} items; the gap to target is {e(points(overall.gap_points))} "
-            f"percentage points ({e(target_coverage(overall))}). "
+            f"{counted(overall.total, 'item')}; the gap to target is "
+            f"{e(points(overall.gap_points))} percentage points ({e(target_coverage(overall))}). "
         )
     add(f'<p class="muted">{target}The red tick on a bar marks the target score.</p>')
     add(svg_chart(list(card.pillars)))
@@ -361,7 +364,7 @@ def _plan(card: Scorecard) -> str:
         return "\n".join(parts)
     overdue = sum(1 for entry in entries if entry.overdue)
     parts.append(
-        f"<p>{len(entries)} actions; {overdue} overdue on {plan_date(card).isoformat()} "
+        f"<p>{counted(len(entries), 'action')}; {overdue} overdue on {plan_date(card).isoformat()} "
         "(open, with the deadline passed).</p>"
     )
     for title, by, column in (

@@ -12,6 +12,7 @@ from datetime import datetime
 from decalogue.model.assessment import Assessment
 from decalogue.model.checklist import Checklist
 from decalogue.model.scoring import ScoreBoard
+from decalogue.plural import counted
 from decalogue.reports.plan import card_entries, plan_date
 from decalogue.reports.plan import render_markdown as plan_markdown
 from decalogue.reports.scorecard import Scorecard, build_scorecard
@@ -117,7 +118,7 @@ def markdown_report(card: Scorecard) -> str:
     summary = [
         ("Overall score", bar(overall.score) + (f" ({inline(notes)})" if notes else "")),
         ("Target score", _target_summary(overall)),
-        ("Coverage", f"{overall.coverage:.1f}% of {overall.total} items"),
+        ("Coverage", f"{overall.coverage:.1f}% of {counted(overall.total, 'item')}"),
         ("Answered with a level", str(overall.answered)),
         ("Not applicable", str(overall.not_applicable)),
         ("Unanswered", str(overall.unanswered)),
@@ -279,8 +280,7 @@ def markdown_report(card: Scorecard) -> str:
             date = source.date or "date not printed"
             count = len(source.cited_by)
             add(
-                f"- {starts_line(source.title)} ({inline(date)}); cited by {count} "
-                f"item{'s' if count != 1 else ''}"
+                f"- {starts_line(source.title)} ({inline(date)}); cited by {counted(count, 'item')}"
             )
     else:
         add("The checklist cites no sources.")

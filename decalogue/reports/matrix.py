@@ -15,6 +15,7 @@ import textwrap
 from collections.abc import Sequence
 
 from decalogue.analysis.matrix import Matrix, MatrixRow, matrix_document
+from decalogue.plural import counted
 from decalogue.reports import tables
 from decalogue.reports.csv_io import protect
 from decalogue.reports.text import cut, inline, json_safe, printable
@@ -109,7 +110,7 @@ def _heading(result: Matrix) -> str:
     periods = result.periods
     span = periods[0] if len(periods) == 1 else f"{len(periods)} periods"
     return (
-        f"{len(result.rows)} assessments ({span}), scores in % by {result.by.value}.\n"
+        f"{counted(len(result.rows), 'assessment')} ({span}), scores in % by {result.by.value}.\n"
         "RANK: by overall score among the assessments of the same period."
     )
 

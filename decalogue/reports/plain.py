@@ -13,6 +13,7 @@ from decalogue.model.assessment import STATUS_LABELS, Assessment, Response
 from decalogue.model.checklist import Checklist, Item
 from decalogue.model.readiness import carried_phrase, readiness
 from decalogue.model.scoring import GroupScore, ScoreBoard
+from decalogue.plural import counted
 from decalogue.reports.text import printable
 from decalogue.reports.wording import status_sentence
 
@@ -88,12 +89,12 @@ def _score_words(group: GroupScore, assessment: Assessment) -> str:
     score = "no score yet" if group.score is None else f"score {group.score:.0f} percent"
     answers = group.answered + group.not_applicable
     words = (
-        f"{score}; {answers} of {group.total} items answered "
+        f"{score}; {answers} of {counted(group.total, 'item')} answered "
         f"({group.coverage:.0f} percent coverage, {group.not_applicable} not applicable)"
     )
     if group.carried:
         words += (
-            f"; {group.carried} of {answers} answers {carried_phrase(assessment)}, "
+            f"; {group.carried} of {counted(answers, 'answer')} {carried_phrase(assessment)}, "
             "not yet confirmed"
         )
     return words
@@ -128,7 +129,7 @@ def summary_lines(checklist: Checklist, assessment: Assessment, board: ScoreBoar
     unanswered = [item.id for item in checklist.items if not board.items[item.id].answered]
     flagged = board.flagged()
     lines.append(
-        f"Left to do: {len(unanswered)} items not answered"
+        f"Left to do: {counted(len(unanswered), 'item')} not answered"
         + (f" (first: {', '.join(unanswered[:5])})" if unanswered else "")
         + f"; {len(flagged)} flagged for review"
         + (f" ({', '.join(flagged[:5])})" if flagged else "")

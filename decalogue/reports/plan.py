@@ -14,6 +14,7 @@ from typing import Any
 
 from decalogue.analysis.plan import PlanEntry, Tally, ordered, tallies
 from decalogue.model.actions import STATUS_WORDS, Action
+from decalogue.plural import counted
 from decalogue.reports import tables, text
 from decalogue.reports.scorecard import Scorecard
 
@@ -67,7 +68,7 @@ def render_table(entries: Sequence[PlanEntry], today: date) -> str:
         for e in entries
     ]
     overdue = sum(1 for e in entries if e.overdue)
-    footer = f"{len(entries)} actions; {overdue} overdue on {today.isoformat()}."
+    footer = f"{counted(len(entries), 'action')}; {overdue} overdue on {today.isoformat()}."
     return tables.aligned(headers, rows, right=()) + "\n\n" + footer
 
 
@@ -85,7 +86,7 @@ def render_markdown(entries: Sequence[PlanEntry], today: date, *, heading: str =
         return "\n".join(lines) + "\n"
     overdue = sum(1 for e in entries if e.overdue)
     lines += [
-        f"{len(entries)} actions; {overdue} overdue on {today.isoformat()} "
+        f"{counted(len(entries), 'action')}; {overdue} overdue on {today.isoformat()} "
         "(open, with the deadline passed).",
         "",
     ]

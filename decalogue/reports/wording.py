@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from decalogue.plural import counted
 from decalogue.reports.scorecard import Scorecard
 from decalogue.reports.scorecard_parts import AssessorInfo, Figures, ItemInfo
 
@@ -99,8 +100,7 @@ def _open(card: Scorecard) -> str:
     parts = []
     for point in card.readiness.open:
         if point.count:
-            noun = "item" if point.count == 1 else "items"
-            parts.append(f"{point.count} {noun} {point.label}")
+            parts.append(f"{counted(point.count, 'item')} {point.label}")
     return "; ".join(parts)
 
 
@@ -110,7 +110,10 @@ def carried_share(figures: Figures, card: Scorecard) -> str:
         return ""
     answers = figures.answered + figures.not_applicable
     period = card.carried.from_period or "the previous period"
-    return f"{figures.carried} of {answers} answers carried forward from {period}, not yet reviewed"
+    return (
+        f"{figures.carried} of {counted(answers, 'answer')} carried forward from {period}, "
+        "not yet reviewed"
+    )
 
 
 def unscored_pillars(card: Scorecard) -> str:
@@ -156,4 +159,7 @@ def target_coverage(figures: Figures) -> str:
     """ "targets set for 3 of 12 answered items" """
     if figures.target_score is None:
         return TARGET_NOT_SET
-    return f"targets set for {figures.targeted} of {figures.answered} items answered with a level"
+    return (
+        f"targets set for {figures.targeted} of {counted(figures.answered, 'item')} "
+        "answered with a level"
+    )

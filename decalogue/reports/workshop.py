@@ -12,6 +12,7 @@ from typing import Any
 
 from decalogue.analysis.consensus import Consensus
 from decalogue.analysis.workshop import GroupAnswer, ItemSpread, Workshop
+from decalogue.plural import counted
 from decalogue.reports import tables
 from decalogue.reports.comparison import COMPARISON_VERSION, to_json
 from decalogue.reports.text import cut, inline, printable, starts_line
@@ -25,7 +26,11 @@ def answered_by(item: ItemSpread) -> str:
     """What the rule's verdict rests on when some groups left the item unanswered (they
     are not counted): "1 of 4 groups answered"; empty when every group answered."""
     total = len(item.answers)
-    return "" if not item.unanswered else f"{total - item.unanswered} of {total} groups answered"
+    return (
+        ""
+        if not item.unanswered
+        else f"{total - item.unanswered} of {counted(total, 'group')} answered"
+    )
 
 
 def _status(item: ItemSpread) -> str:
@@ -90,7 +95,8 @@ def render_workshop(result: Workshop, fmt: str) -> str:
     right = {0, *range(3, 5 + len(names))}
     meta = result.checklist.meta
     title = (
-        f"{len(names)} groups on {meta.id} {meta.version}: {len(result.conflicts)} conflict(s); "
+        f"{counted(len(names), 'group')} on {meta.id} {meta.version}: "
+        f"{counted(len(result.conflicts), 'conflict')}; "
         "most disputed first"
     )
     groups = [f"{g.name}: {g.path}" if g.path else g.name for g in result.groups]
@@ -123,9 +129,9 @@ def render_merge(result: Consensus, output: str) -> str:
         and len(item.answers) - item.unanswered == 1
     )
     lines = [
-        f"Merged {len(result.workshop.groups)} groups ({names}) on {checklist.meta.id} "
+        f"Merged {counted(len(result.workshop.groups), 'group')} ({names}) on {checklist.meta.id} "
         f"{checklist.meta.version} into {output}.",
-        f"  {len(result.agreed)} item(s) agreed (lower median, groups within one level), "
+        f"  {counted(len(result.agreed), 'item')} agreed (lower median, groups within one level), "
         f"{len(result.not_applicable)} N/A for every answering group, "
         f"{len(result.unanswered)} answered by no group.",
     ]
@@ -136,8 +142,8 @@ def render_merge(result: Consensus, output: str) -> str:
         )
     if result.conflicts:
         lines.append(
-            f"  {len(result.conflicts)} conflict(s) left unanswered and flagged for review, "
-            "most disputed first:"
+            f"  {counted(len(result.conflicts), 'conflict')} left unanswered and flagged for "
+            "review, most disputed first:"
         )
         for conflict in result.conflicts:
             item = conflict.item

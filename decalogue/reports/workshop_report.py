@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from decalogue.analysis.consensus import Decision, rule_decision
 from decalogue.analysis.workshop import Workshop
+from decalogue.plural import counted
 from decalogue.reports import tables
 from decalogue.reports.text import inline, starts_line
 
@@ -78,7 +79,7 @@ def _counts(rows: list[Line]) -> str:
     by_room = sum(1 for r in rows if r.decided_by != "the rule" and not r.open)
     still = sum(1 for r in rows if r.open)
     return (
-        f"{len(rows)} items: {by_rule} by the consensus rule, {by_room} decided by the "
+        f"{counted(len(rows), 'item')}: {by_rule} by the consensus rule, {by_room} decided by the "
         f"trainer, {still} still open."
     )
 

@@ -104,7 +104,7 @@ async def test_stored_groups_give_a_consensus_kept_in_the_store_and_resumed(
         resumed = again.screen
         assert isinstance(resumed, WorkshopScreen) and resumed.workshop is not None
         name = f"Renamed by a colleague ({made[:8]})"
-        assert f"Resumed 1 decision(s) from {name}; s saves to it." in told
+        assert f"Resumed 1 decision from {name}; s saves to it." in told
         assert f"saved as {name}" in shown(resumed, "#workshop-title")
         assert not any(made in n for n in told)
         assert len(resumed.workshop.groups) == 3

@@ -72,7 +72,7 @@ async def test_items_come_most_disputed_first_with_every_groups_level(
         assert row(screen, "PR-04")[-1] == "≠ open"  # N/A against a level is a conflict
         assert row(screen, "JU-03")[-1] == "– open"
         title = shown(screen, "#workshop-title")
-        assert "3 groups" in title and "2 conflict(s)" in title and "4/7 decided" in title
+        assert "3 groups" in title and "2 conflicts" in title and "4/7 decided" in title
         detail = shown(screen, "#workshop-detail")
         assert "Do victims receive medical care without conditions?" in detail
         # A group's note is shown as written, brackets and all, attributed by position.

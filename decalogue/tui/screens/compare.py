@@ -38,6 +38,7 @@ from decalogue.analysis.compare import (
 from decalogue.analysis.trend import Trend, TrendRow, trend
 from decalogue.batch import open_many
 from decalogue.model.scoring import ItemScore
+from decalogue.plural import counted
 from decalogue.reports.comparison import scored as with_coverage
 from decalogue.tui.context import Context, app_context
 from decalogue.tui.display import Part, assemble, bar, figure, safe_line, shorten
@@ -384,7 +385,7 @@ class CompareScreen(HandlesWork, Screen[None]):
         width = max(len(p) for p in periods)
         parts: list[Part] = [
             (f"Trend of {result.country_name} ({result.country_code})", "bold"),
-            f" · {len(periods)} periods, {periods[0]} to {periods[-1]} · scores 0-100\n",
+            f" · {counted(len(periods), 'period')}, {periods[0]} to {periods[-1]} · scores 0-100\n",
         ]
         for row in result.rows:
             if row.kind == "section":

@@ -21,6 +21,7 @@ from textual.widgets.option_list import Option
 from decalogue.model.assessment import STATUS_LABELS
 from decalogue.model.readiness import carried_phrase
 from decalogue.model.scoring import GroupScore
+from decalogue.plural import counted
 from decalogue.session import Session
 from decalogue.tui.display import (
     BAR_FULL,
@@ -113,10 +114,10 @@ class DashboardScreen(Screen[str | None]):
         options.append(Option(literal(summary), disabled=True))
         if overall.carried:
             assessment = self.session.assessment
-            noun = "answer" if overall.carried == 1 else "answers"
             carried = (
-                f"{GLYPH_CARRIED} {overall.carried} {noun} {carried_phrase(assessment)}, not yet "
-                f"reviewed: the overall score rests on {overall.carried} of its {done} answers "
+                f"{GLYPH_CARRIED} {counted(overall.carried, 'answer')} "
+                f"{carried_phrase(assessment)}, not yet reviewed: the overall score rests on "
+                f"{overall.carried} of its {counted(done, 'answer')} "
                 "(c on an item confirms it)"
             )
             options.append(Option(literal(carried), disabled=True))

@@ -12,6 +12,7 @@ from textual.widgets import Button, Static
 
 from decalogue.model.assessment import Change
 from decalogue.model.checklist import Scale
+from decalogue.plural import counted
 from decalogue.tui.display import GLYPH_NA, GLYPH_TARGET, Part, assemble, shorten, when
 from decalogue.tui.screens.dialogs import Dialog, buttons
 
@@ -42,7 +43,7 @@ def value_words(scale: Scale, field: str, value: Any) -> str:
     if field == "flagged":
         return "flagged" if value else "not flagged"
     if field == "evidence" and isinstance(value, list):
-        return f"{len(value)} entr{'y' if len(value) == 1 else 'ies'}"
+        return counted(len(value), "entry", "entries")
     return f"“{shorten(str(value), 60)}”"
 
 

@@ -15,6 +15,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
 from decalogue.errors import DecalogueError
+from decalogue.plural import counted
 from decalogue.session import Session
 from decalogue.storage.workspace import RECOVERY, Summary
 from decalogue.tui.context import Context, app_context
@@ -223,8 +224,8 @@ class WorkspaceTable(HandlesWork, Screen[None]):
         if self.recovered:
             parts.append(
                 (
-                    f" · ⚠ {self.recovered} recovery "
-                    f"cop{'y' if self.recovered == 1 else 'ies'} in {RECOVERY}/: "
+                    f" · ⚠ {counted(self.recovered, 'recovery copy', 'recovery copies')} "
+                    f"in {RECOVERY}/: "
                     "answers a closed session could not save",
                     "bold",
                 )

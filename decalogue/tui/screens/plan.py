@@ -19,6 +19,7 @@ from textual.widgets import DataTable, Input, Static
 
 from decalogue import clock
 from decalogue.analysis.plan import ORDERS, Order, PlanEntry, ordered, plan_entries, select
+from decalogue.plural import counted
 from decalogue.reports.plan import status_text
 from decalogue.session import Session
 from decalogue.tui.display import safe_line
@@ -89,7 +90,7 @@ class PlanScreen(Screen[str | None]):
                 key=f"{entry.item_id}/{action.id}",
             )
         overdue = sum(1 for e in entries if e.overdue)
-        shown = f"{len(self._rows)} of {len(entries)} actions"
+        shown = f"{len(self._rows)} of {counted(len(entries), 'action')}"
         filters = []
         if self.owner:
             filters.append(f"institution contains {self.owner!r}")

@@ -27,6 +27,7 @@ from decalogue.analysis.workshop import Group, ItemSpread, Workshop, aggregate
 from decalogue.batch import Gathered, open_groups, open_stored_groups
 from decalogue.errors import DecalogueError
 from decalogue.model.assessment import Assessment
+from decalogue.plural import counted
 from decalogue.storage.checklists import Checklists
 from decalogue.tui.context import Context, app_context
 from decalogue.tui.display import assemble, safe, safe_line, shorten
@@ -145,7 +146,8 @@ class WorkshopTable(HandlesWork, Screen[None]):
             named = stored_name(resume.assessment) if self.in_store else resume.path.name
             self.saved_name = named
             self.notify(
-                f"Resumed {len(self.decisions)} decision(s) from {self.saved_name}; s saves to it.",
+                f"Resumed {counted(len(self.decisions), 'decision')} from {self.saved_name}; "
+                "s saves to it.",
                 markup=False,
             )
         elif (
@@ -159,14 +161,15 @@ class WorkshopTable(HandlesWork, Screen[None]):
             self.decisions = decisions_from(resume.assessment, self.workshop)
             self._fingerprint = resume.fingerprint
             self.notify(
-                f"{self.saved_name} was saved since: {len(self.decisions)} decision(s) shown.",
+                f"{self.saved_name} was saved since: {counted(len(self.decisions), 'decision')} "
+                "shown.",
                 markup=False,
             )
         if reloading:
             joined = [g.name for g in self.groups if g.name not in before]
             self.notify(
                 safe(
-                    f"{len(self.groups)} groups"
+                    counted(len(self.groups), "group")
                     + (f"; joined: {', '.join(joined)}" if joined else "; no new group")
                 ),
                 markup=False,
@@ -193,7 +196,9 @@ class WorkshopTable(HandlesWork, Screen[None]):
             return
         meta = workshop.checklist.meta
         decided = sum(1 for item in workshop.items if self.decision(item).kind != "open")
-        counts = f"{len(workshop.conflicts)} conflict(s) · {decided}/{len(workshop.items)} decided"
+        conflicts = counted(len(workshop.conflicts), "conflict")
+        counts = f"{conflicts} · {decided}/{len(workshop.items)} decided"
+        groups = counted(len(workshop.groups), "group")
         changed = " (changed since)" if self._unsaved else ""
         if self.saved_name is None:
             state = short = "not saved yet"
@@ -204,8 +209,8 @@ class WorkshopTable(HandlesWork, Screen[None]):
         # The save state matters most (the projector may be 80 columns): the checklist,
         # then the count of groups, then the consensus's name give way first.
         lines = [
-            f" · {len(workshop.groups)} groups · {counts} · {state} · {meta.id} {meta.version}",
-            f" · {len(workshop.groups)} groups · {counts} · {state}",
+            f" · {groups} · {counts} · {state} · {meta.id} {meta.version}",
+            f" · {groups} · {counts} · {state}",
             f" · {counts} · {state}",
             f" · {counts} · {short}",
         ]

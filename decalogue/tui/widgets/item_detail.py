@@ -16,6 +16,7 @@ from textual.widgets import Static
 from decalogue.model.assessment import Response
 from decalogue.model.checklist import Checklist
 from decalogue.model.scoring import ItemScore
+from decalogue.plural import counted
 from decalogue.tui.display import (
     GLYPH_ACTIONS,
     GLYPH_CARRIED,
@@ -76,11 +77,14 @@ class ItemDetail(VerticalScroll):
         for pillar in self.checklist.pillars:
             if pillar.id == group_id:
                 items = sum(len(section.items) for section in pillar.sections)
-                counts = f"pillar · {len(pillar.sections)} sections · {items} items"
+                counts = (
+                    f"pillar · {counted(len(pillar.sections), 'section')} · "
+                    f"{counted(items, 'item')}"
+                )
                 return self._group_content(pillar.id, pillar.title, counts, pillar.summary)
             for section in pillar.sections:
                 if section.id == group_id:
-                    where = f"{pillar.title} › section · {len(section.items)} items"
+                    where = f"{pillar.title} › section · {counted(len(section.items), 'item')}"
                     return self._group_content(section.id, section.title, where, section.summary)
         return literal("Highlight an item in the tree to see it here.")
 

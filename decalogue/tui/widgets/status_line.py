@@ -8,6 +8,7 @@ from textual.widgets import Static
 from decalogue.model.assessment import Assessment
 from decalogue.model.checklist import Checklist
 from decalogue.model.scoring import GroupScore
+from decalogue.plural import counted
 from decalogue.session import SaveState
 from decalogue.tui.display import Part, assemble, figure, safe_line, shorten
 
@@ -19,7 +20,7 @@ def save_words(state: SaveState) -> str:
     if state.error:
         return f"✗ error: {state.error}"
     if state.conflicts:
-        return f"⚠ {state.conflicts} conflict{'s' if state.conflicts > 1 else ''} (C)"
+        return f"⚠ {counted(state.conflicts, 'conflict')} (C)"
     if state.saving:
         return "… saving"
     if state.dirty:
@@ -84,7 +85,8 @@ class StatusLine(Static):
         self._lines = []
         meta = checklist.meta
         total = len(checklist.items)
-        count = f"{total} items" if shown == total else f"{shown} of {total} items"
+        items = counted(total, "item")
+        count = items if shown == total else f"{shown} of {items}"
         self.update(
             assemble(("Explore", "bold"), " · ", meta.title, f" · v{meta.version} · {count}")
         )
