@@ -52,6 +52,9 @@ class DecalogueApp(HandlesWork, TypeAhead):
 
     CSS_PATH = "app.tcss"
     TITLE = "decalogue"
+    #: Below 70 columns (a phone's browser on a served link, a split terminal) every
+    #: screen has the class -narrow: panes stack and dialogs take the whole width.
+    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-narrow"), (70, "-wide")]
     COMMANDS: ClassVar = App.COMMANDS | {ScreenActions}
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(

@@ -60,6 +60,20 @@ def test_assess_light_theme(snap_compare: Compare, make_app: AppFactory, scored_
     assert snap_compare(app, terminal_size=(80, 24), run_before=steps("down", assess=True))
 
 
+def test_assess_narrow(snap_compare: Compare, make_app: AppFactory, scored_file: Path) -> None:
+    """A phone's browser on a served link, about 45 columns: the detail below the tree."""
+    app = make_app(open_path=scored_file)
+    assert snap_compare(app, terminal_size=(45, 30), run_before=steps("down", assess=True))
+
+
+def test_notes_editor_narrow(
+    snap_compare: Compare, make_app: AppFactory, scored_file: Path
+) -> None:
+    """At 45 columns a dialog takes the whole width: its frame and hints all show."""
+    app = make_app(open_path=scored_file)
+    assert snap_compare(app, terminal_size=(45, 30), run_before=steps("e", assess=True))
+
+
 def test_assess_filtered(snap_compare: Compare, make_app: AppFactory, scored_file: Path) -> None:
     app = make_app(open_path=scored_file)
 
