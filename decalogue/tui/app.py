@@ -54,7 +54,7 @@ class DecalogueApp(HandlesWork, TypeAhead):
     TITLE = "decalogue"
     #: Below 70 columns (a phone's browser on a served link, a split terminal) every
     #: screen has the class -narrow: panes stack and dialogs take the whole width.
-    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-narrow"), (70, "-wide")]
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (70, "-wide")]  # noqa: RUF012  (Textual declares it so)
     COMMANDS: ClassVar = App.COMMANDS | {ScreenActions}
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
