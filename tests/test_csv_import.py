@@ -425,6 +425,37 @@ def test_cli_import_applies_edits_and_reports_how_many_items_changed(
     assert [c.by for c in saved.history[-3:]] == ["Bo", "Bo", "Bo"]
 
 
+def test_cli_import_says_an_edited_carried_column_is_not_imported(tmp_path: Path) -> None:
+    """`carried` is shown, not imported: a changed cell is named in one line, the rest goes in."""
+    checklist_path = tmp_path / "export-test.toml"
+    checklist_path.write_text(SMALL, encoding="utf-8")
+    checklist = load_checklist(checklist_path)
+    assessment = filled_assessment(checklist)
+    for item_id in ("A-01", "B-01", "C-01"):
+        assessment.responses[item_id].carried = True
+    path = save_new(tmp_path / "XX-2025.json", assessment)
+    rows = rows_of(export_csv(checklist, assessment))
+    assert [row["carried"] for row in rows[:2]] == ["yes", "no"]
+    rows[0]["carried"] = "no"  # A-01: confirming it here is not how it is done
+    rows[1]["carried"] = "yes"  # A-02: nor is marking an answer as last period's
+    rows[2]["notes"] = "imported"  # B-01, carried and left so: imported as usual
+    rows[3]["level"], rows[3]["carried"] = "2", "no"  # C-01: a new level confirms it
+    edited = tmp_path / "edited.csv"
+    edited.write_text(write_rows(rows), encoding="utf-8", newline="")
+
+    result = run_cli("import", path, "--csv", edited, "--checklist", checklist_path, cwd=tmp_path)
+    no_traceback(result)
+    assert result.returncode == 0, result.stderr.decode()
+    [said] = [line for line in result.stderr.decode().splitlines() if "carried" in line]
+    assert said.startswith("warning: edited.csv: rows 2 (A-01), 3 (A-02): the carried column")
+    assert "is not imported" in said and "decalogue confirm FILE ITEM" in said
+    assert result.stdout.decode().strip().endswith("2 items changed; saved XX-2025.json")
+    saved = store.read(path).assessment.responses
+    assert saved["A-01"].carried and not saved["A-02"].carried
+    assert saved["B-01"].notes == "imported" and saved["B-01"].carried
+    assert saved["C-01"].level == 2 and not saved["C-01"].carried
+
+
 def test_cli_import_with_invalid_rows_exits_1_and_leaves_the_file_untouched(
     saved_small: tuple[Path, Path],
 ) -> None:

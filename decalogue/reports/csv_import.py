@@ -78,6 +78,15 @@ class _Row:
         )
 
 
+@dataclass(frozen=True)
+class CheckedCsv:
+    """An edited CSV, checked: the edits that change something, and what it says of its own."""
+
+    edits: list[RowEdit]
+    notes: list[str]
+    """Edits the import does not take (a changed `carried` cell), one line, for the user."""
+
+
 def read_edits(
     data: bytes | str,
     origin: str,
@@ -87,7 +96,20 @@ def read_edits(
     force: bool = False,
     target: str = "the assessment",
 ) -> list[RowEdit]:
-    """Check every row of an edited CSV; the edits that change something, or CsvImportError.
+    """Check every row of an edited CSV; the edits that change something, or CsvImportError."""
+    return check_csv(data, origin, checklist, assessment, force=force, target=target).edits
+
+
+def check_csv(
+    data: bytes | str,
+    origin: str,
+    checklist: Checklist,
+    assessment: Assessment,
+    *,
+    force: bool = False,
+    target: str = "the assessment",
+) -> CheckedCsv:
+    """Check every row of an edited CSV: its edits and notes, or CsvImportError.
 
     A CSV of another assessment (its identity columns) is refused unless `force`.
     """
@@ -112,6 +134,7 @@ def read_edits(
             raise CsvImportError(problems)
     edits: list[RowEdit] = []
     seen: dict[str, int] = {}
+    carried: list[tuple[int, str]] = []  # rows whose `carried` cell was changed
     for number, record in enumerate(rows, start=2):
         if not any(cell.strip() for cell in record):
             continue
@@ -153,12 +176,41 @@ def read_edits(
             row.report("item_id", f"the item is also on row {seen[item_id]}; keep one row")
             continue
         seen[item_id] = number
-        edit = _row_edit(row, checklist, assessment.responses.get(item_id) or Response())
+        current = assessment.responses.get(item_id) or Response()
+        edit = _row_edit(row, checklist, current)
         if edit is not None and edit.changes:
             edits.append(edit)
+        if "carried" in cells:
+            confirmed = edit is not None and "answer" in edit.changes  # a new answer is not
+            still = current.carried and current.answered and not confirmed
+            if _said(cells["carried"]) != still:
+                carried.append((number, item_id))
     if problems:
         raise CsvImportError(problems)
-    return edits
+    return CheckedCsv(edits, [_carried_note(origin, carried)] if carried else [])
+
+
+def _said(cell: str) -> bool | None:
+    """A yes/no cell as written (None when it is neither)."""
+    text = cell.strip().lower()
+    return True if text in _YES else False if text in _NO else None
+
+
+#: Rows named in a note; the rest are counted.
+_NAMED = 10
+
+
+def _carried_note(origin: str, rows: Sequence[tuple[int, str]]) -> str:
+    """One line: which rows changed `carried`, that it is not imported, and what to do."""
+    named = ", ".join(f"{number} ({item_id})" for number, item_id in rows[:_NAMED])
+    more = f" and {len(rows) - _NAMED} more" if len(rows) > _NAMED else ""
+    which = "row" if len(rows) == 1 else "rows"
+    return (
+        f"{origin}: {which} {named}{more}: the carried column is not imported (it only "
+        "shows which answers are last period's, not yet confirmed); confirm them with "
+        "`decalogue confirm FILE ITEM`, or c on the item in the workbench (a changed level "
+        "or N/A in the CSV confirms it too)"
+    )
 
 
 def _check_header(
@@ -351,14 +403,14 @@ def session_applier(session: Session) -> Applier:
     return apply
 
 
-def read_edits_file(
+def check_csv_file(
     path: Path,
     checklist: Checklist,
     assessment: Assessment,
     *,
     force: bool = False,
     target: str = "the assessment",
-) -> list[RowEdit]:
+) -> CheckedCsv:
     shown = display_path(path)
     try:
         data = path.read_bytes()
@@ -368,7 +420,7 @@ def read_edits_file(
         raise CsvImportError([Problem(shown, "is a folder, not a CSV file")]) from None
     except OSError as error:
         raise CsvImportError([Problem(shown, f"cannot read: {error.strerror}")]) from None
-    return read_edits(data, shown, checklist, assessment, force=force, target=target)
+    return check_csv(data, shown, checklist, assessment, force=force, target=target)
 
 
 @dataclass(frozen=True)
@@ -379,7 +431,8 @@ class ImportResult:
     differences: list[Difference] = field(default_factory=list)
     """Every changed field, old and new, as it was before the import."""
     warnings: list[str] = field(default_factory=list)
-    """Cells that look rewritten by a spreadsheet."""
+    """Edits not imported (a changed `carried` cell); cells that look rewritten by a
+    spreadsheet."""
 
     @property
     def items_changed(self) -> int:
@@ -395,13 +448,14 @@ def import_csv(
     `force`) or the store's SaveError / ConflictError (the file on disk unchanged).
     """
     target = display_path(session.path) if session.path else "the assessment"
-    edits = read_edits_file(
+    checked = check_csv_file(
         csv_path, session.checklist, session.assessment, force=force, target=target
     )
+    edits = checked.edits
     found = differences(
         [(e.row, e.item_id, e.changes) for e in edits], session.assessment.responses
     )
-    warnings = spreadsheet_warnings(found, display_path(csv_path))
+    warnings = [*checked.notes, *spreadsheet_warnings(found, display_path(csv_path))]
     if dry_run or not edits:
         return ImportResult(edits, [], False, found, warnings)
     changes = apply_edits(edits, session_applier(session))

@@ -52,9 +52,9 @@ COLUMNS = (
 )
 # pillar, section, title, level_label, carried and score are written for reading only; the
 # import accepts them and ignores their values (the identity columns are checked against the
-# assessment, `csv_checks`). `carried` says whether the answer is last period's, not yet
-# confirmed (confirm it in the workbench or with `decalogue confirm`; changing the level in
-# the CSV confirms it too).
+# assessment, `csv_checks`; a changed `carried` is named in a warning, `csv_import`).
+# `carried` says whether the answer is last period's, not yet confirmed (confirm it in the
+# workbench or with `decalogue confirm`; changing the level in the CSV confirms it too).
 
 _FORMULA_START = frozenset("=+-@\t\r")
 
