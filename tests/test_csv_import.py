@@ -499,6 +499,23 @@ def test_cli_import_of_a_missing_csv_is_one_line(saved_small: tuple[Path, Path])
     assert result.stderr.decode().strip() == "gone.csv: no such file"
 
 
+def test_both_csv_imports_say_the_same_of_a_folder_given_as_the_csv(
+    saved_small: tuple[Path, Path],
+) -> None:
+    """`import --csv FOLDER` and `plan --csv FOLDER`: one message, from one reader."""
+    path, checklist_path = saved_small
+    (path.parent / "edited").mkdir()
+    said = []
+    for command in ("import", "plan"):
+        result = run_cli(
+            command, path, "--csv", "edited", "--checklist", checklist_path, cwd=path.parent
+        )
+        no_traceback(result)
+        assert result.returncode == 1
+        said.append(result.stderr.decode().strip())
+    assert said == ["edited: is a folder, not a CSV file"] * 2
+
+
 # --------------------------------------------------------------------------- property
 
 

@@ -33,6 +33,7 @@ from decalogue.reports.csv_io import (
     COLUMNS,
     CsvImportError,
     parse_evidence,
+    read_csv_file,
     read_table,
     unprotect,
 )
@@ -411,15 +412,7 @@ def check_csv_file(
     force: bool = False,
     target: str = "the assessment",
 ) -> CheckedCsv:
-    shown = display_path(path)
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise CsvImportError([Problem(shown, "no such file")]) from None
-    except IsADirectoryError:
-        raise CsvImportError([Problem(shown, "is a folder, not a CSV file")]) from None
-    except OSError as error:
-        raise CsvImportError([Problem(shown, f"cannot read: {error.strerror}")]) from None
+    data, shown = read_csv_file(path)
     return check_csv(data, shown, checklist, assessment, force=force, target=target)
 
 

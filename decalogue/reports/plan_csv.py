@@ -14,11 +14,11 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from decalogue.errors import Problem, display_path
+from decalogue.errors import Problem
 from decalogue.model.actions import STATUS_WORDS, STATUSES, Action, new_action_id
 from decalogue.model.assessment import Assessment
 from decalogue.model.checklist import Checklist
-from decalogue.reports.csv_io import CsvImportError, read_table
+from decalogue.reports.csv_io import CsvImportError, read_csv_file, read_table
 from decalogue.reports.plan import CSV_COLUMNS
 from decalogue.reports.text import one_line
 
@@ -194,11 +194,5 @@ def read_plan_csv(
 
 
 def read_plan_file(path: Path, checklist: Checklist, assessment: Assessment) -> PlanImport:
-    shown = display_path(path)
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise CsvImportError([Problem(shown, "no such file")]) from None
-    except OSError as error:
-        raise CsvImportError([Problem(shown, f"cannot read: {error.strerror}")]) from None
+    data, shown = read_csv_file(path)
     return read_plan_csv(data, shown, checklist, assessment)
