@@ -231,6 +231,33 @@ async def test_the_app_in_headless_chromium(served: Served, chromium: Chromium) 
     assert mentioning(str(served.workspace)) == []
 
 
+async def test_a_phone_gets_a_terminal_as_wide_as_its_screen(
+    served: Served, chromium: Chromium
+) -> None:
+    """A participant's phone (390 by 844 CSS pixels): without a viewport, the page was
+    laid out 980 pixels wide and shrunk, about 100 columns too small to read."""
+    devtools = await DevTools().open(chromium.port)
+    try:
+        await devtools.send(
+            "Emulation.setDeviceMetricsOverride",
+            width=390,
+            height=844,
+            deviceScaleFactor=2,
+            mobile=True,
+        )
+        await devtools.send("Page.enable")
+        await devtools.send("Runtime.enable")
+        await devtools.send("Page.addScriptToEvaluateOnNewDocument", source=HOOK)
+        await devtools.send("Page.navigate", url=served.url)
+        await devtools.wait_for("Exampleland (XX)")
+        columns = await devtools.evaluate(
+            "(window.__terminals || []).map((t) => t.cols).find((c) => c > 0) || 0"
+        )
+    finally:
+        await devtools.close()
+    assert 30 <= int(columns) <= 50, columns
+
+
 async def test_the_page_asks_no_other_host_for_anything(served: Served, chromium: Chromium) -> None:
     """No outside fonts, scripts or requests: every request goes to the server itself."""
     devtools = await DevTools().open(chromium.port)
