@@ -76,6 +76,12 @@ def test_setup_keeps_one_assessment_per_group_in_the_store(
     master = words[words.index("--token") + 1]
     for link in make_links(master, [(o.name, o.file) for o in options]):
         assert f"/?token={link.token}" in out
+    # A link line names its group's assessment by the start of its id, not 32 characters.
+    links = [line for line in lines if "/?token=" in line and line.startswith("  Group")]
+    assert [line.split(": http")[0] for line in links] == [
+        f"  Group A ({ids[0][:8]})",
+        f"  Group B ({ids[1][:8]})",
+    ]
     rows = {r.id: r.title for r in documents.listing(url)}
     assert rows == {ids[0]: "Group A", ids[1]: "Group B"}
     assert not list(tmp_path.glob("**/*.json"))  # nothing written as files

@@ -12,7 +12,7 @@ from __future__ import annotations
 import argparse
 import re
 import shlex
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -255,7 +255,7 @@ def _setup_in_store(
         print(f"  {name}: {ident}")
     store = shlex.quote(shown(kept.url))
     groups = list(zip(names, ids, strict=True))
-    print_links(["--store", shown(kept.url)], groups, args, "assessment")
+    print_links(["--store", shown(kept.url)], groups, args, "assessment", kept.short_ids(ids))
     print("In a terminal, each group opens its own with: decalogue open --store URL ID")
     print("Side by side, and the consensus, when the groups are done:")
     print(f"  decalogue aggregate --store {store} {' '.join(ids)}")
@@ -264,10 +264,15 @@ def _setup_in_store(
 
 
 def print_links(
-    where: list[str], groups: list[tuple[str, str]], args: argparse.Namespace, kind: str
+    where: list[str],
+    groups: list[tuple[str, str]],
+    args: argparse.Namespace,
+    kind: str,
+    shown_ids: Mapping[str, str] | None = None,
 ) -> None:
     """The `decalogue serve` command (serving `where`: the workspace folder, or the store)
-    and the links it will answer, one per group (its `kind`: file, or stored assessment).
+    and the links it will answer, one per group (its `kind`: file, or stored assessment,
+    named on its link line by the start of its id in `shown_ids`, as serve names it).
 
     The links come from serve's own token rules (`serve.auth.make_links`): a fixed
     --token in the command makes the server answer exactly these links.
@@ -290,7 +295,9 @@ def print_links(
     notes = {Role.FACILITATOR: " - yours: keep it to yourself", Role.VIEWER: " - the projector"}
     for link in make_links(master, groups):
         role = link.served.role
-        who = f"{link.served.user} ({link.served.file})" if role is Role.GROUP else role.value
+        served = link.served.file or ""
+        shown_file = (shown_ids or {}).get(served, served)
+        who = f"{link.served.user} ({shown_file})" if role is Role.GROUP else role.value
         print(f"  {who}{notes.get(role, '')}: {url}/?token={link.token}")
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import socket
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 from decalogue.errors import DecalogueError, display_path
@@ -107,6 +107,15 @@ def _check_file(group: GroupOption, workspace: Path) -> None:
     store.read(path)  # one clear line when it is not an assessment
 
 
+def shown_files(groups: Sequence[GroupOption], database: str | None = None) -> dict[str, str]:
+    """How each group's assessment is named on a link line: a file by its name; a stored
+    assessment by the start of its id that a person reads and types (`decalogue open
+    --store URL ID` takes it), not its 32 characters. The links' tokens are unchanged."""
+    if database is None:
+        return {group.file: group.file for group in groups}
+    return PgStore(database).short_ids([group.file for group in groups])
+
+
 def say_line(message: str) -> None:
     print(message, flush=True)
 
@@ -118,15 +127,24 @@ WHAT = {
 
 
 def announce(
-    url: str, links: Sequence[Link], workspace: Path, host: str, say: Callable[[str], None]
+    url: str,
+    links: Sequence[Link],
+    workspace: Path,
+    host: str,
+    say: Callable[[str], None],
+    *,
+    files: Mapping[str, str] | None = None,
 ) -> None:
-    """The links, one a line, and what each may do; a plain warning off loopback."""
+    """The links, one a line, and what each may do; a plain warning off loopback.
+
+    `files`: how each group's file or id is shown (`shown_files`); as it is by default."""
     say(
         f"decalogue serve: workspace {display_path(workspace)}; Ctrl+C stops the server "
         "and every session. Links:"
     )
     for link in links:
-        what = WHAT.get(link.served.role, f"only {link.served.file}")
+        file = link.served.file or ""
+        what = WHAT.get(link.served.role, f"only {(files or {}).get(file, file)}")
         role = link.served.role
         name = f"group {link.served.user!r}" if role is Role.GROUP else role.value
         say(f"  {name} ({what}): {url}/?token={link.token}")

@@ -53,7 +53,15 @@ from decalogue.serve.processes import (
     die_with_parent,
     exits,
 )
-from decalogue.serve.room import announce, base_url, bind, check_groups, say_line, shown_host
+from decalogue.serve.room import (
+    announce,
+    base_url,
+    bind,
+    check_groups,
+    say_line,
+    shown_files,
+    shown_host,
+)
 from decalogue.storage.pg.connection import shown
 
 #: Seconds a session may take to send each chunk of a browser download.
@@ -422,7 +430,7 @@ def serve(
     url = base_url(host, sock)
     names = server_names(host) | {shown_host(host)}
     gate = Gate(links, names)
-    announce(url, links, workspace, host, say)
+    announce(url, links, workspace, host, say, files=shown_files(groups, database))
     if database is not None:
         say(f"decalogue serve: assessments from the store {shown(database)}")
     command = app_command(workspace)

@@ -130,6 +130,10 @@ class PgStore(Store):
         DecalogueError in one line for an ambiguous start or a store that cannot be read."""
         return collection.find_id(self.url, ref)
 
+    def short_ids(self, ids: Sequence[str]) -> dict[str, str]:
+        """Each id as a person reads and types it: its start that names it alone here."""
+        return collection.short_ids(self.url, ids)
+
     def create(self, assessment: Assessment, checklist: Checklist) -> str:
         """Kept with the checklist's TOML (and source texts), found as a file by the resolver."""
         return collection.create(self.url, assessment, collection.text_of(checklist, Checklists()))

@@ -26,6 +26,8 @@ from decalogue.storage.workspace import Summary, summarize
 
 #: The shortest start of an id accepted for the whole id.
 MIN_PREFIX = 6
+#: The start of an id shown to a person (as batch output and the workshop screen show it).
+SHOWN_PREFIX = 8
 
 
 @dataclass(frozen=True)
@@ -74,6 +76,27 @@ def find_id(url: str, ref: str) -> str | None:
     with connect(url) as connection:
         check(connection, url)
         return _one(connection, url, ref)
+
+
+def short_ids(url: str, ids: Sequence[str]) -> dict[str, str]:
+    """Each whole id's start that a person reads and types: 8 characters, more where
+    another assessment's id starts the same, so `find_id` takes it back to that id alone."""
+    shortened = {}
+    with connect(url) as connection:
+        check(connection, url)
+        for ident in ids:
+            others = [
+                str(row[0])
+                for row in connection.execute(
+                    "SELECT id FROM assessments WHERE id LIKE %s AND id <> %s",
+                    (ident[:SHOWN_PREFIX] + "%", ident),
+                )
+            ]
+            length = SHOWN_PREFIX
+            while length < len(ident) and any(o.startswith(ident[:length]) for o in others):
+                length += 1
+            shortened[ident] = ident[:length]
+    return shortened
 
 
 def fetch(url: str, refs: Sequence[str], *, history: bool = True) -> list[Fetched]:
