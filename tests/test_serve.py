@@ -136,6 +136,39 @@ async def test_two_participants_on_one_assessment_never_overwrite_each_other(
         await second.close()
 
 
+async def test_the_facilitators_edits_are_recorded_under_the_name_of_who_serves(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The facilitator's link records the server's user (--user, $DECALOGUE_USER, the
+    profile), not "facilitator"; the link line says whose it is."""
+    from decalogue.model.assessment import new_assessment
+    from decalogue.storage import store
+    from decalogue.storage.checklists import load_checklist
+
+    monkeypatch.setenv("DECALOGUE_USER", "Ana Trainer")
+    workspace = tmp_path / "ws"
+    workspace.mkdir()
+    path = workspace / "XX-2025.json"
+    store.create(path, new_assessment(load_checklist(), "XX", "2025", country_name="Exampleland"))
+    served = Served(workspace)
+    try:
+        [line] = [line for line in served.lines if line.startswith("  facilitator")]
+        assert line.startswith("  facilitator 'Ana Trainer' (the whole workbench")
+        browser = await Browser(served.url).open()
+        try:
+            await browser.wait_for("Exampleland (XX)")
+            await browser.press("o")
+            await browser.wait_for("Answer  ○ unanswered")
+            await browser.press_until("3", "Answer  ● 3")
+            wait_until(lambda: list(answered(path).values()) == [3], 20, "the answer is saved")
+        finally:
+            await browser.close()
+    finally:
+        served.kill()
+    [change] = [c for c in store.read(path).assessment.history if c.field == "answer"]
+    assert change.by == "Ana Trainer"
+
+
 @pytest.mark.parametrize("how", ["browser closes", "server stops"])
 async def test_an_answer_not_yet_autosaved_is_saved_when_the_session_ends(
     served: Served, how: str

@@ -82,6 +82,7 @@ def test_decisions_carry_rationale_and_facilitator_and_resume_from_the_file() ->
 
 def test_setup_makes_one_titled_file_per_group_and_says_how_to_serve(tmp_path: Path) -> None:
     result = run(
+        "--user", "Ana Trainer",
         "workshop", "setup", "room", "--groups", "Group B, Group A ,Group C", "--country", "XX",
         "--country-name", "Exampleland", "--period", "2025", cwd=tmp_path,
     )  # fmt: skip
@@ -105,6 +106,8 @@ def test_setup_makes_one_titled_file_per_group_and_says_how_to_serve(tmp_path: P
         ("Group C", "XX-2025-group-c.json"),
     ]
     check_groups(Path(words[words.index("--workspace") + 1]), options)
+    # The trainer's name goes with it: the facilitator's link records it, not "facilitator".
+    assert words[words.index("--user") + 1] == "Ana Trainer"
     for link in make_links(master, [(o.name, o.file) for o in options]):
         assert f"/?token={link.token}" in result.stdout
     # A file of that name which is not this workshop's group is never replaced.

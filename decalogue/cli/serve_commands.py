@@ -75,6 +75,13 @@ def register(subparsers: Any) -> None:
         metavar="N",
         help="browser sessions at once, all links together (default: 40)",
     )
+    serving.add_argument(
+        "--user",
+        metavar="NAME",
+        default=argparse.SUPPRESS,
+        help="your name: what the facilitator's link records its edits and decisions under "
+        "(default: $DECALOGUE_USER, else the name in your profile, else 'facilitator')",
+    )
     add_workspace_option(serving)
     add_store_option(serving)
     serving.set_defaults(handler=run_serve)
@@ -103,10 +110,11 @@ def run_workshop(args: argparse.Namespace) -> int:
 
 
 def run_serve(args: argparse.Namespace) -> int:
-    from decalogue.cli import store_url_of
-    from decalogue.roles import parse_group
+    from decalogue.cli import store_url_of, user_of
+    from decalogue.roles import Role, parse_group
     from decalogue.serve.limits import DEFAULT_MAX_SESSIONS
     from decalogue.serve.server import require_textual_serve, serve
+    from decalogue.storage.profile import current_identity
     from decalogue.storage.workspace import Workspace
 
     require_textual_serve()
@@ -125,5 +133,6 @@ def run_serve(args: argparse.Namespace) -> int:
         token=args.token,
         max_sessions=sessions,
         database=store_url_of(args),
+        facilitator=current_identity(user_of(args)).name or Role.FACILITATOR.value,
     )
     return 0

@@ -19,7 +19,7 @@ from typing import Any
 from decalogue.analysis.consensus import Decision
 from decalogue.analysis.decisions import Resumable, decisions_from, latest_consensus
 from decalogue.analysis.workshop import aggregate, expand_paths
-from decalogue.cli import add_store_option, store_of, store_url_of
+from decalogue.cli import add_store_option, store_of, store_url_of, user_of
 from decalogue.cli.output import emit
 from decalogue.cli.workshop_commands import add_checklist_option
 from decalogue.errors import DecalogueError, display_path
@@ -31,6 +31,7 @@ from decalogue.storage.atomic import write_file
 from decalogue.storage.checklists import load_checklist
 from decalogue.storage.pg.collection import shown_ref
 from decalogue.storage.pg.connection import shown
+from decalogue.storage.profile import clean_name
 from decalogue.storage.stores import PgStore
 
 #: The words after `decalogue workshop` that name these commands, not a folder.
@@ -289,6 +290,10 @@ def print_links(
         command += ["--host", args.host, "--port", str(args.port)]
     for name, file in groups:
         command += ["--group", f"{name}={file}"]
+    given = user_of(args)  # else serve finds the name as this did: $DECALOGUE_USER, profile
+    facilitator = clean_name(given) if given is not None else None
+    if facilitator is not None:
+        command += ["--user", facilitator]
     print("Start the server with (the links below work while it runs):")
     print("  " + shlex.join(command))
     print(f"Links to hand out (each group's opens its own {kind} only):")

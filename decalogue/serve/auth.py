@@ -80,10 +80,15 @@ class Link:
         return str(self.served.role.value)
 
 
-def make_links(master: str, groups: Iterable[tuple[str, str]]) -> list[Link]:
-    """The facilitator's link (the master token), the viewer's, then one per (name, file)."""
+def make_links(
+    master: str, groups: Iterable[tuple[str, str]], facilitator: str = Role.FACILITATOR.value
+) -> list[Link]:
+    """The facilitator's link (the master token), the viewer's, then one per (name, file).
+
+    `facilitator`: the name the facilitator's edits and decisions are recorded under (the
+    person running the server); the tokens do not depend on it."""
     links = [
-        Link(Served(Role.FACILITATOR, "facilitator"), master),
+        Link(Served(Role.FACILITATOR, facilitator), master),
         Link(Served(Role.VIEWER, "viewer"), derive(master, "viewer")),
     ]
     for name, file in groups:

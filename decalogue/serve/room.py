@@ -145,8 +145,9 @@ def announce(
     for link in links:
         file = link.served.file or ""
         what = WHAT.get(link.served.role, f"only {(files or {}).get(file, file)}")
-        role = link.served.role
-        name = f"group {link.served.user!r}" if role is Role.GROUP else role.value
+        role, user = link.served.role, link.served.user
+        named = role is Role.GROUP or (role is Role.FACILITATOR and user != role.value)
+        name = f"{role.value} {user!r}" if named else role.value
         say(f"  {name} ({what}): {url}/?token={link.token}")
     if host not in LOOPBACK_NAMES:
         say(

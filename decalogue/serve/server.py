@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from decalogue.errors import DecalogueError
-from decalogue.roles import GroupOption
+from decalogue.roles import GroupOption, Role
 from decalogue.serve import limits
 from decalogue.serve.auth import (
     Gate,
@@ -417,15 +417,18 @@ def serve(
     max_sessions: int = limits.DEFAULT_MAX_SESSIONS,
     say: Callable[[str], None] = say_line,
     database: str | None = None,
+    facilitator: str = Role.FACILITATOR.value,
 ) -> None:
     """Serve until SIGINT or SIGTERM; every app process started is gone when this returns.
+
+    `facilitator`: the name the facilitator's link records its edits and decisions under.
 
     With a `database` store (a postgresql:// address), every session lists and opens
     the assessments there, and a group's "file" is an assessment's id."""
     require_textual_serve()
     groups = check_groups(workspace, groups, database)
     master = check_fixed_token(token) if token is not None else new_token()
-    links = make_links(master, [(group.name, group.file) for group in groups])
+    links = make_links(master, [(group.name, group.file) for group in groups], facilitator)
     sock = bind(host, port)
     url = base_url(host, sock)
     names = server_names(host) | {shown_host(host)}
