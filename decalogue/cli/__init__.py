@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from decalogue import __version__
+from decalogue.cli.helpformat import HelpFormatter
 from decalogue.errors import DecalogueError
 
 if TYPE_CHECKING:
@@ -67,7 +68,7 @@ def build_parser(modules: Sequence[str] = COMMAND_MODULES) -> argparse.ArgumentP
         prog="decalogue",
         description=DESCRIPTION,
         epilog=EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        formatter_class=HelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"decalogue {__version__}")
     add_workspace_option(parser)

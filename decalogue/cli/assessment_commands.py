@@ -15,6 +15,7 @@ from decalogue.cli import (
     store_of,
     user_of,
 )
+from decalogue.cli.helpformat import HelpFormatter
 from decalogue.cli.output import add_excel_option, emit
 from decalogue.errors import AssessmentError, ChecklistError, DecalogueError, display_path
 from decalogue.model.assessment import (
@@ -52,7 +53,7 @@ def register(subparsers: Any) -> None:
             "  decalogue new --country XX --country-name Exampleland --period 2025\n"
             "  decalogue new --from XX-2025.json            (period defaults to the next one)"
         ),
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        formatter_class=HelpFormatter,
     )
     new.add_argument("--country", metavar="CODE", help="ISO 3166-1 alpha-2 code, e.g. AT")
     new.add_argument(

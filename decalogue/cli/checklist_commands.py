@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from decalogue.cli import add_workspace_option, checklists_of
+from decalogue.cli.helpformat import HelpFormatter
 from decalogue.errors import ChecklistError, DecalogueError, FileProblems, display_path
 from decalogue.model.checklist import Checklist
 from decalogue.model.checklist_diff import diff_checklists
@@ -40,7 +41,7 @@ def register(subparsers: Any) -> None:
             "  decalogue checklists diff my-plan@1.0.0 my-plan@1.1.0\n"
             "  decalogue checklists remove my-plan@1.0.0"
         ),
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        formatter_class=HelpFormatter,
     )
     add_workspace_option(group)
     group.set_defaults(handler=list_checklists)

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from decalogue import reports
+from decalogue.cli.helpformat import HelpFormatter
 from decalogue.cli.output import add_excel_option, emit
 from decalogue.cli.sessions import add_checklist_option, one_change, open_session
 from decalogue.errors import DecalogueError, display_path
@@ -32,7 +33,7 @@ def register(subparsers: Any) -> None:
             "  decalogue export XX-2025.json --format csv > answers.csv\n"
             "  decalogue export XX-2025.json -o scorecard.json   (format from the ending)"
         ),
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        formatter_class=HelpFormatter,
     )
     export.add_argument("file", type=Path, metavar="FILE", help="the assessment (.json)")
     export.add_argument(

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TextIO
 
+from decalogue.cli.helpformat import HelpFormatter
 from decalogue.cli.sessions import add_checklist_option, open_session
 from decalogue.errors import DecalogueError, display_path
 from decalogue.model.assessment import Answer, Change, Evidence
@@ -44,8 +45,12 @@ def register(subparsers: Any) -> None:
     fill = subparsers.add_parser(
         "fill",
         help="answer an assessment line by line (screen readers, slow links, scripts)",
-        description=__doc__,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="Answer an assessment one item at a time, in plain lines: for screen "
+        "readers, slow links and scripts. It reads one line at a time from standard input "
+        "(a terminal, a pipe or a file) and saves every answer at once, merged with what "
+        "colleagues save meanwhile, as the workbench does. The end of the input saves and "
+        "quits, so a script can pipe its answers in.",
+        formatter_class=HelpFormatter,
         epilog=HELP,
     )
     fill.add_argument("file", type=Path, help="the assessment file (.json)")

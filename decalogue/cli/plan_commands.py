@@ -9,6 +9,7 @@ from typing import Any
 
 from decalogue import clock
 from decalogue.analysis.plan import ORDERS, ordered, plan_entries, select
+from decalogue.cli.helpformat import HelpFormatter
 from decalogue.cli.sessions import add_checklist_option, open_session, save_change
 from decalogue.errors import DecalogueError, display_path
 from decalogue.model.actions import STATUSES
@@ -38,7 +39,7 @@ def register(subparsers: Any) -> None:
             "(planned or in progress) with the deadline passed."
         ),
         epilog=EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        formatter_class=HelpFormatter,
     )
     plan.add_argument("file", type=Path, help="the assessment (.json)")
     plan.add_argument("--format", "-f", choices=("table", "md", "csv", "json"), default="table")

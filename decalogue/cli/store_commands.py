@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from decalogue.cli import add_store_option, checklists_of, store_url_of
+from decalogue.cli.helpformat import HelpFormatter
 from decalogue.errors import DecalogueError, display_path
 from decalogue.model.checklist import Checklist
 from decalogue.plural import counted
@@ -36,9 +37,12 @@ def register(subparsers: Any) -> None:
     group = subparsers.add_parser(
         "store",
         help="set up, upgrade and list a PostgreSQL store for a team",
-        description=__doc__,
+        description="Keep assessments in a team's PostgreSQL database instead of the folder "
+        "workspace (the default): set it up (`store init`, `store upgrade`), list what it "
+        "holds, grant and revoke access, and move assessments between files and the database "
+        "(`push`, `pull`) in the same JSON format, history included.",
         epilog=EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        formatter_class=HelpFormatter,
     )
     actions = group.add_subparsers(title="store commands", metavar="ACTION", required=True)
     for name, helptext, handler in (

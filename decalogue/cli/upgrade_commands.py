@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from decalogue.cli import add_workspace_option, checklists_of
+from decalogue.cli.helpformat import HelpFormatter
 from decalogue.reports.checklist_diff import render_upgrade
 from decalogue.upgrade import upgrade
 
@@ -22,7 +23,7 @@ def register(subparsers: Any) -> None:
             "--dry-run prints all of it and writes nothing."
         ),
         epilog="example:\n  decalogue upgrade XX-2025.json --to my-plan@1.1.0 --dry-run",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        formatter_class=HelpFormatter,
     )
     parser.add_argument("file", type=Path, metavar="FILE", help="the assessment (.json)")
     parser.add_argument(

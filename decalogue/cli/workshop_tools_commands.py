@@ -20,6 +20,7 @@ from decalogue.analysis.consensus import Decision
 from decalogue.analysis.decisions import Resumable, decisions_from, latest_consensus
 from decalogue.analysis.workshop import aggregate, expand_paths
 from decalogue.cli import add_store_option, store_of, store_url_of, user_of
+from decalogue.cli.helpformat import HelpFormatter
 from decalogue.cli.output import emit
 from decalogue.cli.workshop_commands import add_checklist_option
 from decalogue.errors import DecalogueError, display_path
@@ -58,7 +59,7 @@ def register(subparsers: Any) -> None:
             '  decalogue workshop setup room1 --groups "Group A,Group B,Group C" \\\n'
             "      --country XX --country-name Exampleland --period 2025"
         ),
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        formatter_class=HelpFormatter,
     )
     setup.add_argument(
         "folder",
