@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from decalogue import __version__
-from decalogue.cli.helpformat import HelpFormatter
+from decalogue.cli.parsing import HelpFormatter, Parser
 from decalogue.errors import DecalogueError
 
 if TYPE_CHECKING:
@@ -63,8 +63,8 @@ examples:
 """
 
 
-def build_parser(modules: Sequence[str] = COMMAND_MODULES) -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+def build_parser(modules: Sequence[str] = COMMAND_MODULES) -> Parser:
+    parser = Parser(
         prog="decalogue",
         description=DESCRIPTION,
         epilog=EPILOG,
@@ -162,6 +162,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if "workshop_tools_commands" in modules:
         arguments = import_module("decalogue.cli.workshop_tools_commands").route(arguments)
     parser = build_parser(modules)
+    parser.given = tuple(arguments)
     args = parser.parse_args(arguments)
     handler = args.handler
     if handler is None:

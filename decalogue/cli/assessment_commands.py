@@ -15,8 +15,8 @@ from decalogue.cli import (
     store_of,
     user_of,
 )
-from decalogue.cli.helpformat import HelpFormatter
 from decalogue.cli.output import add_excel_option, emit
+from decalogue.cli.parsing import HelpFormatter
 from decalogue.errors import AssessmentError, ChecklistError, DecalogueError, display_path
 from decalogue.model.assessment import (
     Assessment,

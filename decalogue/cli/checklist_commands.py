@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from decalogue.cli import add_workspace_option, checklists_of
-from decalogue.cli.helpformat import HelpFormatter
+from decalogue.cli.parsing import HelpFormatter
 from decalogue.errors import ChecklistError, DecalogueError, FileProblems, display_path
 from decalogue.model.checklist import Checklist
 from decalogue.model.checklist_diff import diff_checklists

@@ -9,8 +9,8 @@ from pathlib import Path
 from typing import Any
 
 from decalogue import reports
-from decalogue.cli.helpformat import HelpFormatter
 from decalogue.cli.output import add_excel_option, emit
+from decalogue.cli.parsing import HelpFormatter
 from decalogue.cli.sessions import add_checklist_option, one_change, open_session
 from decalogue.errors import DecalogueError, display_path
 from decalogue.reports.csv_import import import_csv, summary_lines

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TextIO
 
-from decalogue.cli.helpformat import HelpFormatter
+from decalogue.cli.parsing import HelpFormatter
 from decalogue.cli.sessions import add_checklist_option, open_session
 from decalogue.errors import DecalogueError, display_path
 from decalogue.model.assessment import Answer, Change, Evidence

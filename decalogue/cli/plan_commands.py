@@ -9,7 +9,7 @@ from typing import Any
 
 from decalogue import clock
 from decalogue.analysis.plan import ORDERS, ordered, plan_entries, select
-from decalogue.cli.helpformat import HelpFormatter
+from decalogue.cli.parsing import HelpFormatter
 from decalogue.cli.sessions import add_checklist_option, open_session, save_change
 from decalogue.errors import DecalogueError, display_path
 from decalogue.model.actions import STATUSES

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from decalogue.cli import add_store_option, checklists_of, store_url_of
-from decalogue.cli.helpformat import HelpFormatter
+from decalogue.cli.parsing import HelpFormatter
 from decalogue.errors import DecalogueError, display_path
 from decalogue.model.checklist import Checklist
 from decalogue.plural import counted

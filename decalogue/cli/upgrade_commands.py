@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from decalogue.cli import add_workspace_option, checklists_of
-from decalogue.cli.helpformat import HelpFormatter
+from decalogue.cli.parsing import HelpFormatter
 from decalogue.reports.checklist_diff import render_upgrade
 from decalogue.upgrade import upgrade
 

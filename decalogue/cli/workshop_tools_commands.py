@@ -20,8 +20,8 @@ from decalogue.analysis.consensus import Decision
 from decalogue.analysis.decisions import Resumable, decisions_from, latest_consensus
 from decalogue.analysis.workshop import aggregate, expand_paths
 from decalogue.cli import add_store_option, store_of, store_url_of, user_of
-from decalogue.cli.helpformat import HelpFormatter
 from decalogue.cli.output import emit
+from decalogue.cli.parsing import HelpFormatter
 from decalogue.cli.workshop_commands import add_checklist_option
 from decalogue.errors import DecalogueError, display_path
 from decalogue.model.assessment import Assessment, new_assessment

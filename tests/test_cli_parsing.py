@@ -44,3 +44,29 @@ def test_a_wrapped_example_goes_on_under_its_own_text() -> None:
     first = next(i for i, line in enumerate(lines) if "--format csv -o plan.csv" in line)
     column = lines[first].index("edit it")
     assert lines[first + 1][:column].strip() == ""  # the rest of its words, under them
+
+
+def decalogue(*arguments: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "decalogue", *arguments],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [
+        (["exprot", "XX-2026.json"], "did you mean export?"),
+        (["export", "XX-2026.json", "--fromat", "md"], "did you mean --format?"),
+        (["export", "XX-2026.json", "--format", "mdd"], "did you mean md?"),
+        (["status", "XX-2026.json", "finale"], "did you mean final?"),
+        (["XX-2026.json"], "decalogue open XX-2026.json"),
+    ],
+)
+def test_a_typo_is_answered_with_what_was_meant(typed: list[str], meant: str) -> None:
+    done = decalogue(*typed)
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert meant in done.stderr.splitlines()[-1]
