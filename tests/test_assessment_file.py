@@ -266,7 +266,10 @@ def test_cli_new_list_and_validate(tmp_path: Path) -> None:
     invalid = run("validate", str(workspace / "broken.json"), workspace=workspace, cwd=tmp_path)
     assert invalid.returncode == 1
     assert invalid.stdout.strip().endswith("broken.json:1:2: JSON syntax: Expecting property "
-                                           "name enclosed in double quotes")  # fmt: skip
+                                           "name enclosed in double quotes: the file ends in the "
+                                           "middle (cut off by a copy, a download or an editor?); "
+                                           "its .bak copy beside it keeps the version before the "
+                                           "last save")  # fmt: skip
 
 
 @pytest.mark.parametrize(
@@ -319,3 +322,10 @@ def test_history_entries_read_keep_the_fields_each_was_given() -> None:
     copy = assessment.history[0].model_copy(update={"remark": "undo"})
     assert "remark" in copy.model_fields_set
     assert [entry.model_fields_set for entry in assessment.history] == given
+
+
+def test_a_file_cut_off_says_so_and_points_to_its_backup() -> None:
+    data = CURRENT.read_bytes()
+    for cut in (len(data) // 2, len(data) - 5):
+        (said,) = problems(data[:cut])
+        assert "the file ends in the middle" in said and ".bak" in said, said

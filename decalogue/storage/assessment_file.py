@@ -97,6 +97,26 @@ def _not_json(text: str, origin: str) -> str:
     return ""
 
 
+def _cut_off(text: str) -> bool:
+    """Whether the JSON text stops inside a string, an object or a list (a file cut short)."""
+    depth, in_string, escaped = 0, False, False
+    for char in text:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == '"':
+                in_string = False
+        elif char == '"':
+            in_string = True
+        elif char in "{[":
+            depth += 1
+        elif char in "}]":
+            depth -= 1
+    return in_string or depth > 0
+
+
 def is_scorecard(raw: Any) -> bool:
     return isinstance(raw, dict) and SCORECARD_MARKER in raw
 
@@ -115,8 +135,14 @@ def _load(data: bytes, origin: str) -> Any:
         if not_json:
             place = (1, 1) if not_json.startswith("not JSON") else (None, None)
             raise AssessmentError([Problem(origin, not_json, *place)]) from None
+        said = error.msg
+        if _cut_off(text):
+            said += (
+                ": the file ends in the middle (cut off by a copy, a download or an editor?); "
+                "its .bak copy beside it keeps the version before the last save"
+            )
         raise AssessmentError(
-            [Problem(origin, f"JSON syntax: {error.msg}", error.lineno, error.colno)]
+            [Problem(origin, f"JSON syntax: {said}", error.lineno, error.colno)]
         ) from None
     except _DuplicateKey as error:
         offset, key = _first_duplicate(text) or (None, error.key)
