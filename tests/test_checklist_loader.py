@@ -185,3 +185,13 @@ def test_cli_schema_version_and_help() -> None:
     assert version.returncode == 0 and version.stdout.startswith("decalogue ")
     helped = run_cli("--help")
     assert "validate" in helped.stdout and "checklists" in helped.stdout
+
+
+def test_an_assessment_given_where_a_checklist_goes_says_what_it_is(tmp_path: Path) -> None:
+    assessment = Path(__file__).parent / "fixtures" / "assessment-v2.json"
+    (tmp_path / "fixture.json").write_bytes(assessment.read_bytes())
+    for args in (["explore", "fixture.json"], ["checklists", "add", "fixture.json"]):
+        result = run_cli(*args, cwd=tmp_path)
+        assert result.returncode == 1 and "Traceback" not in result.stderr
+        assert "an assessment or a scorecard (JSON), not a checklist" in result.stderr, args
+        assert "decalogue open FILE.json" in result.stderr

@@ -306,6 +306,13 @@ def collector_paused(*, keep: bool = False) -> Iterator[None]:
         gc.enable()
 
 
+#: What a JSON file given as a checklist is told.
+NOT_A_CHECKLIST = (
+    "an assessment or a scorecard (JSON), not a checklist (.toml); open an assessment "
+    "with `decalogue open FILE.json`, or give the checklist's .toml file"
+)
+
+
 def parse_checklist(data: bytes | str, *, origin: str, base_dir: Path | None = None) -> Checklist:
     if isinstance(data, bytes):
         text = decode_utf8(data, origin, ChecklistError)
@@ -315,6 +322,8 @@ def parse_checklist(data: bytes | str, *, origin: str, base_dir: Path | None = N
         try:
             raw = tomli.loads(text)
         except tomli.TOMLDecodeError as error:
+            if text.lstrip().startswith("{") or origin.lower().endswith(".json"):
+                raise ChecklistError([Problem(origin, NOT_A_CHECKLIST)]) from None
             raise ChecklistError([toml_problem(error, text, origin)]) from None
         except RecursionError:
             raise ChecklistError(
