@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
+from decalogue.errors import DecalogueError
 from decalogue.model.assessment import Answer, Evidence, carry_forward
 from decalogue.model.checklist import Checklist
 from decalogue.model.readiness import readiness
@@ -111,3 +114,31 @@ def test_carried_answers_block_final_until_confirmed(path: Path, mini: Checklist
     assert "3 carried answers left to review" in confirm.stdout
     run("confirm", new, "A-03", "B-01", "B-02", "--checklist", MINI, cwd=path.parent)
     assert run("check", new, "--checklist", MINI, cwd=path.parent).returncode == 0
+
+
+def test_a_final_assessment_is_not_changed_until_it_is_moved_back_to_review(path: Path) -> None:
+    """The figures a final report showed stay those of the file; changing them is a choice."""
+    forced = run("status", path, "final", "--force", "--checklist", MINI, cwd=path.parent)
+    assert forced.returncode == 0, forced.stderr
+    before = path.read_bytes()
+    command = [sys.executable, "-m", "decalogue", "fill", str(path), "--item", "B-02"]
+    filled = subprocess.run(
+        [*command, "--checklist", str(MINI)],
+        input="2\nq\n",
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
+    assert "is final" in filled.stdout and "decalogue status" in filled.stdout, filled.stdout
+    session = Session.open(path, MINI, user="Ana Example")
+    with pytest.raises(DecalogueError, match="is final"):
+        session.set_answer("B-02", Answer(level=2))
+    with pytest.raises(DecalogueError, match="is final"):
+        session.confirm("A-01")
+    assert not session.dirty
+    assert path.read_bytes() == before
+    session.set_status("review")
+    session.set_answer("B-02", Answer(level=2))
+    session.save()
+    assert store.read(path).assessment.responses["B-02"].level == 2

@@ -88,6 +88,7 @@ class Session(Kept):
         """
         value = self.validate(item_id, field, value)
         with self._lock:
+            self._check_not_final()
             current = self.value(item_id, field)
             if current == shown:
                 return self._apply(item_id, field, value, undoable=True)
@@ -165,10 +166,20 @@ class Session(Kept):
                 f"{item_id}: level {level} is not on the scale (0-{self.checklist.scale.max_level})"
             )
 
+    def _check_not_final(self) -> None:
+        """A final assessment keeps the figures its reports showed until someone reopens it."""
+        if self.assessment.status == "final":
+            by = f" by {self.assessment.status_by}" if self.assessment.status_by else ""
+            raise DecalogueError(
+                f"{self.label} is final{by}: nothing changed; to change it, move it back to "
+                f"review first (decalogue status {self.label} review)"
+            )
+
     def _apply(
         self, item_id: str, field: str, value: Any, *, undoable: bool, remark: str = ""
     ) -> Change | None:
         with self._lock:
+            self._check_not_final()
             before = field_value(self.assessment.responses.get(item_id), field)
             try:
                 change = self.assessment.apply(

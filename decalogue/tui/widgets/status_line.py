@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual.content import Content
 from textual.widgets import Static
 
-from decalogue.model.assessment import Assessment
+from decalogue.model.assessment import STATUS_LABELS, Assessment
 from decalogue.model.checklist import Checklist
 from decalogue.model.scoring import GroupScore
 from decalogue.plural import counted
@@ -52,6 +52,8 @@ class StatusLine(Static):
             (f"{country.name} ({country.code})", "bold"),
             f" · {assessment.period}",
         ]
+        if assessment.status != "draft":  # final: edits are refused, and the header says why
+            where += [" · ", (STATUS_LABELS[assessment.status], "bold")]
         named: list[Part] = [" · ", (shorten(title, 30), "bold")] if title else []
         coverage: list[Part] = [f" · coverage {overall.coverage:.0f}% ({done}/{overall.total})"]
         score: list[Part] = [" · overall ", (figure(overall.score), "bold")]

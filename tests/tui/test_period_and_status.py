@@ -1,4 +1,4 @@
-"""Last period's answers, carried forward, as the official walks through them in the tree."""
+"""Last period's answers and the status, as the official meets them on the assess screen."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 from decalogue.model.assessment import carry_forward
 from decalogue.model.checklist import Checklist
 from decalogue.storage import store
-from tests.helpers import SIZE, open_assess, tree_line
+from tests.helpers import SIZE, notes_of, open_assess, status, tree_line
 from tests.tui.conftest import AppFactory
 
 
@@ -43,3 +43,23 @@ async def test_the_carried_filter_finds_the_answers_left_to_confirm(
         await pilot.press("c", "slash", *"carried")
         await pilot.pause()
         assert set(screen.checklist_tree._items) == {"PR-02", "PR-04", "JU-02"}
+
+
+async def test_a_final_assessment_says_so_and_refuses_a_level(
+    make_app: AppFactory, scored_file: Path
+) -> None:
+    """Its reports said final: a key press must not change the figures under that word."""
+    final = store.read(scored_file)
+    final.assessment.set_status("final", "Head of Unit")
+    store.save(scored_file, final.assessment, final.fingerprint)
+    before = scored_file.read_bytes()
+    app = make_app(open_path=scored_file)
+    said = notes_of(app)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_assess(pilot)
+        assert "· Final ·" in status(screen)
+        await pilot.press("1")  # PR-01 is 3
+        assert tree_line(screen, "PR-01").startswith("● 3")
+        assert any("is final by Head of Unit" in message for message in said), said
+        await pilot.press("ctrl+q")
+    assert scored_file.read_bytes() == before
