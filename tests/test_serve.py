@@ -192,6 +192,62 @@ async def test_an_answer_not_yet_autosaved_is_saved_when_the_session_ends(
         await browser.close()
 
 
+#: A served app's output, as its driver writes it: screen updates from the app's thread
+#: while a download's 64 KiB chunks go from the driver's input thread (`deliver_text`).
+_WRITER = """
+import asyncio, sys, threading
+from pathlib import Path
+from decalogue.tui.app import create_app
+
+app = create_app(Path(sys.argv[1]))
+
+async def make():
+    return app.get_driver_class()(app)
+
+driver = asyncio.run(make())
+chunk = bytes(range(256)) * 256
+frames = threading.Thread(target=lambda: [driver.write("x" * 20000) for _ in range(100)])
+download = threading.Thread(
+    target=lambda: [driver.write_binary_encoded(("deliver_chunk", "k", chunk)) for _ in range(30)]
+)
+for thread in (frames, download):
+    thread.start()
+for thread in (frames, download):
+    thread.join()
+"""
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="sets a pipe's size (Linux)")
+def test_a_download_and_screen_updates_reach_the_server_whole(tmp_path: Path) -> None:
+    """A download cut short on a busy machine: the screen and a download's chunks share
+    the pipe to the server, and a pipe keeps a write whole only up to 4 KiB. With the pipe
+    that small (as a full one is), every packet must still arrive whole and in one piece."""
+    import fcntl
+
+    env = {**os.environ, "TEXTUAL_DRIVER": "textual.drivers.web_driver:WebDriver"}
+    child = subprocess.Popen(
+        [sys.executable, "-c", _WRITER, str(tmp_path / "ws")],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        cwd=ROOT,
+        env=env,
+    )
+    assert child.stdout is not None
+    fcntl.fcntl(child.stdout.fileno(), 1031, 4096)  # F_SETPIPE_SZ: the smallest pipe
+    data = child.stdout.read()
+    assert child.wait(60) == 0
+    packets: dict[bytes, int] = {}
+    position = 0
+    while position < len(data):
+        kind, size = data[position : position + 1], data[position + 1 : position + 5]
+        payload = data[position + 5 : position + 5 + int.from_bytes(size, "big")]
+        assert kind in (b"D", b"P"), f"a packet broken at byte {position}"
+        assert kind == b"P" or payload == b"x" * 20000, f"a screen update broken at {position}"
+        packets[kind] = packets.get(kind, 0) + 1
+        position += 5 + len(payload)
+    assert packets == {b"D": 100, b"P": 30}
+
+
 @pytest.mark.parametrize(
     "stop",
     [signal.SIGINT, signal.SIGTERM, signal.SIGHUP],

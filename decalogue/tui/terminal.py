@@ -7,12 +7,22 @@ app for good: a futex wait, at start-up as at any other moment. Here writes to
 a lost terminal fail quietly instead, and the app asks `lost()` twice a second
 so that it saves and exits even when no SIGHUP arrives (a terminal that is not
 the process's controlling one).
+
+Served to a browser, the app writes packets to the server through a pipe: screen
+updates from the app's thread, a download's chunks from the driver's input thread.
+Textual's web driver writes both with a bare `os.write`, and a pipe keeps a write
+whole only up to 4 KiB: when the server reads slowly (a busy machine) and the pipe
+is full, a screen update lands inside a 64 KiB chunk, and the server, reading a
+stream out of step, cuts the download short. Here each packet is written whole,
+one at a time.
 """
 
 from __future__ import annotations
 
+import os
 import select
 import sys
+import threading
 from typing import Any, TextIO
 
 from textual.driver import Driver
@@ -55,14 +65,39 @@ def hung_up(fd: int) -> bool:
     return any(mask & (select.POLLHUP | select.POLLERR | select.POLLNVAL) for _, mask in events)
 
 
+def whole_writes(fd: int) -> Any:
+    """A `write(bytes)` to `fd` that writes each packet whole, one thread at a time."""
+    lock = threading.Lock()
+
+    def write(data: bytes) -> int:
+        with lock:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view) :]
+        return len(data)
+
+    return write
+
+
 def safe_driver(driver_class: type[Driver]) -> type[Driver]:
-    """Textual's POSIX terminal driver with output that survives a lost terminal."""
+    """Textual's POSIX terminal driver with output that survives a lost terminal; its web
+    driver (`serve`) with packets that reach the server whole."""
     if sys.platform == "win32":
         return driver_class
     from textual.drivers.linux_driver import LinuxDriver
 
+    # Looked up, not imported: a terminal's start never loads the web driver.
+    web = sys.modules.get("textual.drivers.web_driver")
+    if web is not None and issubclass(driver_class, web.WebDriver):
+
+        class WholePacketsDriver(driver_class):  # type: ignore[valid-type,misc]
+            def __init__(self, *args: Any, **kwargs: Any) -> None:
+                super().__init__(*args, **kwargs)
+                self._write = whole_writes(self.fileno)  # every packet goes through it
+
+        return WholePacketsDriver
     if not issubclass(driver_class, LinuxDriver):
-        return driver_class  # the web driver of `serve`, a headless test driver
+        return driver_class  # a headless test driver
 
     class SafeTerminalDriver(driver_class):  # type: ignore[valid-type,misc]
         def __init__(self, *args: Any, **kwargs: Any) -> None:
