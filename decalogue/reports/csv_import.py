@@ -79,15 +79,6 @@ class _Row:
         )
 
 
-@dataclass(frozen=True)
-class CheckedCsv:
-    """An edited CSV, checked: the edits that change something, and what it says of its own."""
-
-    edits: list[RowEdit]
-    notes: list[str]
-    """Edits the import does not take (a changed `carried` cell), one line, for the user."""
-
-
 def read_edits(
     data: bytes | str,
     origin: str,
@@ -96,23 +87,13 @@ def read_edits(
     *,
     force: bool = False,
     target: str = "the assessment",
+    notes: list[str] | None = None,
 ) -> list[RowEdit]:
-    """Check every row of an edited CSV; the edits that change something, or CsvImportError."""
-    return check_csv(data, origin, checklist, assessment, force=force, target=target).edits
-
-
-def check_csv(
-    data: bytes | str,
-    origin: str,
-    checklist: Checklist,
-    assessment: Assessment,
-    *,
-    force: bool = False,
-    target: str = "the assessment",
-) -> CheckedCsv:
-    """Check every row of an edited CSV: its edits and notes, or CsvImportError.
+    """Check every row of an edited CSV; the edits that change something, or CsvImportError.
 
     A CSV of another assessment (its identity columns) is refused unless `force`.
+    `notes` receives a line for what the CSV asks that the import does not take (a
+    changed `carried` cell), for the user to read.
     """
     table = read_table(data, origin, empty="expected a header row")
     header, rows = table.header, table.records
@@ -188,7 +169,9 @@ def check_csv(
                 carried.append((number, item_id))
     if problems:
         raise CsvImportError(problems)
-    return CheckedCsv(edits, [_carried_note(origin, carried)] if carried else [])
+    if carried and notes is not None:
+        notes.append(_carried_note(origin, carried))
+    return edits
 
 
 def _said(cell: str) -> bool | None:
@@ -404,16 +387,17 @@ def session_applier(session: Session) -> Applier:
     return apply
 
 
-def check_csv_file(
+def read_edits_file(
     path: Path,
     checklist: Checklist,
     assessment: Assessment,
     *,
     force: bool = False,
     target: str = "the assessment",
-) -> CheckedCsv:
+    notes: list[str] | None = None,
+) -> list[RowEdit]:
     data, shown = read_csv_file(path)
-    return check_csv(data, shown, checklist, assessment, force=force, target=target)
+    return read_edits(data, shown, checklist, assessment, force=force, target=target, notes=notes)
 
 
 @dataclass(frozen=True)
@@ -441,14 +425,14 @@ def import_csv(
     `force`) or the store's SaveError / ConflictError (the file on disk unchanged).
     """
     target = display_path(session.path) if session.path else "the assessment"
-    checked = check_csv_file(
-        csv_path, session.checklist, session.assessment, force=force, target=target
+    warnings: list[str] = []
+    edits = read_edits_file(
+        csv_path, session.checklist, session.assessment, force=force, target=target, notes=warnings
     )
-    edits = checked.edits
     found = differences(
         [(e.row, e.item_id, e.changes) for e in edits], session.assessment.responses
     )
-    warnings = [*checked.notes, *spreadsheet_warnings(found, display_path(csv_path))]
+    warnings += spreadsheet_warnings(found, display_path(csv_path))
     if dry_run or not edits:
         return ImportResult(edits, [], False, found, warnings)
     changes = apply_edits(edits, session_applier(session))
