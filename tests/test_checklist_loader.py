@@ -169,7 +169,7 @@ def test_cli_validate_reports_every_error_and_exits_1(tmp_path: Path) -> None:
     result = run_cli("validate", "good.toml", "bad.toml", cwd=tmp_path)
     assert result.returncode == 1
     lines = result.stdout.splitlines()
-    assert lines[0] == "good.toml: ok, checklist tiny 1.0: 1 pillars, 1 sections, 2 items"
+    assert lines[0] == "good.toml: ok, checklist tiny 1.0: 1 pillar, 1 section, 2 items"
     # Both problems in one run: the scale at its value, the weight at its key.
     assert len(lines) == 3 and all(line.startswith("bad.toml:") for line in lines[1:])
     assert "Traceback" not in result.stderr + result.stdout

@@ -46,7 +46,7 @@ def test_a_store_lists_compares_and_exports_with_the_carried_answers_said(
 
     compared = _cli(tmp_path, "compare", "--store", pg_url, older.id[:8], newer.id[:8])
     assert compared.returncode == 0, compared.stderr
-    assert "Draft; 1 of 1 answers carried forward from 2024, not yet confirmed" in compared.stdout
+    assert "Draft; 1 of 1 answer carried forward from 2024, not yet confirmed" in compared.stdout
     assert "3↻" in compared.stdout
 
     kept = tmp_path / "XX-2024.json"
