@@ -12,8 +12,9 @@ every text is unchanged.
 
 The file holds the validated values in `marshal` form (plain values and tuples,
 no code), rebuilt into the same frozen models without validating them again. Equal
-immutable values (a tag, a source id, a weight, a text met twice) are written once
-and so loaded as one object: a smaller file, a faster load and less memory.
+immutable values (a tag, a source id, a weight, a text met twice, a reference that
+several items cite) are written once and so loaded as one object: a smaller file, a
+faster load and less memory.
 Anything unexpected (a damaged, truncated or foreign file, a read-only folder)
 is ignored: the checklist is then validated as if there were no cache.
 `DECALOGUE_CHECKLIST_CACHE=off` turns the cache off; set to a folder, it moves it.
@@ -234,7 +235,15 @@ def _dump(model: BaseModel, shared: _Shared) -> _Dumped:
             value = tuple(_dump(v, shared) for v in value) if nested[name] else _dump(value, shared)
         fields[name] = value
     given = tuple(sorted(model.__pydantic_fields_set__))  # field names: interned already
-    return fields, shared[tuple].setdefault(given, given)
+    dumped = (fields, shared[tuple].setdefault(given, given))
+    if not nested and model.model_config.get("frozen"):
+        # A frozen model holding no models (a reference, a level): equal ones are written
+        # once, and loaded as one model. Its values are shared already, so equal values
+        # are the same objects: their ids say which are equal (they live as long as
+        # `shared`), and a dict, copied for each model, never matches another.
+        key = (type(model), dumped[1], *map(id, fields.values()))
+        dumped = shared[BaseModel].setdefault(key, dumped)
+    return dumped
 
 
 @cache
@@ -248,7 +257,7 @@ _Shared = dict[type, dict[Any, Any]]
 
 
 def _shared() -> _Shared:
-    return {str: {}, int: {}, float: {}, tuple: {}}
+    return {str: {}, int: {}, float: {}, tuple: {}, BaseModel: {}}
 
 
 def _share(value: Any, shared: _Shared) -> Any:
@@ -280,24 +289,38 @@ def _share(value: Any, shared: _Shared) -> Any:
     return value
 
 
+#: What one load keeps while it builds: the set of field names of each tuple of names
+#: given, and each model written once (`_dump`) with the values it was built from.
+_Seen = dict[Any, Any]
+
+
 def _build(cls: type[BaseModel], dumped: _Dumped) -> Any:
     return _builder(cls)(dumped, {})
 
 
 @cache
-def _builder(cls: type[BaseModel]) -> Callable[[_Dumped, dict[tuple[str, ...], set[str]]], Any]:
+def _builder(cls: type[BaseModel]) -> Callable[[_Dumped, _Seen], Any]:
     """A function that rebuilds one `cls` instance (and what it holds) without validating.
 
     It sets what pydantic's own constructor sets: the field values, the set of fields
     given, no extra values, the private attributes' defaults. Instances with the same
     fields given share one set of their names: these models are frozen, and pydantic
     only changes that set when an attribute is assigned (or on a copy, which copies it).
+    A model written once for several places (`_dump`) is loaded as one object, which
+    marshal gives each place: it is built once.
     """
     plan = tuple((name, _builder(inner), many) for name, inner, many in _plan(cls))
     private = dict(cls.__private_attributes__)
     new, set_ = object.__new__, object.__setattr__
 
-    def build(dumped: _Dumped, sets: dict[tuple[str, ...], set[str]]) -> Any:
+    def build_once(dumped: _Dumped, sets: _Seen) -> Any:
+        # Keyed by the id of the loaded values, kept alive beside their model.
+        done = sets.get(id(dumped))
+        if done is None:
+            done = sets[id(dumped)] = (dumped, build(dumped, sets))
+        return done[1]
+
+    def build(dumped: _Dumped, sets: _Seen) -> Any:
         fields, given = dumped
         for name, inner, many in plan:
             value = fields[name]
@@ -319,4 +342,4 @@ def _builder(cls: type[BaseModel]) -> Callable[[_Dumped, dict[tuple[str, ...], s
         )
         return model
 
-    return build
+    return build_once if not plan and cls.model_config.get("frozen") else build
