@@ -131,6 +131,10 @@ class Evidence(_Model):
 class Response(_Model):
     """The answer to one item: a level, N/A with a reason, or nothing yet."""
 
+    # Replaced, never changed in place (`Assessment.apply` validates a new one), so
+    # answers read from a file can share one set of the fields given (storage.piecewise).
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
     level: Annotated[int, Field(ge=0, le=100, strict=True)] | None = None
     """The level of the checklist's scale that best describes implementation."""
     not_applicable: Annotated[bool, Field(strict=True)] = False

@@ -2,16 +2,21 @@
 
 The JSON values of an answer are let go once it is validated, so the values and the
 models are not all held at once (at 5,000 answers, reading peaked 9 MB lower), and
-history entries given the same fields share one set of those names (pydantic gives
-each validated model its own: 700 bytes for an entry's six, 3.5 MB at 5,000 entries;
-a Change is frozen, so nothing adds to its set, and a copy gets its own).
+answers and history entries given the same fields share one set of those names
+(pydantic gives each validated model its own: 700 bytes for an entry's six or an
+answer's eleven, 3.5 MB for each 5,000; a Response and a Change are frozen, so nothing
+adds to their set, and a copy gets its own).
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
+
+from pydantic import BaseModel
 
 from decalogue.model.assessment import Assessment, Change, Response
+
+M = TypeVar("M", bound=BaseModel)
 
 
 def validated_piecewise(raw: dict[str, Any]) -> Assessment:
@@ -28,19 +33,21 @@ def validated_piecewise(raw: dict[str, Any]) -> Assessment:
     blank = Response()
     shell = {**raw, "responses": dict.fromkeys(responses, blank), "history": []}
     assessment = Assessment.model_validate(shell)
+    sets: dict[frozenset[str], set[str]] = {}
     answers = {}
     for key in list(responses):
-        answers[key] = Response.model_validate(responses.pop(key))
+        answers[key] = _given_once(Response.model_validate(responses.pop(key)), sets)
     changes = []
-    sets: dict[frozenset[str], set[str]] = {}
     for index, entry in enumerate(history):
         history[index] = None
-        change = Change.model_validate(entry)
-        given = change.__pydantic_fields_set__
-        object.__setattr__(
-            change, "__pydantic_fields_set__", sets.setdefault(frozenset(given), given)
-        )
-        changes.append(change)
+        changes.append(_given_once(Change.model_validate(entry), sets))
     # Each validated as the fields are: assigning them would validate them all again.
     assessment.__dict__.update(responses=answers, history=changes)
     return assessment
+
+
+def _given_once(model: M, sets: dict[frozenset[str], set[str]]) -> M:
+    """`model` (frozen), holding the first equal set of fields given met in `sets`."""
+    given = model.__pydantic_fields_set__
+    object.__setattr__(model, "__pydantic_fields_set__", sets.setdefault(frozenset(given), given))
+    return model
