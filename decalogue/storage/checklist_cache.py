@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import hashlib
 import marshal
+import mmap
 import os
 import sys
 import types
@@ -116,7 +117,7 @@ def lookup(source: Path, size: int, *, origin: str, base_dir: Path | None) -> Ch
     if path is None:
         return None
     try:
-        stored = marshal.loads(path.read_bytes())  # 7x faster than from the handle
+        stored = _unmarshal(path)
         fmt, content_hash, documents, fields = stored
         if fmt != FORMAT:
             return None
@@ -137,6 +138,17 @@ def lookup(source: Path, size: int, *, origin: str, base_dir: Path | None) -> Ch
     with suppress(OSError):
         os.utime(path)  # recently used: kept longest
     return checklist
+
+
+def _unmarshal(path: Path) -> Any:
+    """The values of a cache file, unmarshalled from its pages mapped in memory.
+
+    Unmarshalling from the handle is 7x slower than from the whole file; read into a
+    bytes object (14 MB at 10,000 items), the file left C's allocator keeping that much
+    freed memory for later use, so the session's peak was 4 MB higher.
+    """
+    with path.open("rb") as handle, mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as m:
+        return marshal.loads(m)
 
 
 def store(data: bytes, checklist: Checklist) -> None:
