@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import hashlib
 import marshal
-import mmap
 import os
 import sys
 import types
@@ -147,6 +146,8 @@ def _unmarshal(path: Path) -> Any:
     bytes object (14 MB at 10,000 items), the file left C's allocator keeping that much
     freed memory for later use, so the session's peak was 4 MB higher.
     """
+    import mmap  # here: a small checklist (the bundled one) never needs it
+
     with path.open("rb") as handle, mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as m:
         return marshal.loads(m)
 
