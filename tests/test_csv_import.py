@@ -432,7 +432,8 @@ def test_cli_import_says_an_edited_carried_column_is_not_imported(tmp_path: Path
     checklist = load_checklist(checklist_path)
     assessment = filled_assessment(checklist)
     for item_id in ("A-01", "B-01", "C-01"):
-        assessment.responses[item_id].carried = True
+        carried = assessment.responses[item_id].model_copy(update={"carried": True})
+        assessment.responses[item_id] = carried
     path = save_new(tmp_path / "XX-2025.json", assessment)
     rows = rows_of(export_csv(checklist, assessment))
     assert [row["carried"] for row in rows[:2]] == ["yes", "no"]
