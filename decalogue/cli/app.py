@@ -11,8 +11,9 @@ from __future__ import annotations
 import argparse
 import gc
 import signal
+import sys
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -113,6 +114,9 @@ def run(app: DecalogueApp, auto_pilot: AutopilotCallbackType | None = None) -> N
         getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name)
     )
     app.run(auto_pilot=auto_pilot)
+    for elsewhere in app.kept_elsewhere:  # the home screen says so too, at the next start
+        with suppress(OSError):  # a closed terminal hears nothing
+            print(f"decalogue: {elsewhere}", file=sys.stderr)
 
 
 def run_home(args: argparse.Namespace) -> int:

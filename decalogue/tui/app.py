@@ -139,6 +139,8 @@ class DecalogueApp(HandlesWork, TypeAhead):
         self.stop_signals: tuple[signal.Signals, ...] = ()
         """Signals that save open work and quit (set by the CLI; tests leave them alone)."""
         self._stopping = False
+        self.kept_elsewhere: list[str] = []
+        """Work that could not be saved, and where it went: the CLI says it on the way out."""
         self._page_focused = False
         """A browser's page has said it has the focus (a served session)."""
 
@@ -253,7 +255,7 @@ class DecalogueApp(HandlesWork, TypeAhead):
 
         def done(leave: bool | None) -> None:
             if leave:
-                screen.keep_for_exit(self.context.workspace.recovery)
+                self._kept(screen.keep_for_exit(self.context.workspace.recovery))
                 self.pop_screen()
 
         self.push_screen(ConfirmDialog(_not_saved(error, "Leave"), yes="Leave", no="Stay"), done)
@@ -339,8 +341,12 @@ class DecalogueApp(HandlesWork, TypeAhead):
         and a workshop's decisions."""
         for screen in self.screen_stack:
             if isinstance(screen, AssessScreen):
-                screen.keep_for_exit(self.context.workspace.recovery)
+                self._kept(screen.keep_for_exit(self.context.workspace.recovery))
         self._keep_decisions()
+
+    def _kept(self, elsewhere: str | None) -> None:
+        if elsewhere is not None:
+            self.kept_elsewhere.append(elsewhere)
 
     def _stop_on_signal(self) -> None:
         """A closed terminal or a shutdown: no one is there to answer a dialog, so save and go.

@@ -27,8 +27,8 @@ class Unsaved(Protocol):
 
     def flush(self) -> str | None: ...
 
-    def keep_for_exit(self, folder: Path | None = None) -> None:
-        """Save, else write a recovery copy (the person chose to go anyway)."""
+    def keep_for_exit(self, folder: Path | None = None) -> str | None:
+        """Save, else write a recovery copy (the person chose to go anyway); where it went."""
 
 
 def display_folder(path: Path) -> str:

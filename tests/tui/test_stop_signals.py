@@ -9,6 +9,7 @@ the file.
 from __future__ import annotations
 
 import signal
+import time
 from pathlib import Path
 
 import pytest
@@ -16,7 +17,7 @@ import pytest
 from decalogue.model.assessment import Answer
 from decalogue.storage import store
 from decalogue.storage.checklists import load_checklist
-from tests.tui.pty_app import new_file, read_until, running, wait_until_shown
+from tests.tui.pty_app import drain, new_file, read_until, running, wait_until_shown
 
 FIRST = load_checklist().items[0].id
 
@@ -76,3 +77,26 @@ def test_sigterm_on_the_workshop_screen_keeps_the_rooms_decisions(tmp_path: Path
         app.wait(timeout=30)
     [consensus] = room.glob("*consensus*.json")
     assert store.read(consensus).assessment.responses[FIRST].level == 2
+
+
+def test_quitting_with_work_that_cannot_be_saved_says_where_it_went(tmp_path: Path) -> None:
+    """The next start would point to the copy; a person going home must be told now."""
+    workspace = tmp_path / "ws"
+    path = new_file(workspace)
+    with running(path, workspace) as app:
+        wait_until_shown(app)
+        path.write_text("{ broken by another program", encoding="utf-8")
+        app.type(b"3")
+        read_until(app.leader, b"error", timeout=20)  # the save refused the broken file
+        app.type(b"\x11")
+        read_until(app.leader, b"Quit anyway?", timeout=20)
+        app.type(b"\r")  # Quit
+        seen = b""
+        while app.process.poll() is None:
+            seen += drain(app.leader)
+            time.sleep(0.05)
+        seen += drain(app.leader)
+    (copy,) = (workspace / "recovery").glob("*.json")
+    assert store.read(copy).assessment.responses[FIRST].level == 3
+    said = seen.decode("utf-8", "replace").split("\x1b[?1049l")[-1]  # after the full screen
+    assert "not saved" in said and copy.name in said, said

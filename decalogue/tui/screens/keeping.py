@@ -286,20 +286,26 @@ class SessionScreen(ChecklistScreen):
         self._took_in(result.merged, bool(result.conflicts))
         return None
 
-    def keep_for_exit(self, folder: Path | None = None) -> None:
+    def keep_for_exit(self, folder: Path | None = None) -> str | None:
         """Going without asking (a closed terminal, a shutdown, the person chose to): save,
         else write the session's recovery copy (the one kept while the server was away,
-        else a new one in `folder`, else beside the file); never raises."""
+        else a new one in `folder`, else beside the file); never raises. What a person
+        leaving must be told (where the work went), or None when it is saved."""
         if self._timer is not None:
             self._timer.stop()
             self._timer = None
         if not self.session.dirty:
-            return
+            return None
         try:
             self.session.save()
-        except DecalogueError:
-            with suppress(DecalogueError, OSError):
-                self.session.save_recovery(folder)  # the next start points to it
+        except DecalogueError as error:
+            lost = f"your changes to {self.session.label} were not saved ({error})"
+            try:
+                copy = self.session.save_recovery(folder)  # the next start points to it too
+            except (DecalogueError, OSError) as failed:
+                return f"{lost}, and no recovery copy could be written either: {failed}"
+            return f"{lost}; they are in {copy} (a whole assessment: decalogue open it)"
+        return None
 
     # -- other people's changes
 
