@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from textual.geometry import Region
+from textual.widgets import Static
+
 from decalogue.model.assessment import carry_forward
 from decalogue.model.checklist import Checklist
 from decalogue.storage import store
-from tests.helpers import SIZE, notes_of, open_assess, status, tree_line
+from tests.helpers import SIZE, home_rows, notes_of, open_assess, status, tree_line
 from tests.tui.conftest import AppFactory
 
 
@@ -63,3 +66,19 @@ async def test_a_final_assessment_says_so_and_refuses_a_level(
         assert any("is final by Head of Unit" in message for message in said), said
         await pilot.press("ctrl+q")
     assert scored_file.read_bytes() == before
+
+
+async def test_the_home_line_about_recovery_copies_is_whole_at_80_columns(
+    make_app: AppFactory, scored_file: Path
+) -> None:
+    """The one place after a restart that says answers are waiting: not cut off mid-word."""
+    recovery = scored_file.parent / "recovery"
+    recovery.mkdir()
+    (recovery / "XX-2025-recovered-20261127T1000Z.json").write_bytes(scored_file.read_bytes())
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await home_rows(pilot)
+        title = app.screen.query_one("#home-title", Static)
+        region = Region(0, 0, title.size.width, title.size.height)
+        shown = " ".join(" ".join(strip.text for strip in title.render_lines(region)).split())
+        assert "1 recovery copy in recovery/: answers a closed session could not save" in shown
