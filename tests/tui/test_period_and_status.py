@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from textual.geometry import Region
-from textual.widgets import Static
+from textual.widgets import OptionList, Static
 
-from decalogue.model.assessment import carry_forward
+from decalogue.model.assessment import Answer, carry_forward, new_assessment
 from decalogue.model.checklist import Checklist
 from decalogue.storage import store
-from tests.helpers import SIZE, home_rows, notes_of, open_assess, status, tree_line
+from decalogue.storage.checklists import load_checklist
+from tests.helpers import SIZE, home_rows, notes_of, open_assess, settle, status, tree_line
 from tests.tui.conftest import AppFactory
 
 
@@ -82,3 +84,25 @@ async def test_the_home_line_about_recovery_copies_is_whole_at_80_columns(
         region = Region(0, 0, title.size.width, title.size.height)
         shown = " ".join(" ".join(strip.text for strip in title.render_lines(region)).split())
         assert "1 recovery copy in recovery/: answers a closed session could not save" in shown
+
+
+async def test_the_dashboard_keeps_a_groups_carried_count_on_its_line_at_80_columns(
+    make_app: AppFactory, workspace: Path
+) -> None:
+    bundled = load_checklist()
+    previous = new_assessment(bundled, "XX", "2025", country_name="Exampleland")
+    for item in bundled.items[:12]:  # a two-digit count of carried answers: LF's "↻12"
+        previous.apply(item.id, "answer", Answer(level=2), "Tester")
+    path = workspace / "XX-2026.json"
+    store.create(path, carry_forward(previous, bundled, "2026", "Tester"))
+    app = make_app(open_path=path, checklist=bundled)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_assess(pilot)
+        await pilot.press("d")
+        await settle(pilot)
+        listing = app.screen.query_one(OptionList)
+        region = Region(0, 0, listing.size.width, listing.size.height)
+        lines = [strip.text for strip in listing.render_lines(region)]
+        alone = [line for line in lines if re.fullmatch(r"↻\d+", line.strip(" ▎▊▁▃▅▆▇"))]
+        assert not alone, lines  # a count wrapped under its group
+        assert any("↻12" in line and "Legal-framework" in line for line in lines), lines

@@ -68,8 +68,9 @@ class DashboardScreen(Screen[str | None]):
             ),
             id="dashboard-title",
         )
-        # Names get what the bars and figures leave of the width (80 columns and up).
-        self.name_width = max(16, min(48, self.app.size.width - BAR - 24))
+        # Names get what the bars, the figures and a carried count (" ↻12") leave of the
+        # width (80 columns and up), so that the count never wraps onto a line of its own.
+        self.name_width = max(16, min(48, self.app.size.width - BAR - 29))
         yield OptionList(*self._options(), id="dashboard")
         yield KeyFooter()
 
