@@ -106,3 +106,20 @@ async def test_the_dashboard_keeps_a_groups_carried_count_on_its_line_at_80_colu
         alone = [line for line in lines if re.fullmatch(r"↻\d+", line.strip(" ▎▊▁▃▅▆▇"))]
         assert not alone, lines  # a count wrapped under its group
         assert any("↻12" in line and "Legal-framework" in line for line in lines), lines
+
+
+async def test_the_help_wraps_a_long_key_text_under_its_own_column_at_80_columns(
+    make_app: AppFactory, scored_file: Path
+) -> None:
+    app = make_app(open_path=scored_file)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_assess(pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        text = app.screen.query_one("#help-text", Static)
+        region = Region(0, 0, text.size.width, text.size.height)
+        lines = [strip.text.rstrip() for strip in text.render_lines(region)]
+        start = next(i for i, line in enumerate(lines) if line.startswith("  /   "))
+        column = lines[start].index("Filter")
+        rest = lines[start + 1]
+        assert rest[:column].strip() == "" and "pillar:X" in " ".join(lines[start : start + 3])

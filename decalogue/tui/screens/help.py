@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import textwrap
 from typing import ClassVar
 
 from textual.app import ComposeResult
@@ -83,10 +84,14 @@ class HelpScreen(Screen[None]):
 
         parts: list[str | Content | tuple[str, str]] = [("Help", "bold"), "\n\n"]
 
+        # What a key does goes on under its own column when it wraps (80 columns and up).
+        room = max(30, self.app.size.width - 22)
+
         def table(title: str, rows: list[tuple[str, str]]) -> None:
             parts.extend([(title, "bold underline"), "\n"])
             for key, text in rows:
-                parts.extend([(f"  {key:<12}", "bold"), text, "\n"])
+                for number, line in enumerate(textwrap.wrap(text, room) or [""]):
+                    parts.extend([(f"  {'' if number else key:<12}", "bold"), line, "\n"])
             parts.append("\n")
 
         highest = min(self.checklist.scale.max_level, 9) if self.checklist else 9
