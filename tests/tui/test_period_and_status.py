@@ -123,3 +123,14 @@ async def test_the_help_wraps_a_long_key_text_under_its_own_column_at_80_columns
         column = lines[start].index("Filter")
         rest = lines[start + 1]
         assert rest[:column].strip() == "" and "pillar:X" in " ".join(lines[start : start + 3])
+
+
+async def test_the_header_says_how_many_answers_behind_the_score_are_carried(
+    make_app: AppFactory, scored_file: Path, checklist: Checklist
+) -> None:
+    app = make_app(open_path=carried_file(scored_file, checklist))
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_assess(pilot)
+        assert "(↻4 carried)" in status(screen)
+        await pilot.press("c")
+        assert "(↻3 carried)" in status(screen)

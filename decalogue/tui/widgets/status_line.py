@@ -10,7 +10,7 @@ from decalogue.model.checklist import Checklist
 from decalogue.model.scoring import GroupScore
 from decalogue.plural import counted
 from decalogue.session import SaveState
-from decalogue.tui.display import Part, assemble, figure, safe_line, shorten
+from decalogue.tui.display import GLYPH_CARRIED, Part, assemble, figure, safe_line, shorten
 
 
 def save_words(state: SaveState) -> str:
@@ -57,6 +57,8 @@ class StatusLine(Static):
         named: list[Part] = [" · ", (shorten(title, 30), "bold")] if title else []
         coverage: list[Part] = [f" · coverage {overall.coverage:.0f}% ({done}/{overall.total})"]
         score: list[Part] = [" · overall ", (figure(overall.score), "bold")]
+        if overall.carried:  # every score says how much of it is last period's answers
+            score.append(f" ({GLYPH_CARRIED}{overall.carried} carried)")
         saved: list[Part] = [" · ", (save_words(state), "bold" if alarm else "")]
         who: list[Part] = [" · ", (safe_line(user), "italic")]
         self._lines = [
