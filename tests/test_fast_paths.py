@@ -4,13 +4,24 @@ from __future__ import annotations
 
 import gc
 import json
+import weakref
+from pathlib import Path
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from decalogue.model.assessment import Answer, Assessment, CountryRef, Evidence, checklist_ref
+from decalogue.model.assessment import (
+    Answer,
+    Assessment,
+    CountryRef,
+    Evidence,
+    Response,
+    checklist_ref,
+)
 from decalogue.model.checklist import Checklist, collector_paused
 from decalogue.model.textmatch import _TABLE, normalise
+from decalogue.session import Session
+from decalogue.storage import store
 from decalogue.storage.assessment_file import dumps
 from decalogue.storage.checklists import load_checklist
 
@@ -18,6 +29,14 @@ CHECKLIST: Checklist = load_checklist()
 
 # Any text a user can type (lone surrogates are refused by the models).
 TEXT = st.text(alphabet=st.characters(codec="utf-8"), max_size=60)
+
+
+def _assessment() -> Assessment:
+    return Assessment(
+        checklist=checklist_ref(CHECKLIST),
+        country=CountryRef(code="XX", name="Exampleland"),
+        period="2025",
+    )
 
 
 def _plain_dumps(assessment: Assessment) -> bytes:
@@ -107,6 +126,109 @@ def test_saves_that_reuse_the_history_text_write_what_a_fresh_save_writes() -> N
     assert trim_history(assessment, "Ana") == 0  # small files are never trimmed
     assessment.history = []
     assert dumps(assessment) == _plain_dumps(assessment)
+
+
+def test_saves_that_reuse_each_answers_text_write_what_a_fresh_save_writes(
+    tmp_path: Path,
+) -> None:
+    """A save keeps the text of every answer: an answer changed here, taken in from another
+    writer's save (a merge, or a refresh) or gone shows in the very next file, byte for byte."""
+    path = tmp_path / "XX-2025.json"
+    store.create(path, _assessment())
+    mine = Session.open(path, CHECKLIST, "Ana")
+    items = [item.id for item in CHECKLIST.items[:8]]
+
+    def saved(session: Session) -> None:
+        assert session.save().saved
+        assert path.read_bytes() == _plain_dumps(session.assessment)
+
+    for index, item_id in enumerate(items):
+        mine.set_answer(item_id, Answer(level=index % 5))
+        saved(mine)
+    mine.set_field(items[0], "notes", "«ü» \n line \u2028 \x7f")
+    saved(mine)
+    mine.set_field(items[1], "evidence", [Evidence(description="Act 12", link="https://x.test")])
+    mine.set_answer(items[2], Answer(na_reason="No coast"))
+    saved(mine)
+    # Another writer changes answers whose text this session keeps, while this one changes
+    # another: its save merges theirs.
+    theirs = Session.open(path, CHECKLIST, "Bo")
+    theirs.set_answer(items[3], Answer(level=4))
+    theirs.set_field(items[4], "finding", "theirs")
+    theirs.set_field(items[1], "evidence", [])
+    saved(theirs)
+    mine.set_field(items[5], "flagged", True)
+    saved(mine)  # takes theirs in first
+    assert mine.assessment.responses[items[3]].level == 4
+    assert mine.assessment.responses[items[1]].evidence == []
+    # Their edits taken in without one of mine (a refresh), then a save of mine.
+    theirs.set_answer(items[6], Answer())
+    saved(theirs)
+    assert [change.item for change in mine.refresh()] == [items[6]]
+    mine.set_field(items[7], "target", 4)
+    saved(mine)
+    # Undone, and the same value set again (a new object, equal to the one saved).
+    mine.undo()
+    saved(mine)
+    mine.set_field(items[7], "target", 4)
+    saved(mine)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    steps=st.lists(
+        st.tuples(st.sampled_from(["answer", "notes", "drop", "equal", "copy"]), st.integers(0, 5)),
+        max_size=25,
+    ),
+    text=TEXT,
+)
+def test_any_sequence_of_changes_saves_what_a_fresh_save_writes(
+    steps: list[tuple[str, int]], text: str
+) -> None:
+    """Answers edited, removed, replaced by an equal new one (a merge does), or a copy of
+    the whole assessment saved in between: each save's bytes are the plain encoder's."""
+    assessment = _assessment()
+    items = [item.id for item in CHECKLIST.items[:6]]
+    for step, (what, index) in enumerate(steps):
+        item_id = items[index]
+        response = assessment.responses.get(item_id)
+        if what == "answer":
+            assessment.apply(item_id, "answer", Answer(level=step % 5), "Ana")
+        elif what == "notes":
+            assessment.apply(item_id, "notes", f"{text} {step}", "Bo")
+        elif what == "drop":
+            assessment.responses.pop(item_id, None)
+        elif what == "equal" and response is not None:
+            assessment.responses[item_id] = Response.model_validate(response.model_dump())
+        elif what == "copy":
+            copy = assessment.model_copy(deep=True)
+            copy.apply(item_id, "answer", Answer(level=(step + 1) % 5), "Cy")
+            assert dumps(copy) == _plain_dumps(copy)
+        assert dumps(assessment) == _plain_dumps(assessment)
+
+
+def test_an_assessment_let_go_takes_the_texts_kept_for_it_along() -> None:
+    """What a save keeps for the next one lives only as long as the assessment itself."""
+    assessment = _assessment()
+    assessment.apply(CHECKLIST.items[0].id, "answer", Answer(level=2), "Ana")
+    answer = weakref.ref(assessment.responses[CHECKLIST.items[0].id])
+    entry = weakref.ref(assessment.history[0])
+    dumps(assessment)
+    del assessment
+    gc.collect()
+    assert answer() is None and entry() is None
+
+
+def test_answers_cannot_change_once_made() -> None:
+    """A save reuses an answer's text, so an answer changed in place would be saved stale."""
+    import pytest
+    from pydantic import ValidationError
+
+    response = Response(level=1, evidence=[Evidence(description="Act 12")])
+    with pytest.raises(ValidationError):
+        response.level = 2  # type: ignore[misc]
+    with pytest.raises(ValidationError):
+        response.evidence[0].description = "Act 13"  # type: ignore[misc]
 
 
 def test_history_entries_cannot_change_once_made() -> None:

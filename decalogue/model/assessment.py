@@ -120,6 +120,9 @@ class ChecklistRef(_Model):
 
 
 class Evidence(_Model):
+    # Never changed once made: replaced by a new list (a save reuses an answer's text).
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
     description: Annotated[str, Field(min_length=1, max_length=5_000)]
     """What the evidence is: a law, a decree, a statistic, a report."""
     link: Annotated[str, Field(max_length=2_000)] = ""
@@ -129,7 +132,13 @@ class Evidence(_Model):
 
 
 class Response(_Model):
-    """The answer to one item: a level, N/A with a reason, or nothing yet."""
+    """The answer to one item: a level, N/A with a reason, or nothing yet.
+
+    Never changed in place: an edit replaces it (`Assessment.apply`), so the base a
+    merge compares with stays as it was and a save reuses the text of an unchanged one.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
 
     # Replaced, never changed in place (`Assessment.apply` validates a new one), so
     # answers read from a file can share one set of the fields given (storage.piecewise).

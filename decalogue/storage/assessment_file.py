@@ -1,7 +1,8 @@
 """The assessment file format: bytes on disk <-> Assessment, with located errors.
 
-Parsing names every problem with its line, column and field path; `dumps` writes
-the one canonical form (sorted responses, indented UTF-8 JSON) so diffs stay small.
+Parsing names every problem with its line, column and field path; `dumps`
+(`storage.canonical`) writes the one canonical form (sorted responses, indented UTF-8
+JSON) so diffs stay small.
 """
 
 from __future__ import annotations
@@ -9,7 +10,6 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import threading
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +28,7 @@ from decalogue.errors import (
 from decalogue.model.assessment import SCHEMA_VERSION, Assessment, Change
 from decalogue.model.checklist import Checklist
 from decalogue.storage import migrations
+from decalogue.storage.canonical import dumps as dumps  # noqa: PLC0414 (re-exported)
 from decalogue.storage.piecewise import validated_piecewise
 
 #: Larger files are refused before reading: 10,000 answered items with notes
@@ -378,54 +379,6 @@ def _locate(text: str, loc: tuple[int | str, ...]) -> tuple[int | None, int | No
         return None, None
     line_start = text.rfind("\n", 0, found) + 1
     return text.count("\n", 0, found) + 1, found - line_start + 1
-
-
-def dumps(assessment: Assessment) -> bytes:
-    """The file's bytes: UTF-8 JSON, indented, responses by item id, so diffs stay small.
-
-    Pydantic's serialiser writes the same bytes as `json.dumps(indent=2,
-    ensure_ascii=False)` of `model_dump(mode="json")`, five times faster (the
-    stdlib's indented encoder is pure Python). The history, the last field, is
-    spliced in from `_history_text`: an autosave serialises only its new entries.
-    """
-    ordered = assessment.model_copy(
-        update={"responses": dict(sorted(assessment.responses.items()))}
-    )
-    head = ordered.model_dump_json(indent=2, exclude={"history"})
-    text = f'{head[:-2]},\n  "history": {_history_text(assessment.history)}\n}}\n'
-    return text.encode("utf-8")
-
-
-#: Serialised history entries of the last few assessments saved, keyed by the identity of
-#: their first entry: (entry, its text in the file) in order. Entries are frozen, so an
-#: entry that is the very object cached (held here, so its id is not reused) has that text.
-_HISTORIES: dict[int, list[tuple[Change, str]]] = {}
-_HISTORIES_KEPT = 8
-_HISTORIES_LOCK = threading.Lock()
-
-
-def _history_text(history: list[Change]) -> str:
-    """The history as the indented serialiser writes it, two levels deep in the file."""
-    if not history:
-        return "[]"
-    key = id(history[0])
-    with _HISTORIES_LOCK:
-        known = _HISTORIES.pop(key, [])
-    texts = []
-    for index, entry in enumerate(history):
-        if index < len(known) and known[index][0] is entry:
-            texts.append(known[index][1])
-            continue
-        del known[index:]  # a different entry here (a merge or a trim): the rest is stale
-        text = "    " + entry.model_dump_json(indent=2).replace("\n", "\n    ")
-        known.append((entry, text))
-        texts.append(text)
-    del known[len(history) :]
-    with _HISTORIES_LOCK:
-        _HISTORIES[key] = known
-        while len(_HISTORIES) > _HISTORIES_KEPT:
-            del _HISTORIES[next(iter(_HISTORIES))]
-    return "[\n" + ",\n".join(texts) + "\n  ]"
 
 
 def trim_history(assessment: Assessment, by: str, account: str = "") -> int:
