@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import json
 import weakref
+from datetime import timedelta, timezone
 from pathlib import Path
 
 from hypothesis import given, settings
@@ -205,6 +206,23 @@ def test_any_sequence_of_changes_saves_what_a_fresh_save_writes(
             copy.apply(item_id, "answer", Answer(level=(step + 1) % 5), "Cy")
             assert dumps(copy) == _plain_dumps(copy)
         assert dumps(assessment) == _plain_dumps(assessment)
+
+
+def test_an_equal_answer_written_differently_is_saved_as_it_is_now() -> None:
+    """Kept texts are matched by identity, not equality: the same instant in another time
+    zone is an equal answer (and history entry) with other bytes."""
+    assessment = _assessment()
+    item_id = CHECKLIST.items[0].id
+    assessment.apply(item_id, "answer", Answer(level=2), "Ana")
+    dumps(assessment)
+    response, entry = assessment.responses[item_id], assessment.history[0]
+    assert response.changed_at is not None
+    elsewhere = response.changed_at.astimezone(timezone(timedelta(hours=2)))
+    assessment.responses[item_id] = response.model_copy(update={"changed_at": elsewhere})
+    assessment.history[0] = entry.model_copy(update={"at": elsewhere})
+    assert assessment.responses[item_id] == response and assessment.history[0] == entry
+    assert dumps(assessment) == _plain_dumps(assessment)
+    assert b"+02:00" in dumps(assessment)
 
 
 def test_an_assessment_let_go_takes_the_texts_kept_for_it_along() -> None:

@@ -17,6 +17,8 @@ import threading
 import weakref
 from collections.abc import Mapping, Sequence
 from functools import partial
+from itertools import compress, count
+from operator import is_, is_not
 
 from pydantic_core import to_json
 
@@ -32,14 +34,20 @@ _SPLICED = ("responses", "history")
 class _Pieces:
     """The text of each answer and history entry of one assessment, as last saved."""
 
-    __slots__ = ("history", "owner", "responses")
+    __slots__ = ("answers", "entries", "history", "item_ids", "owner", "responses")
 
     def __init__(self, owner: weakref.ref[Assessment]) -> None:
         self.owner = owner
-        self.responses: dict[str, tuple[Response, bytes]] = {}
-        """Item id -> (the response, its entry in the file's responses object)."""
-        self.history: list[tuple[Change, bytes]] = []
-        """The history in order: (the entry, its text in the file's history list)."""
+        self.item_ids: list[str] = []
+        """The answered items, sorted, as the file lists them."""
+        self.answers: list[Response] = []
+        """Their responses (held: an id is not reused while its object lives)."""
+        self.responses: list[bytes] = []
+        """Their entries in the file's responses object."""
+        self.entries: list[Change] = []
+        """The history, in order."""
+        self.history: list[bytes] = []
+        """The entries' texts in the file's history list."""
 
 
 _KEPT: dict[int, _Pieces] = {}
@@ -83,35 +91,44 @@ def _drop(key: int, owner: weakref.ref[Assessment]) -> None:
 
 def _responses(responses: Mapping[str, Response], pieces: _Pieces) -> bytes:
     """The responses object, two spaces in, each entry at four."""
-    if not responses:
+    item_ids = sorted(responses)
+    answers = list(map(responses.__getitem__, item_ids))
+    kept: Sequence[Response | None]
+    if item_ids == pieces.item_ids:
+        texts, kept = pieces.responses, pieces.answers
+    else:  # answers added or gone: the kept texts are found by item id
+        known = dict(
+            zip(pieces.item_ids, zip(pieces.answers, pieces.responses, strict=True), strict=True)
+        )
+        found = [known.get(item_id) for item_id in item_ids]
+        kept = [piece[0] if piece else None for piece in found]
+        texts = [piece[1] if piece else b"" for piece in found]
+    # Compared by identity, in C: an equal answer may still be written differently.
+    for index in compress(count(), map(is_not, answers, kept)):
+        text = answers[index].__pydantic_serializer__.to_json(answers[index], indent=2)
+        texts[index] = b"    " + to_json(item_ids[index]) + b": " + _indented(text)
+    pieces.item_ids, pieces.answers, pieces.responses = item_ids, answers, texts
+    if not texts:
         return b"{}"
-    kept = pieces.responses
-    fresh: dict[str, tuple[Response, bytes]] = {}
-    for item_id in sorted(responses):
-        response = responses[item_id]
-        piece = kept.get(item_id)
-        if piece is None or piece[0] is not response:
-            text = response.__pydantic_serializer__.to_json(response, indent=2)
-            piece = (response, b"    " + to_json(item_id) + b": " + _indented(text))
-        fresh[item_id] = piece
-    pieces.responses = fresh  # answers no longer there are let go
-    return b"{\n" + b",\n".join(piece[1] for piece in fresh.values()) + b"\n  }"
+    return b"{\n" + b",\n".join(texts) + b"\n  }"
 
 
 def _history(history: Sequence[Change], pieces: _Pieces) -> bytes:
     """The history list, two spaces in, each entry at four."""
-    if not history:
-        pieces.history = []
-        return b"[]"
-    kept = pieces.history
-    for index, entry in enumerate(history):
-        if index < len(kept) and kept[index][0] is entry:
-            continue
-        del kept[index:]  # a different entry here (a merge or a trim): the rest is stale
+    entries, texts = pieces.entries, pieces.history
+    same = list(map(is_, entries, history))
+    try:
+        kept = same.index(False)  # a different entry here (a merge, a trim): the rest is stale
+    except ValueError:
+        kept = len(same)
+    del entries[kept:], texts[kept:]
+    for entry in history[kept:]:
         text = entry.__pydantic_serializer__.to_json(entry, indent=2)
-        kept.append((entry, b"    " + _indented(text)))
-    del kept[len(history) :]
-    return b"[\n" + b",\n".join(piece[1] for piece in kept) + b"\n  ]"
+        entries.append(entry)
+        texts.append(b"    " + _indented(text))
+    if not texts:
+        return b"[]"
+    return b"[\n" + b",\n".join(texts) + b"\n  ]"
 
 
 def _indented(text: bytes) -> bytes:
