@@ -77,6 +77,21 @@ def test_save_writes_atomically_keeps_a_backup_and_returns_the_fingerprint(
     assert leftovers(saved.path.parent) == []
 
 
+def test_a_save_removes_the_temp_files_its_file_left_and_no_other_files(
+    saved: store.Stored,
+) -> None:
+    """A killed save leaves a temp file: the next save of that file removes it, never one
+    of another file's save that may be under way (even one whose name begins alike)."""
+    folder, name = saved.path.parent, saved.path.name
+    crashed = folder / f".{name}.k1ll3d.tmp"
+    others = [folder / ".YY-2025.json.abcd.tmp", folder / f".{name}2.abcd.tmp"]
+    for path in (crashed, *others):
+        path.write_bytes(b"{")
+    store.save(saved.path, edited(saved.assessment), saved.fingerprint)
+    assert not crashed.exists()
+    assert leftovers(folder) == sorted(path.name for path in others)
+
+
 @pytest.mark.skipif(not POSIX, reason="POSIX file modes")
 def test_files_and_backups_are_readable_only_by_their_owner(
     tmp_path: Path, mini: Checklist

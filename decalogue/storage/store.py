@@ -37,7 +37,7 @@ from decalogue.storage.assessment_file import (
     parse_input,
     read_bytes,
 )
-from decalogue.storage.atomic import atomic_write, move_into_place, why, write_temp
+from decalogue.storage.atomic import TEMP_SUFFIX, atomic_write, move_into_place, why, write_temp
 
 #: How long a save waits for another program's save of the same file.
 LOCK_TIMEOUT = 10.0
@@ -154,12 +154,12 @@ def save_merged(
     kernels, would go unseen, and the .bak made of that file would keep it.)
     """
     target = target_of(path)
-    shown = display_path(path)
     if _special(target):
         # Reading it could block (a pipe, a terminal) and the rename would replace it (as
         # root, -o /dev/stdout would replace the device for everyone).
         raise SaveError(
-            f"{shown}: not saved: not a regular file (a device or pipe); save to a file"
+            f"{display_path(path)}: not saved: not a regular file (a device or pipe); "
+            "save to a file"
         )
     try:
         with file_lock(target):
@@ -175,7 +175,8 @@ def save_merged(
             data = produce(current if moved else None)
             if len(data) > MAX_ASSESSMENT_BYTES:
                 raise SaveError(
-                    f"{shown}: not saved: the assessment would be {len(data):,} bytes, over "
+                    f"{display_path(path)}: not saved: the assessment would be {len(data):,} "
+                    "bytes, over "
                     f"the limit of {MAX_ASSESSMENT_BYTES:,}; the file on disk is unchanged"
                 )
             # A file deleted since it was opened is written again: the user's edits are the
@@ -195,7 +196,7 @@ def save_merged(
             written = Written(fingerprint(data), signature(target))
     except OSError as error:
         raise SaveError(
-            f"{shown}: not saved: {why(error)}; the file on disk is unchanged"
+            f"{display_path(path)}: not saved: {why(error)}; the file on disk is unchanged"
         ) from None
     return written
 
@@ -322,10 +323,19 @@ def _remove_leftovers(path: Path) -> None:
     Called under the file's lock: no other save of this file is running, so every
     such temp file is an orphan.
     """
-    pattern = f".{glob.escape(path.name)}.*.tmp"
-    for leftover in path.parent.glob(pattern):
-        with suppress(OSError):
-            leftover.unlink()
+    prefix = f".{path.name}."  # then anything, then TEMP_SUFFIX
+    try:
+        names = os.listdir(path.parent)  # a plain listing: a glob costs twice as much
+    except OSError:
+        return
+    for name in names:
+        if (
+            name.startswith(prefix)
+            and name.endswith(TEMP_SUFFIX)
+            and len(name) >= len(prefix) + len(TEMP_SUFFIX)
+        ):
+            with suppress(OSError):
+                (path.parent / name).unlink()
 
 
 def _keep_backup(path: Path, current: bytes | None) -> None:
