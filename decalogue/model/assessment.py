@@ -134,12 +134,10 @@ class Evidence(_Model):
 class Response(_Model):
     """The answer to one item: a level, N/A with a reason, or nothing yet."""
 
-    # Never changed in place: an edit replaces it (`Assessment.apply`), so the base a
-    # merge compares with stays as it was, and a save reuses the text of an unchanged one.
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
     # Replaced, never changed in place (`Assessment.apply` validates a new one), so
-    # answers read from a file can share one set of the fields given (storage.piecewise).
+    # answers read from a file can share one set of the fields given (storage.piecewise),
+    # the base a merge compares with stays as it was, and a save reuses the text of an
+    # unchanged one (storage.canonical).
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     level: Annotated[int, Field(ge=0, le=100, strict=True)] | None = None
