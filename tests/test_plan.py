@@ -13,7 +13,7 @@ import jsonschema
 import pytest
 
 from decalogue.analysis.plan import ordered, plan_entries, progress_between, select
-from decalogue.model.actions import Action
+from decalogue.model.actions import Action, parse_deadline
 from decalogue.model.assessment import Answer, carry_forward, new_assessment
 from decalogue.model.scoring import ScoreBoard
 from decalogue.reports import render
@@ -234,3 +234,20 @@ def test_groups_propose_actions_and_the_consensus_keeps_them_until_the_room_acce
     assert status_text(entries[0]) == "proposed by Group A, Group B, not yet accepted"
     accepted = proposals[0].model_copy(update={"proposed_by": ""})
     assert accepted.overdue(TODAY) and "proposed_by" not in accepted.model_dump()
+
+
+def test_a_deadline_on_a_day_the_calendar_lacks_says_so(planned: Path, tmp_path: Path) -> None:
+    """'2026-02-30' is written as YYYY-MM-DD: telling the person to write it so misleads."""
+    csv_path = tmp_path / "plan.csv"
+    assert run("plan", str(planned), "--format", "csv", "-o", str(csv_path)).returncode == 0
+    text = csv_path.read_text(encoding="utf-8").replace("2026-02-01", "2026-02-30")
+    csv_path.write_text(text, encoding="utf-8")
+    refused = run("plan", str(planned), "--csv", str(csv_path))
+    assert refused.returncode == 1
+    assert "'2026-02-30' is not a day of the calendar (check the day and the month)" in (
+        refused.stderr
+    )
+    assert "write it as YYYY-MM-DD" not in refused.stderr
+    with pytest.raises(ValueError, match="not a day of the calendar"):
+        parse_deadline("2026-02-30")
+    assert parse_deadline(" 2026-02-28 ") == date(2026, 2, 28) and parse_deadline("") is None

@@ -7,6 +7,7 @@ response and change through `Assessment.apply`, so every edit is in the history.
 
 from __future__ import annotations
 
+import re
 import uuid
 from datetime import date
 from typing import Annotated, Literal
@@ -26,6 +27,25 @@ STATUS_WORDS = {
 }
 
 Level = Annotated[int, Field(ge=0, le=100)]
+
+
+def parse_deadline(text: str) -> date | None:
+    """A deadline as typed (YYYY-MM-DD; empty for none), or ValueError saying what is wrong.
+
+    '2026-02-30' has the right form and no day: the message says which, since telling a
+    person who wrote YYYY-MM-DD to write YYYY-MM-DD sends them looking for the wrong fault.
+    """
+    text = text.strip()
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+            raise ValueError(
+                f"{text!r} is not a day of the calendar (check the day and the month)"
+            ) from None
+        raise ValueError(f"{text!r} is not a date; write it as YYYY-MM-DD") from None
 
 
 def new_action_id() -> str:

@@ -9,13 +9,12 @@ omission would lose work silently), and the summary says how many.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 
 from pydantic import ValidationError
 
 from decalogue.errors import Problem
-from decalogue.model.actions import STATUS_WORDS, STATUSES, Action, new_action_id
+from decalogue.model.actions import STATUS_WORDS, STATUSES, Action, new_action_id, parse_deadline
 from decalogue.model.assessment import Assessment
 from decalogue.model.checklist import Checklist
 from decalogue.reports.csv_io import CsvImportError, read_csv_file, read_table
@@ -124,14 +123,14 @@ def read_plan_csv(
                 fields[name] = row[name]
         if row.get("deadline"):
             try:
-                fields["deadline"] = date.fromisoformat(row["deadline"])
-            except ValueError:
-                report(
-                    "deadline",
-                    f"{row['deadline']!r} is not a date; write it as YYYY-MM-DD "
-                    "(a spreadsheet may have rewritten it: format the column as text)",
-                    item=item_id,
+                fields["deadline"] = parse_deadline(row["deadline"])
+            except ValueError as error:
+                hint = (
+                    ""
+                    if "calendar" in str(error)
+                    else " (a spreadsheet may have rewritten it: format the column as text)"
                 )
+                report("deadline", f"{error}{hint}", item=item_id)
                 continue
         elif "deadline" in row:
             fields["deadline"] = None

@@ -9,7 +9,6 @@ this assessment, so one ministry is not spelt three ways.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
 from typing import ClassVar
 
 from pydantic import ValidationError
@@ -20,7 +19,7 @@ from textual.suggester import SuggestFromList
 from textual.widgets import Button, Input, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
-from decalogue.model.actions import STATUS_WORDS, STATUSES, Action, Status
+from decalogue.model.actions import STATUS_WORDS, STATUSES, Action, Status, parse_deadline
 from decalogue.tui.display import action_line, literal
 from decalogue.tui.screens.dialogs import Dialog, DialogBox, buttons
 
@@ -108,11 +107,10 @@ class ActionsDialog(Dialog[list[Action] | None]):
         what = self._field("what")
         if not what:
             return None
-        text = self._field("deadline")
         try:
-            deadline = date.fromisoformat(text) if text else None
-        except ValueError:
-            raise ValueError(f"deadline {text!r}: write it as YYYY-MM-DD") from None
+            deadline = parse_deadline(self._field("deadline"))
+        except ValueError as error:
+            raise ValueError(f"deadline: {error}") from None
         status: Status = self.query_one("#act-status", Select).value  # type: ignore[assignment]
         base = self.actions[self._editing] if self._editing is not None else None
         values = {
