@@ -14,6 +14,7 @@ import pytest
 
 from decalogue.cli import main
 from decalogue.model.assessment import Answer, new_assessment
+from decalogue.model.scoring import ScoreBoard
 from decalogue.storage import store
 from decalogue.storage.checklists import load_checklist
 
@@ -171,3 +172,21 @@ def test_export_csv_for_excel_to_stdout_and_to_a_file(
     code, out, err = run(capsysbinary, "import", group, "--csv", target, "--dry-run")
     assert code == 0, err
     assert "no changes" in out.decode()
+
+
+def test_list_shows_the_overall_score_as_every_screen_and_report_does(
+    tmp_path: Path, capsysbinary: pytest.CaptureFixture[bytes]
+) -> None:
+    """45.8 on the home screen and in the report; '46%' here read as another figure."""
+    checklist = load_checklist()
+    assessment = new_assessment(checklist, "XX", "2025", country_name="Exampleland")
+    for item, level in zip(("LF-01", "LF-02", "LF-03"), (3, 2, 1), strict=True):
+        assessment.apply(item, "answer", Answer(level=level), "test")
+    assessment.apply("LF-04", "answer", Answer(level=0), "test")
+    assessment.apply("DT-01", "answer", Answer(level=2), "test")  # LF 37.5, DT 50.0: 43.75
+    store.create(tmp_path / "XX-2025.json", assessment)
+    code, out, err = run(capsysbinary, "list", "--workspace", tmp_path)
+    assert code == 0, err
+    row = out.decode().splitlines()[1]
+    overall = ScoreBoard(checklist, assessment.responses).overall.score
+    assert overall is not None and f"{overall:.1f}" == "43.8" and " 43.8% " in row, row

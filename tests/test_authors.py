@@ -86,7 +86,7 @@ def test_register_create_list_with_a_score_export_and_validate_without_checklist
     rows = ok(run("list", workspace=workspace)).splitlines()
     row = next(line for line in rows if line.startswith(registered.name))
     # 3 of 5 answered; (3/3 + 1/3 + 2/3) / 3 of the SUP pillar, COOP unanswered -> 66.7%
-    assert f"{ID} 1.0.0" in row and "3/5" in row and "67%" in row and "?" not in row
+    assert f"{ID} 1.0.0" in row and "3/5" in row and "66.7%" in row and "?" not in row
     card = json.loads(ok(run("export", str(registered), "--format", "json", workspace=workspace)))
     assert card["checklist"]["id"] == ID
     assert "ok, assessment XX 2025: 3/5 answered" in ok(

@@ -39,7 +39,7 @@ HEADERS = (
 
 
 def _percent(value: float | None) -> str:
-    return "-" if value is None else f"{value:.0f}%"
+    return "-" if value is None else f"{value:.1f}%"  # one decimal, as shown everywhere
 
 
 def _row(summary: Summary) -> list[str]:
