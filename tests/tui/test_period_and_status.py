@@ -134,3 +134,6 @@ async def test_the_header_says_how_many_answers_behind_the_score_are_carried(
         assert "(↻4 carried)" in status(screen)
         await pilot.press("c")
         assert "(↻3 carried)" in status(screen)
+        await pilot.resize_terminal(80, 24)
+        await pilot.pause()
+        assert "overall 50.0 ↻3" in status(screen)  # the score stays, the words go

@@ -57,14 +57,17 @@ class StatusLine(Static):
         named: list[Part] = [" · ", (shorten(title, 30), "bold")] if title else []
         coverage: list[Part] = [f" · coverage {overall.coverage:.0f}% ({done}/{overall.total})"]
         score: list[Part] = [" · overall ", (figure(overall.score), "bold")]
-        if overall.carried:  # every score says how much of it is last period's answers
-            score.append(f" ({GLYPH_CARRIED}{overall.carried} carried)")
+        # Every score says how much of it is last period's answers, in words while there
+        # is room, else as the glyph alone ("50.0 ↻15"), before the score itself goes.
+        carried = f" ({GLYPH_CARRIED}{overall.carried} carried)" if overall.carried else ""
+        short = f" {GLYPH_CARRIED}{overall.carried}" if overall.carried else ""
         saved: list[Part] = [" · ", (save_words(state), "bold" if alarm else "")]
         who: list[Part] = [" · ", (safe_line(user), "italic")]
         self._lines = [
-            [*where, *named, *coverage, *score, *saved, *who],
-            [*where, *coverage, *score, *saved, *who],
-            [*where, *coverage, *score, *saved],
+            [*where, *named, *coverage, *score, carried, *saved, *who],
+            [*where, *coverage, *score, carried, *saved, *who],
+            [*where, *coverage, *score, carried, *saved],
+            [*where, *coverage, *score, short, *saved],
             [*where, *coverage, *saved],
             [*where, *saved],
         ]
