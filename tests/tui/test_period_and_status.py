@@ -137,3 +137,17 @@ async def test_the_header_says_how_many_answers_behind_the_score_are_carried(
         await pilot.resize_terminal(80, 24)
         await pilot.pause()
         assert "overall 50.0 ↻3" in status(screen)  # the score stays, the words go
+
+
+async def test_a_digit_beyond_the_scale_says_so_and_changes_nothing(
+    make_app: AppFactory, scored_file: Path
+) -> None:
+    app = make_app(open_path=scored_file)
+    said = notes_of(app)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_assess(pilot)
+        top = screen.checklist.scale.max_level
+        await pilot.press(str(top + 1))
+        await pilot.pause()
+        assert tree_line(screen, "PR-01").startswith("● 3")
+        assert any(f"the scale is 0-{top}" in message for message in said), said

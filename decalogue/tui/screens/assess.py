@@ -16,7 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import ClassVar, TypeVar
 
-from textual import on
+from textual import events, on
 from textual.binding import Binding, BindingType
 from textual.screen import ModalScreen
 
@@ -223,6 +223,15 @@ class AssessScreen(SessionScreen):
             level = parameters[0]
             return isinstance(level, int) and level in self.checklist.scale.by_value
         return True
+
+    def on_key(self, event: events.Key) -> None:
+        """A digit beyond the scale (7 on a 0-4 scale) says so instead of doing nothing."""
+        key = event.character or ""
+        if len(key) != 1 or key not in "0123456789" or self.focused is not self.checklist_tree:
+            return
+        if int(key) not in self.checklist.scale.by_value:
+            top = self.checklist.scale.max_level
+            self.notify(f"{key} is not a level: the scale is 0-{top}.", severity="warning")
 
     def on_unmount(self) -> None:  # the base classes' handlers follow (Textual)
         self.resume.flush()
