@@ -160,6 +160,14 @@ class Workspace:
                     found.append(path)
         return found
 
+    def holding(self, assessment_id: str) -> Path | None:
+        """The file that holds this assessment (the same id), if the workspace has one."""
+        for path in self.files():
+            with suppress(DecalogueError):
+                if read(path).assessment.id == assessment_id:
+                    return path
+        return None
+
     def twin_of(self, assessment: Assessment) -> Path | None:
         """A file of the same country, period and checklist with the same title, if any.
 

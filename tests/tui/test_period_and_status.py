@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 from textual.geometry import Region
-from textual.widgets import OptionList, Static
+from textual.widgets import Input, OptionList, Static
 
 from decalogue.model.assessment import Answer, carry_forward, new_assessment
 from decalogue.model.checklist import Checklist
@@ -151,3 +151,24 @@ async def test_a_digit_beyond_the_scale_says_so_and_changes_nothing(
         await pilot.pause()
         assert tree_line(screen, "PR-01").startswith("● 3")
         assert any(f"the scale is 0-{top}" in message for message in said), said
+
+
+async def test_importing_a_copy_of_an_assessment_already_here_is_refused(
+    make_app: AppFactory, scored_file: Path, tmp_path: Path
+) -> None:
+    """A recovery copy imported read as a second 'Exampleland 2025', figures apart."""
+    copy = tmp_path / "XX-2025-recovered-20261128T000829Z.json"
+    copy.write_bytes(scored_file.read_bytes())
+    before = sorted(p.name for p in scored_file.parent.glob("*.json"))
+    app = make_app()
+    said = notes_of(app)
+    async with app.run_test(size=SIZE) as pilot:
+        await home_rows(pilot)
+        await pilot.press("i")
+        app.screen.query_one(Input).value = str(copy)
+        await pilot.pause()
+        await pilot.press("enter")
+        rows = await home_rows(pilot)
+        assert len(rows) == 1, rows
+    assert sorted(p.name for p in scored_file.parent.glob("*.json")) == before
+    assert any(f"already in the workspace as {scored_file.name}" in m for m in said), said

@@ -149,6 +149,13 @@ class HomeScreen(WorkspaceTable):
         def copy() -> Path:
             assessment = store.read(path).assessment
             if context.in_files:  # a file needs no checklist to be copied in
+                here = context.workspace.holding(assessment.id)
+                if here is not None:  # two rows of one assessment, their figures apart
+                    raise DecalogueError(
+                        f"{path.name} is an assessment already in the workspace as "
+                        f"{here.name} (the same id), so it was not copied in; to see how "
+                        f"they differ: decalogue compare {here} {path}"
+                    )
                 return context.workspace.create(assessment).path
             # A database keeps the checklist with the assessment (as `decalogue new --store`).
             checklist = context.checklist_resolver.find(assessment.checklist, path.name)
