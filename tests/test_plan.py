@@ -251,3 +251,13 @@ def test_a_deadline_on_a_day_the_calendar_lacks_says_so(planned: Path, tmp_path:
     with pytest.raises(ValueError, match="not a day of the calendar"):
         parse_deadline("2026-02-30")
     assert parse_deadline(" 2026-02-28 ") == date(2026, 2, 28) and parse_deadline("") is None
+
+
+def test_an_as_of_day_that_is_not_a_date_says_how_to_write_it(planned: Path) -> None:
+    for typed, said in (
+        ("yesterday", "'yesterday' is not a date; write it as YYYY-MM-DD"),
+        ("2026-02-30", "'2026-02-30' is not a day of the calendar"),
+    ):
+        refused = run("plan", str(planned), "--as-of", typed)
+        assert refused.returncode == 2 and said in refused.stderr, refused.stderr
+        assert "fromisoformat" not in refused.stderr

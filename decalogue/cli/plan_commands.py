@@ -12,7 +12,7 @@ from decalogue.analysis.plan import ORDERS, ordered, plan_entries, select
 from decalogue.cli.parsing import HelpFormatter
 from decalogue.cli.sessions import add_checklist_option, open_session, save_change
 from decalogue.errors import DecalogueError, display_path
-from decalogue.model.actions import STATUSES
+from decalogue.model.actions import STATUSES, parse_deadline
 from decalogue.plural import counted
 from decalogue.reports import plan as render
 from decalogue.reports.plan_csv import read_plan_file
@@ -27,6 +27,17 @@ examples:
   decalogue plan XX-2025.json --csv plan.csv --dry-run  see what would change
   decalogue plan XX-2025.json --csv plan.csv            apply it (all rows or none)
 """
+
+
+def _day(text: str) -> date:
+    """--as-of: a day as YYYY-MM-DD, or argparse's one line saying what is wrong."""
+    try:
+        day = parse_deadline(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+    if day is None:
+        raise argparse.ArgumentTypeError("give a day as YYYY-MM-DD")
+    return day
 
 
 def register(subparsers: Any) -> None:
@@ -49,7 +60,7 @@ def register(subparsers: Any) -> None:
     plan.add_argument("--overdue", action="store_true", help="only overdue actions")
     plan.add_argument("--sort", choices=ORDERS, default="deadline", help="order (default deadline)")
     plan.add_argument(
-        "--as-of", metavar="DATE", type=date.fromisoformat, help="count overdue as of this date"
+        "--as-of", metavar="DATE", type=_day, help="count overdue as of this date (YYYY-MM-DD)"
     )
     plan.add_argument("--csv", type=Path, metavar="CSV", help="apply an edited plan CSV")
     plan.add_argument("--dry-run", action="store_true", help="with --csv: say what would change")
