@@ -10,6 +10,7 @@ from textual.widgets import Input, OptionList, Static
 
 from decalogue.model.assessment import Answer, carry_forward, new_assessment
 from decalogue.model.checklist import Checklist
+from decalogue.session import Session
 from decalogue.storage import store
 from decalogue.storage.checklists import load_checklist
 from tests.helpers import SIZE, home_rows, notes_of, open_assess, settle, status, tree_line
@@ -172,3 +173,24 @@ async def test_importing_a_copy_of_an_assessment_already_here_is_refused(
         assert len(rows) == 1, rows
     assert sorted(p.name for p in scored_file.parent.glob("*.json")) == before
     assert any(f"already in the workspace as {scored_file.name}" in m for m in said), said
+
+
+async def test_the_history_shows_each_version_of_a_note_in_full(
+    make_app: AppFactory, scored_file: Path, checklist: Checklist
+) -> None:
+    """A note replaced by a colleague's is found again here, whole: not 'empty → empty'."""
+    theirs = "B's version of the housing note, " + "long enough to be cut short " * 4 + "END."
+    session = Session.open(scored_file, checklist, user="B. Focal")
+    session.set_field("PR-02", "notes", theirs)
+    session.save()
+    session = Session.open(scored_file, checklist, user="A. Official")
+    session.set_field("PR-02", "notes", "A's text.")
+    session.save()
+    app = make_app(open_path=scored_file)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_assess(pilot)
+        await pilot.press("j", "h")
+        await pilot.pause()
+        shown = " ".join(str(app.screen.query_one("#history-text", Static).visual).split())
+        assert "empty → empty" not in shown
+        assert f"“{theirs}”" in shown and "→ “A's text.”" in shown, shown

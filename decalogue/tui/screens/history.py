@@ -10,8 +10,9 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Button, Static
 
-from decalogue.model.assessment import Change
+from decalogue.model.assessment import TEXT_FIELDS, Change
 from decalogue.model.checklist import Scale
+from decalogue.model.history import with_texts
 from decalogue.plural import counted
 from decalogue.tui.display import GLYPH_NA, GLYPH_TARGET, Part, assemble, shorten, when
 from decalogue.tui.screens.dialogs import Dialog, buttons
@@ -48,22 +49,30 @@ def value_words(scale: Scale, field: str, value: Any) -> str:
 
 
 def history_content(scale: Scale, item_id: str, changes: Sequence[Change]) -> list[Part]:
+    """Newest first; a text's new version in full (a note replaced by a colleague's is
+    found again here), its old one shortened (it is the entry below's new one)."""
     mine = [change for change in changes if change.item == item_id]
     if not mine:
         return [("No change to this item is recorded yet.", "dim")]
     parts: list[Part] = []
-    for change in reversed(mine):
+    for change, (old, new) in reversed(list(zip(mine, with_texts(mine), strict=True))):
         field = FIELD_NAMES.get(change.field, change.field)
+        if change.edit is not None and new is None:
+            values = ["edited (the text before is no longer in this history)"]
+        else:
+            whole = change.field in TEXT_FIELDS and isinstance(new, str) and new != ""
+            after = f"“{new}”" if whole else value_words(scale, change.field, new)
+            values = [value_words(scale, change.field, old), " → ", after]
+        remark = [("  ", ""), (f"({change.remark})", "dim")] if change.remark else []
         parts += [
             (when(change.at), "bold"),
             "  ",
             change.by or "unknown",
+            *remark,
             "\n  ",
             (field, "bold"),
             ": ",
-            value_words(scale, change.field, change.old),
-            " → ",
-            value_words(scale, change.field, change.new),
+            *values,
             "\n",
         ]
     return parts
