@@ -219,3 +219,35 @@ def test_new_asks_for_a_title_for_a_second_assessment_of_the_same_kind(
 def _out(capsys: pytest.CaptureFixture[str], code: int) -> str:
     assert code == 0
     return capsys.readouterr().out
+
+
+def test_setup_gives_groups_named_in_other_scripts_their_own_files(tmp_path: Path) -> None:
+    """A room in Cyrillic and Arabic: every name made "group", so two such groups were
+    refused, and a lone one got a file whose name said nothing of the group."""
+    names = ["Группа Г", "Группа Д", "مجموعة هـ", "Groupe É", "Group A"]
+    result = run(
+        "workshop", "setup", "room", "--groups", ",".join(names), "--country", "XX",
+        "--country-name", "Exampleland", "--period", "2025", cwd=tmp_path,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    files = {store.read(f).assessment.title: f.name for f in (tmp_path / "room").glob("*.json")}
+    assert files == {
+        "Группа Г": "XX-2025-группа-г.json",
+        "Группа Д": "XX-2025-группа-д.json",
+        "مجموعة هـ": "XX-2025-مجموعة-هـ.json",
+        "Groupe É": "XX-2025-groupe-é.json",
+        "Group A": "XX-2025-group-a.json",
+    }
+    command = next(line for line in result.stdout.splitlines() if "decalogue serve" in line)
+    words = shlex.split(command)
+    options = [parse_group(words[i + 1]) for i, w in enumerate(words) if w == "--group"]
+    assert [(o.name, o.file) for o in options] == [(name, files[name]) for name in names]
+    check_groups(tmp_path / "room", options)
+    # Names that still come to one file name are refused by name, and nothing is made.
+    clash = run(
+        "workshop", "setup", "other", "--groups", "Group 1,Group-1", "--country", "XX",
+        "--country-name", "Exampleland", "--period", "2025", cwd=tmp_path,
+    )  # fmt: skip
+    assert clash.returncode == 1
+    assert "'Group 1' and 'Group-1'" in clash.stderr and "XX-2025-group-1.json" in clash.stderr
+    assert not (tmp_path / "other").exists()

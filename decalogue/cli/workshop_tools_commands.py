@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import re
 import shlex
+import unicodedata
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -148,7 +149,11 @@ def group_names(text: str) -> list[str]:
 
 
 def file_name(code: str, period: str, group: str) -> str:
-    slug = re.sub(r"[^a-z0-9]+", "-", group.casefold()).strip("-") or "group"
+    """`XX-2025-group-a.json`: the group's letters and digits in any script (a room naming
+    its groups in Cyrillic or Arabic gets a file per group), the rest as dashes."""
+    text = unicodedata.normalize("NFC", group).casefold()
+    kept = "".join(c if unicodedata.category(c)[0] in "LMN" else "-" for c in text)
+    slug = re.sub(r"-+", "-", kept).strip("-") or "group"
     return f"{code}-{period.replace('/', '_')}-{slug}.json"
 
 
@@ -176,10 +181,14 @@ def run_setup(args: argparse.Namespace) -> int:
         for name in names
     ]
     files = [folder / file_name(a.country.code, a.period, a.title) for a in made]
-    if len({f.name for f in files}) < len(files):
-        raise DecalogueError(
-            "--groups: two names give the same file name; make them differ in letters or digits"
-        )
+    first_with: dict[str, str] = {}
+    for name, path in zip(names, files, strict=True):
+        other = first_with.setdefault(path.name, name)
+        if other != name:
+            raise DecalogueError(
+                f"--groups: {other!r} and {name!r} give the same file name ({path.name}); "
+                "make them differ in letters or digits"
+            )
     for name, path in zip(names, files, strict=True):
         parse_group(f"{name}={path.name}")  # serve's own rules for a group's name and file
     earlier = {path for path, group in zip(files, made, strict=True) if _kept(path, group)}
