@@ -72,6 +72,26 @@ SIZE = (120, 40)
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40")]
 
 
+def big_checklist(folder: Path, per_section: int) -> Path:
+    """A fictional checklist of 4 pillars x 10 sections x `per_section` items, as TOML."""
+    lines = [
+        '[meta]\nid = "big"\ntitle = "Big"\nversion = "1"\n',
+        '[[scale.levels]]\nvalue = 0\nlabel = "No"\n[[scale.levels]]\nvalue = 1\nlabel = "Yes"\n',
+    ]
+    for p in range(4):
+        lines.append(f'[[pillars]]\nid = "P{p}"\ntitle = "Pillar {p}"\n')
+        for s in range(10):
+            lines.append(f'[[pillars.sections]]\nid = "P{p}S{s}"\ntitle = "Section {s}"\n')
+            for i in range(per_section):
+                lines.append(
+                    f'[[pillars.sections.items]]\nid = "I{p}-{s}-{i}"\ntitle = "Item {i}"\n'
+                    'question = "Q?"\n'
+                )
+    toml = folder / "big.toml"
+    toml.write_text("".join(lines), encoding="utf-8")
+    return toml
+
+
 async def settle(pilot: Pilot[Any]) -> None:
     """Let workers finish, and the workers their messages start (a delete, then a re-list)."""
     for _ in range(3):

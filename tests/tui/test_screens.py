@@ -21,7 +21,7 @@ from decalogue.tui.screens.home import HomeScreen
 from decalogue.tui.screens.new import NewAssessmentScreen
 from decalogue.tui.screens.source import CLOSE, OPEN, SourceScreen
 from decalogue.tui.widgets.checklist_tree import CONTEXT, EAGER_LIMIT
-from tests.helpers import SIZE, home_rows, open_assess, settle, status
+from tests.helpers import SIZE, big_checklist, home_rows, open_assess, settle, status
 from tests.tui.conftest import AppFactory, write_assessment
 
 
@@ -359,21 +359,7 @@ async def test_large_checklist_fills_sections_lazily(
 ) -> None:
     from decalogue.storage.checklists import load_checklist
 
-    lines = [
-        '[meta]\nid = "big"\ntitle = "Big"\nversion = "1"\n',
-        '[[scale.levels]]\nvalue = 0\nlabel = "No"\n[[scale.levels]]\nvalue = 1\nlabel = "Yes"\n',
-    ]
-    for p in range(4):
-        lines.append(f'[[pillars]]\nid = "P{p}"\ntitle = "Pillar {p}"\n')
-        for s in range(10):
-            lines.append(f'[[pillars.sections]]\nid = "P{p}S{s}"\ntitle = "Section {s}"\n')
-            for i in range(EAGER_LIMIT // 30):
-                lines.append(
-                    f'[[pillars.sections.items]]\nid = "I{p}-{s}-{i}"\ntitle = "Item {i}"\n'
-                    'question = "Q?"\n'
-                )
-    toml = tmp_path / "big.toml"
-    toml.write_text("".join(lines), encoding="utf-8")
+    toml = big_checklist(tmp_path, EAGER_LIMIT // 30)
     big = load_checklist(toml)
     path = write_assessment(workspace, big)
     app = make_app(open_path=path, checklist=toml)

@@ -4,7 +4,8 @@ A scoring keystroke relabels three nodes (the item, its section, its pillar);
 the tree is rebuilt only when the filter changes. Above EAGER_LIMIT items the
 sections start collapsed and get their item nodes when first expanded; the
 section after the cursor's is opened once the frame is out, so that `]` or the
-down key into it only moves the cursor.
+down key into it only moves the cursor. Once the frame is out, too, the page
+below the view is rendered, so that a jump that scrolls a page only draws it.
 """
 
 from __future__ import annotations
@@ -14,9 +15,12 @@ from dataclasses import dataclass
 from itertools import pairwise
 from typing import ClassVar, Literal
 
+from rich.style import Style
 from rich.text import Text
 from textual.binding import Binding, BindingType
+from textual.geometry import Region
 from textual.message import Message
+from textual.strip import Strip
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
@@ -65,6 +69,8 @@ class ChecklistTree(Tree[NodeRef]):
     def __init__(
         self, checklist: Checklist, board: ScoreBoard | None, *, id: str | None = None
     ) -> None:
+        self._pass_style: Style | None = None
+        """The widget's style while its lines are drawn: see render_lines."""
         self._label_widths: dict[int, tuple[object, bool, int]] = {}
         """Node id -> (its label, expandable, width): see get_label_width."""
         super().__init__("checklist", id=id)
@@ -100,6 +106,27 @@ class ChecklistTree(Tree[NodeRef]):
         width = super().get_label_width(node)
         self._label_widths[node._id] = (label, expandable, width)
         return width
+
+    # -- rendering
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        """Draw the lines asked for, reading the widget's style once, not once a line.
+
+        Textual's tree reads `rich_style` (a walk up the DOM, combining every
+        ancestor's style) for each line it draws; after a scroll, that was about half
+        the cost of drawing a line whose rendering the tree had kept.
+        """
+        self._pass_style = self.rich_style
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._pass_style = None
+
+    def render_line(self, y: int) -> Strip:
+        """Textual's own line, with the style read once per render_lines."""
+        style = self._pass_style if self._pass_style is not None else self.rich_style
+        scroll_x, scroll_y = self.scroll_offset
+        return self._render_line(y + scroll_y, scroll_x, scroll_x + self.size.width, style)
 
     # -- building
 
@@ -201,6 +228,27 @@ class ChecklistTree(Tree[NodeRef]):
         node = self._sections[following]
         self._fill(node, self._pending.pop(following))
         node.expand()
+
+    def _render_ahead(self) -> None:
+        """Render the page below the view into the tree's kept lines, while no key waits.
+
+        A jump past the bottom edge scrolls a page (see _scroll_ahead), and every line
+        of the new page was rendered in that key's frame: three times what a jump that
+        only moves the cursor costs. Called once the frame is out (after _open_ahead,
+        whose new lines it then sees), so the key that scrolls finds those lines kept.
+        The lines are kept under the same keys Textual's Tree uses when it draws them
+        (line, width, the nodes' update counts, the pseudo-classes): a test checks that
+        the scrolling jump then renders at most the cursor's lines.
+        """
+        height = self.scrollable_content_region.height
+        if height <= 0 or not self.is_mounted:
+            return
+        top = self.scroll_offset.y
+        end = min(len(self._tree_lines), top + 2 * height + CONTEXT)
+        width, style = self.size.width, self.rich_style
+        self._pseudo_class_state = self.get_pseudo_class_state()  # as render_lines sets it
+        for line in range(top + height, end):
+            self._render_line(line, 0, width, style)
 
     def _on_tree_node_expanded(self, event: Tree.NodeExpanded[NodeRef]) -> None:
         ref = event.node.data
@@ -368,6 +416,7 @@ class ChecklistTree(Tree[NodeRef]):
             section_id = self.checklist.places[ref.id].section.id
             if self._following.get(section_id) in self._pending:
                 self.call_after_refresh(self._open_ahead, section_id)
+            self.call_after_refresh(self._render_ahead)
         else:
             self.post_message(self.ItemHighlighted(None, ref.id if ref is not None else None))
 
