@@ -26,6 +26,7 @@ from typing import Any
 import aiohttp
 import pytest
 
+from tests.serve_client import Browser
 from tests.serving import Served, mentioning, running, wait_until
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -66,6 +67,14 @@ READ = """
   const rows = document.querySelector(".xterm-rows");
   return rows ? rows.innerText : "";
 })()
+"""
+
+#: Points the page's websocket at a link the server does not know: the server refuses it.
+REFUSED = """
+const RealWebSocket = window.WebSocket;
+window.WebSocket = function (url, ...rest) {
+  return new RealWebSocket(String(url).replace("/ws/", "/ws/x"), ...rest);
+};
 """
 
 FLAGS = (
@@ -292,3 +301,66 @@ async def test_the_page_asks_no_other_host_for_anything(served: Served, chromium
     assert all(url.startswith(f"ws://{server}/ws/") for url in sockets), sockets
     assert any("/static/fonts/RobotoMono" in url for url in requested), requested
     assert "Roboto Mono" in str(family)
+
+
+async def test_a_page_that_cannot_start_says_so_and_a_full_server_says_why(
+    tmp_path: Path, served: Served
+) -> None:
+    """A participant whose session never started was told "The session ended. Reload
+    the page to go on from what was saved.", and reloading a full server said it again:
+    nothing had ended, nothing was saved, and the reason never reached the page."""
+    workspace = tmp_path / "full"
+    shutil.copytree(served.workspace, workspace)
+    server = Served(workspace, "--max-sessions", "1")
+    browser = Chromium(tmp_path / "profile")
+
+    def kill_all() -> None:
+        browser.kill()
+        server.kill()
+
+    watchdog = threading.Timer(WATCHDOG, kill_all)
+    watchdog.daemon = True
+    watchdog.start()
+    devtools = await DevTools().open(browser.port)
+    visible = "document.body.innerText"
+    holder = None
+    try:
+        await devtools.send("Page.enable")
+        await devtools.send("Runtime.enable")
+        await devtools.send("Network.enable")
+        await devtools.send("Page.addScriptToEvaluateOnNewDocument", source=HOOK)
+        # The page loads but its connection is refused (the server filled up, or was
+        # restarted, between the two; here: a link id it does not know): it says the
+        # session could not start.
+        refuse = await devtools.send("Page.addScriptToEvaluateOnNewDocument", source=REFUSED)
+        await devtools.send("Page.navigate", url=server.url)
+        deadline = time.monotonic() + 30
+        while "could not start" not in str(await devtools.evaluate(visible)):
+            assert time.monotonic() < deadline, await devtools.evaluate(visible)
+            await asyncio.sleep(0.25)
+        shown = str(await devtools.evaluate(visible))
+        assert "what was saved" not in shown and "ended" not in shown
+        await devtools.send("Page.removeScriptToEvaluateOnNewDocument", **refuse)
+        # The one place is taken: the page itself says the server is full and what to do.
+        holder = await Browser(server.url).open()
+        await holder.wait_for("Exampleland (XX)")
+        await devtools.send("Page.reload")
+        deadline = time.monotonic() + 30
+        while "as many sessions" not in str(await devtools.evaluate(visible)):
+            assert time.monotonic() < deadline, await devtools.evaluate(visible)
+            await asyncio.sleep(0.25)
+        assert "Reload this page" in str(await devtools.evaluate(visible))
+        # The place is free again: the same page, reloaded, runs the app.
+        await holder.close()
+        holder = None
+        wait_until(lambda: not server.apps(), 30, "the holder's app ends")
+        await devtools.send("Page.reload")
+        await devtools.wait_for("Exampleland (XX)")
+    finally:
+        await devtools.close()
+        if holder is not None:
+            await holder.close()
+        watchdog.cancel()
+        browser.kill()
+        server.kill()
+    assert not any("Traceback" in line for line in server.errors), server.errors

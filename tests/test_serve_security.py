@@ -274,14 +274,19 @@ async def test_the_session_cap_holds(tmp_path: Path) -> None:
     server = Served(workspace_with_two(tmp_path), "--max-sessions", "2")
     browsers = []
     try:
-        for _ in range(2):
-            browsers.append(await Browser(server.url).open())
-        for browser in browsers:
-            await browser.wait_for("Exampleland (XX)")
         async with jar() as http:
-            ws_url = await websocket_of(http, server.url)
-            for _ in range(3):
+            ws_url = await websocket_of(http, server.url)  # a page loaded before it filled
+            for _ in range(2):
+                browsers.append(await Browser(server.url).open())
+            for browser in browsers:
+                await browser.wait_for("Exampleland (XX)")
+            for _ in range(2):
                 assert await refused(http, ws_url, origin=origin_of(server.url)) == 503
+            # A page loaded now says so itself, and what to do (a failed connection cannot).
+            async with http.get(server.url) as response:
+                assert response.status == 503
+                assert "--max-sessions" in await response.text()
+                assert "Reload this page in a minute" in await response.text()
         assert len(server.apps()) == 2
         await browsers.pop().close()
         wait_until(lambda: len(server.apps()) == 1, 20, "the closed session's app ends")

@@ -72,14 +72,18 @@ body {{ color: #eee; font-family: "Roboto Mono", monospace; }}
 body.-first-byte .textual-terminal {{ opacity: 1; }}
 .notice {{ position: absolute; inset: 0; display: flex; align-items: center;
   justify-content: center; text-align: center; font-size: 16px; }}
-body.-first-byte .starting, .ended, #start {{ display: none; }}
-body.-closed .ended {{ display: flex; background: #0c181f; z-index: 10; }}
+body.-first-byte .starting, .ended, .unstarted, #start {{ display: none; }}
+body.-closed.-first-byte .ended, body.-closed:not(.-first-byte) .unstarted {{
+  display: flex; background: #0c181f; z-index: 10; }}
 </style>
 </head>
 <body>
 <div class="notice starting">decalogue · {who} · starting…</div>
 <div class="notice ended">The session ended.<br>
 Reload the page to go on from what was saved.</div>
+<div class="notice unstarted">The session could not start: the server may be full,
+stopped, or started again with new links.<br>
+Reload this page in a minute; if it still cannot start, ask the facilitator.</div>
 <button id="start" type="button">Start</button>
 <div id="terminal" class="textual-terminal"
   data-session-websocket-url="{websocket}" data-font-size="{font_size}"></div>
@@ -118,5 +122,10 @@ WRONG_TOKEN = (
     "This link is not (or no longer) valid: its token may have been cut off when it was "
     "copied, or it is from an earlier start of the server (the links change at every start "
     "unless the facilitator starts it with --token). Ask the facilitator for your link."
+)
+FULL = (
+    "This server runs as many sessions as the facilitator allowed (--max-sessions), "
+    "so yours cannot start now. Reload this page in a minute, when someone has left; "
+    "if it stays full, tell the facilitator."
 )
 WRONG_HOST = "This server does not answer to that name. Use the address the facilitator gave."

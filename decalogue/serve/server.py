@@ -36,6 +36,7 @@ from decalogue.serve.auth import (
 )
 from decalogue.serve.forks import Forks
 from decalogue.serve.page import (
+    FULL,
     NEEDS_TOKEN,
     SECURITY_HEADERS,
     WRONG_HOST,
@@ -260,6 +261,8 @@ def make_server(
             link = gate.by_token(token) if token else gate.any_cookie(request.cookies)
             if link is None:
                 raise html(401, WRONG_TOKEN if token else NEEDS_TOKEN)
+            if self.full(link):
+                raise html(503, FULL)
             size = limits.clamp(request.query.get("fontsize"), 16, 8, 40)
             response = web.Response(
                 text=page(link.label, f"ws://{request.host}/ws/{link.id}", size),
@@ -306,14 +309,20 @@ def make_server(
                 link = by_token if by_token is not None and by_token.id == link_id else None
             if link is None:
                 return None, html(401, NEEDS_TOKEN)
-            if len(self.sessions) >= max_sessions:
-                log.warning(
-                    "refused a session for %s: %d sessions run (--max-sessions)",
-                    link.label,
-                    max_sessions,
-                )
-                return None, html(503, "The server runs as many sessions as it may; try later.")
+            if self.full(link):
+                return None, html(503, FULL)
             return link, None
+
+        def full(self, link: Link) -> bool:
+            """Whether the session cap is reached (and the refusal logged for the facilitator)."""
+            if len(self.sessions) < max_sessions:
+                return False
+            log.warning(
+                "refused a session for %s: %d sessions run (--max-sessions)",
+                link.label,
+                max_sessions,
+            )
+            return True
 
         async def handle_websocket(self, request: web.Request) -> web.WebSocketResponse:
             link, refusal = self.admit(request)
