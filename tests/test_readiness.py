@@ -142,3 +142,36 @@ def test_a_final_assessment_is_not_changed_until_it_is_moved_back_to_review(path
     session.set_answer("B-02", Answer(level=2))
     session.save()
     assert store.read(path).assessment.responses["B-02"].level == 2
+
+
+def test_answers_unsaved_when_a_colleague_marks_the_file_final_do_not_land_under_final(
+    path: Path,
+) -> None:
+    """The colleague's check passed without them; saved after, they would change the
+    figures of a final report unseen. They become conflicts: theirs (final) is kept."""
+    mine = Session.open(path, MINI, user="Ana Example")
+    mine.set_answer("A-02", Answer(level=1))  # typed, not saved yet
+    theirs = Session.open(path, MINI, user="Head of Unit")
+    theirs.set_status("final", force=True)
+    theirs.save()
+    result = mine.save()
+    saved = store.read(path).assessment
+    assert saved.status == "final"
+    assert saved.responses["A-02"].level == store.read(path).assessment.responses["A-02"].level
+    assert saved.responses["A-02"].level != 1
+    assert [(c.item_id, c.field) for c in result.conflicts] == [("A-02", "answer")]
+    assert any(
+        c.item == "A-02" and (c.remark or "").startswith("conflict with Head of Unit")
+        for c in saved.history
+    )
+
+
+def test_a_new_answer_unsaved_when_the_file_was_marked_final_is_set_aside_too(path: Path) -> None:
+    mine = Session.open(path, MINI, user="Ana Example")
+    mine.set_answer("B-02", Answer(level=3))  # an item nobody had answered
+    theirs = Session.open(path, MINI, user="Head of Unit")
+    theirs.set_status("final", force=True)
+    theirs.save()
+    assert [c.item_id for c in mine.save().conflicts] == ["B-02"]
+    assert "B-02" not in store.read(path).assessment.responses
+    assert not mine.board.items["B-02"].answered  # the window shows what the file holds

@@ -89,10 +89,20 @@ def merge_into(mine: Assessment, base: Base, theirs: Assessment) -> Merged:
     taken: list[Change] = []
     conflicts: list[Conflict] = []
     new_entries = theirs.history[base.history_length :]
+    # Marked final meanwhile: the readiness check and the reports saw their answers, so
+    # every field I changed is a conflict (theirs kept), never a change under "final".
+    finalised = theirs.status == "final" and base.meta["status"] != "final"
     for item_id in sorted(set(base.responses) | set(mine.responses) | set(theirs.responses)):
         b = base.responses.get(item_id)
         m = mine.responses.get(item_id)
         t = theirs.responses.get(item_id)
+        if finalised and m != b:
+            conflicts += _set_aside(item_id, (b, m, t), theirs)
+            if t is None:
+                mine.responses.pop(item_id, None)
+            else:
+                mine.responses[item_id] = t
+            continue
         if t is m or t is b or t in (m, b):
             continue  # nothing new from them, or exactly the same as mine
         values: dict[str, Any] = {}
@@ -127,6 +137,21 @@ def merge_into(mine: Assessment, base: Base, theirs: Assessment) -> Merged:
     mine.history = [*theirs.history, *mine.history[base.history_length :]]
     mine.updated = max(mine.updated, theirs.updated)
     return Merged(taken, conflicts)
+
+
+def _set_aside(
+    item_id: str,
+    sides: tuple[Response | None, Response | None, Response | None],
+    theirs: Assessment,
+) -> list[Conflict]:
+    """Each field I changed since the base (sides: base, mine, theirs): a conflict with
+    whoever marked the assessment final."""
+    found = []
+    for field in FIELDS:
+        bv, mv, tv = (field_value(r, field) for r in sides)
+        if mv not in (bv, tv):
+            found.append(Conflict(item_id, field, mv, tv, theirs.status_by, theirs.status_at))
+    return found
 
 
 def last_author(
