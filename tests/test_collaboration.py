@@ -159,6 +159,41 @@ def test_keeping_theirs_records_the_choice(path: Path) -> None:
     assert "my finding" in {c.new for c in findings}  # set aside, never dropped
 
 
+def test_a_conflict_left_open_by_a_closed_window_waits_for_whoever_opens_it_next(
+    path: Path,
+) -> None:
+    """A group member's phone reloaded with a conflict open: the reloaded page said
+    "saved", `C` found nothing, and the member's note was only in the history."""
+    laptop, phone = Session.open(path, user="Group A"), Session.open(path, user="Group A")
+    laptop.set_field("LF-13", "notes", "Laptop: a compensation fund exists since 2020")
+    laptop.set_field("LF-02", "answer", Answer(level=3))
+    laptop.save()
+    phone.set_field("LF-13", "notes", "Phone: no compensation was paid in 2024")
+    phone.set_field("LF-02", "answer", Answer(na_reason="no shelters in Exampleland"))
+    phone.set_field("LF-03", "finding", "settled later")
+    phone.save()  # both set aside, theirs kept: then the tab closes, nobody chose
+    assert len(phone.conflicts) == 2
+    phone.close()
+
+    again = Session.open(path, user="Group A")
+    waiting = {(c.item_id, c.field): c for c in again.conflicts}
+    assert set(waiting) == {("LF-13", "notes"), ("LF-02", "answer")}
+    note = waiting["LF-13", "notes"]
+    assert note.mine == "Phone: no compensation was paid in 2024"
+    assert note.theirs == "Laptop: a compensation fund exists since 2020"
+    assert (note.their_by, note.mine_by) == ("Group A", "Group A") and note.mine_at is not None
+    assert waiting["LF-02", "answer"].mine == Answer(na_reason="no shelters in Exampleland")
+    assert again.resolve("LF-13", "notes", "mine") is not None
+    again.save()
+    assert store.read(path).assessment.responses["LF-13"].notes.startswith("Phone:")
+    # Chosen once, it waits no more; an edit of the field settles the other one too.
+    later = Session.open(path, user="Someone")
+    assert [(c.item_id, c.field) for c in later.conflicts] == [("LF-02", "answer")]
+    later.set_field("LF-02", "answer", Answer(level=2))
+    later.save()
+    assert Session.open(path, user="Someone").conflicts == []
+
+
 # --------------------------------------------------------------------------- files
 
 

@@ -52,6 +52,10 @@ class Conflict:
     theirs: Any
     their_by: str
     their_at: datetime | None
+    mine_by: str = ""
+    """Who set mine aside, when it was taken up from the history (else this session)."""
+    mine_at: datetime | None = None
+    """When mine was set aside in the history; None while it is this session's own."""
 
 
 @dataclass
@@ -188,3 +192,45 @@ def _response(
             "changed_at": newest.changed_at if newest else None,
         }
     )
+
+
+#: How a set-aside value's history entry ends (`Session` writes it; `waiting` finds it).
+SET_ASIDE = "this one (new) is set aside"
+
+#: Fields whose set-aside value the history keeps whole, so it can be chosen again.
+_WAITING_FIELDS = ("answer", "target", "notes", "flagged", "finding")
+
+
+def waiting(assessment: Assessment) -> list[Conflict]:
+    """Conflicts set aside by a window that closed before anyone chose (a reloaded or
+    closed tab): per item and field, the history's last entry sets a value aside and
+    the field does not hold it. An edit of the field, or a choice, settles it."""
+    history = assessment.history
+    if not any(change.remark and change.remark.endswith(SET_ASIDE) for change in history):
+        return []
+    last: dict[tuple[str, str], int] = {}
+    for index, change in enumerate(history):
+        if change.item is not None:
+            last[(change.item, change.field)] = index
+    found = []
+    for (item_id, field), index in last.items():
+        change = history[index]
+        if not (change.remark or "").endswith(SET_ASIDE) or field not in _WAITING_FIELDS:
+            continue
+        mine = _typed(field, change.new)
+        response = assessment.responses.get(item_id)
+        theirs = field_value(response, field)
+        if mine == theirs:
+            continue
+        by, at, _ = last_author(history[:index], item_id, field, response)
+        found.append(Conflict(item_id, field, mine, theirs, by, at, change.by, change.at))
+    return found
+
+
+def _typed(field: str, value: Any) -> Any:
+    """A value as `plain` recorded it, typed back as edits take it (an Answer)."""
+    if field != "answer":
+        return value
+    if isinstance(value, str) and value.startswith("N/A: "):
+        return Answer(na_reason=value.removeprefix("N/A: "))
+    return Answer(level=value if isinstance(value, int) else None)

@@ -28,7 +28,7 @@ from decalogue.model.assessment import (
     plain,
 )
 from decalogue.model.checklist import Checklist, collector_paused
-from decalogue.model.merge import Base, Conflict, merge_into
+from decalogue.model.merge import SET_ASIDE, Base, Conflict, merge_into, waiting
 from decalogue.model.scoring import ScoreBoard
 from decalogue.session.outcomes import SaveOutcome, SaveResult, SaveState
 from decalogue.session.recovery import Recovering
@@ -115,7 +115,7 @@ class Kept(Recovering):
         self.board = ScoreBoard(self.checklist, self.assessment.responses)
         self.orphaned = self.assessment.orphaned(self.checklist)
         self.drift = not self.assessment.matches(self.checklist)
-        self.conflicts = []
+        self.conflicts = waiting(self.assessment)
         ref = self.assessment.checklist
         self.older = ref.id == self.checklist.meta.id and is_older(
             self.checklist.meta.version, ref.version
@@ -295,7 +295,7 @@ class Kept(Recovering):
                 new=plain(conflict.field, conflict.mine),
                 remark=(
                     f"conflict with {conflict.their_by or 'another save'}: their value "
-                    "(old) is kept until someone chooses; this one (new) is set aside"
+                    f"(old) is kept until someone chooses; {SET_ASIDE}"
                 ),
             )
         )

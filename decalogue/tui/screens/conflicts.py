@@ -118,7 +118,9 @@ class ConflictScreen(ModalScreen[None]):
         checklist = self.session.checklist
         self.query_one("#conflict-mine", Static).update(
             self._side(
-                f"Mine ({self.session.user}, not saved)",
+                f"Mine ({self.session.user}, not saved)"
+                if conflict.mine_at is None
+                else f"Set aside ({conflict.mine_by}, {when(conflict.mine_at)})",
                 value_text(checklist, conflict.field, conflict.mine),
             )
         )
