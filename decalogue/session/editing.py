@@ -88,7 +88,7 @@ class Session(Kept):
         """
         value = self.validate(item_id, field, value)
         with self._lock:
-            self._check_not_final()
+            self.check_not_final()
             current = self.value(item_id, field)
             if current == shown:
                 return self._apply(item_id, field, value, undoable=True)
@@ -166,8 +166,9 @@ class Session(Kept):
                 f"{item_id}: level {level} is not on the scale (0-{self.checklist.scale.max_level})"
             )
 
-    def _check_not_final(self) -> None:
-        """A final assessment keeps the figures its reports showed until someone reopens it."""
+    def check_not_final(self) -> None:
+        """A final assessment keeps the figures its reports showed until someone reopens it
+        (DecalogueError saying how); a front end asks before opening an editor."""
         if self.assessment.status == "final":
             by = f" by {self.assessment.status_by}" if self.assessment.status_by else ""
             raise DecalogueError(
@@ -179,7 +180,7 @@ class Session(Kept):
         self, item_id: str, field: str, value: Any, *, undoable: bool, remark: str = ""
     ) -> Change | None:
         with self._lock:
-            self._check_not_final()
+            self.check_not_final()
             before = field_value(self.assessment.responses.get(item_id), field)
             try:
                 change = self.assessment.apply(

@@ -13,7 +13,16 @@ from decalogue.model.checklist import Checklist
 from decalogue.session import Session
 from decalogue.storage import store
 from decalogue.storage.checklists import load_checklist
-from tests.helpers import SIZE, home_rows, notes_of, open_assess, settle, status, tree_line
+from tests.helpers import (
+    SIZE,
+    home_rows,
+    notes_of,
+    on_top,
+    open_assess,
+    settle,
+    status,
+    tree_line,
+)
 from tests.tui.conftest import AppFactory
 
 
@@ -194,3 +203,20 @@ async def test_the_history_shows_each_version_of_a_note_in_full(
         shown = " ".join(str(app.screen.query_one("#history-text", Static).visual).split())
         assert "empty → empty" not in shown
         assert f"“{theirs}”" in shown and "→ “A's text.”" in shown, shown
+
+
+async def test_on_a_final_assessment_an_editor_does_not_open_to_lose_what_is_typed(
+    make_app: AppFactory, scored_file: Path
+) -> None:
+    final = store.read(scored_file)
+    final.assessment.set_status("final", "Head of Unit")
+    store.save(scored_file, final.assessment, final.fingerprint)
+    app = make_app(open_path=scored_file)
+    said = notes_of(app)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_assess(pilot)
+        for key in ("e", "r", "v", "n", "t", "a"):
+            await pilot.press(key)
+            await pilot.pause()
+            assert on_top(app) is screen, key  # nothing typed there could be kept
+        assert sum("is final by Head of Unit" in message for message in said) == 6, said

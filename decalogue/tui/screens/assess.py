@@ -247,6 +247,16 @@ class AssessScreen(SessionScreen):
 
     # -- editing
 
+    def _editable(self) -> bool:
+        """False, and says why, when the assessment is final: an editor opened on it would
+        only lose what is typed there."""
+        try:
+            self.session.check_not_final()
+        except DecalogueError as error:
+            self.notify(str(error), severity="error", markup=False)
+            return False
+        return True
+
     def _current(self) -> str | None:
         item_id = self.checklist_tree.current_item
         if item_id is None:
@@ -343,6 +353,8 @@ class AssessScreen(SessionScreen):
         keys["backspace"] = "none"
         current = str(response.target) if response and response.target is not None else "none"
         shown = self._shown(item_id, "target")
+        if not self._editable():
+            return
 
         def done(choice: str | None) -> None:
             if choice is not None:
@@ -394,6 +406,8 @@ class AssessScreen(SessionScreen):
         done: Callable[[T | None], None],
     ) -> None:
         """Show a dialog in which text is typed; `commit_editor` keeps that text on exit."""
+        if not self._editable():
+            return
 
         def finish(value: T | None) -> None:
             self._commit = None
@@ -423,6 +437,8 @@ class AssessScreen(SessionScreen):
             return
         response = self.session.assessment.responses.get(item_id)
         shown = self._shown(item_id, "notes")
+        if not self._editable():
+            return
         editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
         with tempfile.TemporaryDirectory() as folder:
             path = Path(folder) / f"{item_id}-notes.md"
