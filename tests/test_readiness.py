@@ -124,13 +124,14 @@ def test_a_final_assessment_is_not_changed_until_it_is_moved_back_to_review(path
     command = [sys.executable, "-m", "decalogue", "fill", str(path), "--item", "B-02"]
     filled = subprocess.run(
         [*command, "--checklist", str(MINI)],
-        input="2\nq\n",
+        input="e\nA note typed for nothing\n.\n2\nq\n",
         capture_output=True,
         text=True,
         check=False,
         timeout=60,
     )
     assert "is final" in filled.stdout and "decalogue status" in filled.stdout, filled.stdout
+    assert "Type the note" not in filled.stdout  # refused before the note is asked for
     session = Session.open(path, MINI, user="Ana Example")
     with pytest.raises(DecalogueError, match="is final"):
         session.set_answer("B-02", Answer(level=2))

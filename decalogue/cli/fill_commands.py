@@ -173,6 +173,12 @@ class Questionnaire:
 
     def _handle(self, command: str) -> None:
         item_id = self.items[self.index].id
+        if command[:1].isdecimal() or command[:1] in ("n", "c", "t", "e", "v", "f"):
+            try:  # before asking for a reason or a note that could not be kept
+                self.session.check_not_final()
+            except DecalogueError as error:
+                self.say(f"Not changed: {error}")
+                return
         if command in ("", "s"):
             self._move(1)
         elif command == "b":
