@@ -36,3 +36,23 @@ async def test_a_narrow_terminal_drops_the_title_not_the_save_state(
         narrowest = status(screen)
         assert "saved" in narrowest and len(narrowest) <= 44  # country, period, state
         await pilot.press("ctrl+q")
+
+
+async def test_a_phone_shows_which_group_this_is(
+    make_app: AppFactory, workspace: Path, checklist: Checklist
+) -> None:
+    """A workshop group on a phone (43 columns) saw "Exampleland (XX) · 2025 · ✓ saved",
+    the same for every group: not which group's assessment it was scoring."""
+    assessment = new_assessment(
+        checklist, "XX", "2025", country_name="Exampleland", title="Group A"
+    )
+    path = workspace / "XX-2025-group-a.json"
+    store.create(path, assessment)
+    app = make_app(open_path=path)
+    async with app.run_test(size=(43, 30)) as pilot:
+        screen = await open_assess(pilot)
+        await pilot.pause()
+        shown = status(screen)
+        assert "Group A" in shown and "XX" in shown and "2025" in shown, shown
+        assert "✓ saved" in shown and len(shown) <= 43, shown
+        await pilot.press("ctrl+q")

@@ -42,7 +42,8 @@ class StatusLine(Static):
         """The assessment, its progress, the session's save state, and who is editing.
 
         On a narrow terminal the parts that matter least go first (the title, who is
-        editing, the overall score, the coverage): the save state always shows.
+        editing, the overall score, the coverage; then the country's name before the
+        title): the save state always shows.
         """
         country = assessment.country
         done = overall.answered + overall.not_applicable
@@ -55,6 +56,8 @@ class StatusLine(Static):
         if assessment.status != "draft":  # final: edits are refused, and the header says why
             where += [" · ", (STATUS_LABELS[assessment.status], "bold")]
         named: list[Part] = [" · ", (shorten(title, 30), "bold")] if title else []
+        # On a phone, a workshop group's title says more than the country all groups share.
+        coded: list[Part] = [(country.code, "bold"), *where[1:], *named] if title else where
         coverage: list[Part] = [f" · coverage {overall.coverage:.0f}% ({done}/{overall.total})"]
         score: list[Part] = [" · overall ", (figure(overall.score), "bold")]
         # Every score says how much of it is last period's answers, in words while there
@@ -69,6 +72,8 @@ class StatusLine(Static):
             [*where, *coverage, *score, carried, *saved],
             [*where, *coverage, *score, short, *saved],
             [*where, *coverage, *saved],
+            [*where, *named, *saved],
+            [*coded, *saved],
             [*where, *saved],
         ]
         self._show_fitting()
