@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import re
+import unicodedata
 from pathlib import Path
 
 APP_NAME = "decalogue"
@@ -42,3 +44,11 @@ def state_folder() -> Path:
     from platformdirs import user_state_path
 
     return user_state_path(APP_NAME, appauthor=False)
+
+
+def name_part(text: str) -> str:
+    """`text` as part of a file name: its letters and digits in any script (a group named
+    in Cyrillic or Arabic keeps its name), lower case, the rest as single dashes."""
+    folded = unicodedata.normalize("NFC", text).casefold()
+    kept = "".join(c if unicodedata.category(c)[0] in "LMN" else "-" for c in folded)
+    return re.sub(r"-+", "-", kept).strip("-")

@@ -267,6 +267,46 @@ async def test_a_group_export_reaches_the_browser_as_a_download(room: Served) ->
     assert not (room.workspace / "exports").exists(), "a download wrote into the workspace"
 
 
+async def test_two_groups_exporting_to_the_workspace_keep_both_files(tmp_path: Path) -> None:
+    """Every group's export was called XX-2025-scorecard.json: Group B's, written to the
+    exports folder, silently replaced Group A's (and the facilitator's exports of each
+    group in turn left only the last)."""
+    workspace = tmp_path / "ws"
+    workspace.mkdir()
+    checklist = load_checklist()
+    for title in ("Group A", "Group B"):
+        store.create(
+            workspace / f"XX-2025-{title[-1].lower()}.json",
+            new_assessment(checklist, "XX", "2025", country_name="Exampleland", title=title),
+        )
+    server = Served(
+        workspace, "--group", "Group A=XX-2025-a.json", "--group", "Group B=XX-2025-b.json"
+    )
+    try:
+        for group in ("Group A", "Group B"):
+            browser = await Browser(server.links[group], width=160, height=40).open()
+            try:
+                await browser.wait_for("Answer  ○ unanswered")
+                await browser.press("x")
+                await browser.wait_for("Download to this browser")
+                for key in ("\t", "\r", "\x1b[B", "\r"):  # To: the exports folder
+                    await browser.press(key)
+                await browser.wait_for("Save in the workspace's exports folder")
+                await browser.press("\x13")  # ctrl+s
+                await browser.wait_for("✓ written: exports/")
+            finally:
+                await browser.close()
+        exports = workspace / "exports"
+        cards = {json.loads(f.read_text())["title"]: f.name for f in exports.iterdir()}
+        assert cards == {
+            "Group A": "XX-2025-group-a-scorecard.json",
+            "Group B": "XX-2025-group-b-scorecard.json",
+        }
+        no_traceback(server)
+    finally:
+        server.kill()
+
+
 # --------------------------------------------------------------------------- limits
 
 

@@ -10,9 +10,7 @@ as it is: `cli.main` routes `workshop setup|report` here.
 from __future__ import annotations
 
 import argparse
-import re
 import shlex
-import unicodedata
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -27,6 +25,7 @@ from decalogue.cli.workshop_commands import add_checklist_option
 from decalogue.errors import DecalogueError, display_path
 from decalogue.model.assessment import Assessment, new_assessment
 from decalogue.model.checklist import Checklist
+from decalogue.paths import name_part
 from decalogue.reports.workshop_report import FORMATS, render_report
 from decalogue.storage import store
 from decalogue.storage.atomic import write_file
@@ -149,12 +148,8 @@ def group_names(text: str) -> list[str]:
 
 
 def file_name(code: str, period: str, group: str) -> str:
-    """`XX-2025-group-a.json`: the group's letters and digits in any script (a room naming
-    its groups in Cyrillic or Arabic gets a file per group), the rest as dashes."""
-    text = unicodedata.normalize("NFC", group).casefold()
-    kept = "".join(c if unicodedata.category(c)[0] in "LMN" else "-" for c in text)
-    slug = re.sub(r"-+", "-", kept).strip("-") or "group"
-    return f"{code}-{period.replace('/', '_')}-{slug}.json"
+    """`XX-2025-group-a.json`, `XX-2025-группа-г.json`: a file per group, in any script."""
+    return f"{code}-{period.replace('/', '_')}-{name_part(group) or 'group'}.json"
 
 
 def run_setup(args: argparse.Namespace) -> int:

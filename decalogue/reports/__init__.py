@@ -17,6 +17,7 @@ from decalogue.errors import DecalogueError
 from decalogue.model.assessment import Assessment
 from decalogue.model.checklist import Checklist
 from decalogue.model.scoring import ScoreBoard
+from decalogue.paths import name_part
 from decalogue.storage.atomic import ExportError, write_file
 
 Renderer = Callable[[Checklist, Assessment, ScoreBoard, "datetime | None"], str]
@@ -99,10 +100,13 @@ def export(
 
 
 def default_file_name(fmt: str, assessment: Assessment) -> str:
-    """A file name for an export: country code, period and kind, safe on every system."""
+    """A file name for an export: country code, period, title and kind. With the title,
+    one workshop group's export does not replace another's in the exports folder."""
     period = assessment.period.replace("/", "_")
     kind = {"json": "scorecard", "csv": "items"}.get(fmt, "report")
-    return f"{assessment.country.code}-{period}-{kind}{SUFFIXES[fmt]}"
+    title = name_part(assessment.title)
+    named = f"-{title}" if title else ""
+    return f"{assessment.country.code}-{period}{named}-{kind}{SUFFIXES[fmt]}"
 
 
 __all__ = [
