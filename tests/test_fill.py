@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from decalogue.model.assessment import new_assessment
+from decalogue.model.assessment import Evidence, new_assessment
 from decalogue.storage import store
 from decalogue.storage.checklists import load_checklist
 
@@ -212,7 +212,7 @@ def test_a_note_typed_while_a_colleague_saved_one_is_added_to_theirs(assessment_
         pass
     theirs = store.read(assessment_file)
     theirs.assessment.apply("LF-01", "notes", "Their line.", "Ben Example")
-    theirs.assessment.apply("LF-01", "evidence", [{"description": "Their law"}], "Ben Example")
+    theirs.assessment.apply("LF-01", "evidence", [Evidence(description="Their law")], "Ben Example")
     store.save(assessment_file, theirs.assessment, theirs.fingerprint)
     out, _ = process.communicate(b".\nv\nMy decree\n\nq\n", timeout=120)
     assert process.returncode == 0
