@@ -50,6 +50,27 @@ def test_weighted_means_roll_up_from_items_to_overall(mini: Checklist) -> None:
     assert board.overall.levels == {4: 1, 2: 1, 1: 1}
 
 
+def test_carried_answers_are_counted_and_those_a_score_rests_on_apart(mini: Checklist) -> None:
+    """A carried N/A is a carried answer but not part of any score: a figure saying how
+    much of the score rests on carried answers counts only carried levels."""
+    carried = {
+        "A-01": Response(level=4, carried=True),
+        "A-02": Response(level=2),
+        "A-03": Response(not_applicable=True, na_reason="does not apply", carried=True),
+        "B-01": Response(level=1, carried=True),
+    }
+    board = ScoreBoard(mini, carried)
+    assert (board.overall.carried, board.overall.carried_scored, board.overall.answered) == (
+        3,
+        2,
+        3,
+    )
+    assert (board.sections["A2"].carried, board.sections["A2"].carried_scored) == (1, 0)
+    carried["A-01"] = Response(level=4)  # confirmed: this period's own
+    board.refresh("A-01")
+    assert (board.overall.carried, board.overall.carried_scored) == (2, 1)
+
+
 def test_an_all_na_section_and_an_all_na_checklist_have_no_score(mini: Checklist) -> None:
     board = ScoreBoard(mini, {"A-03": na(), "A-01": level(0)})
     assert board.sections["A2"].score is None

@@ -78,6 +78,9 @@ class GroupScore:
     """How many items sit at each level."""
     carried: int = 0
     """Answers (a level or N/A) carried forward and not yet confirmed or changed."""
+    carried_scored: int = 0
+    """Of them, those with a level: what of the score rests on carried answers (N/A is
+    not in a score)."""
     targeted: int = 0
     """Items answered with a level that have a target; 0 means "target not set"."""
 
@@ -148,6 +151,7 @@ def _section_score(
         below_target=sum(1 for s in items if s.gap > 0),
         levels=dict(levels),
         carried=sum(1 for s in items if s.carried),
+        carried_scored=sum(1 for s in items if s.carried and s.level is not None),
         targeted=targeted,
     )
 
@@ -171,6 +175,7 @@ def _combine(group_id: str, title: str, parts: list[tuple[float, GroupScore]]) -
         below_target=sum(p.below_target for _, p in parts),
         levels=dict(levels),
         carried=sum(p.carried for _, p in parts),
+        carried_scored=sum(p.carried_scored for _, p in parts),
         targeted=targeted,
     )
 

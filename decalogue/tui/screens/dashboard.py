@@ -115,10 +115,15 @@ class DashboardScreen(Screen[str | None]):
         options.append(Option(literal(summary), disabled=True))
         if overall.carried:
             assessment = self.session.assessment
+            behind = (
+                f": {overall.carried_scored} of the {counted(overall.answered, 'scored answer')}"
+                " behind the overall score"
+                if overall.answered
+                else ""
+            )
             carried = (
                 f"{GLYPH_CARRIED} {counted(overall.carried, 'answer')} "
-                f"{carried_phrase(assessment)}, not yet reviewed: the overall score rests on "
-                f"{overall.carried} of its {counted(done, 'answer')} "
+                f"{carried_phrase(assessment)}, not yet reviewed{behind} "
                 "(c on an item confirms it)"
             )
             options.append(Option(literal(carried), disabled=True))
