@@ -115,6 +115,15 @@ def test_show_reads_an_item_and_the_summary_in_words(assessment_file: Path) -> N
     assert missing.returncode == 1 and b"no item 'NOPE-1'" in missing.stderr
 
 
+def test_an_item_id_typed_in_lower_case_is_the_item(assessment_file: Path) -> None:
+    """Ids are typed by people: 'lf-02' is LF-02 for show and fill --item."""
+    run("fill", str(assessment_file), "--item", "lf-02", stdin="2\nq\n")
+    assert store.read(assessment_file).assessment.responses["LF-02"].level == 2
+    item = run("show", str(assessment_file), "lf-02", stdin="")
+    assert item.returncode == 0, item.stderr
+    assert "LF-02" in item.stdout.decode() and "Answer: 2 Partial." in item.stdout.decode()
+
+
 def _read_until(fd: int, needle: bytes, timeout: float = 60.0) -> bytes:
     seen = b""
     deadline = time.monotonic() + timeout

@@ -109,7 +109,7 @@ def test_carried_answers_block_final_until_confirmed(path: Path, mini: Checklist
     check = run("check", new, "--checklist", MINI, cwd=path.parent)
     assert check.returncode == 3
     assert "5 items carried forward from 2025, not yet confirmed" in check.stdout
-    confirm = run("confirm", new, "A-01", "A-02", "--checklist", MINI, cwd=path.parent)
+    confirm = run("confirm", new, "A-01", "a-02", "--checklist", MINI, cwd=path.parent)
     assert confirm.returncode == 0, confirm.stderr
     assert "3 carried answers left to review" in confirm.stdout
     run("confirm", new, "A-03", "B-01", "B-02", "--checklist", MINI, cwd=path.parent)

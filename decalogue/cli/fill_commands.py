@@ -87,13 +87,14 @@ def show_command(args: argparse.Namespace) -> int:
     if args.item is None:
         lines = summary_lines(checklist, assessment, session.board)
     else:
-        item = checklist.item_index.get(args.item)
-        if item is None:
+        item_id = checklist.item_id(args.item)
+        if item_id is None:
             raise DecalogueError(
                 f"{display_path(args.file)}: no item {args.item!r} in checklist "
                 f"{checklist.meta.id} (ids look like {checklist.items[0].id})"
             )
-        position = [i.id for i in checklist.items].index(item.id) + 1
+        item = checklist.item_index[item_id]
+        position = checklist.places[item_id].index + 1
         lines = item_lines(
             checklist, assessment, item, position=position, total=len(checklist.items)
         )
@@ -323,9 +324,10 @@ def _walk(session: Session, args: argparse.Namespace) -> tuple[list[Item], int]:
     start = 0
     if args.item:
         ids = [item.id for item in items]
-        if args.item not in ids:
+        wanted = session.checklist.item_id(args.item)
+        if wanted not in ids:
             raise DecalogueError(f"item {args.item!r} is not among the items to walk")
-        start = ids.index(args.item)
+        start = ids.index(wanted)
     elif not (args.unanswered or args.flagged):
         # Resume: the first item without an answer, so a second run goes on where the first
         # stopped.

@@ -149,14 +149,16 @@ def status_command(args: argparse.Namespace) -> int:
 
 def confirm_command(args: argparse.Namespace) -> int:
     session = open_session(args, args.by)
-    unknown = [i for i in args.items if i not in session.checklist.item_index]
+    found = {typed: session.checklist.item_id(typed) for typed in args.items}
+    unknown = [typed for typed, item_id in found.items() if item_id is None]
     if unknown:
         raise DecalogueError(
             f"{display_path(args.file)}: no item {', '.join(unknown)} in checklist "
             f"{session.checklist.meta.id}; nothing changed"
         )
-    not_carried = [i for i in args.items if i not in session.assessment.carried_items()]
-    confirmed = [i for i in args.items if session.confirm(i) is not None]
+    items = [item_id for item_id in found.values() if item_id is not None]
+    not_carried = [i for i in items if i not in session.assessment.carried_items()]
+    confirmed = [i for i in items if session.confirm(i) is not None]
     if confirmed:
         save_change(session)
         print(f"{display_path(args.file)}: confirmed {', '.join(confirmed)}")

@@ -263,6 +263,15 @@ class Checklist(_Model):
                 for item in section.items:
                     yield pillar, section, item
 
+    def item_id(self, typed: str) -> str | None:
+        """The item a person typed, in any case ('lf-03' is LF-03); None when there is no
+        such item, or when the case alone tells two apart."""
+        if typed in self.item_index:
+            return typed
+        folded = typed.casefold()
+        found = [item_id for item_id in self.item_index if item_id.casefold() == folded]
+        return found[0] if len(found) == 1 else None
+
     def document(self, source_id: str) -> Document | None:
         """The text of a cited source, or None for external sources."""
         return self._documents.get(source_id)
