@@ -177,6 +177,17 @@ class DevTools:
             await asyncio.sleep(0.25)
         raise AssertionError(f"{needle!r} not shown within {timeout}s; the page shows:\n{text}")
 
+    async def wait_for_page(self, needle: str, timeout: float = 30.0) -> str:
+        """The page's visible text (not the terminal's) once it holds `needle`."""
+        deadline = time.monotonic() + timeout
+        text = ""
+        while time.monotonic() < deadline:
+            text = str(await self.evaluate("document.body.innerText") or "")
+            if needle in text:
+                return text
+            await asyncio.sleep(0.25)
+        raise AssertionError(f"{needle!r} not on the page within {timeout}s; it shows:\n{text}")
+
     async def type(self, key: str) -> None:
         """One printable key, as the browser's own key events."""
         await self.evaluate("document.querySelector('.xterm-helper-textarea').focus()")
@@ -195,9 +206,9 @@ class DevTools:
             await self._http.close()
 
 
-@pytest.fixture
-def chromium(tmp_path: Path, served: Served) -> Iterator[Chromium]:
-    browser = Chromium(tmp_path / "profile")
+@contextlib.contextmanager
+def watched(browser: Chromium, served: Served) -> Iterator[Chromium]:
+    """The browser, killed at the end; both killed if the test hangs past WATCHDOG."""
 
     def watchdog() -> None:
         browser.kill()
@@ -211,6 +222,12 @@ def chromium(tmp_path: Path, served: Served) -> Iterator[Chromium]:
     finally:
         timer.cancel()
         browser.kill()
+
+
+@pytest.fixture
+def chromium(tmp_path: Path, served: Served) -> Iterator[Chromium]:
+    with watched(Chromium(tmp_path / "profile"), served) as browser:
+        yield browser
 
 
 async def test_the_app_in_headless_chromium(served: Served, chromium: Chromium) -> None:
@@ -312,55 +329,40 @@ async def test_a_page_that_cannot_start_says_so_and_a_full_server_says_why(
     workspace = tmp_path / "full"
     shutil.copytree(served.workspace, workspace)
     server = Served(workspace, "--max-sessions", "1")
-    browser = Chromium(tmp_path / "profile")
-
-    def kill_all() -> None:
-        browser.kill()
-        server.kill()
-
-    watchdog = threading.Timer(WATCHDOG, kill_all)
-    watchdog.daemon = True
-    watchdog.start()
-    devtools = await DevTools().open(browser.port)
-    visible = "document.body.innerText"
     holder = None
     try:
-        await devtools.send("Page.enable")
-        await devtools.send("Runtime.enable")
-        await devtools.send("Network.enable")
-        await devtools.send("Page.addScriptToEvaluateOnNewDocument", source=HOOK)
-        # The page loads but its connection is refused (the server filled up, or was
-        # restarted, between the two; here: a link id it does not know): it says the
-        # session could not start.
-        refuse = await devtools.send("Page.addScriptToEvaluateOnNewDocument", source=REFUSED)
-        await devtools.send("Page.navigate", url=server.url)
-        deadline = time.monotonic() + 30
-        while "could not start" not in str(await devtools.evaluate(visible)):
-            assert time.monotonic() < deadline, await devtools.evaluate(visible)
-            await asyncio.sleep(0.25)
-        shown = str(await devtools.evaluate(visible))
-        assert "what was saved" not in shown and "ended" not in shown
-        await devtools.send("Page.removeScriptToEvaluateOnNewDocument", **refuse)
-        # The one place is taken: the page itself says the server is full and what to do.
-        holder = await Browser(server.url).open()
-        await holder.wait_for("Exampleland (XX)")
-        await devtools.send("Page.reload")
-        deadline = time.monotonic() + 30
-        while "as many sessions" not in str(await devtools.evaluate(visible)):
-            assert time.monotonic() < deadline, await devtools.evaluate(visible)
-            await asyncio.sleep(0.25)
-        assert "Reload this page" in str(await devtools.evaluate(visible))
-        # The place is free again: the same page, reloaded, runs the app.
-        await holder.close()
-        holder = None
-        wait_until(lambda: not server.apps(), 30, "the holder's app ends")
-        await devtools.send("Page.reload")
-        await devtools.wait_for("Exampleland (XX)")
+        with watched(Chromium(tmp_path / "profile"), server) as browser:
+            devtools = await DevTools().open(browser.port)
+            try:
+                await devtools.send("Page.enable")
+                await devtools.send("Runtime.enable")
+                await devtools.send("Page.addScriptToEvaluateOnNewDocument", source=HOOK)
+                # The page loads but its connection is refused (the server filled up, or
+                # was restarted, between the two; here: a link id it does not know).
+                refuse = await devtools.send(
+                    "Page.addScriptToEvaluateOnNewDocument", source=REFUSED
+                )
+                await devtools.send("Page.navigate", url=server.url)
+                shown = await devtools.wait_for_page("The session could not start")
+                assert "what was saved" not in shown and "ended" not in shown
+                await devtools.send("Page.removeScriptToEvaluateOnNewDocument", **refuse)
+                # The one place is taken: the page itself says the server is full, and
+                # what to do.
+                holder = await Browser(server.url).open()
+                await holder.wait_for("Exampleland (XX)")
+                await devtools.send("Page.reload")
+                full = await devtools.wait_for_page("as many sessions")
+                assert "Reload this page" in full
+                # The place is free again: the same page, reloaded, runs the app.
+                await holder.close()
+                holder = None
+                wait_until(lambda: not server.apps(), 30, "the holder's app ends")
+                await devtools.send("Page.reload")
+                await devtools.wait_for("Exampleland (XX)")
+            finally:
+                await devtools.close()
     finally:
-        await devtools.close()
         if holder is not None:
             await holder.close()
-        watchdog.cancel()
-        browser.kill()
         server.kill()
     assert not any("Traceback" in line for line in server.errors), server.errors

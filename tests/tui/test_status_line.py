@@ -7,19 +7,26 @@ from pathlib import Path
 from decalogue.model.assessment import new_assessment
 from decalogue.model.checklist import Checklist
 from decalogue.storage import store
+from decalogue.tui.app import DecalogueApp
 from tests.helpers import open_assess, status
 from tests.tui.conftest import AppFactory
 
 TITLE = "National review of victim assistance, second round"
 
 
+def titled(make_app: AppFactory, workspace: Path, checklist: Checklist, title: str) -> DecalogueApp:
+    """The app opening an Exampleland 2025 assessment of this title."""
+    path = workspace / "XX-2025.json"
+    store.create(
+        path, new_assessment(checklist, "XX", "2025", country_name="Exampleland", title=title)
+    )
+    return make_app(open_path=path)
+
+
 async def test_a_narrow_terminal_drops_the_title_not_the_save_state(
     make_app: AppFactory, workspace: Path, checklist: Checklist
 ) -> None:
-    assessment = new_assessment(checklist, "XX", "2025", country_name="Exampleland", title=TITLE)
-    path = workspace / "XX-2025.json"
-    store.create(path, assessment)
-    app = make_app(open_path=path)
+    app = titled(make_app, workspace, checklist, TITLE)
     async with app.run_test(size=(120, 30)) as pilot:
         screen = await open_assess(pilot)
         await pilot.pause()
@@ -43,12 +50,7 @@ async def test_a_phone_shows_which_group_this_is(
 ) -> None:
     """A workshop group on a phone (43 columns) saw "Exampleland (XX) · 2025 · ✓ saved",
     the same for every group: not which group's assessment it was scoring."""
-    assessment = new_assessment(
-        checklist, "XX", "2025", country_name="Exampleland", title="Group A"
-    )
-    path = workspace / "XX-2025-group-a.json"
-    store.create(path, assessment)
-    app = make_app(open_path=path)
+    app = titled(make_app, workspace, checklist, "Group A")
     async with app.run_test(size=(43, 30)) as pilot:
         screen = await open_assess(pilot)
         await pilot.pause()
