@@ -245,6 +245,29 @@ async def test_a_closed_tab_whose_save_cannot_land_leaves_a_recovery_copy(room: 
     assert path.read_bytes() == broken, "a file that cannot be read is never written over"
 
 
+async def test_a_pasted_text_with_escape_characters_lands_in_the_open_note(room: Served) -> None:
+    """The page sends a paste between ESC [200~ and ESC [201~; an escape character in the
+    text (copied from a terminal's coloured output, or its last character) closed the
+    note editor as the escape key does, and the pasted text went nowhere."""
+    browser = await Browser(room.links["Group A"], width=160, height=40).open()
+    try:
+        await browser.wait_for("Answer  ○ unanswered")
+        await browser.press_until("e", "LF-01: notes")
+        pasted = "Law 12/2019 \x1b[1marticle 5\x1b[0m covers this.\x1b"
+        # One paste, as the page sends it; the end marker may come in the next message.
+        await browser.press(f"\x1b[200~{pasted}\x1b[2", "01~")
+        await browser.wait_for("Law 12/2019 [1marticle 5[0m covers this.")
+        assert "LF-01: notes" in browser.screen.text(), "the editor was closed"
+        await browser.press("\x1b")  # the escape key itself still closes it, keeping the text
+        await browser.wait_for("✎ Notes  (e)\n")
+    finally:
+        await browser.close()
+    wait_until(lambda: not room.apps(), 30, "the closed tab's app ends, saving")
+    notes = json.loads((room.workspace / "XX-2025.json").read_text())["responses"]["LF-01"]
+    assert notes["notes"] == "Law 12/2019 [1marticle 5[0m covers this."
+    no_traceback(room)
+
+
 async def test_a_group_export_reaches_the_browser_as_a_download(room: Served) -> None:
     browser = await Browser(room.links["Group A"], width=160, height=40).open()
     try:

@@ -88,6 +88,53 @@ def parse(raw: str) -> Message:
     raise Malformed(f"unknown type {kind[:20]!r}")
 
 
+PASTE_START = "\x1b[200~"
+PASTE_END = "\x1b[201~"
+
+
+class Pastes:
+    """Drops the escape characters inside pasted text, the one place they are not keys.
+
+    The page wraps a paste in PASTE_START and PASTE_END. Textual's parser reads an escape
+    inside it as the escape key: the note editor closed and the pasted text was lost.
+    A paste may end in the next message: the state, and an unfinished end marker, carry.
+    """
+
+    def __init__(self) -> None:
+        self._pasting = False
+        self._held = ""
+
+    def clean(self, text: str) -> str:
+        rest, out = self._held + text, []
+        self._held = ""
+        while rest:
+            if not self._pasting:
+                start = rest.find(PASTE_START)
+                if start == -1:
+                    out.append(rest)
+                    break
+                out.append(rest[: start + len(PASTE_START)])
+                rest, self._pasting = rest[start + len(PASTE_START) :], True
+                continue
+            end = rest.find(PASTE_END)
+            if end == -1:
+                cut = _unfinished(rest)
+                out.append(rest[:cut].replace("\x1b", ""))
+                self._held = rest[cut:]
+                break
+            out += [rest[:end].replace("\x1b", ""), PASTE_END]
+            rest, self._pasting = rest[end + len(PASTE_END) :], False
+        return "".join(out)
+
+
+def _unfinished(text: str) -> int:
+    """Where an end marker that the next message may finish starts (len(text) if none)."""
+    for size in range(min(len(PASTE_END) - 1, len(text)), 0, -1):
+        if PASTE_END.startswith(text[-size:]):
+            return len(text) - size
+    return len(text)
+
+
 class Complaints:
     """Logs the first few malformed messages of one session, one line each."""
 

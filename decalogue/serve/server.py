@@ -363,6 +363,7 @@ def make_server(
         async def relay(self, websocket: web.WebSocketResponse, service: Session) -> None:
             """The page's messages to the app: checked, clamped, and never a traceback."""
             complaints = limits.Complaints(service.link.label)
+            pastes = limits.Pastes()
             async for message in websocket:
                 if message.type == WSMsgType.ERROR:
                     log.warning(
@@ -378,7 +379,8 @@ def make_server(
                     complaints.add(str(why))
                     continue
                 if parsed.kind == "stdin":
-                    await service.send_bytes(parsed.text.encode("utf-8", "replace"))
+                    text = pastes.clean(parsed.text)
+                    await service.send_bytes(text.encode("utf-8", "replace"))
                 elif parsed.kind == "resize":
                     await service.set_terminal_size(parsed.width, parsed.height)
                 elif parsed.kind == "ping":
