@@ -30,7 +30,7 @@ from decalogue.tui.screens.home import HomeScreen
 from decalogue.tui.screens.new import NewAssessmentScreen
 from decalogue.tui.screens.workshop import WorkshopScreen
 from decalogue.tui.served import ALLOWED, GROUP_ASSESS
-from tests.helpers import SIZE, home_rows, on_top, open_assess, settle
+from tests.helpers import SIZE, home_rows, on_top, open_assess, settle, shown
 from tests.tui.conftest import AppFactory, write_assessment
 
 GROUP = Served(Role.GROUP, "Group A", "XX-2025.json")
@@ -140,6 +140,8 @@ async def test_a_viewer_reads_but_changes_nothing(
         assert isinstance(workshop, WorkshopScreen)
         for action in ("accept", "decide", "save", "not_applicable", "leave_open"):
             assert not workshop.check_action(action, ())
+        detail = shown(workshop, "#workshop-detail")  # the projector offers no key it refuses
+        assert "Median" in detail and "a accepts" not in detail, detail
         await pilot.press("a", "3", "s")
         await settle(pilot)
         assert app.screen is workshop and not workshop.decisions

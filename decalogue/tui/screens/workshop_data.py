@@ -51,8 +51,11 @@ def decision_words(decision: Decision, checklist: Checklist) -> str:
     return f"open: unanswered and flagged for review{who}"
 
 
-def detail_parts(workshop: Workshop, item: ItemSpread, decision: Decision) -> list[Part]:
-    """One item: its question, the consensus, median and spread, every group's answer."""
+def detail_parts(
+    workshop: Workshop, item: ItemSpread, decision: Decision, *, offer: bool = True
+) -> list[Part]:
+    """One item: its question, the consensus, median and spread, every group's answer;
+    `offer`: the "a accepts N" hint, left out where accepting is refused (a viewer)."""
     checklist = workshop.checklist
     scale = checklist.scale
     na = scale.not_applicable.label
@@ -83,10 +86,10 @@ def detail_parts(workshop: Workshop, item: ItemSpread, decision: Decision) -> li
     if rests and rule.kind != "open":
         verdict += f" ({rests})"
     proposal = lower_median(item.levels)
-    offer = f" · a accepts {proposal}" if proposal is not None else ""
+    accepts = f" · a accepts {proposal}" if proposal is not None and offer else ""
     parts += [("Consensus: ", "bold"), decision_words(decision, checklist), "\n"]
     parts += [("Median ", "bold"), median, (" · spread ", "bold"), spread, " · ", verdict]
-    parts += [offer, "\n"]
+    parts += [accepts, "\n"]
     width = max(len(g.name) for g in workshop.groups)
     for answer in item.answers:
         parts += [(f"{answer.group:<{width}}  ", "bold"), answer_words(answer, scale), "\n"]

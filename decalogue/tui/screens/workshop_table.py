@@ -305,7 +305,8 @@ class WorkshopTable(HandlesWork, Screen[None]):
         workshop, item = self.workshop, self.current()
         if workshop is None or item is None:
             return
-        parts = detail_parts(workshop, item, self.decision(item))
+        offer = bool(self.check_action("accept", ()))  # not on a viewer's projector
+        parts = detail_parts(workshop, item, self.decision(item), offer=offer)
         self.query_one("#workshop-detail", Static).update(assemble(*parts))
 
     def _changed(self) -> None:
