@@ -30,7 +30,7 @@ from decalogue.tui.screens.home import HomeScreen
 from decalogue.tui.screens.new import NewAssessmentScreen
 from decalogue.tui.screens.workshop import WorkshopScreen
 from decalogue.tui.served import ALLOWED, GROUP_ASSESS
-from tests.helpers import SIZE, home_rows, on_top, open_assess, settle, shown
+from tests.helpers import SIZE, home_rows, notes_of, on_top, open_assess, settle, shown
 from tests.tui.conftest import AppFactory, write_assessment
 
 GROUP = Served(Role.GROUP, "Group A", "XX-2025.json")
@@ -40,6 +40,25 @@ FACILITATOR = Served(Role.FACILITATOR, "facilitator")
 
 def others(workspace: Path, checklist: Checklist) -> Path:
     return write_assessment(workspace, checklist, code="XY", name="Otherland")
+
+
+async def test_a_group_member_is_told_who_else_has_the_file_but_not_the_servers_login(
+    make_app: AppFactory, scored_file: Path, checklist: Checklist
+) -> None:
+    """Two members on one group link: the second hears of the first by name; the login and
+    computer the server runs as (the same for every session) stay off the page."""
+    first = Session.open(scored_file, checklist, user="Group A (Ana)")
+    first.announce()
+    try:
+        app = make_app(served=GROUP, user="Group A")
+        said = notes_of(app)
+        async with app.run_test(size=SIZE) as pilot:
+            await open_assess(pilot)
+    finally:
+        first.close()
+    notice = next(text for text in said if "has this file open since" in text)
+    assert notice.startswith("Group A (Ana) has this file open since"), notice
+    assert "@" not in notice, notice
 
 
 async def test_a_group_reaches_its_one_assessment_and_nothing_else(

@@ -113,9 +113,13 @@ class SessionScreen(ChecklistScreen):
             others = self.session.others_editing()
         except DecalogueError:
             others = []  # a server away: the header says so at the first look
+        served = self.context.served is not None
         for other in others:
+            # On a served link every session is the server's login on the server's
+            # computer: that says nothing about the person, and is not the room's business.
+            where = "" if served else f" ({other.account}@{other.host})"
             self.notify(
-                f"{other.name} ({other.account}@{other.host}) has this file open since "
+                f"{other.name}{where} has this file open since "
                 f"{other.since.astimezone().strftime('%Y-%m-%d %H:%M')}. Your changes and "
                 "theirs are merged when saved; a field changed by both is shown to choose.",
                 title="Also open elsewhere",
