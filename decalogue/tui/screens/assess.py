@@ -8,12 +8,7 @@ runs in a thread worker that only posts messages.
 from __future__ import annotations
 
 import dataclasses
-import os
-import shlex
-import subprocess
-import tempfile
 from collections.abc import Callable
-from pathlib import Path
 from typing import ClassVar, TypeVar
 
 from textual import events, on
@@ -25,6 +20,7 @@ from decalogue.model.actions import Action
 from decalogue.model.assessment import Answer, Change, Evidence, Response
 from decalogue.session import Session
 from decalogue.tui.display import GLYPH_TARGET
+from decalogue.tui.external_editor import edit_in_editor
 from decalogue.tui.keys import action_keys
 from decalogue.tui.resume import Resume
 from decalogue.tui.screens.browse import BACK, FILTER, SOURCE
@@ -439,21 +435,9 @@ class AssessScreen(SessionScreen):
         shown = self._shown(item_id, "notes")
         if not self._editable():
             return
-        editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
-        with tempfile.TemporaryDirectory() as folder:
-            path = Path(folder) / f"{item_id}-notes.md"
-            path.write_text(response.notes if response else "", encoding="utf-8")
-            try:
-                with self.app.suspend():
-                    subprocess.run([*shlex.split(editor), str(path)], check=False)
-                text = path.read_text(encoding="utf-8")
-            except (OSError, ValueError) as error:
-                self.notify(f"Could not run {editor}: {error}", severity="error", markup=False)
-                return
-            except Exception as error:  # SuspendNotSupported and friends
-                self.notify(f"Cannot open an editor here: {error}", severity="error", markup=False)
-                return
-        self.app.refresh()
+        text = edit_in_editor(self.app, f"{item_id}-notes.md", response.notes if response else "")
+        if text is None:
+            return
         self._change(item_id, "notes", text.rstrip("\n"), shown=shown)
 
     # -- navigation
