@@ -10,7 +10,7 @@ from decalogue.storage import store
 from tests.tui.pty_app import drain, new_file, read_until, running
 
 #: An "editor" that adds a line to the file it is given, as a person would, and quits.
-EDITOR = "sh -c 'printf \"Seen in the regional court files.\" >> \"$1\"' editor"
+EDITOR = 'sh -c \'printf "Seen in the regional court files." >> "$1"\' editor'
 
 
 def test_notes_written_in_the_users_editor_are_kept(
