@@ -43,3 +43,20 @@ async def test_under_70_columns_the_detail_is_under_the_tree_and_dialogs_fit(
         await pilot.resize_terminal(60, 30)
         await settle(pilot)
         assert not beside(tree, detail) and tree.region.width == 60
+
+
+async def test_under_70_columns_a_notice_takes_the_width_not_half_the_height(
+    make_app: AppFactory, scored_file: Path
+) -> None:
+    """A notice half as wide as a phone wrapped into a tall column over the answer."""
+    app = make_app(open_path=scored_file)
+    async with app.run_test(size=(45, 30), notifications=True) as pilot:
+        await open_assess(pilot)
+        app.notify(
+            "B. Focal has this file open since 2025-03-14 09:30. Your changes and theirs "
+            "are merged when saved; a field changed by both is shown to choose.",
+            title="Also open elsewhere",
+        )
+        await settle(pilot)
+        toast = next(w for w in app.screen.query("*") if type(w).__name__ == "Toast")
+        assert toast.region.width >= 40 and toast.region.height <= 8, toast.region
