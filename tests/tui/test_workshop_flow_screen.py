@@ -174,6 +174,39 @@ async def test_six_groups_on_an_80_column_projector_narrow_their_columns_not_the
         assert "Labour inspectorate" in shown(screen, "#workshop-detail")
 
 
+async def test_the_table_follows_the_groups_saves_and_keeps_the_cursor_on_its_item(
+    make_app: AppFactory, room: Path
+) -> None:
+    """The projector shows where the room stands without anyone pressing r: two groups
+    save, the item they disagree on moves up the ranking, and the trainer's cursor stays
+    on the item being discussed."""
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_workshop(pilot, [room])
+        assert screen.workshop is not None
+        ranking = [item.item_id for item in screen.workshop.ranking]
+        discussed, quiet = ranking[2], ranking[-1]
+        await go_to(pilot, screen, discussed)
+        for letter, level in (("a", 0), ("b", 4)):  # two groups now disagree on `quiet`
+            path = room / f"{letter}.json"
+            stored = store.read(path)
+            stored.assessment.apply(quiet, "answer", Answer(level=level), f"Group {letter}")
+            store.save(path, stored.assessment, stored.fingerprint)
+        for _ in range(200):  # the watch looks every few seconds
+            await pilot.pause(0.05)
+            if "● 4" in row(screen, quiet) and "● 0" in row(screen, quiet):
+                break
+        assert "● 4" in row(screen, quiet) and "● 0" in row(screen, quiet), row(screen, quiet)
+        assert (
+            screen.workshop.ranking.index(
+                next(i for i in screen.workshop.ranking if i.item_id == quiet)
+            )
+            < len(ranking) - 1
+        )  # moved up
+        current = screen.current()
+        assert current is not None and current.item_id == discussed
+
+
 async def test_the_rules_verdict_says_how_many_groups_answered(
     make_app: AppFactory, three_groups: list[Path]
 ) -> None:

@@ -41,6 +41,8 @@ from decalogue.tui.widgets.footer import KeyFooter
 from decalogue.tui.work import HandlesWork, run_blocking
 
 TITLE = 44
+#: Seconds between two looks at the groups' files: the projector follows the room.
+WATCH = 3.0
 NAME = 10
 #: The fewest characters of a group's name a column shows ("● 2" needs three).
 MIN_NAME = 3
@@ -69,6 +71,12 @@ class WorkshopTable(HandlesWork, Screen[None]):
         title and the start of its id (`stored_name`), as the home screen lists it."""
         self._fingerprint: str | None = None
         self._unsaved = False
+        self._cursor_item: str | None = None
+        """The item under the cursor, kept there when a reload ranks the items anew."""
+        self._seen: tuple[tuple[str, int, int], ...] = ()
+        """The groups' files as last read (name, size, time): a change is a group's save."""
+        self._quiet = False
+        """The reload under way is the watch's: it says something only if a group joined."""
 
     @property
     def context(self) -> Context:
@@ -95,12 +103,35 @@ class WorkshopTable(HandlesWork, Screen[None]):
 
     def on_mount(self) -> None:
         self._load(self.paths, self.context.checklist_resolver)
+        if not self.in_store:
+            self.set_interval(WATCH, self._watch, name="workshop-watch")
+
+    def _files(self) -> tuple[tuple[str, int, int], ...]:
+        """The groups' files (a folder: its *.json, the consensus among them) as they are."""
+        found = []
+        for path in self.paths:
+            for file in sorted(path.glob("*.json")) if path.is_dir() else [path]:
+                try:
+                    stat = file.stat()
+                except OSError:
+                    continue
+                found.append((str(file), stat.st_size, stat.st_mtime_ns))
+        return tuple(found)
+
+    def _watch(self) -> None:
+        """A group saved (or joined, or the consensus was saved from another window): the
+        table is read again, as `r` does, so the projector shows where the room stands."""
+        if self.workshop is not None and self._files() != self._seen:
+            self._quiet = True
+            self._load(self.paths, self.context.checklist_resolver)
 
     # -- loading
 
     def _load(self, paths: list[Path], checklists: Checklists) -> None:
         """The groups' files, or on a database store the stored groups by id (`saved_path`
         is then a consensus's id, as the home screen lists it)."""
+        if not self.in_store:
+            self._seen = self._files()  # before reading: a save meanwhile is seen next time
         kept = self.context.store
         if kept is not None and self.in_store:
             refs = [str(path) for path in paths]
@@ -122,6 +153,11 @@ class WorkshopTable(HandlesWork, Screen[None]):
         )
 
     def _failed(self, error: str) -> None:
+        if self._quiet and self.workshop is not None:
+            # The watch's reload: the table read last stays; the notice says what went wrong.
+            self._quiet = False
+            self.notify(f"Not read again: {error}", severity="warning", markup=False)
+            return
         self.query_one("#workshop-title", Static).update(
             assemble(("Workshop", "bold"), " · these files cannot be set side by side")
         )
@@ -165,15 +201,17 @@ class WorkshopTable(HandlesWork, Screen[None]):
                 "shown.",
                 markup=False,
             )
+        quiet, self._quiet = self._quiet, False
         if reloading:
             joined = [g.name for g in self.groups if g.name not in before]
-            self.notify(
-                safe(
-                    counted(len(self.groups), "group")
-                    + (f"; joined: {', '.join(joined)}" if joined else "; no new group")
-                ),
-                markup=False,
-            )
+            if joined or not quiet:
+                self.notify(
+                    safe(
+                        counted(len(self.groups), "group")
+                        + (f"; joined: {', '.join(joined)}" if joined else "; no new group")
+                    ),
+                    markup=False,
+                )
             if joined:
                 self._unsaved = True
         self._fill()
@@ -224,6 +262,9 @@ class WorkshopTable(HandlesWork, Screen[None]):
             return
         table = self.query_one(DataTable)
         keep = table.cursor_row if table.row_count else 0
+        ranked = [item.item_id for item in workshop.ranking]
+        if self._cursor_item in ranked:  # a reload ranks anew: the cursor stays on its item
+            keep = ranked.index(self._cursor_item)
         na = workshop.checklist.scale.not_applicable.label
         name = self._name_width()
         title = self._title_width(name)
@@ -299,6 +340,8 @@ class WorkshopTable(HandlesWork, Screen[None]):
 
     @on(DataTable.RowHighlighted)
     def _highlighted(self) -> None:
+        item = self.current()
+        self._cursor_item = item.item_id if item is not None else None
         self._show_detail()
 
     def _show_detail(self) -> None:
