@@ -269,8 +269,8 @@ def test_cli_new_list_and_validate(tmp_path: Path) -> None:
     assert invalid.stdout.strip().endswith("broken.json:1:2: JSON syntax: Expecting property "
                                            "name enclosed in double quotes: the file ends in the "
                                            "middle (cut off by a copy, a download or an editor?); "
-                                           "its .bak copy beside it keeps the version before the "
-                                           "last save")  # fmt: skip
+                                           "a .bak copy beside it, where there is one, keeps the "
+                                           "version before the last save")  # fmt: skip
 
 
 @pytest.mark.parametrize(

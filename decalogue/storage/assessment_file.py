@@ -140,7 +140,7 @@ def _load(data: bytes, origin: str) -> Any:
         if _cut_off(text):
             said += (
                 ": the file ends in the middle (cut off by a copy, a download or an editor?); "
-                "its .bak copy beside it keeps the version before the last save"
+                "a .bak copy beside it, where there is one, keeps the version before the last save"
             )
         raise AssessmentError(
             [Problem(origin, f"JSON syntax: {said}", error.lineno, error.colno)]
