@@ -27,6 +27,7 @@ from decalogue.session import Session
 from decalogue.storage import store
 from decalogue.tui.screens.assess import AssessScreen
 from decalogue.tui.screens.browse import ChecklistScreen
+from decalogue.tui.screens.new import NewAssessmentScreen
 from decalogue.tui.screens.presenter import PresenterScreen
 from decalogue.tui.screens.workshop import WorkshopScreen
 from tests.tui.conftest import FIXED
@@ -107,6 +108,16 @@ async def open_assess(pilot: Pilot[Any]) -> AssessScreen:
         if isinstance(pilot.app.screen, AssessScreen):
             return pilot.app.screen
     raise AssertionError(f"assess screen not shown; screen is {pilot.app.screen}")
+
+
+async def open_new_form(pilot: Pilot[Any]) -> NewAssessmentScreen:
+    """From the home screen, `n`: the new-assessment form, on top."""
+    await settle(pilot)
+    await pilot.press("n")
+    await pilot.pause()
+    form = pilot.app.screen
+    assert isinstance(form, NewAssessmentScreen)
+    return form
 
 
 def plain(screen: ChecklistScreen) -> str:

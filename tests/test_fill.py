@@ -41,6 +41,19 @@ def run(
     )
 
 
+def filling(path: Path) -> subprocess.Popen[bytes]:
+    """`decalogue fill PATH` as Ana Example, its input and output pipes to the test."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "decalogue", "fill", str(path)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env={**os.environ, "DECALOGUE_USER": "Ana Example"},
+    )
+    assert process.stdin is not None and process.stdout is not None
+    return process
+
+
 def responses(path: Path) -> dict[str, object]:
     return {k: v.model_dump() for k, v in store.read(path).assessment.responses.items()}
 
@@ -170,13 +183,7 @@ def test_fill_in_a_terminal_answers_and_quits(assessment_file: Path) -> None:
 
 
 def test_fill_merges_with_a_colleague_who_saves_meanwhile(assessment_file: Path) -> None:
-    process = subprocess.Popen(
-        [sys.executable, "-m", "decalogue", "fill", str(assessment_file)],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        env={**os.environ, "DECALOGUE_USER": "Ana Example"},
-    )
+    process = filling(assessment_file)
     assert process.stdin is not None and process.stdout is not None
     process.stdin.write(b"3\n")
     process.stdin.flush()
@@ -207,13 +214,7 @@ def test_fill_merges_with_a_colleague_who_saves_meanwhile(assessment_file: Path)
 
 def test_a_note_typed_while_a_colleague_saved_one_is_added_to_theirs(assessment_file: Path) -> None:
     """`e` adds to the note as it is when the note is kept, not as it was when shown."""
-    process = subprocess.Popen(
-        [sys.executable, "-m", "decalogue", "fill", str(assessment_file)],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        env={**os.environ, "DECALOGUE_USER": "Ana Example"},
-    )
+    process = filling(assessment_file)
     assert process.stdin is not None and process.stdout is not None
     process.stdin.write(b"e\nMy line.\n")
     process.stdin.flush()

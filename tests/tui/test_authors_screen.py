@@ -10,8 +10,7 @@ from decalogue.model.assessment import Answer
 from decalogue.storage import registry, store
 from decalogue.storage.checklists import Checklists
 from decalogue.tui.app import create_app
-from decalogue.tui.screens.new import NewAssessmentScreen
-from tests.helpers import SIZE, home_rows, open_assess, settle
+from tests.helpers import SIZE, home_rows, open_assess, open_new_form
 from tests.samples import ID, V1
 
 
@@ -21,11 +20,7 @@ async def test_new_assessment_form_offers_a_registered_checklist_and_home_reopen
     _, registered, _ = registry.add(V1, Checklists(workspace))
     app = create_app(workspace, user="Tester")  # no --checklist: found by id and version
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await pilot.press("n")
-        await pilot.pause()
-        form = app.screen
-        assert isinstance(form, NewAssessmentScreen)
+        form = await open_new_form(pilot)
         picker = form.query_one("#checklist", Select)
         offered = {label for label, _ in picker._options}  # (label, value) pairs
         assert f"{ID} 1.0.0 (registered)" in {str(label) for label in offered}

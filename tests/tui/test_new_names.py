@@ -6,8 +6,7 @@ from pathlib import Path
 
 from textual.widgets import Button, Input, Label
 
-from decalogue.tui.screens.new import NewAssessmentScreen
-from tests.helpers import SIZE, settle
+from tests.helpers import SIZE, open_new_form
 from tests.tui.conftest import AppFactory
 
 
@@ -16,11 +15,7 @@ async def test_a_country_name_with_an_escape_is_refused_under_the_field(
 ) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await pilot.press("n")
-        await pilot.pause()
-        form = app.screen
-        assert isinstance(form, NewAssessmentScreen)
+        form = await open_new_form(pilot)
         await pilot.press("X", "X")
         form.query_one("#country-name", Input).value = "Example\x1b[2Jland"
         form.query_one("#period", Input).value = "2025"

@@ -18,10 +18,9 @@ from decalogue.tui.screens.dialogs import ConfirmDialog, TextPrompt
 from decalogue.tui.screens.export import ExportScreen
 from decalogue.tui.screens.help import HelpScreen
 from decalogue.tui.screens.home import HomeScreen
-from decalogue.tui.screens.new import NewAssessmentScreen
 from decalogue.tui.screens.source import CLOSE, OPEN, SourceScreen
 from decalogue.tui.widgets.checklist_tree import CONTEXT, EAGER_LIMIT
-from tests.helpers import SIZE, big_checklist, home_rows, open_assess, settle, status
+from tests.helpers import SIZE, big_checklist, home_rows, open_assess, open_new_form, settle, status
 from tests.tui.conftest import AppFactory, write_assessment
 
 
@@ -40,11 +39,7 @@ async def test_new_assessment_form_validates_as_you_type_and_creates(
 ) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await pilot.press("n")
-        await pilot.pause()
-        form = app.screen
-        assert isinstance(form, NewAssessmentScreen)
+        form = await open_new_form(pilot)
         create = form.query_one("#create", Button)
         assert create.disabled
         await pilot.press("X", "X")
@@ -78,10 +73,7 @@ async def test_new_assessment_form_validates_as_you_type_and_creates(
 async def test_country_picker_type_ahead_osce_first(make_app: AppFactory) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await pilot.press("n")
-        await pilot.pause()
-        form = app.screen
+        form = await open_new_form(pilot)
         await pilot.press(*"aus")
         picker = form.query_one(OptionList)
         first = str(picker.get_option_at_index(0).prompt)

@@ -26,7 +26,16 @@ from decalogue.tui.screens.dialogs import TextPrompt
 from decalogue.tui.screens.home import HomeScreen
 from decalogue.tui.screens.presenter import PresenterScreen
 from decalogue.tui.screens.workshop import WorkshopScreen
-from tests.helpers import SIZE, go_to, open_workshop, row, settle, shown, write_groups
+from tests.helpers import (
+    SIZE,
+    go_to,
+    open_new_form,
+    open_workshop,
+    row,
+    settle,
+    shown,
+    write_groups,
+)
 from tests.tui.conftest import AppFactory
 
 pytestmark = pytest.mark.usefixtures("frozen_timer")  # the presenter's timer
@@ -501,10 +510,7 @@ async def test_a_second_assessment_of_one_country_and_period_asks_for_a_title(
     store.create(workspace / "XX-2025.json", first)
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await pilot.press("n")
-        await pilot.pause()
-        form = app.screen
+        form = await open_new_form(pilot)
         await pilot.press("X", "X", "tab", *"Exampleland", "tab", *"2025")
         await pilot.press("ctrl+s")
         await settle(pilot)
